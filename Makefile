@@ -1,0 +1,37 @@
+# The two commands of the README: `make site` and `make test`. Both set up what they need.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: site test check serve bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## build the site from reports/ into site/
+site: $(STAMP)
+	$(BIN)/python -m builder build
+	$(BIN)/mkdocs build --strict --site-dir site
+
+## run the tests
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## extract and validate every report, print the findings (what CI runs on a pull request)
+check: $(STAMP)
+	$(BIN)/python -m builder check
+
+## serve the built site locally at http://127.0.0.1:8000
+serve: site
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+## measure extraction speed
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_extract.py
+
+clean:
+	rm -rf site .pytest_cache

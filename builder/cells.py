@@ -1,0 +1,137 @@
+"""Stage 2: text → lines of cells.
+
+Whatever produced the text (tab-separated rows, one cell per line, HTML flattened to
+"cell |", Markdown from a PDF converter, `pdftotext -layout` columns, OCR), each line
+becomes a list of cells, and each cell is classified: a number, a blank, a label, or junk.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+NUM = "num"        # a number as printed
+BLANK = "blank"    # an empty cell (or a dash): printed nothing
+TEXT = "text"      # words: a label, a heading, prose
+JUNK = "junk"      # symbols with no letters or digits of meaning (OCR noise, table rules)
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_BLANKISH = re.compile(r"^[-—–―/\\_]*$")
+# page footers and headers that page breaks leave inside tables
+_FOOTER = re.compile(
+    r"^\s*(?:[-—–－]+\s*\d{1,3}\s*[-—–－]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
+    r"|\d{1,3}\s*/\s*\d{1,3}|page\s*\d+(?:\s*of\s*\d+)?)\s*$",
+    re.IGNORECASE,
+)
+_MARKUP = re.compile(r"^\s*(?:#{1,6}\s*|>\s*|[-*+•]\s+(?=\S))+")
+# a label cell followed by numbers separated by single spaces: "行政处罚 5584" or "55 4 5 0"
+_TRAILING_NUMBERS = re.compile(r"^(?P<label>.*?[^\d\s.,])?\s*(?P<nums>\d+(?:\.\d+)?(?:\s+\d+(?:\.\d+)?)*)$")
+
+
+@dataclass
+class Cell:
+    text: str
+    kind: str
+    value: int | float | None = None
+    col: int = 0  # character offset of the cell in its line
+
+
+@dataclass
+class Line:
+    no: int          # 0-based line number in the source text
+    raw: str         # the line as printed
+    norm: str        # NFKC-normalised, markup stripped
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def compact(self) -> str:
+        """The line's text with all whitespace removed."""
+        return re.sub(r"\s+", "", self.norm)
+
+    @property
+    def multi(self) -> bool:
+        """Whether this line holds a whole row (several cells) rather than one cell."""
+        return len(self.cells) > 1
+
+
+def normalize(text: str) -> str:
+    """Full-width forms to ASCII (（ → (, ０ → 0), NFKC; keeps Chinese as it is."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def classify(text: str) -> Cell:
+    t = text.strip()
+    compact = _THOUSANDS.sub("", re.sub(r"\s+", "", t))
+    if _NUMBER.match(compact):
+        value: int | float = float(compact) if "." in compact else int(compact)
+        return Cell(t, NUM, value)
+    if _BLANKISH.match(compact):
+        return Cell(t, BLANK)
+    if _CJK.search(t) or re.search(r"[A-Za-z]{2,}", t):
+        return Cell(t, TEXT)
+    return Cell(t, JUNK)
+
+
+def _split(line: str) -> list[tuple[int, str]]:
+    """Split a line into (offset, cell text)."""
+    if "\t" in line:
+        sep = "\t"
+    elif "|" in line:
+        sep = "|"
+    else:
+        sep = None
+    if sep:
+        parts, pos = [], 0
+        for piece in line.split(sep):
+            parts.append((pos, piece))
+            pos += len(piece) + 1
+        if sep == "|" and parts and not parts[-1][1].strip():
+            parts.pop()  # "cell |": the pipe closes the cell
+        return parts
+    if re.search(r"\S\s{2,}\S", line):  # columns laid out with spaces
+        return [(m.start(), m.group()) for m in re.finditer(r"\S+(?:\s\S+)*", line)]
+    return [(len(line) - len(line.lstrip()), line.strip())]
+
+
+def _explode(offset: int, text: str) -> list[Cell]:
+    """One cell, or a label and the numbers printed after it with single spaces."""
+    cell = classify(text)
+    if cell.kind in (NUM, BLANK):
+        cell.col = offset
+        return [cell]
+    m = _TRAILING_NUMBERS.match(text.strip())
+    if not m or not m.group("nums") or re.search(r"\d\.\s*$", m.group("label") or ""):
+        cell.col = offset
+        return [cell]
+    out = []
+    label = (m.group("label") or "").strip()
+    if label:
+        out.append(Cell(label, classify(label).kind, col=offset))
+    for n in re.finditer(r"\d+(?:\.\d+)?", m.group("nums")):
+        c = classify(n.group())
+        c.col = offset + m.start("nums") + n.start()
+        out.append(c)
+    return out
+
+
+def to_lines(text: str) -> list[Line]:
+    """The text as lines of classified cells; page footers dropped, Markdown markup stripped."""
+    lines = []
+    for no, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
+        norm = normalize(raw).replace("\u3000", " ").rstrip()
+        if _FOOTER.match(norm):
+            continue
+        norm = _MARKUP.sub("", norm) if not norm.lstrip().startswith(("|", "\t")) else norm
+        if not norm.strip() and "\t" not in norm and "|" not in norm:
+            continue
+        cells: list[Cell] = []
+        for offset, piece in _split(norm):
+            cells.extend(_explode(offset, piece))
+        # blanks before a line's first cell are indentation or merged cells above, not data;
+        # a line of nothing but separators is one blank cell (one cell per line layouts)
+        while cells and cells[0].kind == BLANK:
+            cells.pop(0)
+        lines.append(Line(no, raw, norm, cells or [Cell("", BLANK)]))
+    return lines

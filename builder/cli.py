@@ -1,0 +1,131 @@
+"""python -m builder SUBCOMMAND: the builder's command line.
+
+Exit codes: 0 all well; 1 a report is broken (unreadable, not the template, schema
+errors; or, with --strict, any arithmetic finding); 2 the command was used wrongly.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .models import Finding, json_schema
+from .pipeline import Outcome, extract_file, process_all
+from .records import to_yaml
+from .sources import ReportError
+
+EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
+
+
+def _progress(desc: str):
+    try:
+        from tqdm import tqdm
+    except ImportError:  # pragma: no cover - tqdm is a dependency
+        return None
+    return lambda items: tqdm(items, desc=desc, unit="report", file=sys.stderr, disable=None)
+
+
+def _finding_line(f: Finding) -> str:
+    where = f" at {f.path}" if f.path else ""
+    return f"{f.severity}: {f.rule}{where}: {f.message}"
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    try:
+        record, findings = extract_file(args.file)
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BROKEN
+    errors = [f for f in findings if f.severity == "error"]
+    for f in findings:
+        if f.severity != "info" or args.verbose:
+            print(f"{args.file}: {_finding_line(f)}", file=sys.stderr)
+    if errors:
+        print(f"error: {args.file}: {len(errors)} cell(s) cannot be read as numbers; no record written",
+              file=sys.stderr)
+        return EXIT_BROKEN
+    sys.stdout.write(to_yaml(record))
+    return EXIT_OK
+
+
+def _report(outcomes: list[Outcome], root: Path) -> tuple[int, int, int]:
+    errors = warnings = 0
+    for o in outcomes:
+        name = o.source.resolve().relative_to(root.resolve()) if o.source.resolve().is_relative_to(
+            root.resolve()) else o.source
+        if o.error:
+            errors += 1
+            print(f"{name}: error: {o.error}")
+            continue
+        for f in o.findings:
+            errors += f.severity == "error"
+            warnings += f.severity == "warning"
+            if f.severity != "info":
+                print(f"{name}: {_finding_line(f)}")
+    return len(outcomes), errors, warnings
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    root = Path(args.root)
+    reports = Path(args.reports) if args.reports else root / "reports"
+    if not reports.is_dir():
+        print(f"error: no reports directory at {reports}", file=sys.stderr)
+        return EXIT_USAGE
+    outcomes = process_all(reports, root, write=False, progress=_progress("checking"))
+    n, errors, warnings = _report(outcomes, root)
+    broken = sum(o.failed for o in outcomes)
+    print(f"{n} reports: {n - broken} readable, {broken} broken; {errors} errors, {warnings} warnings")
+    if broken or (args.strict and warnings):
+        return EXIT_BROKEN
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .site import build_site
+
+    root = Path(args.root)
+    outcomes = process_all(root / "reports", root, write=True, progress=_progress("extracting"))
+    n, errors, warnings = _report(outcomes, root)
+    written = build_site(outcomes, root, Path(args.out) if args.out else root / "content")
+    broken = sum(o.failed for o in outcomes)
+    print(f"{n} reports ({broken} broken, {warnings} warnings); {written} pages written")
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m builder", description=__doc__.splitlines()[0])
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("schema", help="print the record's JSON Schema")
+    s.set_defaults(func=cmd_schema)
+
+    s = sub.add_parser("extract", help="print the record of one report file as YAML")
+    s.add_argument("file")
+    s.add_argument("-v", "--verbose", action="store_true", help="also print informational findings")
+    s.set_defaults(func=cmd_extract)
+
+    s = sub.add_parser("check", help="extract and validate every report under reports/, print findings")
+    s.add_argument("--root", default=os.getcwd(), help="the repository (default: here)")
+    s.add_argument("--reports", help="the reports directory (default: ROOT/reports)")
+    s.add_argument("--strict", action="store_true", help="fail on arithmetic warnings too")
+    s.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("build", help="write records beside new reports and the site's pages into content/")
+    s.add_argument("--root", default=os.getcwd(), help="the repository (default: here)")
+    s.add_argument("--out", help="where the pages go (default: ROOT/content)")
+    s.set_defaults(func=cmd_build)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)

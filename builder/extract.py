@@ -1,0 +1,522 @@
+"""Stage 3: lines of cells → a record, by the template's structure.
+
+The report's sections are found by their headings; inside a table, every run of
+numbers is a candidate row, and the runs are aligned to the template's rows in order
+(like aligning two sequences), with the printed labels as anchors. A row whose label
+is missing or misprinted is still placed by its position between labelled rows; a
+row that cannot be placed without guessing is left blank and reported.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from .cells import BLANK, JUNK, NUM, TEXT, Cell, Line, to_lines
+from .models import Finding, Record, Source, set_path
+from .sources import ReportError, SourceText
+from .template import (APPLICATION_GROUP_PATTERNS, APPLICATION_ROWS, ARTICLE20_ITEMS,
+                       NARRATIVE_SECTIONS, REVIEW_ROWS, SECTIONS)
+
+_NUMBERING = re.compile(r"^(?:[(]?[一二三四五六七八九十]{1,3}[)、.]|[(]?\d{1,2}[).、]|\d{1,2}\.(?!\d))")
+_ARTICLE20_HEADERS = (r"第二十条", r"信息内容", r"本年制发", r"本年废止", r"现行有效", r"处理决定",
+                      r"收费金额")
+_REVIEW_HEADERS = (r"结果维持", r"结果纠正", r"其他结果", r"尚未审结", r"总计", r"行政复议", r"行政诉讼",
+                   r"直接起诉", r"复议后起诉")
+
+
+def strip_numbering(text: str) -> str:
+    """'三、(一)予以公开' → '予以公开'; also drops whitespace."""
+    t = re.sub(r"\s+", "", text)
+    while True:
+        stripped = _NUMBERING.sub("", t, count=1)
+        if stripped == t:
+            return t
+        t = stripped
+
+
+@dataclass
+class Run:
+    """A run of value cells and the label fragments printed before (or beside) it."""
+
+    labels: list[str]
+    cells: list[Cell] = field(default_factory=list)
+    line: int = 0
+
+    @property
+    def has_number(self) -> bool:
+        return any(c.kind == NUM for c in self.cells)
+
+    def trim(self) -> "Run":
+        while self.cells and self.cells[-1].kind == BLANK:
+            self.cells.pop()
+        return self
+
+
+def build_runs(lines: Sequence[Line], width: int, is_label) -> list[Run]:
+    """Group the value cells of a table region into runs, one per printed row.
+
+    width:    cells in a complete row; a run shorter than that absorbs a stray word as an
+              unreadable cell instead of ending early
+    is_label: whether a text fragment is a label or heading of this table
+    """
+    runs: list[Run] = []
+    labels: list[str] = []
+    cur: Run | None = None
+
+    def close() -> None:
+        nonlocal cur
+        if cur is not None and cur.has_number:
+            runs.append(cur.trim())
+        elif cur is not None:  # only blanks: they were padding, the labels stay
+            labels[:0] = cur.labels
+        cur = None
+
+    for line in lines:
+        saw_number = False
+        for cell in line.cells:
+            if cell.kind == NUM:
+                if cur is None:
+                    cur, labels = Run(labels, [], line.no), []
+                cur.cells.append(cell)
+                saw_number = True
+            elif cell.kind == BLANK:
+                if cur is not None:
+                    cur.cells.append(cell)
+                elif labels:  # a blank after a label, before the numbers: a cell of the row
+                    cur, labels = Run(labels, [cell], line.no), []
+            elif cur is not None and cur.has_number and len(cur.trim().cells) < width and (
+                    (line.multi and saw_number) or (not line.multi and _stray(cell, is_label))):
+                cur.cells.append(cell)  # a word or a mark where a number belongs
+            elif cell.kind == TEXT:
+                close()
+                labels.append(cell.text)
+            # other junk (table rules, OCR noise outside the values) is dropped
+        if line.multi and saw_number:
+            close()
+    close()
+    return runs
+
+
+def _stray(cell: Cell, is_label) -> bool:
+    """A cell printed where a number belongs, in a one-cell-per-line layout."""
+    return cell.kind == JUNK or (len(re.sub(r"\s", "", cell.text)) <= 6 and not is_label(cell.text))
+
+
+def run_values(run: Run, width: int) -> tuple[list[int | float | None], list[Cell]] | None:
+    """The run's `width` values in column order, and the cells that are not numbers; None if
+    the cells cannot be placed in the columns without guessing."""
+    cells = run.cells
+    if len(cells) > width:
+        if any(c.kind != BLANK for c in cells[:-width]):
+            return None
+        cells = cells[-width:]  # right-aligned: the total is the last column
+    elif len(cells) < width:
+        nums = [c for c in cells if c.kind == NUM]
+        if len(nums) != width:
+            return None
+        cells = nums
+    values = [c.value if c.kind == NUM else None for c in cells]
+    bad = [c for c in cells if c.kind in (TEXT, JUNK)]
+    return values, bad
+
+
+def split_runs(runs: list[Run], width: int) -> list[Run]:
+    """A run of k·width numbers is k rows whose labels were lost."""
+    out = []
+    for run in runs:
+        n = len(run.cells)
+        if n > width and n % width == 0 and run.cells[0].kind == NUM:
+            for k in range(0, n, width):
+                out.append(Run(run.labels if k == 0 else [], run.cells[k:k + width], run.line))
+        else:
+            out.append(run)
+    return out
+
+
+def label_matches(labels: Sequence[str], slots: Sequence, groups: Sequence[str] = ()) -> set[int] | None:
+    """Which slots the run's label names: the last fragment that names any decides; split labels
+    are joined. Returns None when the label names a group heading rather than a row."""
+
+    def match(text: str) -> set[int] | None:
+        found = {i for i, s in enumerate(slots) if s.matches(text)}
+        if found:
+            return found
+        if any(re.search(g, text) for g in groups):
+            return None
+        return set()
+
+    stripped = [strip_numbering(t) for t in labels]
+    for text in reversed(stripped):
+        m = match(text)
+        if m is None or m:
+            return m
+    for n in range(2, len(stripped) + 1):
+        m = match("".join(stripped[-n:]))
+        if m is None or m:
+            return m
+    return set()
+
+
+def align(runs: Sequence[Run], slots: Sequence, widths: Sequence[int],
+          groups: Sequence[str] = ()) -> dict[int, Run]:
+    """Assign runs to template slots in order, maximising label agreement (sequence alignment)."""
+    m, n = len(runs), len(slots)
+    matches = [label_matches(r.labels, slots, groups) for r in runs]
+
+    def score(i: int, j: int) -> float:
+        found = matches[i]
+        if found is None:
+            return -1  # a group heading's numbers belong to no row
+        fits = run_values(runs[i], widths[j]) is not None
+        if j in found:
+            return 4 + fits
+        if found:
+            return -1
+        return 1 if fits else -1  # unlabelled: placed by position, only if it fits
+
+    best = [[0.0] * (n + 1) for _ in range(m + 1)]
+    move = [[""] * (n + 1) for _ in range(m + 1)]
+    for i in range(m + 1):
+        for j in range(n + 1):
+            if i == 0 and j == 0:
+                continue
+            options = []
+            if i > 0:
+                options.append((best[i - 1][j], "skip_run"))
+            if j > 0:
+                options.append((best[i][j - 1], "skip_slot"))
+            if i > 0 and j > 0:
+                s = score(i - 1, j - 1)
+                if s > 0:
+                    options.append((best[i - 1][j - 1] + s, "match"))
+            best[i][j], move[i][j] = max(options, key=lambda o: o[0])
+    out: dict[int, Run] = {}
+    i, j = m, n
+    while i > 0 or j > 0:
+        step = move[i][j]
+        if step == "match":
+            out[j - 1] = runs[i - 1]
+            i, j = i - 1, j - 1
+        elif step == "skip_run":
+            i -= 1
+        else:
+            j -= 1
+    return out
+
+
+# --- sections ------------------------------------------------------------------------------
+
+def find_sections(lines: Sequence[Line]) -> dict[str, int]:
+    """Index (into lines) of each section heading found, in order."""
+    found: dict[str, int] = {}
+    start = 0
+    for section in SECTIONS:
+        for k in range(start, len(lines)):
+            text = lines[k].compact
+            if len(text) <= 40 and re.match(section.pattern, text):
+                found[section.key] = k
+                start = k + 1
+                break
+    return found
+
+
+def _region(lines: Sequence[Line], sections: dict[str, int], key: str) -> tuple[int, int] | None:
+    if key not in sections:
+        return None
+    start = sections[key] + 1
+    later = [v for k, v in sections.items() if v > sections[key]]
+    return start, (min(later) if later else len(lines))
+
+
+# --- metadata ------------------------------------------------------------------------------
+
+_TITLE = re.compile(r"(?P<agency>.*?)\s*(?:关于)?\s*(?P<year>20\d{2})\s*年(?:度)?\s*(?P<rest>.{0,12}?)"
+                    r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报)")
+_PERIOD = re.compile(r"统计期限为?\s*(20\d{2})\s*年\s*1\s*月\s*1\s*日")
+_DATE = re.compile(r"(20\d{2})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?")
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+              "七": 7, "八": 8, "九": 9}
+_CN_DATE = re.compile(r"([〇○零O一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月"
+                      r"\s*([一二三四五六七八九十]{1,3})\s*日")
+
+
+def _cn_number(text: str) -> int:
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    return _CN_DIGITS[text]
+
+
+def parse_title(lines: Sequence[Line], sections: dict[str, int]) -> tuple[str | None, int | None]:
+    """Agency and year from the title above section 一."""
+    end = min(sections.values()) if sections else min(len(lines), 8)
+    head = [ln.compact for ln in lines[:max(1, min(end, 8))]]
+    for k in range(len(head)):
+        joined = "".join(head[k:k + 3])
+        m = _TITLE.search(joined)
+        if not m:
+            continue
+        year = int(m.group("year"))
+        agency = m.group("agency").strip(" :：#")
+        rest = m.group("rest").strip()
+        if not agency and rest and not rest.startswith(("政府", "度")):
+            agency = rest
+        if not agency and k > 0:
+            agency = head[k - 1]
+        agency = re.sub(r"\s+", "", agency) or None
+        return agency, year
+    for ln in lines[:40]:
+        m = _PERIOD.search(ln.compact)
+        if m:
+            return None, int(m.group(1))
+    return None, None
+
+
+def parse_published(lines: Sequence[Line], year: int | None) -> dt.date | None:
+    """The date the report prints as its own: a signature date at the end, or a 发布日期 in the head."""
+
+    def date_in(text: str) -> dt.date | None:
+        m = _DATE.search(text)
+        try:
+            if m:
+                return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            m = _CN_DATE.search(text)
+            if m:
+                y = int("".join(str(_CN_DIGITS[c]) for c in m.group(1)))
+                return dt.date(y, _cn_number(m.group(2)), _cn_number(m.group(3)))
+        except (ValueError, KeyError):
+            return None
+        return None
+
+    def plausible(d: dt.date | None) -> bool:
+        return d is not None and (year is None or year < d.year <= year + 2)
+
+    for ln in reversed(lines[-6:]):
+        if len(ln.compact) <= 16:
+            d = date_in(ln.compact)
+            if plausible(d):
+                return d
+    for ln in lines[:12]:
+        if re.search(r"(发布|印发|成文|公开)(日期|时间)", ln.compact):
+            d = date_in(ln.compact)
+            if plausible(d):
+                return d
+    return None
+
+
+def parse_narrative(lines: Sequence[Line], sections: dict[str, int], key: str,
+                    agency: str | None) -> str | None:
+    region = _region(lines, sections, key)
+    if region is None:
+        return None
+    pattern = next(s.pattern for s in SECTIONS if s.key == key)
+    kept = [ln for ln in lines[region[0]:region[1]] if not re.match(pattern, ln.compact)]
+    # the signature (agency and date) closes the last section; it is not its prose
+    while kept and (len(kept[-1].compact) <= 30 and (_DATE.search(kept[-1].compact) or _CN_DATE.search(
+            kept[-1].compact) or (agency and kept[-1].compact == agency))):
+        kept.pop()
+    text = "\n".join(re.sub(r"^\s*(#{1,6}\s+|>\s*)", "", ln.raw).strip() for ln in kept).strip()
+    return text or None
+
+
+# --- the tables ----------------------------------------------------------------------------
+
+@dataclass
+class Extraction:
+    record: Record
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+
+def _is_application_label(text: str) -> bool:
+    t = strip_numbering(text)
+    return any(r.matches(t) for r in APPLICATION_ROWS) or any(
+        re.search(g, t) for g in APPLICATION_GROUP_PATTERNS)
+
+
+def _is_article20_label(text: str) -> bool:
+    t = strip_numbering(text)
+    return any(i.matches(t) for i in ARTICLE20_ITEMS) or any(re.search(h, t) for h in _ARTICLE20_HEADERS)
+
+
+def _is_review_label(text: str) -> bool:
+    t = strip_numbering(text)
+    return any(re.search(h, t) for h in _REVIEW_HEADERS)
+
+
+def _place(record: Record, findings: list[Finding], path: str, run: Run, width: int, label: str,
+           integer: bool = True) -> None:
+    placed = run_values(run, width)
+    if placed is None:
+        printed = " ".join(c.text or "□" for c in run.cells)
+        findings.append(Finding(
+            rule="extract.row_layout", severity="warning", path=path,
+            message=f"row {label}: {len(run.cells)} cells ({printed}) for {width} columns; "
+                    "left blank rather than guess which column is which"))
+        return
+    values, bad = placed
+    for k, cell in enumerate(run.cells[-width:] if len(run.cells) >= width else []):
+        if cell in bad:
+            cell_path = f"{path}[{k}]" if width > 1 and path.startswith(("applications", "review")) else path
+            if cell.kind == TEXT:
+                findings.append(Finding(rule="extract.not_a_number", severity="error", path=cell_path,
+                                        message=f"row {label}: cell {k + 1} is {cell.text!r}, not a number"))
+            else:
+                findings.append(Finding(rule="extract.illegible", severity="warning", path=cell_path,
+                                        message=f"row {label}: cell {k + 1} reads {cell.text!r}; left blank"))
+    for k, v in enumerate(values):
+        if integer and isinstance(v, float):
+            findings.append(Finding(rule="extract.not_a_count", severity="error", path=f"{path}[{k}]",
+                                    printed=v, message=f"row {label}: cell {k + 1} is {v}, not a whole number"))
+            values[k] = None
+    if width == 1:
+        set_path(record, path, values[0])
+    else:
+        set_path(record, path, values)
+
+
+def parse_article20(lines: Sequence[Line], record: Record, findings: list[Finding]) -> None:
+    runs = build_runs(lines, 3, _is_article20_label)
+    widths = [len(item.columns) for item in ARTICLE20_ITEMS]
+    placed = align(runs, ARTICLE20_ITEMS, widths)
+    for j, item in enumerate(ARTICLE20_ITEMS):
+        run = placed.get(j)
+        if run is None:
+            findings.append(Finding(rule="extract.row_missing", severity="warning", path=item.path,
+                                    message=f"section 二: row {item.label} not found"))
+            continue
+        placed_values = run_values(run, widths[j])
+        if placed_values is None:
+            _place(record, findings, item.path, run, widths[j], item.label)
+            continue
+        values, _ = placed_values
+        if len(item.columns) == 1:
+            _place(record, findings, item.path, run, 1, item.label,
+                   integer=not item.path.endswith("fees_10k_yuan"))
+        else:
+            for (fld, _), v in zip(item.columns, values):
+                if isinstance(v, float):
+                    findings.append(Finding(rule="extract.not_a_count", severity="error",
+                                            path=f"{item.path}.{fld}", printed=v,
+                                            message=f"row {item.label}: {v} is not a whole number"))
+                    v = None
+                set_path(record, f"{item.path}.{fld}", v)
+            _place_bad(findings, run, widths[j], item.label, item.path)
+
+
+def _place_bad(findings: list[Finding], run: Run, width: int, label: str, path: str) -> None:
+    placed = run_values(run, width)
+    if placed is None:
+        return
+    for cell in placed[1]:
+        if cell.kind == TEXT:
+            findings.append(Finding(rule="extract.not_a_number", severity="error", path=path,
+                                    message=f"row {label}: cell {cell.text!r} is not a number"))
+        else:
+            findings.append(Finding(rule="extract.illegible", severity="warning", path=path,
+                                    message=f"row {label}: cell reads {cell.text!r}; left blank"))
+
+
+def parse_applications(lines: Sequence[Line], record: Record, findings: list[Finding]) -> int:
+    """Fill section 三; returns how many of its rows were found."""
+    runs = split_runs(build_runs(lines, 7, _is_application_label), 7)
+    placed = align(runs, APPLICATION_ROWS, [7] * len(APPLICATION_ROWS), APPLICATION_GROUP_PATTERNS)
+    for j, row in enumerate(APPLICATION_ROWS):
+        run = placed.get(j)
+        if run is None:
+            findings.append(Finding(rule="extract.row_missing", severity="warning", path=row.path,
+                                    message=f"section 三: row {row.group}{row.label} not found"))
+            continue
+        _place(record, findings, row.path, run, 7, row.label)
+    used = {id(r) for r in placed.values()}
+    for run in runs:
+        if id(run) not in used and len(run.cells) >= 3:
+            findings.append(Finding(
+                rule="extract.unplaced_row", severity="warning",
+                message=f"section 三: numbers {' '.join(c.text or '□' for c in run.cells)} "
+                        f"(after {''.join(run.labels)[-30:]!r}) belong to no template row"))
+    return len(placed)
+
+
+def parse_review(lines: Sequence[Line], record: Record, findings: list[Finding]) -> bool:
+    """Fill section 四; returns whether its numbers were found."""
+    runs = build_runs(lines, 15, _is_review_label)
+    cells = [c for r in runs for c in r.cells]
+    whole = Run([], cells)
+    by_label = align(runs, REVIEW_ROWS, [5, 5, 5]) if len(runs) == 3 else {}
+    if len(by_label) == 3 and all(len(r.cells) == 5 for r in by_label.values()):
+        for j, row in enumerate(REVIEW_ROWS):
+            _place(record, findings, row.path, by_label[j], 5, row.label)
+        return True
+    if not cells:
+        return False
+    values = run_values(whole.trim(), 15)
+    if values is None:
+        findings.append(Finding(
+            rule="extract.row_layout", severity="warning", path="review_litigation",
+            message=f"section 四: {len(whole.cells)} cells for 15 columns; left blank rather than guess"))
+        return True
+    for j, row in enumerate(REVIEW_ROWS):
+        _place(record, findings, row.path, Run([], whole.cells[-15:][5 * j:5 * j + 5]), 5, row.label)
+    return True
+
+
+def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
+    """The record of one report. Raises ReportError when the text is not a readable report."""
+    lines = to_lines(source.text)
+    sections = find_sections(lines)
+    agency, year = parse_title(lines, sections)
+    findings: list[Finding] = []
+
+    app_region = _region(lines, sections, "applications")
+    if app_region is None:
+        # no heading: the table starts at its first row label
+        first = next((k for k, ln in enumerate(lines) if re.search(r"本年新收", ln.compact)), None)
+        if first is not None:
+            after = [v for v in sections.values() if v > first]
+            app_region = (max(0, first - 3), min(after) if after else len(lines))
+    if app_region is None:
+        if not any(re.search(r"第二十条|行政复议|信息公开", ln.compact) for ln in lines[:200]):
+            raise ReportError(source.path, "not a government information disclosure annual report: "
+                                           "none of the template's sections or tables was found")
+        raise ReportError(source.path, "section 三 (收到和处理政府信息公开申请情况) is missing: "
+                                       "no heading and no table rows found")
+    if year is None:
+        raise ReportError(source.path, "no report year found in the title")
+    if not agency:
+        raise ReportError(source.path, "no reporting body (agency) found in the title")
+
+    record = Record(
+        agency=agency, year=year,
+        source=Source(path=repo_path or source.path, sha256=source.sha256, format=source.format,
+                      published_on=parse_published(lines, year)),
+    )
+    a20 = _region(lines, sections, "article20")
+    if a20 is not None:
+        parse_article20(lines[a20[0]:min(a20[1], app_region[0])], record, findings)
+    else:
+        findings.append(Finding(rule="extract.section_missing", severity="warning", path="article20",
+                                message="section 二 (主动公开政府信息情况) not found"))
+    found = parse_applications(lines[app_region[0]:app_region[1]], record, findings)
+    if found == 0:
+        raise ReportError(source.path, "section 三 has no table: none of its 25 rows was found")
+    rl = _region(lines, sections, "review_litigation")
+    has_review = rl is not None and parse_review(lines[rl[0]:rl[1]], record, findings)
+    later = any(k in sections for k in ("review_litigation", "problems", "other_matters"))
+    if not later and found < len(APPLICATION_ROWS):
+        raise ReportError(source.path, f"the report is truncated: the text ends in section 三 after "
+                                       f"{found} of its {len(APPLICATION_ROWS)} rows")
+    if not has_review:
+        if not any(k in sections for k in ("problems", "other_matters")):
+            raise ReportError(source.path, "the report is truncated: section 四 (行政复议、行政诉讼) "
+                                           "has no numbers and nothing follows it")
+        findings.append(Finding(rule="extract.section_missing", severity="warning", path="review_litigation",
+                                message="section 四 (行政复议、行政诉讼) has no numbers"))
+    for key in NARRATIVE_SECTIONS:
+        setattr(record.narrative, key, parse_narrative(lines, sections, key, agency))
+    return Extraction(record, findings)

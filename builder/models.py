@@ -1,0 +1,243 @@
+"""The report record (format version 1): the one definition of the public data format.
+
+The JSON Schema (`python -m builder schema`), the YAML records under reports/, and
+every download are derived from these models. See shared/record-format.md.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Iterator, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SCHEMA_VERSION = 1
+
+Count = Annotated[Optional[int], Field(ge=0)]
+"""A count printed in a table; null where the report leaves the cell blank or illegible."""
+
+Row7 = Annotated[
+    list[Count],
+    Field(min_length=7, max_length=7,
+          description="自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他, 总计"),
+]
+Row5 = Annotated[
+    list[Count],
+    Field(min_length=5, max_length=5, description="结果维持, 结果纠正, 其他结果, 尚未审结, 总计"),
+]
+
+
+def _blank7() -> list[Optional[int]]:
+    return [None] * 7
+
+
+def _blank5() -> list[Optional[int]]:
+    return [None] * 5
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+
+
+class Documents(_Model):
+    """规章 or 行政规范性文件 (第二十条第（一）项)."""
+
+    issued: Count = Field(None, description="本年制发件数")
+    repealed: Count = Field(None, description="本年废止件数")
+    in_force: Count = Field(None, description="现行有效件数")
+
+
+class Article20(_Model):
+    """二、主动公开政府信息情况 (第二十条)."""
+
+    regulations: Documents = Field(default_factory=Documents, description="规章")
+    normative_documents: Documents = Field(default_factory=Documents, description="行政规范性文件")
+    licensing: Count = Field(None, description="（五）行政许可 本年处理决定数量")
+    punishment: Count = Field(None, description="（六）行政处罚 本年处理决定数量")
+    enforcement: Count = Field(None, description="（六）行政强制 本年处理决定数量")
+    fees_10k_yuan: Optional[Union[int, float]] = Field(None, ge=0, description="（八）行政事业性收费 本年收费金额（万元）")
+
+
+class Withheld(_Model):
+    """（三）不予公开."""
+
+    state_secret: Row7 = Field(default_factory=_blank7, description="1.属于国家秘密")
+    prohibited_by_law: Row7 = Field(default_factory=_blank7, description="2.其他法律行政法规禁止公开")
+    security_stability: Row7 = Field(default_factory=_blank7, description="3.危及“三安全一稳定”")
+    third_party_rights: Row7 = Field(default_factory=_blank7, description="4.保护第三方合法权益")
+    internal_affairs: Row7 = Field(default_factory=_blank7, description="5.属于三类内部事务信息")
+    process_information: Row7 = Field(default_factory=_blank7, description="6.属于四类过程性信息")
+    enforcement_files: Row7 = Field(default_factory=_blank7, description="7.属于行政执法案卷")
+    query_matters: Row7 = Field(default_factory=_blank7, description="8.属于行政查询事项")
+
+
+class Unable(_Model):
+    """（四）无法提供."""
+
+    not_held: Row7 = Field(default_factory=_blank7, description="1.本机关不掌握相关政府信息")
+    needs_creation: Row7 = Field(default_factory=_blank7, description="2.没有现成信息需要另行制作")
+    unclear_after_correction: Row7 = Field(default_factory=_blank7, description="3.补正后申请内容仍不明确")
+
+
+class NotProcessed(_Model):
+    """（五）不予处理."""
+
+    petition_complaint: Row7 = Field(default_factory=_blank7, description="1.信访举报投诉类申请")
+    duplicate: Row7 = Field(default_factory=_blank7, description="2.重复申请")
+    publication: Row7 = Field(default_factory=_blank7, description="3.要求提供公开出版物")
+    mass_repeated: Row7 = Field(default_factory=_blank7, description="4.无正当理由大量反复申请")
+    confirmation: Row7 = Field(default_factory=_blank7, description="5.要求行政机关确认或重新出具已获取信息")
+
+
+class OtherHandling(_Model):
+    """（六）其他处理."""
+
+    no_correction: Row7 = Field(default_factory=_blank7, description="1.申请人无正当理由逾期不补正…")
+    unpaid_fee: Row7 = Field(default_factory=_blank7, description="2.申请人逾期未按收费通知要求缴纳费用…")
+    misc: Row7 = Field(default_factory=_blank7, description="3.其他")
+
+
+class Outcomes(_Model):
+    """三、本年度办理结果."""
+
+    disclosed: Row7 = Field(default_factory=_blank7, description="（一）予以公开")
+    partially_disclosed: Row7 = Field(default_factory=_blank7, description="（二）部分公开")
+    withheld: Withheld = Field(default_factory=Withheld, description="（三）不予公开")
+    unable: Unable = Field(default_factory=Unable, description="（四）无法提供")
+    not_processed: NotProcessed = Field(default_factory=NotProcessed, description="（五）不予处理")
+    other: OtherHandling = Field(default_factory=OtherHandling, description="（六）其他处理")
+    total: Row7 = Field(default_factory=_blank7, description="（七）总计")
+
+
+class Applications(_Model):
+    """三、收到和处理政府信息公开申请情况."""
+
+    new: Row7 = Field(default_factory=_blank7, description="一、本年新收政府信息公开申请数量")
+    carried_over: Row7 = Field(default_factory=_blank7, description="二、上年结转政府信息公开申请数量")
+    outcomes: Outcomes = Field(default_factory=Outcomes, description="三、本年度办理结果")
+    carried_forward: Row7 = Field(default_factory=_blank7, description="四、结转下年度继续办理")
+
+
+class ReviewLitigation(_Model):
+    """四、政府信息公开行政复议、行政诉讼情况."""
+
+    review: Row5 = Field(default_factory=_blank5, description="行政复议")
+    litigation_direct: Row5 = Field(default_factory=_blank5, description="行政诉讼 · 未经复议直接起诉")
+    litigation_after_review: Row5 = Field(default_factory=_blank5, description="行政诉讼 · 复议后起诉")
+
+
+class Narrative(_Model):
+    """The report's prose sections, as printed."""
+
+    overview: Optional[str] = Field(None, description="一、总体情况")
+    problems: Optional[str] = Field(None, description="五、存在的主要问题及改进情况")
+    other_matters: Optional[str] = Field(None, description="六、其他需要报告的事项")
+
+
+SourceFormat = Literal["text", "pdf", "pdf-ocr", "docx", "html"]
+
+
+class Source(_Model):
+    path: str = Field(description="the committed source file, relative to the repository root")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="of the source file's bytes")
+    format: SourceFormat
+    published_on: Optional[dt.date] = Field(None, description="date printed in the report, else null")
+
+
+_PATH_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*(\[\d+\])?$")
+
+
+class Record(_Model):
+    """One annual report of one agency, as printed."""
+
+    schema_version: Literal[1] = Field(SCHEMA_VERSION, alias="schema")
+    agency: str = Field(min_length=1, description="the reporting body, as the report names it")
+    year: int = Field(ge=2000, le=2100, description="the year the report covers")
+    source: Source
+    article20: Article20 = Field(default_factory=Article20)
+    applications: Applications = Field(default_factory=Applications)
+    review_litigation: ReviewLitigation = Field(default_factory=ReviewLitigation)
+    narrative: Narrative = Field(default_factory=Narrative)
+    inferred: list[str] = Field(default_factory=list,
+                                description="cells the builder worked out from the table's arithmetic")
+
+    @field_validator("inferred")
+    @classmethod
+    def _paths(cls, paths: list[str]) -> list[str]:
+        for p in paths:
+            if not _PATH_RE.match(p):
+                raise ValueError(f"not a cell path: {p!r}")
+        return paths
+
+    def dump(self) -> dict[str, Any]:
+        """The record as plain data, keys in the public format's order."""
+        return self.model_dump(mode="json", by_alias=True)
+
+
+# --- addressing cells by path ------------------------------------------------------------
+
+_INDEX_RE = re.compile(r"^(.*)\[(\d+)\]$")
+
+
+def get_path(model: BaseModel, path: str) -> Any:
+    """The value at a dotted path such as `applications.outcomes.total[6]`."""
+    m = _INDEX_RE.match(path)
+    base, index = (m.group(1), int(m.group(2))) if m else (path, None)
+    obj: Any = model
+    for part in base.split("."):
+        obj = getattr(obj, part)
+    return obj if index is None else obj[index]
+
+
+def set_path(model: BaseModel, path: str, value: Any) -> None:
+    """Set the value at a dotted path, validating it through the model."""
+    m = _INDEX_RE.match(path)
+    base, index = (m.group(1), int(m.group(2))) if m else (path, None)
+    parts = base.split(".")
+    obj: Any = model
+    for part in parts[:-1]:
+        obj = getattr(obj, part)
+    if index is None:
+        setattr(obj, parts[-1], value)
+    else:
+        row = list(getattr(obj, parts[-1]))
+        row[index] = value
+        setattr(obj, parts[-1], row)
+
+
+def iter_cells(record: Record) -> Iterator[tuple[str, Any]]:
+    """Every numeric cell of the record as (path, value), in the template's order."""
+    from .template import APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_ROWS
+
+    for item in ARTICLE20_ITEMS:
+        for field, _ in item.columns:
+            path = f"{item.path}.{field}" if field else item.path
+            yield path, get_path(record, path)
+    for row in APPLICATION_ROWS + REVIEW_ROWS:
+        for i, v in enumerate(get_path(record, row.path)):
+            yield f"{row.path}[{i}]", v
+
+
+def json_schema() -> dict[str, Any]:
+    schema = Record.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+Severity = Literal["error", "warning", "info"]
+
+
+class Finding(_Model):
+    """One problem found in a report: by extraction (the text) or by the template's arithmetic.
+
+    error:   the report could not be read as the template (unreadable cell, missing table);
+    warning: the printed numbers break the template's arithmetic, or a cell is illegible;
+    info:    worth knowing, nothing wrong with the numbers (e.g. a cell inferred).
+    """
+
+    rule: str = Field(description="which check, e.g. applications.row_total")
+    severity: Severity
+    path: Optional[str] = Field(None, description="the cell or row concerned, as in `inferred`")
+    printed: Optional[float] = Field(None, description="the number the report printed")
+    expected: Optional[float] = Field(None, description="what the arithmetic says it should be")
+    message: str = Field(description="plain English; the site words it in Chinese from rule and path")

@@ -1,0 +1,79 @@
+"""Records on disk: each report's YAML record lives beside its source file under reports/."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+from pydantic import ValidationError
+
+from .models import Record
+
+SOURCE_SUFFIXES = (".txt", ".text", ".pdf", ".docx", ".html", ".htm")
+RECORD_SUFFIX = ".yaml"
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list) -> Any:
+    flow = all(not isinstance(x, (list, dict)) for x in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow and bool(data))
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> Any:
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+def _represent_dict(dumper: yaml.SafeDumper, data: dict) -> Any:
+    flow = 0 < len(data) <= 4 and all(not isinstance(v, (list, dict, str)) for v in data.values())
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
+
+
+_Dumper.add_representer(list, _represent_list)
+_Dumper.add_representer(dict, _represent_dict)
+_Dumper.add_representer(str, _represent_str)
+
+
+def to_yaml(record: Record) -> str:
+    data = record.dump()
+    if data["source"]["published_on"] is not None:
+        data["source"]["published_on"] = dt.date.fromisoformat(data["source"]["published_on"])
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+class RecordError(Exception):
+    def __init__(self, path: str | Path, reason: str):
+        self.path, self.reason = str(path), reason
+        super().__init__(f"{path}: {reason}")
+
+
+def load_record(path: str | Path) -> Record:
+    """Read and validate a YAML record; RecordError names the file and every schema error."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise RecordError(path, f"not readable as YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise RecordError(path, "not a record: the YAML is not a mapping")
+    try:
+        return Record.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise RecordError(path, f"schema errors: {problems}") from exc
+
+
+def record_path(source: Path) -> Path:
+    """Where a source file's record lives: beside it, same name, .yaml."""
+    return source.with_suffix(RECORD_SUFFIX)
+
+
+def find_sources(reports_dir: Path) -> Iterator[Path]:
+    """Every report source file under reports/, in a stable order."""
+    for p in sorted(reports_dir.rglob("*")):
+        if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES and not p.name.startswith("."):
+            yield p
