@@ -1,0 +1,26 @@
+"""Small hand-made records for the rule tests."""
+from __future__ import annotations
+
+from builder.models import Record, Source, set_path
+from builder.template import APPLICATION_ROWS, REVIEW_ROWS
+
+
+def balanced(agency: str = "测试区人民政府", year: int = 2023) -> Record:
+    """A record whose every equation holds: 10 new + 2 carried = 9 handled + 3 carried forward."""
+    r = Record(agency=agency, year=year,
+               source=Source(path=f"reports/{year}/{agency}.txt", sha256="0" * 64, format="text"))
+    for row in APPLICATION_ROWS:
+        set_path(r, row.path, [0] * 7)
+    for row in REVIEW_ROWS:
+        set_path(r, row.path, [0] * 5)
+    r.applications.new = [8, 2, 0, 0, 0, 0, 10]
+    r.applications.carried_over = [2, 0, 0, 0, 0, 0, 2]
+    r.applications.outcomes.disclosed = [5, 1, 0, 0, 0, 0, 6]
+    r.applications.outcomes.unable.not_held = [2, 1, 0, 0, 0, 0, 3]
+    r.applications.outcomes.total = [7, 2, 0, 0, 0, 0, 9]
+    r.applications.carried_forward = [3, 0, 0, 0, 0, 0, 3]
+    r.review_litigation.review = [1, 1, 0, 1, 3]
+    r.article20.normative_documents.issued = 2
+    r.article20.normative_documents.repealed = 1
+    r.article20.normative_documents.in_force = 10
+    return r
