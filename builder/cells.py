@@ -27,7 +27,8 @@ _FOOTER = re.compile(
 )
 _MARKUP = re.compile(r"^\s*(?:#{1,6}\s*|>\s*|[-*+•]\s+(?=\S))+")
 # a label cell followed by numbers separated by single spaces: "行政处罚 5584" or "55 4 5 0"
-_TRAILING_NUMBERS = re.compile(r"^(?P<label>.*?[^\d\s.,])?\s*(?P<nums>\d+(?:\.\d+)?(?:\s+\d+(?:\.\d+)?)*)$")
+_TRAILING_NUMBERS = re.compile(
+    r"^(?:(?P<label>.*?[^\d\s.,])\s+)?(?P<nums>\d+(?:\.\d+)?(?:\s+\d+(?:\.\d+)?)*)$")
 
 
 @dataclass
@@ -35,7 +36,8 @@ class Cell:
     text: str
     kind: str
     value: int | float | None = None
-    col: int = 0  # character offset of the cell in its line
+    col: int = 0    # character offset of the cell in its line
+    line: int = -1  # the line it was printed on
 
 
 @dataclass
@@ -133,5 +135,7 @@ def to_lines(text: str) -> list[Line]:
         # a line of nothing but separators is one blank cell (one cell per line layouts)
         while cells and cells[0].kind == BLANK:
             cells.pop(0)
+        for cell in cells:
+            cell.line = no
         lines.append(Line(no, raw, norm, cells or [Cell("", BLANK)]))
     return lines

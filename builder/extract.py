@@ -22,6 +22,9 @@ from .template import (APPLICATION_GROUP_PATTERNS, APPLICATION_ROWS, ARTICLE20_I
 _NUMBERING = re.compile(r"^(?:[(]?[一二三四五六七八九十]{1,3}[)、.]|[(]?\d{1,2}[).、]|\d{1,2}\.(?!\d))")
 _ARTICLE20_HEADERS = (r"第二十条", r"信息内容", r"本年制发", r"本年废止", r"现行有效", r"处理决定",
                       r"收费金额")
+_COLUMN_HEADERS = {"自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他",
+                   "总计", "申请人情况"}
+_APPLICATION_HEADERS = (r"申请人情况", r"勾稽关系")
 _REVIEW_HEADERS = (r"结果维持", r"结果纠正", r"其他结果", r"尚未审结", r"总计", r"行政复议", r"行政诉讼",
                    r"直接起诉", r"复议后起诉")
 
@@ -135,40 +138,39 @@ def split_runs(runs: list[Run], width: int) -> list[Run]:
     return out
 
 
-def label_matches(labels: Sequence[str], slots: Sequence, groups: Sequence[str] = ()) -> set[int] | None:
-    """Which slots the run's label names: the last fragment that names any decides; split labels
-    are joined. Returns None when the label names a group heading rather than a row."""
+def label_matches(labels: Sequence[str], slots: Sequence, groups: Sequence[str] = ()) -> set[int]:
+    """Which slots the run's label names. The last fragment that names a row decides; a label split
+    over lines is joined (group headings left out). An empty set: the label names no row (missing,
+    misprinted, or a group heading alone, as the older template printed （六）其他处理)."""
+    stripped = [strip_numbering(t) for t in labels]
 
-    def match(text: str) -> set[int] | None:
-        found = {i for i, s in enumerate(slots) if s.matches(text)}
+    def rows(text: str) -> set[int]:
+        return {i for i, s in enumerate(slots) if s.matches(text)}
+
+    for text in reversed(stripped):
+        found = rows(text)
         if found:
             return found
-        if any(re.search(g, text) for g in groups):
-            return None
-        return set()
-
-    stripped = [strip_numbering(t) for t in labels]
-    for text in reversed(stripped):
-        m = match(text)
-        if m is None or m:
-            return m
-    for n in range(2, len(stripped) + 1):
-        m = match("".join(stripped[-n:]))
-        if m is None or m:
-            return m
+    plain = [t for t in stripped if not any(re.search(g, t) for g in groups)]
+    for n in range(2, len(plain) + 1):
+        found = rows("".join(plain[-n:]))
+        if found:
+            return found
     return set()
 
 
 def align(runs: Sequence[Run], slots: Sequence, widths: Sequence[int],
           groups: Sequence[str] = ()) -> dict[int, Run]:
-    """Assign runs to template slots in order, maximising label agreement (sequence alignment)."""
+    """Assign runs to template slots in order, maximising label agreement (sequence alignment).
+
+    A run whose label names its row anchors it there. Runs without a readable label are placed
+    by position only where that is certain: as many of them between two anchors as there are
+    free rows between those anchors."""
     m, n = len(runs), len(slots)
     matches = [label_matches(r.labels, slots, groups) for r in runs]
 
     def score(i: int, j: int) -> float:
         found = matches[i]
-        if found is None:
-            return -1  # a group heading's numbers belong to no row
         fits = run_values(runs[i], widths[j]) is not None
         if j in found:
             return 4 + fits
@@ -192,17 +194,78 @@ def align(runs: Sequence[Run], slots: Sequence, widths: Sequence[int],
                 if s > 0:
                     options.append((best[i - 1][j - 1] + s, "match"))
             best[i][j], move[i][j] = max(options, key=lambda o: o[0])
-    out: dict[int, Run] = {}
+    pairs: list[tuple[int, int]] = []
     i, j = m, n
     while i > 0 or j > 0:
         step = move[i][j]
         if step == "match":
-            out[j - 1] = runs[i - 1]
+            pairs.append((i - 1, j - 1))
             i, j = i - 1, j - 1
         elif step == "skip_run":
             i -= 1
         else:
             j -= 1
+    pairs.reverse()
+    # keep positional placements only where the gap between anchors is filled exactly
+    anchors = [(-1, -1)] + [(ri, sj) for ri, sj in pairs if matches[ri]] + [(m, n)]
+    out: dict[int, Run] = {}
+    for (r0, s0), (r1, s1) in zip(anchors, anchors[1:]):
+        inside = [(ri, sj) for ri, sj in pairs if r0 < ri < r1 and not matches[ri]]
+        loose = [ri for ri in range(r0 + 1, r1) if not matches[ri] and score(ri, s0 + 1) > 0]
+        if inside and len(loose) == len(inside) == s1 - s0 - 1:
+            out.update({sj: runs[ri] for ri, sj in inside})
+    out.update({sj: runs[ri] for ri, sj in pairs if matches[ri]})
+    return out
+
+
+def _centre(cell: Cell) -> float:
+    return cell.col + len(cell.text) / 2
+
+
+def column_centres(runs: Sequence[Run], lines: Sequence[Line], width: int) -> list[float] | None:
+    """Where the columns of a table printed with spaces stand: under the complete rows' numbers,
+    or else under the column headers above the first row."""
+    full = [r for r in runs if len(r.cells) == width and all(c.kind == NUM for c in r.cells)
+            and len({c.line for c in r.cells}) == 1]
+    if len(full) >= 2:
+        return [sorted(_centre(r.cells[k]) for r in full)[len(full) // 2] for k in range(width)]
+    if not runs:
+        return None
+    first = runs[0].cells[0].line
+    for line in reversed([ln for ln in lines if ln.no < first]):
+        heads = [c for c in line.cells if c.kind in (TEXT, NUM)]
+        if len(heads) >= width and not any(c.kind == NUM for c in heads[-width:]):
+            return [_centre(c) for c in heads[-width:]]
+    return None
+
+
+def fill_gaps(runs: list[Run], lines: Sequence[Line], width: int) -> list[Run]:
+    """Place the numbers of a short row printed in columns of spaces (`pdftotext -layout`), where a
+    blank cell leaves no mark, by where they stand under the table's columns."""
+    centres = column_centres(runs, lines, width)
+    if centres is None:
+        return runs
+    spacing = min((b - a for a, b in zip(centres, centres[1:])), default=0)
+    if spacing <= 0:
+        return runs
+    out = []
+    for run in runs:
+        cells = run.cells
+        if (len(cells) >= width or not all(c.kind == NUM for c in cells)
+                or len({c.line for c in cells}) != 1):
+            out.append(run)
+            continue
+        slots = []
+        for c in cells:
+            k = min(range(width), key=lambda k: abs(centres[k] - _centre(c)))
+            slots.append(k if abs(centres[k] - _centre(c)) <= spacing / 2 else None)
+        if None in slots or slots != sorted(set(slots)):
+            out.append(run)
+            continue
+        placed = [Cell("", BLANK, line=cells[0].line) for _ in range(width)]
+        for k, c in zip(slots, cells):
+            placed[k] = c
+        out.append(Run(run.labels, placed, run.line))
     return out
 
 
@@ -336,7 +399,7 @@ class Extraction:
 def _is_application_label(text: str) -> bool:
     t = strip_numbering(text)
     return any(r.matches(t) for r in APPLICATION_ROWS) or any(
-        re.search(g, t) for g in APPLICATION_GROUP_PATTERNS)
+        re.search(g, t) for g in APPLICATION_GROUP_PATTERNS + _APPLICATION_HEADERS)
 
 
 def _is_article20_label(text: str) -> bool:
@@ -424,7 +487,9 @@ def _place_bad(findings: list[Finding], run: Run, width: int, label: str, path: 
 
 def parse_applications(lines: Sequence[Line], record: Record, findings: list[Finding]) -> int:
     """Fill section 三; returns how many of its rows were found."""
-    runs = split_runs(build_runs(lines, 7, _is_application_label), 7)
+    runs = fill_gaps(split_runs(build_runs(lines, 7, _is_application_label), 7), lines, 7)
+    if runs:  # the column headers above the first row are not its label
+        runs[0].labels = [t for t in runs[0].labels if strip_numbering(t) not in _COLUMN_HEADERS]
     placed = align(runs, APPLICATION_ROWS, [7] * len(APPLICATION_ROWS), APPLICATION_GROUP_PATTERNS)
     for j, row in enumerate(APPLICATION_ROWS):
         run = placed.get(j)

@@ -86,7 +86,7 @@ APPLICATION_ROWS: tuple[Row, ...] = (
 
 # Labels in section 三 that head a group of rows and carry no numbers of their own.
 APPLICATION_GROUP_PATTERNS = (r"本年度办理结果", r"办理结果$", r"^不予公开$", r"^无法提供$",
-                              r"^不予处理$", r"^其他处理$", r"申请人情况", r"勾稽关系")
+                              r"^不予处理$", r"^其他处理$")
 
 # Section 四, the three parts, each a row of REVIEW_COLUMNS.
 REVIEW_ROWS: tuple[Row, ...] = (
