@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from .models import Finding, Record, get_path
+from .models import Finding, Record, iter_cells
 from .template import APPLICATION_COLUMNS, APPLICATION_ROWS, REVIEW_ROWS
 
 _OUTCOME_ROWS = [r for r in APPLICATION_ROWS if r.path.startswith("applications.outcomes.")
@@ -58,8 +58,9 @@ def _num(x: float) -> float | int:
 def check_record(record: Record) -> list[Finding]:
     """Every equation whose cells are all present and that does not balance."""
     findings = []
+    cells = dict(iter_cells(record))
     for eq in EQUATIONS:
-        values = [get_path(record, p) for p in eq.paths]
+        values = [cells[p] for p in eq.paths]
         if any(v is None for v in values):
             continue
         left = sum(values[:len(eq.lhs)])

@@ -168,10 +168,11 @@ def align(runs: Sequence[Run], slots: Sequence, widths: Sequence[int],
     free rows between those anchors."""
     m, n = len(runs), len(slots)
     matches = [label_matches(r.labels, slots, groups) for r in runs]
+    fitting = {w: [run_values(r, w) is not None for r in runs] for w in set(widths)}
 
     def score(i: int, j: int) -> float:
         found = matches[i]
-        fits = run_values(runs[i], widths[j]) is not None
+        fits = fitting[widths[j]][i]
         if j in found:
             return 4 + fits
         if found:

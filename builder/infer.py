@@ -7,17 +7,18 @@ Its path goes under `inferred`. Anything else stays blank: a blank is never a 0.
 from __future__ import annotations
 
 from .checks import EQUATIONS
-from .models import Finding, Record, get_path, set_path
+from .models import Finding, Record, iter_cells, set_path
 
 
 def infer(record: Record) -> list[Finding]:
     """Fill what the arithmetic determines, in place; findings for blanks it cannot fill safely."""
     findings: list[Finding] = []
     refused: set[str] = set()
+    cells = dict(iter_cells(record))
     while True:
         candidates: dict[str, set[float]] = {}
         for eq in EQUATIONS:
-            values = {p: get_path(record, p) for p in eq.paths}
+            values = {p: cells[p] for p in eq.paths}
             blanks = [p for p, v in values.items() if v is None]
             if len(blanks) != 1 or blanks[0] in refused:
                 continue
@@ -41,6 +42,7 @@ def infer(record: Record) -> list[Finding]:
                     message=f"blank cell: the printed totals would make it {value}, not a count; left blank"))
             else:
                 set_path(record, path, int(value))
+                cells[path] = int(value)
                 record.inferred.append(path)
                 filled = True
         if not filled:

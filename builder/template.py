@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # 三、收到和处理政府信息公开申请情况: the applicant columns, in the template's order.
 APPLICATION_COLUMNS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
@@ -35,7 +36,12 @@ class Row:
         return self.path.rsplit(".", 1)[-1]
 
     def matches(self, text: str) -> bool:
-        return any(re.search(p, text) for p in self.patterns)
+        return any(p.search(text) for p in _compiled(self.patterns))
+
+
+@lru_cache(maxsize=None)
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p) for p in patterns)
 
 
 def _row(path: str, label: str, group: str, *patterns: str) -> Row:
@@ -107,7 +113,7 @@ class Article20Item:
     patterns: tuple[str, ...]
 
     def matches(self, text: str) -> bool:
-        return any(re.search(p, text) for p in self.patterns)
+        return any(p.search(text) for p in _compiled(self.patterns))
 
 
 _DOCS = (("issued", "本年制发件数"), ("repealed", "本年废止件数"), ("in_force", "现行有效件数"))
