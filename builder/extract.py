@@ -298,6 +298,8 @@ def _region(lines: Sequence[Line], sections: dict[str, int], key: str) -> tuple[
 
 _TITLE = re.compile(r"(?P<agency>.*?)\s*(?:关于)?\s*(?P<year>20\d{2})\s*年(?:度)?\s*(?P<rest>.{0,12}?)"
                     r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报)")
+# a reporting body's name: no sentence punctuation, menus or verbs of an introduction
+_AGENCY_LINE = re.compile(r"^(?!根据|按照|依据|现将|本报告|本年度|当前位置|首页)[^，。,;；|>《》:：\s]{2,40}$")
 _PERIOD = re.compile(r"统计期限为?\s*(20\d{2})\s*年\s*1\s*月\s*1\s*日")
 _DATE = re.compile(r"(20\d{2})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?")
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
@@ -314,23 +316,28 @@ def _cn_number(text: str) -> int:
 
 
 def parse_title(lines: Sequence[Line], sections: dict[str, int]) -> tuple[str | None, int | None]:
-    """Agency and year from the title above section 一."""
-    end = min(sections.values()) if sections else min(len(lines), 8)
-    head = [ln.compact for ln in lines[:max(1, min(end, 8))]]
-    for k in range(len(head)):
-        joined = "".join(head[k:k + 3])
+    """Agency and year from the report's title: the last title-like line above section 一 (a saved
+    web page has menus and breadcrumbs above it), its agency on the same line or the line before."""
+    end = min(sections.values()) if sections else min(len(lines), 12)
+    head = [ln.compact for ln in lines[:min(end, 120)]]
+    found: tuple[str | None, int] | None = None
+    for k, text in enumerate(head):
+        joined = text + (head[k + 1] if k + 1 < len(head) else "")
         m = _TITLE.search(joined)
-        if not m:
+        if not m or m.start("year") >= len(text) or len(text) > 60:
             continue
-        year = int(m.group("year"))
-        agency = m.group("agency").strip(" :：#")
-        rest = m.group("rest").strip()
+        agency = m.group("agency").strip(":：#")
+        rest = m.group("rest")
         if not agency and rest and not rest.startswith(("政府", "度")):
             agency = rest
-        if not agency and k > 0:
+        if not agency and k > 0 and _AGENCY_LINE.match(head[k - 1]):
             agency = head[k - 1]
-        agency = re.sub(r"\s+", "", agency) or None
-        return agency, year
+        if agency and not _AGENCY_LINE.match(agency):
+            agency = None
+        if agency or found is None:
+            found = (agency, int(m.group("year")))
+    if found:
+        return found
     for ln in lines[:40]:
         m = _PERIOD.search(ln.compact)
         if m:
@@ -338,7 +345,7 @@ def parse_title(lines: Sequence[Line], sections: dict[str, int]) -> tuple[str | 
     return None, None
 
 
-def parse_published(lines: Sequence[Line], year: int | None) -> dt.date | None:
+def parse_published(lines: Sequence[Line], sections: dict[str, int], year: int | None) -> dt.date | None:
     """The date the report prints as its own: a signature date at the end, or a 发布日期 in the head."""
 
     def date_in(text: str) -> dt.date | None:
@@ -357,12 +364,13 @@ def parse_published(lines: Sequence[Line], year: int | None) -> dt.date | None:
     def plausible(d: dt.date | None) -> bool:
         return d is not None and (year is None or year < d.year <= year + 2)
 
-    for ln in reversed(lines[-6:]):
+    last = sections.get("other_matters", sections.get("problems", len(lines) - 6))
+    for ln in reversed(lines[max(0, min(last, len(lines) - 6)):]):
         if len(ln.compact) <= 16:
             d = date_in(ln.compact)
             if plausible(d):
                 return d
-    for ln in lines[:12]:
+    for ln in lines[:min(sections.values(), default=12) if sections else 12]:
         if re.search(r"(发布|印发|成文|公开)(日期|时间)", ln.compact):
             d = date_in(ln.compact)
             if plausible(d):
@@ -560,7 +568,7 @@ def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
     record = Record(
         agency=agency, year=year,
         source=Source(path=repo_path or source.path, sha256=source.sha256, format=source.format,
-                      published_on=parse_published(lines, year)),
+                      published_on=parse_published(lines, sections, year)),
     )
     a20 = _region(lines, sections, "article20")
     if a20 is not None:

@@ -8,6 +8,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .read_html import declared_charset, html_to_text
+
 
 class ReportError(Exception):
     """A source file that cannot become a record; the message names the file and the reason."""
@@ -94,6 +96,18 @@ def read_source(path: str | Path, data: bytes | None = None) -> SourceText:
         if text is None:
             raise ReportError(path, "not readable as text in UTF-8, UTF-16 or GB18030")
         return SourceText(str(path), digest, "text", text)
+    if kind == "html":
+        charset = declared_charset(data)
+        html = None
+        if charset:
+            try:
+                html = data.decode(charset)
+            except (LookupError, UnicodeDecodeError):
+                html = None
+        html = html if html is not None else decode_text(data)
+        if html is None:
+            raise ReportError(path, "a web page not readable in its declared charset, UTF-8 or GB18030")
+        return SourceText(str(path), digest, "html", html_to_text(html))
     if kind == "binary":
         raise ReportError(path, "a binary file, not a report (it holds NUL bytes and no known format)")
     raise ReportError(path, f"{_NAMES.get(kind, kind)}: this format has no reader yet")

@@ -8,6 +8,7 @@ columns blank, use generic column headers and collapse rows as the older templat
 """
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 
 from builder.models import Record, get_path
@@ -182,4 +183,88 @@ def markdown_tables(record: Record, opts: Options | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
-LAYOUTS = {"pdftotext-layout": pdftotext_layout, "markdown": markdown_tables}
+def portal_html(record: Record, opts: Options | None = None) -> str:
+    """A report page saved from a government portal: menus, breadcrumb, sidebar and footer around
+    the article; tables with rowspan/colspan merged cells, as the template prints them."""
+    opts = opts or Options()
+    overview, problems, other = _narrative(record)
+    e = html.escape
+
+    def paras(text: str) -> str:
+        return "".join(f"<p style=\"text-indent:2em\">{e(t)}</p>\n" for t in text.split("\n"))
+
+    def td(v, attrs: str = "") -> str:
+        return f"<td{attrs}>{e(_cell(v))}</td>"
+
+    d = record.source.published_on
+    out = [
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">',
+        f"<title>{e(record.agency)}{record.year}年政府信息公开工作年度报告_政府信息公开年报</title>",
+        "<script>var _hmt = _hmt || []; document.write('<div>统计</div>');</script>",
+        "<style>td{border:1px solid #000}</style></head><body>",
+        '<div class="top"><a href="/">首页</a> | <a href="/zwgk/">政务公开</a> | <a href="/bsfw/">办事服务</a>'
+        " | <a>互动交流</a></div>",
+        '<nav><ul><li><a href="/">网站首页</a></li><li><a href="/xxgk/">政府信息公开</a></li></ul></nav>',
+        '<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a>政府信息公开</a> &gt; <a>政府信息公开年报</a></div>',
+        '<div class="main"><div class="article">',
+        f"<h1>{e(record.agency)}{record.year}年政府信息公开工作年度报告</h1>",
+        f'<div class="info">发布时间：{d.isoformat() if d else "2024-03-30"} 10:21 来源：{e(record.agency)} '
+        "浏览次数：<span>1024</span> 【字体：大 中 小】</div>" if d else
+        '<div class="info">来源：本网 浏览次数：<span>88</span></div>',
+        "<h3>一、总体情况</h3>", paras(overview),
+        "<h3>二、主动公开政府信息情况</h3>", '<table border="1" cellspacing="0">',
+    ]
+    last_item = None
+    for item in ARTICLE20_ITEMS:
+        if item.item != last_item:
+            out.append(f'<tr><td colspan="4" style="background:#ddd">{e(item.item)}</td></tr>')
+            out.append("<tr><td>信息内容</td>" + "".join(
+                f'<td{" colspan=3" if len(item.columns) == 1 else ""}>{e(lbl)}</td>' for _, lbl in item.columns)
+                + "</tr>")
+            last_item = item.item
+        vals = [get_path(record, f"{item.path}.{f}" if f else item.path) for f, _ in item.columns]
+        out.append(f"<tr><td>{e(item.label)}</td>" + "".join(
+            td(v, " colspan=3" if len(vals) == 1 else "") for v in vals) + "</tr>")
+    out += ["</table>", "<h3>三、收到和处理政府信息公开申请情况</h3>", '<table border="1">',
+            '<tr><td colspan="3" rowspan="3">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td>'
+            '<td colspan="7">申请人情况</td></tr>',
+            '<tr><td rowspan="2">自然人</td><td colspan="5">法人或其他组织</td><td rowspan="2">总计</td></tr>',
+            "<tr>" + "".join(f"<td>{h}</td>" for h in APPLICATION_COLUMNS[1:6]) + "</tr>"]
+    group_open = set()
+    for k, (group, label, values, path) in enumerate(_rows(record, opts)):
+        cells = "".join(td(v) for v in values)
+        if opts.footer and k == 13:
+            out.append('<tr><td colspan="10" style="border:0">&nbsp;</td></tr>')
+        if not group or label == "（六）其他处理":
+            out.append(f'<tr><td colspan="3">{e(label)}</td>{cells}</tr>')
+        elif group.startswith("三、"):
+            first = "" if "三" in group_open else '<td rowspan="22">三、本年度办理结果</td>'
+            group_open.add("三")
+            span = '' if label.startswith("（七）") else ''
+            out.append(f'<tr>{first}<td colspan="2"{span}>{e(label)}</td>{cells}</tr>')
+        else:
+            first = "" if "三" in group_open else '<td rowspan="22">三、本年度办理结果</td>'
+            group_open.add("三")
+            size = sum(1 for r in APPLICATION_ROWS if r.group == group)
+            head = "" if group in group_open else f'<td rowspan="{size}">{e(group)}</td>'
+            group_open.add(group)
+            out.append(f"<tr>{first}{head}<td>{e(label)}</td>{cells}</tr>")
+    out += ["</table>", "<h3>四、政府信息公开行政复议、行政诉讼情况</h3>", '<table border="1">',
+            '<tr><td colspan="5" rowspan="2">行政复议</td><td colspan="10">行政诉讼</td></tr>',
+            '<tr><td colspan="5">未经复议直接起诉</td><td colspan="5">复议后起诉</td></tr>',
+            "<tr>" + "".join(f"<td>{h}</td>" for h in REVIEW_COLUMNS * 3) + "</tr>",
+            "<tr>" + "".join(td(v) for r in REVIEW_ROWS for v in get_path(record, r.path)) + "</tr>",
+            "</table>", "<h3>五、存在的主要问题及改进情况</h3>", paras(problems),
+            "<h3>六、其他需要报告的事项</h3>", paras(other)]
+    if _date_line(record, opts):
+        out += [f'<p style="text-align:right">{e(record.agency)}</p>',
+                f'<p style="text-align:right">{e(_date_line(record, opts))}</p>']
+    out += ["</div>", '<div class="side"><h4>相关文章</h4><ul>',
+            f'<li><a href="#">{e(record.agency)}{record.year - 1}年政府信息公开工作年度报告</a></li>',
+            "</ul></div></div>",
+            "<footer>主办单位：人民政府办公室 | 网站标识码：5101000001 | 蜀ICP备05000000号</footer>",
+            "</body></html>"]
+    return "\n".join(out)
+
+
+LAYOUTS = {"pdftotext-layout": pdftotext_layout, "markdown": markdown_tables, "portal-html": portal_html}

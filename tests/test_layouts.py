@@ -9,7 +9,7 @@ import pytest
 from builder.extract import extract
 from builder.infer import infer
 from builder.pipeline import extract_file
-from builder.sources import SourceText
+from builder.sources import read_source
 from conftest import GOLDEN, REPORTS
 from golden import differences, load_golden
 from layouts import LAYOUTS, Options
@@ -31,7 +31,8 @@ DAMAGE = {
 
 
 def _extract(text: str):
-    extraction = extract(SourceText("fixture.txt", "0" * 64, "text", text))
+    source = read_source("fixture", text.encode("utf-8"))
+    extraction = extract(source)
     findings = extraction.findings + infer(extraction.record)
     return extraction.record, findings
 
