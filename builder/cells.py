@@ -18,7 +18,11 @@ JUNK = "junk"      # symbols with no letters or digits of meaning (OCR noise, ta
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-_BLANKISH = re.compile(r"^[-—–―/\\_]*$")
+_BLANKISH = re.compile(r"^(?:[-—–―/\\_]*|无)$")
+# Markdown emphasis and inline HTML that converters leave around a cell's text
+_EMPHASIS = re.compile(r"\*{1,3}|(?<!\w)_{2}|</?(?:br|b|strong|em|i|span|p|sup|sub)\b[^>]*>", re.IGNORECASE)
+# a unit printed after a number in its cell: "136302件", "1953.86万元"
+_UNIT = re.compile(r"(?<=\d)(?:件|个|项|次|人|宗|份|万元|元)$")
 # page footers and headers that page breaks leave inside tables
 _FOOTER = re.compile(
     r"^\s*(?:[-—–－]+\s*\d{1,3}\s*[-—–－]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
@@ -64,8 +68,8 @@ def normalize(text: str) -> str:
 
 
 def classify(text: str) -> Cell:
-    t = text.strip()
-    compact = _THOUSANDS.sub("", re.sub(r"\s+", "", t))
+    t = _EMPHASIS.sub("", text).strip()
+    compact = _UNIT.sub("", _THOUSANDS.sub("", re.sub(r"\s+", "", t)))
     if _NUMBER.match(compact):
         value: int | float = float(compact) if "." in compact else int(compact)
         return Cell(t, NUM, value)

@@ -46,13 +46,14 @@ class Run:
     labels: list[str]
     cells: list[Cell] = field(default_factory=list)
     line: int = 0
+    placed: bool = False  # its cells stand in their columns already (blanks included)
 
     @property
     def has_number(self) -> bool:
         return any(c.kind == NUM for c in self.cells)
 
     def trim(self) -> "Run":
-        while self.cells and self.cells[-1].kind == BLANK:
+        while not self.placed and self.cells and self.cells[-1].kind == BLANK:
             self.cells.pop()
         return self
 
@@ -266,7 +267,7 @@ def fill_gaps(runs: list[Run], lines: Sequence[Line], width: int) -> list[Run]:
         placed = [Cell("", BLANK, line=cells[0].line) for _ in range(width)]
         for k, c in zip(slots, cells):
             placed[k] = c
-        out.append(Run(run.labels, placed, run.line))
+        out.append(Run(run.labels, placed, run.line, placed=True))
     return out
 
 
@@ -304,6 +305,7 @@ _PERIOD = re.compile(r"统计期限为?\s*(20\d{2})\s*年\s*1\s*月\s*1\s*日")
 _DATE = re.compile(r"(20\d{2})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?")
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}
+_CN_YEAR = re.compile(r"([〇○零O一二三四五六七八九]{4})(?=年)")
 _CN_DATE = re.compile(r"([〇○零O一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月"
                       r"\s*([一二三四五六七八九十]{1,3})\s*日")
 
@@ -319,7 +321,8 @@ def parse_title(lines: Sequence[Line], sections: dict[str, int]) -> tuple[str | 
     """Agency and year from the report's title: the last title-like line above section 一 (a saved
     web page has menus and breadcrumbs above it), its agency on the same line or the line before."""
     end = min(sections.values()) if sections else min(len(lines), 12)
-    head = [ln.compact for ln in lines[:min(end, 120)]]
+    head = [_CN_YEAR.sub(lambda m: "".join(str(_CN_DIGITS[c]) for c in m.group(1)), ln.compact)
+            for ln in lines[:min(end, 120)]]
     found: tuple[str | None, int] | None = None
     for k, text in enumerate(head):
         joined = text + (head[k + 1] if k + 1 < len(head) else "")
@@ -375,6 +378,16 @@ def parse_published(lines: Sequence[Line], sections: dict[str, int], year: int |
             d = date_in(ln.compact)
             if plausible(d):
                 return d
+    return None
+
+
+def signature_agency(lines: Sequence[Line]) -> str | None:
+    """The body that signs the report: the short line just above the date at its end."""
+    tail = lines[-6:]
+    for k in range(len(tail) - 1, 0, -1):
+        if len(tail[k].compact) <= 16 and (_DATE.search(tail[k].compact) or _CN_DATE.search(tail[k].compact)):
+            name = tail[k - 1].compact
+            return name if _AGENCY_LINE.match(name) and not _DATE.search(name) else None
     return None
 
 
@@ -519,9 +532,9 @@ def parse_applications(lines: Sequence[Line], record: Record, findings: list[Fin
 
 def parse_review(lines: Sequence[Line], record: Record, findings: list[Finding]) -> bool:
     """Fill section 四; returns whether its numbers were found."""
-    runs = build_runs(lines, 15, _is_review_label)
+    runs = fill_gaps(build_runs(lines, 15, _is_review_label), lines, 15)
     cells = [c for r in runs for c in r.cells]
-    whole = Run([], cells)
+    whole = Run([], cells, placed=len(runs) == 1 and runs[0].placed)
     by_label = align(runs, REVIEW_ROWS, [5, 5, 5]) if len(runs) == 3 else {}
     if len(by_label) == 3 and all(len(r.cells) == 5 for r in by_label.values()):
         for j, row in enumerate(REVIEW_ROWS):
@@ -562,6 +575,7 @@ def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
                                        "no heading and no table rows found")
     if year is None:
         raise ReportError(source.path, "no report year found in the title")
+    agency = agency or signature_agency(lines)
     if not agency:
         raise ReportError(source.path, "no reporting body (agency) found in the title")
 

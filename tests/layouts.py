@@ -126,8 +126,7 @@ def pdftotext_layout(record: Record, opts: Options | None = None) -> str:
     lines += ["", "四、政府信息公开行政复议、行政诉讼情况", ""]
     lines.append("          行政复议" + " " * 30 + "行政诉讼")
     lines.append(" " * 50 + "未经复议直接起诉" + " " * 30 + "复议后起诉")
-    heads = " ".join(f"{h:>6}" for h in REVIEW_COLUMNS)
-    lines.append("  " + heads + "  " + heads + "  " + heads)
+    lines.append("  " + "".join(f"{h:>8}" for h in REVIEW_COLUMNS * 3))
     values = [v for row in REVIEW_ROWS for v in get_path(record, row.path)]
     lines.append("  " + "".join(f"{_cell(v):>8}" for v in values))
     lines += ["", "五、存在的主要问题及改进情况", ""] + [f"    {p}" for p in problems.split("\n")]

@@ -1,0 +1,64 @@
+"""Smaller variations real reports print: each a transformation of a seed that must read the same."""
+from __future__ import annotations
+
+import datetime as dt
+
+from builder.extract import extract
+from builder.infer import infer
+from builder.pipeline import extract_file
+from builder.sources import read_source
+from conftest import REPORTS
+from layouts import LAYOUTS, Options
+
+SEED_PATH = REPORTS / "2023" / "达州市通川区.txt"
+SEED = SEED_PATH.read_text(encoding="utf-8")
+REFERENCE, _ = extract_file(SEED_PATH)
+
+
+def read(text: str):
+    extraction = extract(read_source("variant.txt", text.encode("utf-8")))
+    infer(extraction.record)
+    return extraction
+
+
+def test_chinese_numeral_year_in_the_title():
+    r = read(SEED.replace("2023 年政府信息公开工作年度报告", "二〇二三年政府信息公开工作年度报告", 1)).record
+    assert (r.agency, r.year) == ("达州市通川区", 2023)
+
+
+def test_agency_from_the_signature_when_the_title_has_none():
+    text = SEED.replace("达州市通川区\n\n2023 年", "2023 年", 1) + "\n达州市通川区人民政府\n2024年1月25日\n"
+    r = read(text).record
+    assert (r.agency, r.year, r.source.published_on) == ("达州市通川区人民政府", 2023, dt.date(2024, 1, 25))
+
+
+def test_units_and_markdown_emphasis_around_numbers():
+    text = SEED.replace("行政许可\t136302", "行政许可\t136302件").replace(
+        "一、本年新收政府信息公开申请数量\t55", "一、本年新收政府信息公开申请数量\t**55**")
+    r = read(text).record
+    assert r.article20.licensing == 136302
+    assert r.applications.new == REFERENCE.applications.new
+
+
+def test_a_dash_or_wu_is_a_blank_not_a_zero():
+    text = SEED.replace("8.属于行政查询事项\t0\t0", "8.属于行政查询事项\t—\t无")
+    ex = read(text)
+    row = ex.record.applications.outcomes.withheld.query_matters
+    # blank as printed; the column totals determine both cells, so they are inferred and listed
+    assert row == [0] * 7
+    assert {"applications.outcomes.withheld.query_matters[0]",
+            "applications.outcomes.withheld.query_matters[1]"} <= set(ex.record.inferred)
+
+
+def test_review_section_with_blank_cells_in_columns_of_spaces():
+    rec = REFERENCE.model_copy(deep=True)
+    rec.review_litigation.litigation_after_review = [None] * 5
+    text = LAYOUTS["pdftotext-layout"](rec, Options())
+    # the header row prints 15 column titles; the values row has only 10 numbers
+    lines = text.splitlines()
+    k = next(i for i, ln in enumerate(lines) if ln.strip().startswith("结果维持"))
+    assert len(lines[k + 1].split()) == 10
+    r = read(text).record
+    assert r.review_litigation.review == [2, 1, 0, 1, 4]
+    assert r.review_litigation.litigation_direct == [3, 1, 1, 3, 8]
+    assert r.review_litigation.litigation_after_review == [None] * 5
