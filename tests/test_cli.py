@@ -1,0 +1,46 @@
+"""The command line: schema, check across years, exit codes."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+from builder.models import Record
+from conftest import REPORTS, ROOT
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_schema_is_derived_from_the_models():
+    out = run("schema")
+    assert out.returncode == 0
+    schema = json.loads(out.stdout)
+    assert schema == json.loads(json.dumps(Record.model_json_schema(by_alias=True) | {
+        "$schema": "https://json-schema.org/draft/2020-12/schema"}))
+    assert set(schema["required"]) >= {"agency", "year", "source"}
+    assert {"schema", "article20", "applications", "review_litigation", "inferred"} <= set(schema["properties"])
+
+
+def test_check_reports_the_carry_between_years(tmp_path):
+    reports = tmp_path / "reports"
+    shutil.copytree(REPORTS, reports, ignore=shutil.ignore_patterns("*.yaml"))
+    text = (REPORTS / "2023" / "达州市通川区.txt").read_text(encoding="utf-8")
+    (reports / "2024").mkdir()
+    # the same body a year later, printing 上年结转 1 where 2023 carried 4 forward
+    (reports / "2024" / "达州市通川区.txt").write_text(text.replace("2023 年政府信息公开", "2024 年政府信息公开", 1),
+                                                  encoding="utf-8")
+    out = run("check", "--root", str(tmp_path))
+    assert out.returncode == 0, out.stdout  # arithmetic findings are warnings
+    carry = [ln for ln in out.stdout.splitlines() if "across_years.carry" in ln]
+    assert carry and all(ln.startswith("reports/2024/达州市通川区.txt: warning") for ln in carry)
+    assert any("applications.carried_over[6]" in ln and "2023 carried forward 4" in ln for ln in carry)
+    strict = run("check", "--root", str(tmp_path), "--strict")
+    assert strict.returncode == 1
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run("check", "--root", str(tmp_path)).returncode == 2
+    assert run("no-such-command").returncode == 2
