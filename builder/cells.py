@@ -10,6 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from .read_html import html_to_text
+
 NUM = "num"        # a number as printed
 BLANK = "blank"    # an empty cell (or a dash): printed nothing
 TEXT = "text"      # words: a label, a heading, prose
@@ -29,6 +31,9 @@ _FOOTER = re.compile(
     r"|\d{1,3}\s*/\s*\d{1,3}|page\s*\d+(?:\s*of\s*\d+)?)\s*$",
     re.IGNORECASE,
 )
+# a page number alone on a line, centred in columns of spaces (`pdftotext -layout`)
+_PAGE_NUMBER = re.compile(r"^[ \f]{20,}\d{1,3}\s*$")
+_HTML_TABLE = re.compile(r"<table\b.*?</table\s*>", re.IGNORECASE | re.DOTALL)
 _MARKUP = re.compile(r"^\s*(?:#{1,6}\s*|>\s*|[-*+•]\s+(?=\S))+")
 # a label cell followed by numbers separated by single spaces: "行政处罚 5584" or "55 4 5 0"
 _TRAILING_NUMBERS = re.compile(
@@ -125,9 +130,10 @@ def _explode(offset: int, text: str) -> list[Cell]:
 def to_lines(text: str) -> list[Line]:
     """The text as lines of classified cells; page footers dropped, Markdown markup stripped."""
     lines = []
+    text = _HTML_TABLE.sub(lambda m: html_to_text(m.group()), text)  # HTML tables inside Markdown
     for no, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
         norm = normalize(raw).replace("\u3000", " ").rstrip()
-        if _FOOTER.match(norm):
+        if _FOOTER.match(norm) or _PAGE_NUMBER.match(norm):
             continue
         norm = _MARKUP.sub("", norm) if not norm.lstrip().startswith(("|", "\t")) else norm
         if not norm.strip() and "\t" not in norm and "|" not in norm:

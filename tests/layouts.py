@@ -9,6 +9,7 @@ columns blank, use generic column headers and collapse rows as the older templat
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 
 from builder.models import Record, get_path
@@ -112,7 +113,7 @@ def pdftotext_layout(record: Record, opts: Options | None = None) -> str:
     printed_group = set()
     for k, (group, label, values, path) in enumerate(_rows(record, opts)):
         if opts.footer and k == 13:
-            lines += ["", "", " " * 36 + "- 3 -", "\f" + " " * 20 + f"{record.agency}政府信息公开工作年度报告", ""]
+            lines += ["", "", " " * 44 + "3", "\f" + " " * 20 + f"{record.agency}政府信息公开工作年度报告", ""]
         pieces = _wrap(label, 12)
         g = ""
         if group and group not in printed_group and not group.startswith("三、"):
@@ -266,4 +267,17 @@ def portal_html(record: Record, opts: Options | None = None) -> str:
     return "\n".join(out)
 
 
-LAYOUTS = {"pdftotext-layout": pdftotext_layout, "markdown": markdown_tables, "portal-html": portal_html}
+def markdown_html_tables(record: Record, opts: Options | None = None) -> str:
+    """Markdown as some PDF converters write it: headings and prose in Markdown, each table as one
+    line of HTML (<table><tr><td>…) with merged cells."""
+    page = portal_html(record, opts)
+    body = page[page.index("<h3>一、总体情况</h3>"):page.index('<div class="side">')]
+    body = re.sub(r"<h3>(.*?)</h3>", r"\n## \1\n", body)
+    body = re.sub(r"(<table.*?</table>)", lambda m: "\n" + m.group(1).replace("\n", "") + "\n", body, flags=re.S)
+    body = re.sub(r"<p[^>]*>(.*?)</p>", r"\1\n", body)
+    return f"# {record.agency}{record.year}年政府信息公开工作年度报告\n\n" + html.unescape(
+        re.sub(r"</?div[^>]*>", "", body))
+
+
+LAYOUTS = {"pdftotext-layout": pdftotext_layout, "markdown": markdown_tables, "portal-html": portal_html,
+           "markdown-html-tables": markdown_html_tables}

@@ -62,3 +62,10 @@ def test_review_section_with_blank_cells_in_columns_of_spaces():
     assert r.review_litigation.review == [2, 1, 0, 1, 4]
     assert r.review_litigation.litigation_direct == [3, 1, 1, 3, 8]
     assert r.review_litigation.litigation_after_review == [None] * 5
+
+
+def test_page_footers_inside_the_table_are_not_numbers():
+    a = "5.属于三类内部事务信息\t0\t0\t0\t0\t0\t0\t0\n"
+    for footer in ("- 3 -", "— 3 —", "第 3 页 共 6 页", "3 / 6", " " * 40 + "3"):
+        r = read(SEED.replace(a, a + f"\n{footer}\n\n", 1)).record
+        assert r.applications == REFERENCE.applications, footer
