@@ -55,6 +55,7 @@ class Line:
     raw: str         # the line as printed
     norm: str        # NFKC-normalised, markup stripped
     cells: list[Cell] = field(default_factory=list)
+    page: int = 1    # 1-based page of the source, counted by form feeds in the text
 
     @property
     def compact(self) -> str:
@@ -131,8 +132,10 @@ def to_lines(text: str) -> list[Line]:
     """The text as lines of classified cells; page footers dropped, Markdown markup stripped."""
     lines = []
     text = _HTML_TABLE.sub(lambda m: html_to_text(m.group()), text)  # HTML tables inside Markdown
+    page = 1
     for no, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
-        norm = normalize(raw).replace("\u3000", " ").rstrip()
+        page += raw.count("\f")
+        norm = normalize(raw).replace("\u3000", " ").replace("\f", "").rstrip()
         if _FOOTER.match(norm) or _PAGE_NUMBER.match(norm):
             continue
         norm = _MARKUP.sub("", norm) if not norm.lstrip().startswith(("|", "\t")) else norm
@@ -147,5 +150,5 @@ def to_lines(text: str) -> list[Line]:
             cells.pop(0)
         for cell in cells:
             cell.line = no
-        lines.append(Line(no, raw, norm, cells or [Cell("", BLANK)]))
+        lines.append(Line(no, raw.replace("\f", ""), norm, cells or [Cell("", BLANK)], page))
     return lines

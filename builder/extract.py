@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from .cells import BLANK, JUNK, NUM, TEXT, Cell, Line, to_lines
-from .models import Finding, Record, Source, set_path
+from .models import Finding, Record, Source, TablePages, set_path
 from .sources import ReportError, SourceText
 from .template import (APPLICATION_GROUP_PATTERNS, APPLICATION_ROWS, ARTICLE20_ITEMS,
                        NARRATIVE_SECTIONS, REVIEW_ROWS, SECTIONS)
@@ -584,17 +584,21 @@ def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
         source=Source(path=repo_path or source.path, sha256=source.sha256, format=source.format,
                       published_on=parse_published(lines, sections, year)),
     )
+    regions: dict[str, Sequence[Line]] = {"applications": lines[app_region[0]:app_region[1]]}
     a20 = _region(lines, sections, "article20")
     if a20 is not None:
-        parse_article20(lines[a20[0]:min(a20[1], app_region[0])], record, findings)
+        regions["article20"] = lines[a20[0]:min(a20[1], app_region[0])]
+        parse_article20(regions["article20"], record, findings)
     else:
         findings.append(Finding(rule="extract.section_missing", severity="warning", path="article20",
                                 message="section 二 (主动公开政府信息情况) not found"))
-    found = parse_applications(lines[app_region[0]:app_region[1]], record, findings)
+    found = parse_applications(regions["applications"], record, findings)
     if found == 0:
         raise ReportError(source.path, "section 三 has no table: none of its 25 rows was found")
     rl = _region(lines, sections, "review_litigation")
-    has_review = rl is not None and parse_review(lines[rl[0]:rl[1]], record, findings)
+    if rl is not None:
+        regions["review_litigation"] = lines[rl[0]:rl[1]]
+    has_review = rl is not None and parse_review(regions["review_litigation"], record, findings)
     later = any(k in sections for k in ("review_litigation", "problems", "other_matters"))
     if not later and found < len(APPLICATION_ROWS):
         raise ReportError(source.path, f"the report is truncated: the text ends in section 三 after "
@@ -607,4 +611,8 @@ def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
                                 message="section 四 (行政复议、行政诉讼) has no numbers"))
     for key in NARRATIVE_SECTIONS:
         setattr(record.narrative, key, parse_narrative(lines, sections, key, agency))
+    if lines and lines[-1].page > 1:  # a paged source: say where each table stands
+        record.source.pages = TablePages(**{
+            key: sorted({ln.page for ln in region if any(c.kind == NUM for c in ln.cells)}) or None
+            for key, region in regions.items()})
     return Extraction(record, findings)

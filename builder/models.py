@@ -137,11 +137,21 @@ class Narrative(_Model):
 SourceFormat = Literal["text", "pdf", "pdf-ocr", "docx", "html"]
 
 
+class TablePages(_Model):
+    """Which pages of the source (1-based) each table was read from."""
+
+    article20: Optional[list[int]] = Field(None, description="二、主动公开政府信息情况")
+    applications: Optional[list[int]] = Field(None, description="三、收到和处理政府信息公开申请情况")
+    review_litigation: Optional[list[int]] = Field(None, description="四、行政复议、行政诉讼情况")
+
+
 class Source(_Model):
     path: str = Field(description="the committed source file, relative to the repository root")
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="of the source file's bytes")
     format: SourceFormat
     published_on: Optional[dt.date] = Field(None, description="date printed in the report, else null")
+    pages: Optional[TablePages] = Field(None, description="where the tables are in a paged source "
+                                                          "(PDF, DOCX with page breaks); null for text")
 
 
 _PATH_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*(\[\d+\])?$")

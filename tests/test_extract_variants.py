@@ -69,3 +69,12 @@ def test_page_footers_inside_the_table_are_not_numbers():
     for footer in ("- 3 -", "— 3 —", "第 3 页 共 6 页", "3 / 6", " " * 40 + "3"):
         r = read(SEED.replace(a, a + f"\n{footer}\n\n", 1)).record
         assert r.applications == REFERENCE.applications, footer
+
+
+def test_pages_of_each_table_are_recorded_for_paged_sources():
+    # form feeds (as the PDF and Word readers print them) between pages: 二 on page 2, 三 over 2-3
+    text = SEED.replace("二、主动公开政府信息情况", "\f二、主动公开政府信息情况", 1).replace(
+        "\t(四) 无法提供", "\f\t(四) 无法提供", 1).replace("四、政府信息公开行政复议", "\f四、政府信息公开行政复议", 1)
+    pages = read(text).record.source.pages
+    assert (pages.article20, pages.applications, pages.review_litigation) == ([2], [2, 3], [4])
+    assert read(SEED).record.source.pages is None  # plain text has no pages
