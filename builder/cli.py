@@ -13,11 +13,12 @@ from pathlib import Path
 
 from . import __version__
 from .models import Finding, json_schema
-from .pipeline import Outcome, extract_file, process_all
+from .pipeline import Outcome, Refused, add_report, extract_file, process_all
 from .records import to_yaml
 from .sources import ReportError
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
+CACHE_DIR = Path(".cache") / "extract"  # extractions by source sha256 and extractor version
 
 
 def _progress(desc: str):
@@ -79,7 +80,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not reports.is_dir():
         print(f"error: no reports directory at {reports}", file=sys.stderr)
         return EXIT_USAGE
-    outcomes = process_all(reports, root, write=False, progress=_progress("checking"))
+    outcomes = process_all(reports, root, write=False, progress=_progress("checking"),
+                           cache_dir=root / CACHE_DIR)
     n, errors, warnings = _report(outcomes, root)
     broken = sum(o.failed for o in outcomes)
     print(f"{n} reports: {n - broken} readable, {broken} broken; {errors} errors, {warnings} warnings")
@@ -88,11 +90,32 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    root = Path(args.root)
+    try:
+        outcome = add_report(Path(args.file), root, args.agency, args.year)
+    except Refused as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return EXIT_BROKEN
+    except OSError as exc:
+        print(f"error: {args.file}: cannot read the file ({exc.strerror or exc})", file=sys.stderr)
+        return EXIT_BROKEN
+    _report([outcome], root)
+    name = outcome.source.relative_to(root) if outcome.source.is_relative_to(root) else outcome.source
+    if outcome.failed:
+        print(f"{name}: copied, but its record has errors; fix them by hand in a YAML record beside it")
+        return EXIT_BROKEN
+    print(f"added {name} and its record {Path(str(name)).with_suffix('.yaml')}: "
+          f"{outcome.record.agency}, {outcome.record.year}")
+    return EXIT_OK
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from .site import build_site
 
     root = Path(args.root)
-    outcomes = process_all(root / "reports", root, write=True, progress=_progress("extracting"))
+    outcomes = process_all(root / "reports", root, write=True, progress=_progress("extracting"),
+                           cache_dir=root / CACHE_DIR)
     n, errors, warnings = _report(outcomes, root)
     written = build_site(outcomes, root, Path(args.out) if args.out else root / "content")
     broken = sum(o.failed for o in outcomes)
@@ -118,6 +141,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--reports", help="the reports directory (default: ROOT/reports)")
     s.add_argument("--strict", action="store_true", help="fail on arithmetic warnings too")
     s.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("add", help="copy a report into reports/ under the naming convention, with its record")
+    s.add_argument("file")
+    s.add_argument("--agency", help="the reporting body, if the report's title does not say it right")
+    s.add_argument("--year", type=int, help="the year the report covers, if the title does not say it")
+    s.add_argument("--root", default=os.getcwd(), help="the repository (default: here)")
+    s.set_defaults(func=cmd_add)
 
     s = sub.add_parser("build", help="write records beside new reports and the site's pages into content/")
     s.add_argument("--root", default=os.getcwd(), help="the repository (default: here)")

@@ -152,6 +152,7 @@ class Source(_Model):
     published_on: Optional[dt.date] = Field(None, description="date printed in the report, else null")
     pages: Optional[TablePages] = Field(None, description="where the tables are in a paged source "
                                                           "(PDF, DOCX with page breaks); null for text")
+    extractor: Optional[str] = Field(None, description="version of the builder's extraction that read it")
 
 
 _PATH_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*(\[\d+\])?$")
@@ -170,8 +171,10 @@ class Record(_Model):
     narrative: Narrative = Field(default_factory=Narrative)
     inferred: list[str] = Field(default_factory=list,
                                 description="cells the builder worked out from the table's arithmetic")
+    corrected: list[str] = Field(default_factory=list,
+                                 description="cells a person corrected by hand; extraction never overwrites them")
 
-    @field_validator("inferred")
+    @field_validator("inferred", "corrected")
     @classmethod
     def _paths(cls, paths: list[str]) -> list[str]:
         for p in paths:

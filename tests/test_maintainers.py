@@ -1,0 +1,114 @@
+"""The maintainer's path: add a report, correct a number, re-run; duplicates refused."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from builder.pipeline import Refused, add_report, process, process_all
+from builder.records import load_record
+from conftest import REPORTS, ROOT
+
+SEED = (REPORTS / "2023" / "达州市通川区.txt").read_text(encoding="utf-8")
+NEXT_YEAR = SEED.replace("2023 年政府信息公开工作年度报告", "2024 年政府信息公开工作年度报告", 1)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    shutil.copytree(REPORTS, tmp_path / "reports")
+    return tmp_path
+
+
+def test_add_copies_under_the_naming_convention_with_its_record(repo, tmp_path_factory):
+    incoming = tmp_path_factory.mktemp("in") / "download (3).txt"
+    incoming.write_text(NEXT_YEAR, encoding="utf-8")
+    outcome = add_report(incoming, repo)
+    assert outcome.source == repo / "reports" / "2024" / "达州市通川区.txt"
+    assert outcome.source.read_bytes() == incoming.read_bytes()
+    record = load_record(repo / "reports" / "2024" / "达州市通川区.yaml")
+    assert (record.agency, record.year, record.source.path) == ("达州市通川区", 2024, "reports/2024/达州市通川区.txt")
+    with pytest.raises(Refused, match="the same file is already in the repository as reports/2024/达州市通川区.txt"):
+        add_report(incoming, repo)
+    other = incoming.with_name("again.txt")
+    other.write_text(NEXT_YEAR + "\n", encoding="utf-8")
+    with pytest.raises(Refused, match="达州市通川区 already has a 2024 report: reports/2024/达州市通川区.txt"):
+        add_report(other, repo)
+
+
+def test_add_with_agency_and_year_given(repo, tmp_path_factory):
+    incoming = tmp_path_factory.mktemp("in") / "r.txt"
+    incoming.write_text(NEXT_YEAR, encoding="utf-8")
+    outcome = add_report(incoming, repo, agency="达州市通川区人民政府", year=2024)
+    assert outcome.source == repo / "reports" / "2024" / "达州市通川区人民政府.txt"
+
+
+def test_add_refuses_an_unreadable_report(repo, tmp_path_factory):
+    incoming = tmp_path_factory.mktemp("in") / "empty.txt"
+    incoming.write_bytes(b"")
+    with pytest.raises(Refused, match="empty.txt: the file is empty"):
+        add_report(incoming, repo)
+    assert not (repo / "reports" / "2023" / "empty.txt").exists()
+
+
+def test_cli_add_and_refusal(repo, tmp_path_factory):
+    incoming = tmp_path_factory.mktemp("in") / "r.txt"
+    incoming.write_text(NEXT_YEAR, encoding="utf-8")
+    cmd = [sys.executable, "-m", "builder", "add", str(incoming), "--root", str(repo)]
+    first = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    assert "added reports/2024/达州市通川区.txt" in first.stdout
+    second = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    assert second.returncode == 1 and "refused:" in second.stderr
+
+
+def _edit(path, change):
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_a_hand_correction_survives_and_is_marked(repo):
+    source = repo / "reports" / "2023" / "巴州区.txt"
+    target = source.with_suffix(".yaml")
+    _edit(target, lambda d: d["applications"]["new"].__setitem__(0, 127))
+    outcome = process(source, repo, write=True)
+    assert outcome.written
+    record = load_record(target)
+    assert record.applications.new[0] == 127
+    assert record.corrected == ["applications.new[0]"]
+    # its arithmetic now disagrees: a finding about the record as it stands
+    assert any(f.rule == "applications.row_total" for f in outcome.findings)
+    again = process(source, repo, write=True)
+    assert not again.written and again.record.applications.new[0] == 127
+
+
+def test_a_correction_survives_a_replaced_source(repo):
+    source = repo / "reports" / "2023" / "达州市通川区.txt"
+    target = source.with_suffix(".yaml")
+    _edit(target, lambda d: (d["applications"]["new"].__setitem__(0, 56), d.__setitem__("corrected", ["applications.new[0]"])))
+    source.write_text(SEED.replace("行政许可\t136302", "行政许可\t136303"), encoding="utf-8")
+    outcome = process(source, repo, write=True)
+    record = load_record(target)
+    assert record.article20.licensing == 136303  # re-read from the new file
+    assert record.applications.new[0] == 56 and record.corrected == ["applications.new[0]"]
+    assert any(f.rule == "extract.source_replaced" for f in outcome.findings)
+
+
+def test_unchanged_reports_are_not_rewritten(repo):
+    outcomes = process_all(repo / "reports", repo, write=True, cache_dir=repo / ".cache")
+    assert [o.written for o in outcomes] == [False] * 5
+    cached = sorted((repo / ".cache").iterdir())
+    assert len(cached) == 5
+    again = process_all(repo / "reports", repo, write=True, cache_dir=repo / ".cache")
+    assert [o.record for o in again] == [o.record for o in outcomes]
+
+
+def test_a_broken_record_file_is_reported_not_dropped(repo):
+    (repo / "reports" / "2023" / "巴州区.yaml").write_text("agency: 巴州区\nyear: twenty\n", encoding="utf-8")
+    outcomes = {o.source.name: o for o in process_all(repo / "reports", repo)}
+    bad = outcomes["巴州区.txt"]
+    assert bad.failed and "schema errors" in bad.error and "year" in bad.error
+    assert sum(not o.failed for o in outcomes.values()) == 4
