@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -57,20 +58,53 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def yaml_line(text: str, path: str | None) -> int:
+    """The line of a record's YAML where a cell path's key stands (1 if it cannot be found)."""
+    lines, at = text.splitlines(), 0
+    for part in re.sub(r"\[\d+\]$", "", path or "").split(".") if path else []:
+        for k in range(at, len(lines)):
+            if lines[k].strip().startswith(f"{part}:"):
+                at = k
+                break
+        else:
+            return at + 1
+    return at + 1
+
+
+def _annotation(o: Outcome, name: str, root: Path, severity: str, title: str, message: str,
+                path: str | None = None) -> str:
+    """A GitHub Actions workflow command that puts the finding on the file and line it concerns."""
+    record_file = o.source.with_suffix(".yaml")
+    if path and record_file.exists():
+        file = record_file.resolve().relative_to(root.resolve()).as_posix() if record_file.resolve(
+            ).is_relative_to(root.resolve()) else str(record_file)
+        line = yaml_line(record_file.read_text(encoding="utf-8"), path)
+    else:
+        file, line = name, 1
+    level = "error" if severity == "error" else "warning"
+    clean = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::{level} file={file},line={line},title={title}::{clean}"
+
+
 def _report(outcomes: list[Outcome], root: Path) -> tuple[int, int, int]:
     errors = warnings = 0
+    github = os.environ.get("GITHUB_ACTIONS") == "true"
     for o in outcomes:
-        name = o.source.resolve().relative_to(root.resolve()) if o.source.resolve().is_relative_to(
-            root.resolve()) else o.source
+        name = (o.source.resolve().relative_to(root.resolve()).as_posix()
+                if o.source.resolve().is_relative_to(root.resolve()) else str(o.source))
         if o.error:
             errors += 1
             print(f"{name}: error: {o.error}")
+            if github:
+                print(_annotation(o, name, root, "error", "unreadable report", o.error))
             continue
         for f in o.findings:
             errors += f.severity == "error"
             warnings += f.severity == "warning"
             if f.severity != "info":
                 print(f"{name}: {_finding_line(f)}")
+                if github:
+                    print(_annotation(o, name, root, f.severity, f.rule, f.message, f.path))
     return len(outcomes), errors, warnings
 
 

@@ -44,3 +44,25 @@ def test_check_reports_the_carry_between_years(tmp_path):
 def test_usage_errors_exit_2(tmp_path):
     assert run("check", "--root", str(tmp_path)).returncode == 2
     assert run("no-such-command").returncode == 2
+
+
+def test_check_prints_github_annotations_on_the_record_line(tmp_path):
+    import os
+    import yaml
+    reports = tmp_path / "reports"
+    shutil.copytree(REPORTS, reports)
+    target = reports / "2023" / "巴州区.yaml"
+    data = yaml.safe_load(target.read_text(encoding="utf-8"))
+    data["review_litigation"]["review"][4] = 5  # printed 4; the parts give 4
+    data["corrected"] = ["review_litigation.review[4]"]
+    from builder.records import to_yaml
+    target.write_text(to_yaml(Record.model_validate(data)), encoding="utf-8")
+    (reports / "2023" / "empty.txt").write_bytes(b"")
+    out = subprocess.run([sys.executable, "-m", "builder", "check", "--root", str(tmp_path)], cwd=ROOT,
+                         capture_output=True, text=True, env={**os.environ, "GITHUB_ACTIONS": "true"})
+    lines = out.stdout.splitlines()
+    review_line = next(k for k, ln in enumerate(target.read_text(encoding="utf-8").splitlines(), 1)
+                       if ln.strip().startswith("review:"))
+    assert any(ln.startswith(f"::warning file=reports/2023/巴州区.yaml,line={review_line},"
+                             "title=review_litigation.row_total::") for ln in lines), out.stdout
+    assert "::error file=reports/2023/empty.txt,line=1,title=unreadable report::the file is empty" in lines

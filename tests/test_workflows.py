@@ -1,0 +1,50 @@
+"""The CI workflows: valid GitHub Actions (schema and a real linter), and the README's make targets."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from conftest import ROOT
+
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+BIN = Path(sys.executable).parent
+
+
+def test_workflows_match_the_github_actions_schema():
+    out = subprocess.run([str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
+                          *map(str, WORKFLOWS)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_workflows_pass_the_linter():
+    zizmor = shutil.which("zizmor", path=str(BIN)) or "zizmor"
+    out = subprocess.run([zizmor, "--offline", "--config", str(ROOT / ".github" / "zizmor.yml"),
+                          str(ROOT / ".github" / "workflows")], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def _runs(name: str) -> list[str]:
+    wf = yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text(encoding="utf-8"))
+    return [step["run"] for job in wf["jobs"].values() for step in job["steps"] if "run" in step]
+
+
+def test_ci_runs_what_a_laptop_runs():
+    assert _runs("ci.yml") == ["make test", "make check", "make site"]
+    assert "make site" in _runs("deploy.yml")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make site" in readme.split("\n\n")[1] and "make test" in readme.split("\n\n")[1]
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_pull_requests_check_and_main_deploys_with_the_pages_actions():
+    ci = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
+    deploy = yaml.safe_load((ROOT / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8"))
+    assert "pull_request" in ci[True]  # YAML 1.1 reads the key `on` as True
+    assert deploy[True]["push"]["branches"] == ["main"]
+    uses = [s.get("uses", "") for job in deploy["jobs"].values() for s in job["steps"]]
+    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
+    assert any(u.startswith("actions/deploy-pages@") for u in uses)
