@@ -27,7 +27,8 @@ def _progress(desc: str):
         from tqdm import tqdm
     except ImportError:  # pragma: no cover - tqdm is a dependency
         return None
-    return lambda items: tqdm(items, desc=desc, unit="report", file=sys.stderr, disable=None)
+    return lambda items, total=None: tqdm(items, desc=desc, unit="report", total=total, file=sys.stderr,
+                                          disable=None)
 
 
 def _finding_line(f: Finding) -> str:

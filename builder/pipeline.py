@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +24,8 @@ from .infer import infer
 from .models import Finding, Record, get_path, iter_cells, set_path
 from .records import RecordError, find_sources, load_record, record_path, to_yaml
 from .sources import ReportError, read_source
+
+PARALLEL_FROM = 64  # below this many reports, starting worker processes costs more than it saves
 
 # the modules whose code decides what a record holds
 _EXTRACTION_MODULES = ("sources.py", "read_html.py", "read_docx.py", "read_pdf.py", "cells.py",
@@ -189,12 +193,23 @@ def process(source: Path, root: Path, write: bool = False, cache: Cache | None =
     return outcome
 
 
+def _process_one(args: tuple[Path, Path, bool, Path | None]) -> Outcome:
+    source, root, write, cache_dir = args
+    return process(source, root, write, Cache(cache_dir))
+
+
 def process_all(reports_dir: Path, root: Path, write: bool = False, progress=None,
-                cache_dir: Path | None = None) -> list[Outcome]:
+                cache_dir: Path | None = None, jobs: int | None = None) -> list[Outcome]:
+    """Every report under reports_dir, in parallel over the machine's cores when there are many."""
     sources = list(find_sources(reports_dir))
-    iterator: Iterable[Path] = progress(sources) if progress else sources
-    cache = Cache(cache_dir)
-    outcomes = [process(s, root, write, cache) for s in iterator]
+    jobs = jobs or os.cpu_count() or 1
+    tasks = [(s, root, write, cache_dir) for s in sources]
+    if jobs > 1 and len(sources) >= PARALLEL_FROM:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results: Iterable[Outcome] = pool.map(_process_one, tasks, chunksize=max(1, len(tasks) // (jobs * 8)))
+            outcomes = list(progress(results, total=len(tasks)) if progress else results)
+    else:
+        outcomes = [_process_one(t) for t in (progress(tasks) if progress else tasks)]
     good = [o for o in outcomes if not o.failed]
     by_record = {id(o.record): o for o in good}
     for record, finding in check_across_years([o.record for o in good]):

@@ -112,3 +112,11 @@ def test_a_broken_record_file_is_reported_not_dropped(repo):
     bad = outcomes["巴州区.txt"]
     assert bad.failed and "schema errors" in bad.error and "year" in bad.error
     assert sum(not o.failed for o in outcomes.values()) == 4
+
+
+def test_parallel_extraction_gives_the_same_outcomes(repo, monkeypatch):
+    import builder.pipeline as pipeline
+    serial = process_all(repo / "reports", repo, jobs=1)
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    parallel = process_all(repo / "reports", repo, jobs=2)
+    assert [(o.source, o.record, o.findings) for o in parallel] == [(o.source, o.record, o.findings) for o in serial]
