@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site test check serve bench clean
 

@@ -20,6 +20,7 @@ from .sources import ReportError
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
 CACHE_DIR = Path(".cache") / "extract"  # extractions by source sha256 and extractor version
+SEARCH_DICTIONARY = Path(".cache") / "search" / "jieba_user.txt"  # named in mkdocs.yml
 
 
 def _progress(desc: str):
@@ -146,13 +147,14 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .site import build_site
+    from .site import build_site, write_search_dictionary
 
     root = Path(args.root)
     outcomes = process_all(root / "reports", root, write=True, progress=_progress("extracting"),
                            cache_dir=root / CACHE_DIR)
     n, errors, warnings = _report(outcomes, root)
     written = build_site(outcomes, root, Path(args.out) if args.out else root / "content")
+    write_search_dictionary(root / SEARCH_DICTIONARY, outcomes)
     broken = sum(o.failed for o in outcomes)
     print(f"{n} reports ({broken} broken, {warnings} warnings); {written} pages written")
     return EXIT_OK

@@ -1,0 +1,284 @@
+"""Stage 5: records → the site's Markdown pages in content/ (MkDocs turns them into site/).
+
+Every page is rendered with Jinja2 with autoescaping on: a report is untrusted input. Text
+from a report goes into raw HTML blocks (escaped), so Markdown never interprets it either.
+A page file is written only when its content changed, and pages of reports that are gone
+are removed; the output depends on the records alone (no clock), so builds are reproducible.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import jinja2
+from markupsafe import Markup
+
+from .models import Finding, Record, get_path
+from .pipeline import Outcome, safe_name
+from .template import APPLICATION_COLUMNS, APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_COLUMNS, REVIEW_ROWS
+from .wording import SEVERITY, cell_name, describe
+
+GENERATED = ("index.md", "issues.md", "reports", "agencies", "downloads")
+FORMATS = {"text": "文本", "html": "网页", "pdf": "PDF", "pdf-ocr": "扫描 PDF（OCR 识别）", "docx": "Word 文档"}
+
+
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("builder", "templates"),
+        autoescape=True,  # every template: report text is untrusted
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["mdtext"] = md_text
+    env.filters["title"] = page_title
+    env.filters["num"] = lambda v: "—" if v is None else (f"{v:g}" if isinstance(v, float) else str(v))
+    return env
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def md_text(text: Any) -> Markup:
+    """Text for a Markdown line (a heading): HTML-escaped, and Markdown's punctuation backslashed."""
+    return Markup(_MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False)))
+
+
+def page_title(text: str) -> str:
+    """A page title for front matter: themes put it in <title> and headers unescaped, so the
+    characters of markup are replaced by their full-width forms; JSON-quoted for YAML."""
+    return Markup(json.dumps(str(text).translate(str.maketrans("<>&\"'", "＜＞＆＂＇")), ensure_ascii=False))
+
+
+def slug(agency: str) -> str:
+    return safe_name(agency)
+
+
+def report_url(record: Record) -> str:
+    """The page of a report, relative to the site root (stable, readable: /reports/2023/巴州区/)."""
+    return f"reports/{record.year}/{slug(record.agency)}.md"
+
+
+def agency_url(agency: str) -> str:
+    return f"agencies/{slug(agency)}.md"
+
+
+@dataclass
+class CellView:
+    value: Any
+    state: str  # printed | inferred | corrected | missing
+    finding: bool
+    title: str
+
+    @property
+    def css(self) -> str:
+        return f"cell-{self.state}" + (" cell-finding" if self.finding else "")
+
+    @property
+    def text(self) -> str:
+        v = self.value
+        return "—" if v is None else (f"{v:g}" if isinstance(v, float) else str(v))
+
+
+_STATE_TITLE = {"printed": "报告印发的数字", "inferred": "推算值：报告此处空白，由表内勾稽关系唯一确定",
+                "corrected": "人工更正：维护者按报告原文更正", "missing": "未印：报告此处空白或无法辨认"}
+
+
+def cell(record: Record, path: str, flagged: set[str]) -> CellView:
+    value = get_path(record, path)
+    if path in record.corrected:
+        state = "corrected"
+    elif path in record.inferred:
+        state = "inferred"
+    elif value is None:
+        state = "missing"
+    else:
+        state = "printed"
+    title = _STATE_TITLE[state] + ("；有核对问题，见下方“数据核对发现”" if path in flagged else "")
+    return CellView(value, state, path in flagged, title)
+
+
+def _flagged(findings: Iterable[Finding]) -> set[str]:
+    out = set()
+    for f in findings:
+        if f.path and f.severity in ("warning", "error"):
+            out.add(f.path)
+            if "[" not in f.path:  # a whole row
+                out.update(f"{f.path}[{i}]" for i in range(7))
+    return out
+
+
+def application_rows(record: Record, flagged: set[str]) -> list[dict]:
+    """Section 三 as the template prints it: group labels spanning their rows."""
+    rows, opened = [], set()
+    sizes = {}
+    for r in APPLICATION_ROWS:
+        sizes[r.group] = sizes.get(r.group, 0) + 1
+    outcome_rows = sum(1 for r in APPLICATION_ROWS if r.path.startswith("applications.outcomes"))
+    for r in APPLICATION_ROWS:
+        lead = []
+        if not r.group:
+            lead.append({"text": r.label, "colspan": 3, "rowspan": 1})
+        else:
+            if "三" not in opened:
+                opened.add("三")
+                lead.append({"text": "三、本年度办理结果", "colspan": 1, "rowspan": outcome_rows})
+            if r.group.startswith("三、"):
+                lead.append({"text": r.label, "colspan": 2, "rowspan": 1})
+            else:
+                if r.group not in opened:
+                    opened.add(r.group)
+                    lead.append({"text": r.group, "colspan": 1, "rowspan": sizes[r.group]})
+                lead.append({"text": r.label, "colspan": 1, "rowspan": 1})
+        cells = [cell(record, f"{r.path}[{i}]", flagged) for i in range(7)]
+        rows.append({"lead": lead, "cells": cells})
+    return rows
+
+
+def article20_rows(record: Record, flagged: set[str]) -> list[dict]:
+    out, last = [], None
+    for item in ARTICLE20_ITEMS:
+        if item.item != last:
+            out.append({"heading": item.item, "columns": [c for _, c in item.columns]})
+            last = item.item
+        paths = [f"{item.path}.{f}" if f else item.path for f, _ in item.columns]
+        out.append({"label": item.label, "cells": [cell(record, p, flagged) for p in paths]})
+    return out
+
+
+def review_cells(record: Record, flagged: set[str]) -> list[CellView]:
+    return [cell(record, f"{r.path}[{i}]", flagged) for r in REVIEW_ROWS for i in range(5)]
+
+
+@dataclass
+class ReportView:
+    outcome: Outcome
+    record: Record
+    url: str
+    download: str | None
+
+
+class SiteWriter:
+    """Writes files under content/ only when they change, and remembers what it wrote."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.written = 0
+        self.kept: set[Path] = set()
+
+    def text(self, rel: str, content: str) -> None:
+        self._put(rel, content.encode("utf-8"))
+
+    def copy(self, rel: str, source: Path) -> None:
+        self._put(rel, source.read_bytes())
+
+    def _put(self, rel: str, data: bytes) -> None:
+        path = self.out / rel
+        self.kept.add(path)
+        if path.exists() and path.read_bytes() == data:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        self.written += 1
+
+    def prune(self) -> None:
+        """Remove generated files that no report produces any more."""
+        for name in GENERATED:
+            target = self.out / name
+            if target.is_file() and target not in self.kept:
+                target.unlink()
+            elif target.is_dir():
+                for path in sorted(target.rglob("*"), reverse=True):
+                    if path.is_file() and path not in self.kept:
+                        path.unlink()
+                    elif path.is_dir() and not any(path.iterdir()):
+                        path.rmdir()
+
+
+def build_site(outcomes: list[Outcome], root: Path, out_dir: Path) -> int:
+    """Write the site's pages for these outcomes into out_dir; returns the files (re)written."""
+    env = _env()
+    writer = SiteWriter(out_dir)
+    good = sorted((o for o in outcomes if not o.failed), key=lambda o: (o.record.agency, o.record.year))
+    failed = sorted((o for o in outcomes if o.failed), key=lambda o: str(o.source))
+    views = []
+    for o in good:
+        ext = o.source.suffix.lower()
+        if ext in (".html", ".htm"):  # a saved web page is offered as text, never served as a page
+            ext += ".txt"
+        download = f"downloads/{o.record.year}/{slug(o.record.agency)}{ext}"
+        writer.copy(download, o.source)
+        views.append(ReportView(o, o.record, report_url(o.record), download))
+
+    page = env.get_template("report.md.j2")
+    for v in views:
+        flagged = _flagged(v.outcome.findings)
+        findings = [f for f in v.outcome.findings if f.severity != "info"]
+        writer.text(v.url, page.render(
+            r=v.record, url=v.url, download=v.download, formats=FORMATS,
+            a20=article20_rows(v.record, flagged), apps=application_rows(v.record, flagged),
+            applicant_columns=APPLICATION_COLUMNS, review=review_cells(v.record, flagged),
+            review_columns=REVIEW_COLUMNS, findings=[(f, describe(f), SEVERITY[f.severity], cell_name(f.path))
+                                                     for f in findings],
+            agency_url=agency_url(v.record.agency), states=_STATE_TITLE,
+            depth="../../../"))  # /reports/YEAR/AGENCY/ → the site root
+
+    by_agency: dict[str, list[ReportView]] = {}
+    for v in views:
+        by_agency.setdefault(v.record.agency, []).append(v)
+    agency_page = env.get_template("agency.md.j2")
+    for agency, reports in sorted(by_agency.items()):
+        reports.sort(key=lambda v: v.record.year)
+        carry = [(v, f, describe(f)) for v in reports for f in v.outcome.findings
+                 if f.rule.startswith("across_years.")]
+        writer.text(agency_url(agency), agency_page.render(
+            agency=agency, reports=reports, carry=carry, columns=[key_figures(v.record) for v in reports],
+            depth="../../"))
+
+    newest = sorted(views, key=lambda v: (v.record.source.published_on is not None,
+                                          v.record.source.published_on or v.record.year, v.record.agency),
+                    reverse=True)
+    writer.text("index.md", env.get_template("index.md.j2").render(
+        views=views, newest=newest[:20], agencies=sorted(by_agency), years=sorted({v.record.year for v in views}),
+        failed=failed, agency_url=agency_url))
+    writer.text("issues.md", env.get_template("issues.md.j2").render(
+        views=[(v, [(f, describe(f), SEVERITY[f.severity]) for f in v.outcome.findings if f.severity != "info"])
+               for v in views],
+        failed=[(o, _relative(o.source, root), o.error or "; ".join(
+            describe(f) for f in o.findings if f.severity == "error")) for o in failed]))
+    writer.prune()
+    return writer.written
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def key_figures(record: Record) -> list[tuple[str, Any]]:
+    """The figures an agency page compares across years."""
+    a, rl = record.applications, record.review_litigation
+    return [("本年新收申请", a.new[6]), ("上年结转", a.carried_over[6]), ("办理结果总计", a.outcomes.total[6]),
+            ("予以公开", a.outcomes.disclosed[6]), ("部分公开", a.outcomes.partially_disclosed[6]),
+            ("结转下年度", a.carried_forward[6]), ("行政复议", rl.review[4]),
+            ("行政诉讼（直接起诉）", rl.litigation_direct[4]), ("行政诉讼（复议后起诉）", rl.litigation_after_review[4])]
+
+
+
+SEARCH_TERMS = ("政府信息公开", "依申请公开", "主动公开", "行政复议", "行政诉讼", "年度报告", "不予公开",
+                "部分公开", "予以公开", "无法提供", "不予处理", "行政规范性文件", "行政许可", "行政处罚", "行政强制")
+
+
+def write_search_dictionary(path: Path, outcomes: list[Outcome]) -> None:
+    """jieba's user dictionary for the search index: agency names and the template's terms stay
+    whole words, so a search for 巴州区 or 行政复议 finds them."""
+    words = sorted({o.record.agency for o in outcomes if not o.failed} | set(SEARCH_TERMS))
+    text = "".join(f"{w} 100000 n\n" for w in words if " " not in w)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")

@@ -1,0 +1,80 @@
+"""Findings in plain Chinese for the site, from their rule and cell path (user-facing text)."""
+from __future__ import annotations
+
+import re
+
+from .models import Finding
+from .template import APPLICATION_COLUMNS, APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_COLUMNS, REVIEW_ROWS
+
+_ROWS = {r.path: r for r in APPLICATION_ROWS + REVIEW_ROWS}
+_SECTIONS = {"article20": "第二部分“主动公开政府信息情况”",
+             "applications": "第三部分“收到和处理政府信息公开申请情况”",
+             "review_litigation": "第四部分“政府信息公开行政复议、行政诉讼情况”"}
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return "—"
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def cell_name(path: str | None) -> str:
+    """'applications.new[0]' → '一、本年新收政府信息公开申请数量 · 自然人'."""
+    if not path:
+        return ""
+    m = re.match(r"^(.*)\[(\d+)\]$", path)
+    base, index = (m.group(1), int(m.group(2))) if m else (path, None)
+    if base in _ROWS:
+        row = _ROWS[base]
+        label = f"{row.group}{row.label}" if row.group and not row.group.startswith("三、") else row.label
+        if base.startswith("review_litigation"):
+            cols = REVIEW_COLUMNS
+        else:
+            cols = APPLICATION_COLUMNS
+        return label if index is None else f"{label} · {cols[index]}"
+    for item in ARTICLE20_ITEMS:
+        for field, column in item.columns:
+            if path == (f"{item.path}.{field}" if field else item.path):
+                return f"{item.label} · {column}"
+        if path == item.path:
+            return item.label
+    return _SECTIONS.get(base, path)
+
+
+def column_name(path: str | None) -> str:
+    m = re.match(r"^.*\[(\d+)\]$", path or "")
+    if not m:
+        return ""
+    cols = REVIEW_COLUMNS if (path or "").startswith("review_litigation") else APPLICATION_COLUMNS
+    return cols[int(m.group(1))]
+
+
+def describe(f: Finding) -> str:
+    """One finding as a sentence in Chinese."""
+    printed, expected = _num(f.printed), _num(f.expected)
+    where = cell_name(f.path)
+    col = column_name(f.path)
+    row = cell_name(re.sub(r"\[\d+\]$", "", f.path or ""))
+    texts = {
+        "applications.row_total": f"{row}：六类申请人之和为 {expected}，但“总计”印为 {printed}。",
+        "applications.outcomes_total": f"“{col}”列：各项办理结果之和为 {expected}，但“（七）总计”印为 {printed}。",
+        "applications.balance": f"“{col}”列：本年新收加上年结转为 {expected}，但办理结果总计加结转下年度为 {printed}。",
+        "review_litigation.row_total": f"{row}：结果维持、结果纠正、其他结果、尚未审结之和为 {expected}，但“总计”印为 {printed}。",
+        "across_years.carry": f"“{col}”列：上年结转印为 {printed}，但上一年度报告的“结转下年度继续办理”为 {expected}。",
+        "across_years.in_force": f"{where}印为 {printed}；按上一年度的现行有效件数加本年制发、减本年废止，应为 {expected}。",
+        "inference.conflict": f"{where}：空白；表内各项勾稽关系推算出的值互相矛盾，因此不作推算。",
+        "inference.impossible": f"{where}：空白；按印发的合计推算将得到 {expected}，不是有效的件数，因此不作推算。",
+        "extract.row_layout": f"{where or row}：无法确定各个数字分别属于哪一列，留空而不猜测。",
+        "extract.row_missing": f"未找到“{where or row}”这一行。",
+        "extract.unplaced_row": "报告中有一行数字无法确定地对应到模板的任何一行，未采用。",
+        "extract.not_a_number": f"{where}：单元格印的不是数字。",
+        "extract.illegible": f"{where}：单元格无法辨认，留空。",
+        "extract.not_a_count": f"{where}：印的 {printed} 不是整数。",
+        "extract.section_missing": f"未找到{_SECTIONS.get(f.path or '', '相应部分')}的数字。",
+        "extract.source_replaced": "源文件已更换并重新提取；人工更正过的单元格保持不变。",
+        "extract.unreadable": "源文件无法自动提取，本记录由维护者人工录入。",
+    }
+    return texts.get(f.rule, f.message)
+
+
+SEVERITY = {"error": "错误", "warning": "核对问题", "info": "说明"}

@@ -1,0 +1,164 @@
+"""The site: pages carry the records' numbers, mark inferred and missing cells, escape report text,
+and MkDocs builds them strictly."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from builder.models import Narrative, Record, Source, get_path
+from builder.pipeline import Outcome, process_all
+from builder.site import build_site, write_search_dictionary
+from builder.template import APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_ROWS
+from conftest import REPORTS, ROOT
+
+MKDOCS = str(Path(sys.executable).parent / "mkdocs")
+
+
+class Cells(HTMLParser):
+    """The <td> cells of a page's tables, in order, with their classes."""
+
+    def __init__(self):
+        super().__init__()
+        self.cells: list[tuple[str, str]] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "td":
+            self._in = dict(attrs).get("class", "")
+            self.cells.append((self._in, ""))
+
+    def handle_data(self, data):
+        if self._in is not None:
+            cls, text = self.cells[-1]
+            self.cells[-1] = (cls, text + data)
+
+    def handle_endtag(self, tag):
+        if tag == "td":
+            self._in = None
+
+
+def cells_of(html: str) -> list[tuple[str, str]]:
+    p = Cells()
+    p.feed(html)
+    return [(cls, text.strip()) for cls, text in p.cells]
+
+
+def expected_cells(record: Record) -> list[str]:
+    """The record's cells in the order the page prints them: 二, 三, 四."""
+    out = []
+    for item in ARTICLE20_ITEMS:
+        for f, _ in item.columns:
+            v = get_path(record, f"{item.path}.{f}" if f else item.path)
+            out.append("—" if v is None else (f"{v:g}" if isinstance(v, float) else str(v)))
+    for row in APPLICATION_ROWS:
+        out += ["—" if v is None else str(v) for v in get_path(record, row.path)]
+    for row in REVIEW_ROWS:
+        out += ["—" if v is None else str(v) for v in get_path(record, row.path)]
+    return out
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A copy of the repository with its site built by the builder and MkDocs."""
+    root = tmp_path_factory.mktemp("repo")
+    for name in ("reports", "content", "overrides"):
+        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns(
+            "index.md", "issues.md", "reports", "agencies", "downloads") if name == "content" else None)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    outcomes = process_all(root / "reports", root)
+    written = build_site(outcomes, root, root / "content")
+    write_search_dictionary(root / ".cache" / "search" / "jieba_user.txt", outcomes)
+    out = subprocess.run([MKDOCS, "build", "--strict", "--site-dir", str(root / "site")], cwd=root,
+                         capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert out.returncode == 0, out.stderr
+    return root, outcomes, written
+
+
+def test_every_number_on_a_report_page_is_the_records(built):
+    root, outcomes, _ = built
+    for o in outcomes:
+        page = root / "site" / "reports" / str(o.record.year) / o.record.agency / "index.html"
+        cells = cells_of(page.read_text(encoding="utf-8"))
+        assert [text for _, text in cells] == expected_cells(o.record), o.record.agency
+
+
+def test_the_total_row_of_a_seed(built):
+    root, _, _ = built
+    html = (root / "site" / "reports" / "2023" / "达州市通川区" / "index.html").read_text(encoding="utf-8")
+    row = html[html.index("（七）总计"):]
+    row = row[:row.index("</tr>")]
+    assert [t for _, t in cells_of("<table><tr><th>" + row + "</tr></table>")] == ["51", "5", "5", "0", "0", "0", "61"]
+
+
+def test_inferred_and_printed_cells_are_marked(built):
+    root, outcomes, _ = built
+    record = next(o.record for o in outcomes if o.record.agency == "川汇区政府办公室")
+    html = (root / "site" / "reports" / "2023" / "川汇区政府办公室" / "index.html").read_text(encoding="utf-8")
+    cells = cells_of(html)
+    offset = sum(len(i.columns) for i in ARTICLE20_ITEMS)
+    paths = [f"{r.path}[{i}]" for r in APPLICATION_ROWS for i in range(7)]
+    for k, path in enumerate(paths):
+        cls = cells[offset + k][0]
+        assert ("cell-inferred" in cls) == (path in record.inferred), path
+        assert "cell-missing" not in cls
+    assert "图例" in html and "推算值" in html
+
+
+def test_agency_pages_link_the_years_and_the_index_lists_everything(built):
+    root, outcomes, _ = built
+    index = (root / "site" / "index.html").read_text(encoding="utf-8")
+    for o in outcomes:
+        assert f'href="reports/2023/{o.record.agency}/"' in index
+        agency = (root / "site" / "agencies" / o.record.agency / "index.html").read_text(encoding="utf-8")
+        assert f'href="../../reports/2023/{o.record.agency}/"' in agency
+    assert "5 份" in index
+
+
+def test_rebuilding_unchanged_records_writes_nothing(built):
+    root, outcomes, written = built
+    assert written > 0
+    assert build_site(outcomes, root, root / "content") == 0
+
+
+def test_chinese_search_index_segments_words(built):
+    root, _, _ = built
+    import json
+    index = json.loads((root / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["zh"]
+    text = " ".join(d["text"] + " " + d["title"] for d in index["docs"])
+    assert "巴州区" in text and "\u200b" in text  # jieba's word boundaries
+
+
+def test_report_text_is_escaped_everywhere(tmp_path):
+    for name in ("content", "overrides"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns(
+            "index.md", "issues.md", "reports", "agencies", "downloads") if name == "content" else None)
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    evil = "<script>alert(1)</script>坏局</title><b>x</b>"
+    (tmp_path / "reports" / "2023").mkdir(parents=True)
+    source = tmp_path / "reports" / "2023" / "evil.txt"
+    source.write_text("x", encoding="utf-8")
+    record = Record(agency=evil, year=2023, source=Source(path="reports/2023/evil.txt", sha256="0" * 64, format="text"),
+                    narrative=Narrative(overview="正文<img src=x onerror=alert(2)>\n[点我](javascript:alert(3)) **粗**",
+                                        problems="<b>x</b> & <i>y</i>"))
+    outcome = Outcome(source, record)
+    build_site([outcome], tmp_path, tmp_path / "content")
+    write_search_dictionary(tmp_path / ".cache" / "search" / "jieba_user.txt", [outcome])
+    out = subprocess.run([MKDOCS, "build", "--strict", "--site-dir", str(tmp_path / "site")], cwd=tmp_path,
+                         capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert out.returncode == 0, out.stderr
+    for page in (tmp_path / "site").rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in html, page
+        assert "<b>x</b>" not in html and "<img src=x" not in html and "javascript:alert" not in html.replace(
+            "&lt;", "").split("[点我]")[0], page
+        assert 'href="javascript' not in html, page
+    report = next((tmp_path / "site" / "reports").rglob("index.html")).read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;坏局" in report  # shown as text
+    assert "[点我](javascript:alert(3))" in report  # Markdown in report text is not interpreted either
