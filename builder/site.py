@@ -17,12 +17,14 @@ from typing import Any, Iterable
 import jinja2
 from markupsafe import Markup
 
+from . import downloads
 from .models import Finding, Record, get_path
 from .pipeline import Outcome, safe_name
+from .scores import ARTICLE_49, INDICATORS, OVERALL_RULE, Agency, Score, deadline, load_agencies, score
 from .template import APPLICATION_COLUMNS, APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_COLUMNS, REVIEW_ROWS
 from .wording import SEVERITY, cell_name, describe
 
-GENERATED = ("index.md", "issues.md", "reports", "agencies", "downloads")
+GENERATED = ("index.md", "issues.md", "methodology.md", "data.md", "reports", "agencies", "rankings", "downloads")
 FORMATS = {"text": "文本", "html": "网页", "pdf": "PDF", "pdf-ocr": "扫描 PDF（OCR 识别）", "docx": "Word 文档"}
 
 
@@ -159,6 +161,8 @@ class ReportView:
     record: Record
     url: str
     download: str | None
+    agency: Agency
+    score: Score
 
 
 class SiteWriter:
@@ -174,6 +178,9 @@ class SiteWriter:
 
     def copy(self, rel: str, source: Path) -> None:
         self._put(rel, source.read_bytes())
+
+    def text_bytes(self, rel: str, data: bytes) -> None:
+        self._put(rel, data)
 
     def _put(self, rel: str, data: bytes) -> None:
         path = self.out / rel
@@ -202,6 +209,7 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path) -> int:
     """Write the site's pages for these outcomes into out_dir; returns the files (re)written."""
     env = _env()
     writer = SiteWriter(out_dir)
+    agencies = load_agencies(root / "reports" / "agencies.yaml")
     good = sorted((o for o in outcomes if not o.failed), key=lambda o: (o.record.agency, o.record.year))
     failed = sorted((o for o in outcomes if o.failed), key=lambda o: str(o.source))
     views = []
@@ -211,19 +219,24 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path) -> int:
             ext += ".txt"
         download = f"downloads/{o.record.year}/{slug(o.record.agency)}{ext}"
         writer.copy(download, o.source)
-        views.append(ReportView(o, o.record, report_url(o.record), download))
+        info = agencies.get(o.record.agency, Agency(o.record.agency))
+        views.append(ReportView(o, o.record, report_url(o.record), download, info, score(o.record, info)))
 
+    ranks = group_ranks(views)
     page = env.get_template("report.md.j2")
     for v in views:
         flagged = _flagged(v.outcome.findings)
         findings = [f for f in v.outcome.findings if f.severity != "info"]
+        due, rule = deadline(v.record, v.agency)
         writer.text(v.url, page.render(
             r=v.record, url=v.url, download=v.download, formats=FORMATS,
             a20=article20_rows(v.record, flagged), apps=application_rows(v.record, flagged),
             applicant_columns=APPLICATION_COLUMNS, review=review_cells(v.record, flagged),
             review_columns=REVIEW_COLUMNS, findings=[(f, describe(f), SEVERITY[f.severity], cell_name(f.path))
                                                      for f in findings],
-            agency_url=agency_url(v.record.agency), states=_STATE_TITLE,
+            agency_url=agency_url(v.record.agency), states=_STATE_TITLE, info=v.agency,
+            scores=[(ind, v.score.values[ind.key], ranks[id(v)].get(ind.key)) for ind in INDICATORS],
+            overall=v.score.overall, overall_rank=ranks[id(v)].get("overall"), due=due, due_rule=rule,
             depth="../../../"))  # /reports/YEAR/AGENCY/ → the site root
 
     by_agency: dict[str, list[ReportView]] = {}
@@ -234,15 +247,39 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path) -> int:
         reports.sort(key=lambda v: v.record.year)
         carry = [(v, f, describe(f)) for v in reports for f in v.outcome.findings
                  if f.rule.startswith("across_years.")]
+        columns = [key_figures(v.record) for v in reports]
         writer.text(agency_url(agency), agency_page.render(
-            agency=agency, reports=reports, carry=carry, columns=[key_figures(v.record) for v in reports],
+            agency=agency, reports=reports, carry=carry, columns=columns, info=reports[0].agency,
+            chart=Markup(trend_chart([v.record.year for v in reports], [c[0][1] for c in columns],
+                                     [c[3][1] for c in columns])),
             depth="../../"))
+
+    years = sorted({v.record.year for v in views})
+    ranking = env.get_template("rankings.md.j2")
+    for year in years:
+        rows = ranking_rows([v for v in views if v.record.year == year], ranks)
+        writer.text(f"rankings/{year}.md", ranking.render(
+            year=year, years=years, rows=rows, indicators=INDICATORS,
+            groups=sorted({r["group"] for r in rows}), depth="../../"))
+    writer.text("rankings/index.md", env.get_template("rankings_index.md.j2").render(
+        years=[(y, sum(v.record.year == y for v in views)) for y in reversed(years)]))
+    writer.text("methodology.md", env.get_template("methodology.md.j2").render(
+        indicators=INDICATORS, overall_rule=OVERALL_RULE, article_49=ARTICLE_49))
+
+    rows = [downloads.Row(v.record, v.agency, v.score, tuple(v.outcome.findings)) for v in views]
+    files = []
+    for name, (description, make) in downloads.FILES.items():
+        data = make(rows)
+        writer.text_bytes(f"downloads/data/{name}", data)
+        files.append((name, description, _size(len(data))))
+    writer.text("data.md", env.get_template("data.md.j2").render(
+        files=files, columns=downloads.columns(), count=len(views)))
 
     newest = sorted(views, key=lambda v: (v.record.source.published_on is not None,
                                           v.record.source.published_on or v.record.year, v.record.agency),
                     reverse=True)
     writer.text("index.md", env.get_template("index.md.j2").render(
-        views=views, newest=newest[:20], agencies=sorted(by_agency), years=sorted({v.record.year for v in views}),
+        views=views, newest=newest[:20], agencies=sorted(by_agency), years=years,
         failed=failed, agency_url=agency_url))
     writer.text("issues.md", env.get_template("issues.md.j2").render(
         views=[(v, [(f, describe(f), SEVERITY[f.severity]) for f in v.outcome.findings if f.severity != "info"])
@@ -251,6 +288,64 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path) -> int:
             describe(f) for f in o.findings if f.severity == "error")) for o in failed]))
     writer.prune()
     return writer.written
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.1f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+
+
+def group_ranks(views: list[ReportView]) -> dict[int, dict[str, int]]:
+    """Each report's rank within its comparable group and year, per indicator and overall
+    (1 is best; equal scores share a rank; a missing score has no rank)."""
+    out: dict[int, dict[str, int]] = {id(v): {} for v in views}
+    groups: dict[tuple[int, str], list[ReportView]] = {}
+    for v in views:
+        groups.setdefault((v.record.year, v.agency.group), []).append(v)
+    keys = [ind.key for ind in INDICATORS] + ["overall"]
+    for members in groups.values():
+        for key in keys:
+            def value(v: ReportView) -> float | None:
+                return v.score.overall if key == "overall" else v.score.values[key]
+            scored = sorted((v for v in members if value(v) is not None), key=lambda v: -value(v))
+            for v in scored:
+                out[id(v)][key] = 1 + sum(1 for w in scored if value(w) > value(v))
+    return out
+
+
+def ranking_rows(views: list[ReportView], ranks: dict[int, dict[str, int]]) -> list[dict]:
+    rows = []
+    for v in views:
+        r = ranks[id(v)]
+        rows.append({"agency": v.record.agency, "url": v.url, "region": v.agency.region, "group": v.agency.group,
+                     "scores": [(v.score.values[i.key], r.get(i.key)) for i in INDICATORS],
+                     "overall": v.score.overall, "rank": r.get("overall")})
+    rows.sort(key=lambda row: (row["overall"] is None, -(row["overall"] or 0), row["agency"]))
+    return rows
+
+
+def trend_chart(years: list[int], received: list[Any], disclosed: list[Any]) -> str:
+    """A small SVG chart of applications received and disclosed per year (blank years left out)."""
+    width, height, pad = 520, 200, 36
+    values = [v for v in received + disclosed if v is not None]
+    top = max(values + [1])
+    step = (width - 2 * pad) / max(1, len(years))
+    parts = [f'<svg class="trend" viewBox="0 0 {width} {height}" role="img" aria-label="历年收到与公开的申请">',
+             f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" class="axis"/>']
+    for k, year in enumerate(years):
+        x = pad + k * step
+        for j, (series, css) in enumerate(((received, "bar-received"), (disclosed, "bar-disclosed"))):
+            v = series[k]
+            if v is None:
+                continue
+            h = (height - 2 * pad) * v / top
+            parts.append(f'<rect class="{css}" x="{x + 8 + j * step * 0.4:.1f}" y="{height - pad - h:.1f}" '
+                         f'width="{step * 0.35:.1f}" height="{h:.1f}"><title>{year} 年：{v}</title></rect>')
+            parts.append(f'<text x="{x + 8 + j * step * 0.4 + step * 0.17:.1f}" y="{height - pad - h - 4:.1f}" '
+                         f'class="bar-label">{v}</text>')
+        parts.append(f'<text x="{x + step / 2:.1f}" y="{height - pad + 16}" class="year-label">{year}</text>')
+    parts.append(f'<text x="{pad}" y="16" class="legend"><tspan class="legend-received">■ 本年新收申请</tspan>'
+                 f'<tspan dx="12" class="legend-disclosed">■ 予以公开</tspan></text></svg>')
+    return "".join(parts)
 
 
 def _relative(path: Path, root: Path) -> str:
