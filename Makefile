@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test check serve bench clean
+.PHONY: site test browser check serve bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,15 @@ site: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir site
 
 ## run the tests
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+## Debian's Chromium (and CJK fonts) for the browser tests, if missing
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk) >/dev/null \
+	  || echo "could not install Chromium (not root?): the browser tests will be skipped"; }
 
 ## extract and validate every report, print the findings (what CI runs on a pull request)
 check: $(STAMP)

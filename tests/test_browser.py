@@ -1,0 +1,117 @@
+"""A real headless Chromium loads the built site: a report page shows the right numbers, a ranking
+table sorts, a Chinese search finds the agency. Screenshots go to test-output/screenshots/."""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from builder.pipeline import process_all
+from builder.site import build_site, write_search_dictionary
+from conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SHOTS = ROOT / "test-output" / "screenshots"
+if CHROMIUM is None:
+    if os.environ.get("CI"):
+        raise RuntimeError("Chromium is not installed: `make test` installs it (Debian package chromium)")
+    pytest.skip("Chromium is not installed (make test installs it)", allow_module_level=True)
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory):
+    root = tmp_path_factory.mktemp("repo")
+    for name in ("reports", "content", "overrides"):
+        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns(
+            "index.md", "issues.md", "methodology.md", "data.md", "reports", "agencies", "rankings",
+            "downloads") if name == "content" else None)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    outcomes = process_all(root / "reports", root)
+    build_site(outcomes, root, root / "content")
+    write_search_dictionary(root / ".cache" / "search" / "jieba_user.txt", outcomes)
+    subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "--site-dir",
+                    str(root / "site")], cwd=root, check=True, capture_output=True,
+                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def page():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        pg = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        yield pg
+        browser.close()
+
+
+def test_report_page_shows_the_printed_numbers(site_url, page):
+    page.goto(site_url + "reports/2023/" + quote("达州市通川区") + "/")
+    expect(page.locator("h1")).to_contain_text("达州市通川区 2023 年政府信息公开工作年度报告")
+    total = page.locator("table.applications tr", has_text="（七）总计").locator("td")
+    assert total.all_inner_texts() == ["51", "5", "5", "0", "0", "0", "61"]
+    review = page.locator("table.review tbody td").all_inner_texts()
+    assert review == ["2", "1", "0", "1", "4", "3", "1", "1", "3", "8", "0", "0", "0", "0", "0"]
+    page.screenshot(path=str(SHOTS / "report-达州市通川区-2023.png"), full_page=True)
+
+
+def test_inferred_cells_are_visibly_marked(site_url, page):
+    page.goto(site_url + "reports/2023/" + quote("川汇区政府办公室") + "/")
+    first = page.locator("table.applications tr", has_text="一、本年新收").locator("td").first
+    assert "cell-inferred" in first.get_attribute("class")
+    assert first.inner_text().startswith("6")
+    page.screenshot(path=str(SHOTS / "report-川汇区政府办公室-2023.png"), full_page=True)
+
+
+def test_ranking_table_sorts_by_a_column(site_url, page):
+    page.goto(site_url + "rankings/2023/")
+    rows = page.locator("table.ranking tbody tr")
+    expect(rows).to_have_count(5)
+
+    def column(k):
+        return [float(t.split("\n")[0]) if t[0].isdigit() else -1 for t in
+                rows.locator(f"td:nth-child({k})").all_inner_texts()]
+
+    overall = column(10)
+    assert overall == sorted(overall, reverse=True)  # by 总分, best first
+    page.locator("table.ranking th", has_text="公开率").click()
+    disclosure = column(8)
+    assert disclosure == sorted(disclosure, reverse=True) and disclosure[0] == 100.0
+    page.locator("table.ranking th", has_text="公开率").click()
+    assert column(8) == sorted(disclosure)
+    page.fill(".ranking-filter-text", "四川省")
+    expect(page.locator("table.ranking tbody tr:visible")).to_have_count(3)
+    page.screenshot(path=str(SHOTS / "rankings-2023.png"), full_page=True)
+
+
+@pytest.mark.parametrize("query, expected", [("巴州区", "巴州区"), ("行政复议", "行政复议")])
+def test_chinese_search_finds_the_agency(site_url, page, query, expected):
+    page.goto(site_url)
+    page.locator("input.md-search__input").click()
+    page.keyboard.type(query, delay=80)
+    # Chinese typed through an input method ends with key events; Playwright inserts the text
+    # without them, so one key press stands for the input method's
+    page.keyboard.press("End")
+    results = page.locator(".md-search-result__item")
+    expect(results.first).to_be_visible(timeout=15000)
+    expect(page.locator(".md-search-result__list")).to_contain_text(expected)
+    if query == "巴州区":
+        links = page.locator(".md-search-result__link").evaluate_all("els => els.map(e => e.href)")
+        assert any(quote("巴州区") in href for href in links)
+    page.screenshot(path=str(SHOTS / f"search-{query}.png"))
