@@ -15,8 +15,7 @@ $(STAMP): pyproject.toml
 
 ## build the site from reports/ into site/
 site: $(STAMP)
-	$(BIN)/python -m builder build
-	$(BIN)/mkdocs build --strict --site-dir site
+	$(BIN)/python -m builder site --site-dir site
 
 ## run the tests
 test: $(STAMP) browser

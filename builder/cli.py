@@ -6,9 +6,11 @@ errors; or, with --strict, any arithmetic finding); 2 the command was used wrong
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -146,17 +148,43 @@ def cmd_add(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_build(args: argparse.Namespace) -> int:
+def _build(root: Path, out: Path) -> list[Outcome]:
     from .site import build_site, write_search_dictionary
 
-    root = Path(args.root)
     outcomes = process_all(root / "reports", root, write=True, progress=_progress("extracting"),
                            cache_dir=root / CACHE_DIR)
     n, errors, warnings = _report(outcomes, root)
-    written = build_site(outcomes, root, Path(args.out) if args.out else root / "content")
+    written = build_site(outcomes, root, out)
     write_search_dictionary(root / SEARCH_DICTIONARY, outcomes)
     broken = sum(o.failed for o in outcomes)
     print(f"{n} reports ({broken} broken, {warnings} warnings); {written} pages written")
+    return outcomes
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    root = Path(args.root)
+    _build(root, Path(args.out) if args.out else root / "content")
+    return EXIT_OK
+
+
+def source_date_epoch(outcomes: list[Outcome]) -> int:
+    """The site's build date, from the data rather than the clock: the newest date a report printed,
+    else the first day after the newest report year (so the same reports give the same site)."""
+    records = [o.record for o in outcomes if o.record is not None]
+    dates = [r.source.published_on for r in records if r.source.published_on]
+    day = max(dates) if dates else dt.date(max((r.year for r in records), default=2020) + 1, 1, 1)
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    root = Path(args.root)
+    outcomes = _build(root, root / "content")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(source_date_epoch(outcomes)), "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
+                           str(Path(args.site_dir).resolve())], cwd=root, env=env)
+    if done.returncode != 0:
+        print("error: mkdocs build --strict failed", file=sys.stderr)
+        return EXIT_BROKEN
     return EXIT_OK
 
 
@@ -178,6 +206,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--reports", help="the reports directory (default: ROOT/reports)")
     s.add_argument("--strict", action="store_true", help="fail on arithmetic warnings too")
     s.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("site", help="build, then MkDocs: the whole site from reports/ into site/")
+    s.add_argument("--root", default=os.getcwd(), help="the repository (default: here)")
+    s.add_argument("--site-dir", default="site", help="where the site goes (default: site)")
+    s.set_defaults(func=cmd_site)
 
     s = sub.add_parser("add", help="copy a report into reports/ under the naming convention, with its record")
     s.add_argument("file")

@@ -89,7 +89,7 @@ _STATE_TITLE = {"printed": "报告印发的数字", "inferred": "推算值：报
                 "corrected": "人工更正：维护者按报告原文更正", "missing": "未印：报告此处空白或无法辨认"}
 
 
-def cell(record: Record, path: str, flagged: set[str]) -> CellView:
+def cell(record: Record, path: str, flagged: dict[str, list[str]]) -> CellView:
     value = get_path(record, path)
     if path in record.corrected:
         state = "corrected"
@@ -99,21 +99,22 @@ def cell(record: Record, path: str, flagged: set[str]) -> CellView:
         state = "missing"
     else:
         state = "printed"
-    title = _STATE_TITLE[state] + ("；有核对问题，见下方“数据核对发现”" if path in flagged else "")
+    title = _STATE_TITLE[state] + ("；" + "；".join(flagged[path]) if path in flagged else "")
     return CellView(value, state, path in flagged, title)
 
 
-def _flagged(findings: Iterable[Finding]) -> set[str]:
-    out = set()
+def _flagged(findings: Iterable[Finding]) -> dict[str, list[str]]:
+    """The cells findings concern, each with the findings' words (shown on the cell itself)."""
+    out: dict[str, list[str]] = {}
     for f in findings:
         if f.path and f.severity in ("warning", "error"):
-            out.add(f.path)
-            if "[" not in f.path:  # a whole row
-                out.update(f"{f.path}[{i}]" for i in range(7))
+            paths = [f.path] if "[" in f.path else [f.path] + [f"{f.path}[{i}]" for i in range(7)]
+            for p in paths:  # a finding about a whole row marks each of its cells
+                out.setdefault(p, []).append(describe(f))
     return out
 
 
-def application_rows(record: Record, flagged: set[str]) -> list[dict]:
+def application_rows(record: Record, flagged: dict[str, list[str]]) -> list[dict]:
     """Section 三 as the template prints it: group labels spanning their rows."""
     rows, opened = [], set()
     sizes = {}
@@ -140,7 +141,7 @@ def application_rows(record: Record, flagged: set[str]) -> list[dict]:
     return rows
 
 
-def article20_rows(record: Record, flagged: set[str]) -> list[dict]:
+def article20_rows(record: Record, flagged: dict[str, list[str]]) -> list[dict]:
     out, last = [], None
     for item in ARTICLE20_ITEMS:
         if item.item != last:
@@ -151,7 +152,7 @@ def article20_rows(record: Record, flagged: set[str]) -> list[dict]:
     return out
 
 
-def review_cells(record: Record, flagged: set[str]) -> list[CellView]:
+def review_cells(record: Record, flagged: dict[str, list[str]]) -> list[CellView]:
     return [cell(record, f"{r.path}[{i}]", flagged) for r in REVIEW_ROWS for i in range(5)]
 
 
