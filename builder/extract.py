@@ -108,22 +108,18 @@ def _stray(cell: Cell, is_label) -> bool:
     return cell.kind == JUNK or (len(re.sub(r"\s", "", cell.text)) <= 6 and not is_label(cell.text))
 
 
-def run_values(run: Run, width: int) -> tuple[list[int | float | None], list[Cell]] | None:
-    """The run's `width` values in column order, and the cells that are not numbers; None if
-    the cells cannot be placed in the columns without guessing."""
+def run_values(run: Run, width: int) -> list[Cell] | None:
+    """The run's cells in column order, `width` of them; None if they cannot be placed in the
+    columns without guessing."""
     cells = run.cells
     if len(cells) > width:
         if any(c.kind != BLANK for c in cells[:-width]):
             return None
-        cells = cells[-width:]  # right-aligned: the total is the last column
-    elif len(cells) < width:
+        return cells[-width:]  # right-aligned: the total is the last column
+    if len(cells) < width:
         nums = [c for c in cells if c.kind == NUM]
-        if len(nums) != width:
-            return None
-        cells = nums
-    values = [c.value if c.kind == NUM else None for c in cells]
-    bad = [c for c in cells if c.kind in (TEXT, JUNK)]
-    return values, bad
+        return nums if len(nums) == width else None
+    return cells
 
 
 def split_runs(runs: list[Run], width: int) -> list[Run]:
@@ -434,77 +430,48 @@ def _is_review_label(text: str) -> bool:
     return any(re.search(h, t) for h in _REVIEW_HEADERS)
 
 
-def _place(record: Record, findings: list[Finding], path: str, run: Run, width: int, label: str,
-           integer: bool = True) -> None:
-    placed = run_values(run, width)
-    if placed is None:
+def read_row(run: Run, paths: Sequence[str], label: str, findings: list[Finding],
+             counts: bool = True) -> list[int | float | None] | None:
+    """The values of one template row printed as `run`, one per cell path; findings for what cannot
+    be read. None (and a finding) when the cells cannot be placed in the row's columns."""
+    cells = run_values(run, len(paths))
+    if cells is None:
         printed = " ".join(c.text or "□" for c in run.cells)
         findings.append(Finding(
-            rule="extract.row_layout", severity="warning", path=path,
-            message=f"row {label}: {len(run.cells)} cells ({printed}) for {width} columns; "
+            rule="extract.row_layout", severity="warning", path=paths[0].split("[")[0],
+            message=f"row {label}: {len(run.cells)} cells ({printed}) for {len(paths)} columns; "
                     "left blank rather than guess which column is which"))
-        return
-    values, bad = placed
-    for k, cell in enumerate(run.cells[-width:] if len(run.cells) >= width else []):
-        if cell in bad:
-            cell_path = f"{path}[{k}]" if width > 1 and path.startswith(("applications", "review")) else path
-            if cell.kind == TEXT:
-                findings.append(Finding(rule="extract.not_a_number", severity="error", path=cell_path,
-                                        message=f"row {label}: cell {k + 1} is {cell.text!r}, not a number"))
-            else:
-                findings.append(Finding(rule="extract.illegible", severity="warning", path=cell_path,
-                                        message=f"row {label}: cell {k + 1} reads {cell.text!r}; left blank"))
-    for k, v in enumerate(values):
-        if integer and isinstance(v, float):
-            findings.append(Finding(rule="extract.not_a_count", severity="error", path=f"{path}[{k}]",
-                                    printed=v, message=f"row {label}: cell {k + 1} is {v}, not a whole number"))
-            values[k] = None
-    if width == 1:
-        set_path(record, path, values[0])
-    else:
-        set_path(record, path, values)
+        return None
+    values: list[int | float | None] = []
+    for k, (cell, path) in enumerate(zip(cells, paths)):
+        value = cell.value if cell.kind == NUM else None
+        if cell.kind == TEXT:
+            findings.append(Finding(rule="extract.not_a_number", severity="error", path=path,
+                                    message=f"row {label}: cell {k + 1} is {cell.text!r}, not a number"))
+        elif cell.kind == JUNK:
+            findings.append(Finding(rule="extract.illegible", severity="warning", path=path,
+                                    message=f"row {label}: cell {k + 1} reads {cell.text!r}; left blank"))
+        elif counts and isinstance(value, float):
+            findings.append(Finding(rule="extract.not_a_count", severity="error", path=path, printed=value,
+                                    message=f"row {label}: cell {k + 1} is {value}, not a whole number"))
+            value = None
+        values.append(value)
+    return values
 
 
 def parse_article20(lines: Sequence[Line], record: Record, findings: list[Finding]) -> None:
     runs = build_runs(lines, 3, _is_article20_label)
-    widths = [len(item.columns) for item in ARTICLE20_ITEMS]
-    placed = align(runs, ARTICLE20_ITEMS, widths)
+    placed = align(runs, ARTICLE20_ITEMS, [len(item.columns) for item in ARTICLE20_ITEMS])
     for j, item in enumerate(ARTICLE20_ITEMS):
         run = placed.get(j)
         if run is None:
             findings.append(Finding(rule="extract.row_missing", severity="warning", path=item.path,
                                     message=f"section 二: row {item.label} not found"))
             continue
-        placed_values = run_values(run, widths[j])
-        if placed_values is None:
-            _place(record, findings, item.path, run, widths[j], item.label)
-            continue
-        values, _ = placed_values
-        if len(item.columns) == 1:
-            _place(record, findings, item.path, run, 1, item.label,
-                   integer=not item.path.endswith("fees_10k_yuan"))
-        else:
-            for (fld, _), v in zip(item.columns, values):
-                if isinstance(v, float):
-                    findings.append(Finding(rule="extract.not_a_count", severity="error",
-                                            path=f"{item.path}.{fld}", printed=v,
-                                            message=f"row {item.label}: {v} is not a whole number"))
-                    v = None
-                set_path(record, f"{item.path}.{fld}", v)
-            _place_bad(findings, run, widths[j], item.label, item.path)
-
-
-def _place_bad(findings: list[Finding], run: Run, width: int, label: str, path: str) -> None:
-    placed = run_values(run, width)
-    if placed is None:
-        return
-    for cell in placed[1]:
-        if cell.kind == TEXT:
-            findings.append(Finding(rule="extract.not_a_number", severity="error", path=path,
-                                    message=f"row {label}: cell {cell.text!r} is not a number"))
-        else:
-            findings.append(Finding(rule="extract.illegible", severity="warning", path=path,
-                                    message=f"row {label}: cell reads {cell.text!r}; left blank"))
+        paths = [f"{item.path}.{fld}" if fld else item.path for fld, _ in item.columns]
+        values = read_row(run, paths, item.label, findings, counts=not item.path.endswith("fees_10k_yuan"))
+        for path, value in zip(paths, values or ()):
+            set_path(record, path, value)
 
 
 def parse_applications(lines: Sequence[Line], record: Record, findings: list[Finding]) -> int:
@@ -519,7 +486,9 @@ def parse_applications(lines: Sequence[Line], record: Record, findings: list[Fin
             findings.append(Finding(rule="extract.row_missing", severity="warning", path=row.path,
                                     message=f"section 三: row {row.group}{row.label} not found"))
             continue
-        _place(record, findings, row.path, run, 7, row.label)
+        values = read_row(run, [f"{row.path}[{k}]" for k in range(7)], row.label, findings)
+        if values is not None:
+            set_path(record, row.path, values)
     used = {id(r) for r in placed.values()}
     for run in runs:
         if id(run) not in used and len(run.cells) >= 3:
@@ -531,25 +500,25 @@ def parse_applications(lines: Sequence[Line], record: Record, findings: list[Fin
 
 
 def parse_review(lines: Sequence[Line], record: Record, findings: list[Finding]) -> bool:
-    """Fill section 四; returns whether its numbers were found."""
+    """Fill section 四; returns whether its numbers were found. Its 15 numbers are printed as one
+    row (行政复议, then the two parts of 行政诉讼), or as three labelled rows of five."""
     runs = fill_gaps(build_runs(lines, 15, _is_review_label), lines, 15)
     cells = [c for r in runs for c in r.cells]
-    whole = Run([], cells, placed=len(runs) == 1 and runs[0].placed)
+    if not cells:
+        return False
     by_label = align(runs, REVIEW_ROWS, [5, 5, 5]) if len(runs) == 3 else {}
     if len(by_label) == 3 and all(len(r.cells) == 5 for r in by_label.values()):
         for j, row in enumerate(REVIEW_ROWS):
-            _place(record, findings, row.path, by_label[j], 5, row.label)
+            values = read_row(by_label[j], [f"{row.path}[{k}]" for k in range(5)], row.label, findings)
+            if values is not None:
+                set_path(record, row.path, values)
         return True
-    if not cells:
-        return False
-    values = run_values(whole.trim(), 15)
-    if values is None:
-        findings.append(Finding(
-            rule="extract.row_layout", severity="warning", path="review_litigation",
-            message=f"section 四: {len(whole.cells)} cells for 15 columns; left blank rather than guess"))
-        return True
-    for j, row in enumerate(REVIEW_ROWS):
-        _place(record, findings, row.path, Run([], whole.cells[-15:][5 * j:5 * j + 5]), 5, row.label)
+    whole = Run([], cells, placed=len(runs) == 1 and runs[0].placed).trim()
+    paths = [f"{row.path}[{k}]" for row in REVIEW_ROWS for k in range(5)]
+    values = read_row(whole, paths, "四、政府信息公开行政复议、行政诉讼情况", findings)
+    if values is not None:
+        for j, row in enumerate(REVIEW_ROWS):
+            set_path(record, row.path, values[5 * j:5 * j + 5])
     return True
 
 

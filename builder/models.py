@@ -153,6 +153,9 @@ class Source(_Model):
     pages: Optional[TablePages] = Field(None, description="where the tables are in a paged source "
                                                           "(PDF, DOCX with page breaks); null for text")
     extractor: Optional[str] = Field(None, description="version of the builder's extraction that read it")
+    digest: Optional[str] = Field(None, description="sha256 of this record as the builder last wrote it "
+                                                    "(this field left out): if the record no longer matches, "
+                                                    "a person edited it, and nothing they wrote is re-extracted")
 
 
 _PATH_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*(\[\d+\])?$")

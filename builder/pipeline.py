@@ -119,6 +119,13 @@ def _extract_cached(source: Path, repo_path: str, data: bytes, sha: str,
     return record, [Finding.model_validate(f) for f in entry["findings"]]
 
 
+def record_digest(record: Record) -> str:
+    """sha256 of a record's content, its own digest field left out."""
+    data = record.dump()
+    data["source"]["digest"] = None
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
 def _hand_edits(committed: Record, fresh: Record) -> list[str]:
     """Cells where the committed record departs from what extraction reads, not yet listed."""
     read = dict(iter_cells(fresh))
@@ -161,31 +168,46 @@ def process(source: Path, root: Path, write: bool = False, cache: Cache | None =
     record, notes = fresh, []
     if committed is not None:
         unchanged = committed.source.sha256 == sha
-        if unchanged and committed.source.extractor == fresh.source.extractor:
-            record = committed
-            edited = _hand_edits(committed, fresh)
-            if edited:
-                record = committed.model_copy(deep=True)
-                record.corrected = sorted(set(record.corrected) | set(edited))
+        edited = committed.source.digest != record_digest(committed)  # by a person, since last written
+        unlisted = _hand_edits(committed, fresh)
+        if unchanged and (committed.source.extractor == fresh.source.extractor or edited):
+            # the committed record stands; cells a person changed are listed as corrected (with a
+            # newer extractor a difference may be the extractor's, so it is only pointed out)
+            record = committed.model_copy(deep=True)
+            if committed.source.extractor == fresh.source.extractor:
+                record.corrected = sorted(set(record.corrected) | set(unlisted))
+                record.inferred = [p for p in record.inferred if p not in record.corrected]
+            elif unlisted:
+                notes.append(Finding(
+                    rule="extract.review_hand_edits", severity="warning",
+                    message="the record was edited by hand and the extractor has changed since: it is kept as "
+                            f"it stands; these cells differ from the new extraction: {', '.join(unlisted)} "
+                            "(list the ones a person corrected under `corrected`, or delete the record to re-extract)"))
         else:
-            # re-read (new bytes or a new extractor), keeping what a person corrected
+            # re-read (new bytes, or a new extractor for an untouched record), keeping what a person corrected
             record = fresh.model_copy(deep=True)
             for path in committed.corrected:
                 set_path(record, path, get_path(committed, path))
                 if path in record.inferred:
                     record.inferred.remove(path)
             record.corrected = list(committed.corrected)
-            if not unchanged and committed.corrected:
+            if not unchanged and (committed.corrected or edited):
                 notes.append(Finding(
                     rule="extract.source_replaced", severity="warning",
-                    message=f"the source file changed; {len(committed.corrected)} hand-corrected cell(s) "
-                            f"kept: {', '.join(committed.corrected)}"))
+                    message=f"the source file changed and was read again; hand-corrected cells kept: "
+                            f"{', '.join(committed.corrected) or 'none'}"
+                            + ("; the old record also had hand edits not listed under `corrected`, which the "
+                               "new file's numbers replace (the old record is in the repository's history)"
+                               if edited and unlisted else "")))
     # what extraction noticed, except about cells a person has since corrected; then the arithmetic
     # of the record as it stands
     findings = [f for f in findings if f.rule.startswith(("extract.", "inference."))
                 and f.path not in record.corrected] + notes + check_record(record)
     outcome.record, outcome.findings = record, findings
     if write and not outcome.failed:
+        if not (committed is not None and record.source.extractor != fresh.source.extractor
+                and committed.source.digest != record_digest(committed)):
+            record.source.digest = record_digest(record)  # not for a hand-edited record kept as is
         text = to_yaml(record)
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
@@ -260,6 +282,7 @@ def add_report(file: Path, root: Path, agency: str | None = None, year: int | No
     record.source.path = _relative(target, root)
     outcome = Outcome(target, record, findings, extracted=True)
     if not outcome.failed:
+        record.source.digest = record_digest(record)
         record_path(target).write_text(to_yaml(record), encoding="utf-8")
         outcome.written = True
     return outcome

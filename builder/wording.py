@@ -72,6 +72,7 @@ def describe(f: Finding) -> str:
         "extract.not_a_count": f"{where}：印的 {printed} 不是整数。",
         "extract.section_missing": f"未找到{_SECTIONS.get(f.path or '', '相应部分')}的数字。",
         "extract.source_replaced": "源文件已更换并重新提取；人工更正过的单元格保持不变。",
+        "extract.review_hand_edits": "记录经人工修改，且提取程序已更新：记录保持原样，请维护者确认与新提取结果不同的单元格。",
         "extract.unreadable": "源文件无法自动提取，本记录由维护者人工录入。",
     }
     return texts.get(f.rule, f.message)

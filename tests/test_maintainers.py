@@ -120,3 +120,20 @@ def test_parallel_extraction_gives_the_same_outcomes(repo, monkeypatch):
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
     parallel = process_all(repo / "reports", repo, jobs=2)
     assert [(o.source, o.record, o.findings) for o in parallel] == [(o.source, o.record, o.findings) for o in serial]
+
+
+def test_a_new_extractor_rereads_untouched_records_but_keeps_hand_edited_ones(repo, monkeypatch):
+    import builder.pipeline as pipeline
+    untouched = repo / "reports" / "2023" / "达州市通川区.txt"
+    edited = repo / "reports" / "2023" / "巴州区.txt"
+    _edit(edited.with_suffix(".yaml"), lambda d: d["applications"]["new"].__setitem__(0, 127))
+    old = load_record(untouched.with_suffix(".yaml"))
+    monkeypatch.setattr(pipeline, "extractor_version", lambda: "9.9.9+newer")
+    a = process(untouched, repo, write=True)
+    assert a.written and load_record(untouched.with_suffix(".yaml")).source.extractor == "9.9.9+newer"
+    assert load_record(untouched.with_suffix(".yaml")).applications == old.applications
+    b = process(edited, repo, write=True)
+    kept = load_record(edited.with_suffix(".yaml"))
+    assert kept.applications.new[0] == 127 and kept.source.extractor != "9.9.9+newer"
+    assert [f.rule for f in b.findings if f.rule.startswith("extract.")] == ["extract.review_hand_edits"]
+    assert "applications.new[0]" in b.findings[0].message
