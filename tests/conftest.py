@@ -14,3 +14,37 @@ sys.path.insert(0, str(ROOT))
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+# what the builder generates in content/: left out when a test copies the repository
+GENERATED_PAGES = ("index.md", "issues.md", "methodology.md", "data.md", "reports", "agencies", "rankings",
+                   "downloads")
+
+
+def copy_repository(dest: Path) -> Path:
+    """The parts of the repository a site build needs (reports, content, overrides, configuration)."""
+    import shutil
+
+    for name in ("reports", "content", "overrides"):
+        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns(*GENERATED_PAGES)
+                        if name == "content" else None)
+    for name in ("mkdocs.yml", ".gitignore"):
+        shutil.copy(ROOT / name, dest / name)
+    return dest
+
+
+def build_site_in(root: Path):
+    """Build a copy of the repository's site as `make site` does; returns the outcomes and the
+    number of pages the builder wrote."""
+    import os
+    import subprocess
+
+    from builder.pipeline import process_all
+    from builder.site import build_site, write_search_dictionary
+
+    outcomes = process_all(root / "reports", root)
+    written = build_site(outcomes, root, root / "content")
+    write_search_dictionary(root / ".cache" / "search" / "jieba_user.txt", outcomes)
+    out = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(root / "site")],
+                         cwd=root, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert out.returncode == 0, out.stderr
+    return outcomes, written

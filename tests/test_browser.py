@@ -6,17 +6,12 @@ import functools
 import http.server
 import os
 import shutil
-import subprocess
-import sys
 import threading
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from builder.pipeline import process_all
-from builder.site import build_site, write_search_dictionary
-from conftest import ROOT
+from conftest import ROOT, build_site_in, copy_repository
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SHOTS = ROOT / "test-output" / "screenshots"
@@ -30,18 +25,8 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory):
-    root = tmp_path_factory.mktemp("repo")
-    for name in ("reports", "content", "overrides"):
-        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns(
-            "index.md", "issues.md", "methodology.md", "data.md", "reports", "agencies", "rankings",
-            "downloads") if name == "content" else None)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    outcomes = process_all(root / "reports", root)
-    build_site(outcomes, root, root / "content")
-    write_search_dictionary(root / ".cache" / "search" / "jieba_user.txt", outcomes)
-    subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "--site-dir",
-                    str(root / "site")], cwd=root, check=True, capture_output=True,
-                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    root = copy_repository(tmp_path_factory.mktemp("repo"))
+    build_site_in(root)
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass

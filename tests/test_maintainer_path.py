@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, copy_repository
 
 SEED = (ROOT / "reports" / "2023" / "达州市通川区.txt").read_text(encoding="utf-8")
 
@@ -36,13 +35,7 @@ def site_hashes(repo: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory):
-    repo = tmp_path_factory.mktemp("site-repo")
-    for name in ("reports", "content", "overrides"):
-        shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns(
-            "index.md", "issues.md", "methodology.md", "data.md", "reports", "agencies", "rankings",
-            "downloads") if name == "content" else None)
-    for name in ("mkdocs.yml", ".gitignore"):
-        shutil.copy(ROOT / name, repo / name)
+    repo = copy_repository(tmp_path_factory.mktemp("site-repo"))
     sh(repo, "git", "init", "-q", "-b", "main")
     sh(repo, "git", "add", "-A")
     sh(repo, "git", "commit", "-qm", "the reports so far")

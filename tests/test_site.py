@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from builder.models import Narrative, Record, Source, get_path
-from builder.pipeline import Outcome, process_all
+from builder.pipeline import Outcome
 from builder.site import build_site, write_search_dictionary
 from builder.template import APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_ROWS
-from conftest import REPORTS, ROOT
+from conftest import build_site_in, copy_repository
 
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
 
@@ -66,17 +66,8 @@ def expected_cells(record: Record) -> list[str]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """A copy of the repository with its site built by the builder and MkDocs."""
-    root = tmp_path_factory.mktemp("repo")
-    for name in ("reports", "content", "overrides"):
-        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns(
-            "index.md", "issues.md", "reports", "agencies", "downloads") if name == "content" else None)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    outcomes = process_all(root / "reports", root)
-    written = build_site(outcomes, root, root / "content")
-    write_search_dictionary(root / ".cache" / "search" / "jieba_user.txt", outcomes)
-    out = subprocess.run([MKDOCS, "build", "--strict", "--site-dir", str(root / "site")], cwd=root,
-                         capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    assert out.returncode == 0, out.stderr
+    root = copy_repository(tmp_path_factory.mktemp("repo"))
+    outcomes, written = build_site_in(root)
     return root, outcomes, written
 
 
@@ -137,10 +128,8 @@ def test_chinese_search_index_segments_words(built):
 
 
 def test_report_text_is_escaped_everywhere(tmp_path):
-    for name in ("content", "overrides"):
-        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns(
-            "index.md", "issues.md", "reports", "agencies", "downloads") if name == "content" else None)
-    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    copy_repository(tmp_path)
+    shutil.rmtree(tmp_path / "reports")
     evil = "<script>alert(1)</script>坏局</title><b>x</b>"
     (tmp_path / "reports" / "2023").mkdir(parents=True)
     source = tmp_path / "reports" / "2023" / "evil.txt"
