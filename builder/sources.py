@@ -108,6 +108,20 @@ def read_source(path: str | Path, data: bytes | None = None) -> SourceText:
         if html is None:
             raise ReportError(path, "a web page not readable in its declared charset, UTF-8 or GB18030")
         return SourceText(str(path), digest, "html", html_to_text(html))
+    if kind == "pdf":
+        from .read_pdf import pdf_to_text
+
+        try:
+            return SourceText(str(path), digest, "pdf", pdf_to_text(data))
+        except ValueError as exc:
+            raise ReportError(path, str(exc)) from exc
+    if kind == "zip":
+        from .read_docx import docx_to_text
+
+        try:
+            return SourceText(str(path), digest, "docx", docx_to_text(data))
+        except ValueError as exc:
+            raise ReportError(path, str(exc)) from exc
     if kind == "binary":
         raise ReportError(path, "a binary file, not a report (it holds NUL bytes and no known format)")
     raise ReportError(path, f"{_NAMES.get(kind, kind)}: this format has no reader yet")
