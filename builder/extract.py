@@ -276,7 +276,10 @@ def find_sections(lines: Sequence[Line]) -> dict[str, int]:
     for section in SECTIONS:
         for k in range(start, len(lines)):
             text = lines[k].compact
-            if len(text) <= 40 and re.match(section.pattern, text):
+            # the heading as the template prints it; or its words alone on a line, the numeral lost
+            # (OCR drops a leading 二、 now and then)
+            if len(text) <= 40 and (re.match(section.pattern, text) or (
+                    text.startswith(section.title) and len(text) <= len(section.title) + 2)):
                 found[section.key] = k
                 start = k + 1
                 break

@@ -109,10 +109,17 @@ def read_source(path: str | Path, data: bytes | None = None) -> SourceText:
             raise ReportError(path, "a web page not readable in its declared charset, UTF-8 or GB18030")
         return SourceText(str(path), digest, "html", html_to_text(html))
     if kind == "pdf":
-        from .read_pdf import pdf_to_text
+        from .read_pdf import NoTextLayer, pdf_to_text
 
         try:
             return SourceText(str(path), digest, "pdf", pdf_to_text(data))
+        except NoTextLayer:
+            from .read_ocr import OcrUnavailable, ocr_pdf
+
+            try:
+                return SourceText(str(path), digest, "pdf-ocr", ocr_pdf(data))
+            except (ValueError, OcrUnavailable) as exc:
+                raise ReportError(path, f"a scanned PDF: {exc}") from exc
         except ValueError as exc:
             raise ReportError(path, str(exc)) from exc
     if kind == "zip":
