@@ -36,9 +36,10 @@ check: $(STAMP)
 serve: site
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-## measure extraction speed
+## measure extraction speed and each reader (seconds per page, memory, accuracy)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_extract.py
+	$(BIN)/python benchmarks/bench_readers.py
 
 clean:
 	rm -rf site .pytest_cache

@@ -15,7 +15,7 @@ from conftest import GOLDEN, REPORTS, ROOT
 from golden import differences, load_golden
 
 FIXTURES = ROOT / "tests" / "fixtures"
-FILES = sorted(FIXTURES.glob("pdf/*.pdf")) + sorted(FIXTURES.glob("docx/*.docx"))
+FILES = sorted(FIXTURES.glob("pdf/*.pdf")) + sorted(FIXTURES.glob("docx/*.docx")) + sorted(FIXTURES.glob("html/*.html"))
 
 
 def golden_for(path):
@@ -27,7 +27,7 @@ def golden_for(path):
 
 def test_there_are_fixtures_of_each_format_for_two_seeds():
     assert {p.stem for p in FILES} == {"达州市通川区", "川汇区政府办公室"}
-    assert {p.suffix for p in FILES} == {".pdf", ".docx"}
+    assert {p.suffix for p in FILES} == {".pdf", ".docx", ".html"}
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}-{p.stem}")
@@ -38,7 +38,7 @@ def test_file_reads_to_the_golden_record(path):
     assert not [f for f in findings if f.severity != "info"]
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}-{p.stem}")
+@pytest.mark.parametrize("path", [p for p in FILES if p.suffix != ".html"], ids=lambda p: f"{p.parent.name}-{p.stem}")
 def test_the_record_says_which_pages_each_table_is_on(path):
     record, _ = extract_file(path)
     pages = record.source.pages
@@ -120,3 +120,13 @@ def test_bad_files_do_not_stop_the_others(tmp_path):
     for name, reason in BAD.items():
         assert reason in outcomes[name].error
     assert sum(not o.failed for o in outcomes.values()) == 6
+
+
+def test_a_gb2312_web_page_is_read_in_its_declared_charset():
+    page = FIXTURES / "html" / "达州市通川区.html"
+    data = page.read_bytes()
+    assert b"charset=gb2312" in data
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    record, _ = extract_file(page)
+    assert record.agency == "达州市通川区" and record.applications.new[6] == 64
