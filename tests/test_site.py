@@ -15,7 +15,7 @@ from builder.models import Narrative, Record, Source, get_path
 from builder.pipeline import Outcome
 from builder.site import build_site, write_search_dictionary
 from builder.template import APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_ROWS
-from conftest import build_site_in, copy_repository
+from conftest import ROOT, build_site_in, copy_repository
 
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
 
@@ -187,3 +187,16 @@ def test_data_page_lists_every_download_and_column(built):
         assert f"downloads/data/{name}" in html
         assert (root / "site" / "downloads" / "data" / name).exists()
     assert html.count('<td class="text"><code>applications.') == 175
+
+
+def test_a_pdf_report_page_links_each_table_to_its_page(tmp_path):
+    import shutil as sh
+    copy_repository(tmp_path)
+    sh.rmtree(tmp_path / "reports")
+    (tmp_path / "reports" / "2023").mkdir(parents=True)
+    sh.copy(ROOT / "tests" / "fixtures" / "pdf" / "达州市通川区.pdf", tmp_path / "reports" / "2023")
+    outcomes, _ = build_site_in(tmp_path)
+    html = (tmp_path / "site" / "reports" / "2023" / "达州市通川区" / "index.html").read_text(encoding="utf-8")
+    pages = outcomes[0].record.source.pages
+    for n in pages.applications:
+        assert f'downloads/2023/达州市通川区.pdf#page={n}"' in html
