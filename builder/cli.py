@@ -22,6 +22,7 @@ from .sources import ReportError
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
 CACHE_DIR = Path(".cache") / "extract"  # extractions by source sha256 and extractor version
+STATE_FILE = Path(".cache") / "state.pickle"  # outcomes of the last build, by file sizes and times
 SEARCH_DICTIONARY = Path(".cache") / "search" / "jieba_user.txt"  # named in mkdocs.yml
 
 
@@ -152,7 +153,7 @@ def _build(root: Path, out: Path) -> list[Outcome]:
     from .site import build_site, write_search_dictionary
 
     outcomes = process_all(root / "reports", root, write=True, progress=_progress("extracting"),
-                           cache_dir=root / CACHE_DIR)
+                           cache_dir=root / CACHE_DIR, state_file=root / STATE_FILE)
     n, errors, warnings = _report(outcomes, root)
     written = build_site(outcomes, root, out)
     write_search_dictionary(root / SEARCH_DICTIONARY, outcomes)

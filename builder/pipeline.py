@@ -8,9 +8,11 @@ each outcome carries its own error.
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
+import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -220,22 +222,64 @@ def _process_one(args: tuple[Path, Path, bool, Path | None]) -> Outcome:
     return process(source, root, write, Cache(cache_dir))
 
 
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def _state_key(source: Path) -> tuple:
+    """What an outcome depends on: the source file, its record file, and the extractor."""
+    return _stamp(source), _stamp(record_path(source)), extractor_version()
+
+
+def _load_state(state_file: Path | None) -> dict:
+    if state_file is None or not state_file.exists():
+        return {}
+    try:
+        with state_file.open("rb") as f:
+            state = pickle.load(f)
+        return state if isinstance(state, dict) else {}
+    except Exception:  # a stale or damaged state is rebuilt, never trusted
+        return {}
+
+
 def process_all(reports_dir: Path, root: Path, write: bool = False, progress=None,
-                cache_dir: Path | None = None, jobs: int | None = None) -> list[Outcome]:
-    """Every report under reports_dir, in parallel over the machine's cores when there are many."""
+                cache_dir: Path | None = None, jobs: int | None = None,
+                state_file: Path | None = None) -> list[Outcome]:
+    """Every report under reports_dir, in parallel over the machine's cores when there are many.
+
+    With a state file, a report whose source and record files are as they were at the last run
+    (size and modification time) and whose extractor is the same keeps its outcome without being
+    read again: adding one report to thousands processes one."""
     sources = list(find_sources(reports_dir))
+    state = _load_state(state_file)
+    keys = {s: _state_key(s) for s in sources}
+    known = {s: state[str(s)][1] for s in sources if str(s) in state and state[str(s)][0] == keys[s]}
+    todo = [s for s in sources if s not in known]
     jobs = jobs or os.cpu_count() or 1
-    tasks = [(s, root, write, cache_dir) for s in sources]
-    if jobs > 1 and len(sources) >= PARALLEL_FROM:
+    tasks = [(s, root, write, cache_dir) for s in todo]
+    if jobs > 1 and len(tasks) >= PARALLEL_FROM:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             results: Iterable[Outcome] = pool.map(_process_one, tasks, chunksize=max(1, len(tasks) // (jobs * 8)))
-            outcomes = list(progress(results, total=len(tasks)) if progress else results)
+            fresh = list(progress(results, total=len(tasks)) if progress else results)
     else:
-        outcomes = [_process_one(t) for t in (progress(tasks) if progress else tasks)]
+        fresh = [_process_one(t) for t in (progress(tasks) if progress else tasks)]
+    by_source = {**known, **{o.source: o for o in fresh}}
+    outcomes = [by_source[s] for s in sources]
+    if state_file is not None:
+        state_file.parent.mkdir(parents=True, exist_ok=True)
+        with state_file.open("wb") as f:  # before the across-year findings, which depend on the others
+            pickle.dump({str(o.source): (_state_key(o.source), o) for o in outcomes}, f,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+    outcomes = [copy.copy(o) for o in outcomes]
     good = [o for o in outcomes if not o.failed]
     by_record = {id(o.record): o for o in good}
     for record, finding in check_across_years([o.record for o in good]):
-        by_record[id(record)].findings.append(finding)
+        owner = by_record[id(record)]
+        owner.findings = owner.findings + [finding]
     return outcomes
 
 

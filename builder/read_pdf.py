@@ -1,11 +1,22 @@
 """A PDF with a text layer → text: per page, the prose in reading order and each ruled table row as
-one line of tab-separated cells; pages separated by form feeds (so tables know their pages)."""
+one line of tab-separated cells; pages separated by a line holding only a form feed (so tables
+know their pages).
+
+Characters drawn twice (bold by overdraw) are read once. Text beside a table is kept (before the
+table's rows); a ruled box of one cell around prose is prose, not a table. A page whose glyphs
+have no Unicode map ("(cid:NN)") is read as if it were an image; a PDF with no text on any page
+raises NoTextLayer, for the OCR path.
+"""
 from __future__ import annotations
 
 import io
+import itertools
 import re
+from operator import itemgetter
 
 _CID = re.compile(r"\(cid:\d+\)")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+CID_PAGE = 0.10  # a page where more than this share of the glyphs has no Unicode map is an image
 
 
 class NoTextLayer(ValueError):
@@ -17,24 +28,73 @@ def _cell(text: str | None) -> str:
     return re.sub(r"\s*\n\s*", "", text or "").strip()
 
 
+def _centre_in(obj: dict, bbox) -> bool:
+    x0, top, x1, bottom = bbox
+    h = (obj["x0"] + obj["x1"]) / 2
+    v = (obj["top"] + obj["bottom"]) / 2
+    return x0 <= h < x1 and top <= v < bottom
+
+
+def _dedupe(page):
+    """The page with each character drawn twice at (nearly) the same place kept once.
+
+    The same rule as pdfplumber's Page.dedupe_chars (same text, font and size within 1 pt), whose
+    last step orders the kept characters by list.index, quadratic in the characters of a page."""
+    from pdfplumber.utils import cluster_objects
+
+    chars = page.chars
+    key = itemgetter("upright", "text", "fontname", "size")
+    kept: set[int] = set()
+    for _, group in itertools.groupby(sorted(chars, key=key), key=key):
+        for line in cluster_objects(list(group), itemgetter("doctop"), 1):
+            for same in cluster_objects(line, itemgetter("x0"), 1):
+                kept.add(id(min(same, key=itemgetter("doctop", "x0"))))
+    if len(kept) == len(chars):
+        return page
+    return page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in kept)
+
+
+def _tables(page) -> list:
+    """The page's ruled tables, top to bottom; a one-cell box, or a frame around other tables, is not one."""
+    found = [t for t in page.find_tables() if len(t.cells) > 1]
+
+    def encloses(a, b) -> bool:
+        return a is not b and a.bbox[0] <= b.bbox[0] and a.bbox[1] <= b.bbox[1] and \
+            a.bbox[2] >= b.bbox[2] and a.bbox[3] >= b.bbox[3]
+
+    found = [t for t in found if not any(encloses(t, other) for other in found)]
+    return sorted(found, key=lambda t: (t.bbox[1], t.bbox[0]))
+
+
 def _page_text(page) -> str:
-    page = page.dedupe_chars()  # bold printed by overdraw draws every character twice
-    tables = sorted(page.find_tables(), key=lambda t: t.bbox[1])
+    from pdfplumber.utils import extract_text
+
+    page = _dedupe(page)  # bold printed by overdraw draws every character twice
+    tables = _tables(page)
+    prose = [c for c in page.chars if not any(_centre_in(c, t.bbox) for t in tables)]
+
+    def text_between(top: float, bottom: float) -> str:
+        chars = [c for c in prose if top <= (c["top"] + c["bottom"]) / 2 < bottom]
+        return extract_text(chars) if chars else ""
+
     out: list[str] = []
-    top = 0.0
+    y = float("-inf")
     for table in tables:
-        x0, t_top, x1, t_bottom = table.bbox
-        if t_top > top:
-            band = page.crop((0, top, page.width, t_top), strict=False)
-            out.append(band.extract_text() or "")
+        _, t_top, _, t_bottom = table.bbox
+        out.append(text_between(y, t_top))                      # above the table
+        out.append(text_between(max(y, t_top), t_bottom))       # beside it
         for row in table.extract():
             cells = [_cell(c) for c in row]
             if any(cells):
                 out.append("\t".join(cells))
-        top = max(top, t_bottom)
-    if top < page.height:
-        out.append(page.crop((0, top, page.width, page.height), strict=False).extract_text() or "")
+        y = max(y, t_bottom)
+    out.append(text_between(y, float("inf")))
     return "\n".join(t for t in out if t)
+
+
+def _without_unicode_map(text: str) -> bool:
+    glyphs = len(re.sub(r"\s", "", _CID.sub("#", text)))
+    return glyphs > 0 and len(_CID.findall(text)) > CID_PAGE * glyphs
 
 
 def pdf_to_text(data: bytes) -> str:
@@ -52,15 +112,19 @@ def pdf_to_text(data: bytes) -> str:
         kind = type(inner).__name__ if not isinstance(inner, PDFSyntaxError) else "syntax error"
         raise ValueError(f"a damaged PDF ({kind}: {str(inner)[:80] or 'unreadable'})") from exc
     with pdf:
-        if not pdf.pages:
-            raise ValueError("a damaged PDF (no page could be read)")
         pages = []
         try:
             for page in pdf.pages:
                 text = _page_text(page)
-                pages.append("" if len(_CID.findall(text)) > 5 else text)  # no Unicode map: as if an image
+                page.close()  # let go of the page's parsed objects: a long report stays small in memory
+                if _without_unicode_map(text):
+                    text = ""  # glyphs without a Unicode map: as good as an image
+                # a few unmapped glyphs (a symbol font): unknown characters, never a guessed digit
+                pages.append(_CID.sub("?", text))
         except Exception as exc:  # a page's content stream may be damaged
             raise ValueError(f"a damaged PDF ({type(exc).__name__}: {str(exc)[:80] or 'unreadable'})") from exc
-    if not any(re.search(r"[\u3400-\u9fff]", p) for p in pages):
+        if not pages:
+            raise ValueError("a damaged PDF (no page could be read)")
+    if not any(_CJK.search(p) for p in pages):
         raise NoTextLayer("no text layer (a scanned PDF: it needs OCR)")
     return "\n\f\n".join(pages) + "\n"

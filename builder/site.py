@@ -24,6 +24,9 @@ from .scores import ARTICLE_49, INDICATORS, OVERALL_RULE, Agency, Score, deadlin
 from .template import APPLICATION_COLUMNS, APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_COLUMNS, REVIEW_ROWS
 from .wording import SEVERITY, cell_name, describe
 
+# the search index holds a report's name, region, headings and the opening of its narrative (this many
+# characters), not its tables nor all its prose: the index must stay small at tens of thousands of pages
+SEARCH_EXCERPT = 120
 GENERATED = ("index.md", "issues.md", "methodology.md", "data.md", "reports", "agencies", "rankings", "downloads")
 FORMATS = {"text": "文本", "html": "网页", "pdf": "PDF", "pdf-ocr": "扫描 PDF（OCR 识别）", "docx": "Word 文档"}
 
@@ -236,8 +239,9 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path) -> int:
             review_columns=REVIEW_COLUMNS, findings=[(f, describe(f), SEVERITY[f.severity], cell_name(f.path))
                                                      for f in findings],
             agency_url=agency_url(v.record.agency), states=_STATE_TITLE, info=v.agency,
-            scores=[(ind, v.score.values[ind.key], ranks[id(v)].get(ind.key)) for ind in INDICATORS],
-            overall=v.score.overall, overall_rank=ranks[id(v)].get("overall"), due=due, due_rule=rule,
+            scores=[(ind, v.score.values[ind.key]) for ind in INDICATORS],
+            overall=v.score.overall, due=due, due_rule=rule,
+            excerpt=SEARCH_EXCERPT,
             depth="../../../"))  # /reports/YEAR/AGENCY/ → the site root
 
     by_agency: dict[str, list[ReportView]] = {}

@@ -137,3 +137,22 @@ def test_a_new_extractor_rereads_untouched_records_but_keeps_hand_edited_ones(re
     assert kept.applications.new[0] == 127 and kept.source.extractor != "9.9.9+newer"
     assert [f.rule for f in b.findings if f.rule.startswith("extract.")] == ["extract.review_hand_edits"]
     assert "applications.new[0]" in b.findings[0].message
+
+
+def test_the_state_file_skips_unchanged_reports_and_sees_changes(repo, monkeypatch):
+    import builder.pipeline as pipeline
+    state = repo / ".cache" / "state.pickle"
+    first = process_all(repo / "reports", repo, write=True, state_file=state)
+    calls = []
+    real = pipeline._process_one
+    monkeypatch.setattr(pipeline, "_process_one", lambda args: calls.append(args[0]) or real(args))
+    again = process_all(repo / "reports", repo, write=True, state_file=state)
+    assert calls == [] and [o.record for o in again] == [o.record for o in first]
+    edited = repo / "reports" / "2023" / "巴州区.yaml"
+    _edit(edited, lambda d: d["applications"]["new"].__setitem__(0, 127))
+    third = process_all(repo / "reports", repo, write=True, state_file=state)
+    assert calls == [repo / "reports" / "2023" / "巴州区.txt"]
+    assert next(o for o in third if o.source.name == "巴州区.txt").record.corrected == ["applications.new[0]"]
+    # across-year findings are recomputed every time, never accumulated from the state
+    assert [len(o.findings) for o in process_all(repo / "reports", repo, state_file=state)] == \
+        [len(o.findings) for o in third]

@@ -1,0 +1,128 @@
+"""The site at scale: build it from N synthetic agency-year reports and measure every stage.
+
+usage: python benchmarks/bench_scale.py [--sizes 100 1000 10000] [--runs 3]
+For each N it prints: extraction reports/s, render seconds, MkDocs build seconds, total seconds,
+peak memory, site size, search index size, and the builder's work to add one report to the built
+site (extract + check + render; MkDocs then rebuilds as usual). Medians over --runs full builds
+(each from a clean state); each N runs in a process of its own.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
+
+GENERATED = ("index.md", "issues.md", "methodology.md", "data.md", "reports", "agencies", "rankings", "downloads")
+
+
+def _size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def _clean(repo: Path) -> None:
+    for p in (repo / "reports").rglob("*.yaml"):
+        if p.name != "agencies.yaml":
+            p.unlink()
+    for name in GENERATED:
+        target = repo / "content" / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+    for name in (".cache", "site"):
+        shutil.rmtree(repo / name, ignore_errors=True)
+
+
+def _builder_work(repo: Path) -> tuple[float, float, int]:
+    from builder.pipeline import process_all
+    from builder.site import build_site, write_search_dictionary
+
+    t0 = time.perf_counter()
+    outcomes = process_all(repo / "reports", repo, write=True, cache_dir=repo / ".cache" / "extract",
+                           state_file=repo / ".cache" / "state.pickle")
+    t1 = time.perf_counter()
+    build_site(outcomes, repo, repo / "content")
+    write_search_dictionary(repo / ".cache" / "search" / "jieba_user.txt", outcomes)
+    t2 = time.perf_counter()
+    return t1 - t0, t2 - t1, len(outcomes)
+
+
+def _mkdocs(repo: Path) -> float:
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(repo / "site")],
+                   cwd=repo, check=True, capture_output=True,
+                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1717200000"})
+    return time.perf_counter() - t0
+
+
+def measure(n: int, runs: int) -> dict:
+    from generate import generate
+
+    with tempfile.TemporaryDirectory(prefix=f"scale-{n}-") as tmp:
+        repo = Path(tmp)
+        for name in ("content", "overrides"):
+            shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns(*GENERATED))
+        shutil.copy(ROOT / "mkdocs.yml", repo / "mkdocs.yml")
+        generate(repo, n)
+        rows = []
+        for _ in range(runs):
+            _clean(repo)
+            extract_s, render_s, count = _builder_work(repo)
+            mkdocs_s = _mkdocs(repo)
+            rows.append({"extract_s": extract_s, "render_s": render_s, "mkdocs_s": mkdocs_s,
+                         "total_s": extract_s + render_s + mkdocs_s, "reports": count})
+        # add one report to the built site: the builder's incremental work
+        incremental = []
+        for k in range(runs):
+            extra = generate(repo / f"extra{k}", 1, seed=1000 + k)[0][0]
+            target = repo / "reports" / "2023" / f"新增{k}{extra.name}"
+            shutil.copy(extra, target)
+            extract_s, render_s, _ = _builder_work(repo)
+            incremental.append(extract_s + render_s)
+        search = repo / "site" / "search" / "search_index.json"
+        med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
+        return {"n": n, "reports_per_s": med["reports"] / med["extract_s"], **med,
+                "builder_over_mkdocs": (med["extract_s"] + med["render_s"]) / med["mkdocs_s"],
+                "incremental_s": statistics.median(incremental),
+                "peak_mb": max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                               resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024,
+                "site_mb": _size(repo / "site") / 1e6, "search_mb": search.stat().st_size / 1e6,
+                "pages": sum(1 for _ in (repo / "site").rglob("index.html"))}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.one:
+        print(json.dumps(measure(args.one, args.runs)))
+        return
+    print(f"{'N':>6} {'extract/s':>10} {'render s':>9} {'mkdocs s':>9} {'total s':>8} {'builder/mkdocs':>15} "
+          f"{'+1 report s':>12} {'peak MB':>8} {'site MB':>8} {'search MB':>10} {'pages':>6}", flush=True)
+    for n in args.sizes:
+        out = subprocess.run([sys.executable, __file__, "--one", str(n), "--runs", str(args.runs)],
+                             capture_output=True, text=True)
+        if out.returncode != 0:
+            print(f"{n:>6} failed: {out.stderr.strip()[-300:]}", flush=True)
+            continue
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"{r['n']:>6} {r['reports_per_s']:>10.1f} {r['render_s']:>9.1f} {r['mkdocs_s']:>9.1f} "
+              f"{r['total_s']:>8.1f} {r['builder_over_mkdocs']:>14.0%} {r['incremental_s']:>12.2f} "
+              f"{r['peak_mb']:>8.0f} {r['site_mb']:>8.1f} {r['search_mb']:>10.2f} {r['pages']:>6}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
