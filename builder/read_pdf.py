@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import logging
 import re
 from operator import itemgetter
 
@@ -103,6 +104,8 @@ def pdf_to_text(data: bytes) -> str:
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
+    # pdfminer warns about every font it finds sloppy (no FontBBox, ...): noise to a maintainer
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfminer raises many kinds on a damaged file; pdfplumber wraps them

@@ -212,12 +212,24 @@ def test_a_page_in_reading_order_with_its_table_rows_as_tab_lines():
 
 def test_a_ruled_box_around_prose_is_prose_and_a_frame_does_not_swallow_a_table():
     box = b"0.5 w 60 600 480 100 re S\n"  # one cell: a box around two lines of prose
-    frame = b"0.5 w 20 20 555 802 re S\n"  # a border around the whole page
+    # a layout grid around the whole page (two cells, as when a page is laid out in a Word table)
+    frame = b"0.5 w 20 20 555 802 re S 20 560 m 575 560 l S\n"
     content = (frame + box + zh("框内第一行文字", 72, 670) + zh("框内第二行文字", 72, 640)
                + grid([100, 200, 300], [500, 480, 460]) + zh("甲", 105, 486, 10) + latin("7", 205, 466, 10)
                + zh("框外文字", 72, 400))
     lines = pdf_to_text(tiny_pdf([content])).splitlines()
     assert lines == ["框内第一行文字", "框内第二行文字", "甲\t", "\t7", "框外文字"]
+
+
+@pytest.mark.parametrize("rotate, turn", [(90, b"0 1 -1 0 595 0 cm"), (270, b"0 -1 1 0 0 842 cm")])
+def test_a_landscape_page_turned_by_rotate_reads_upright(rotate, turn):
+    # a wide table printed on a portrait page turned by /Rotate, as some printers to PDF do
+    body = (zh("三、收到和处理政府信息公开申请情况", 72, 540) + grid([100, 200, 300], [500, 480, 445])
+            + zh("类别", 105, 486, 10) + latin("12", 205, 486, 10)
+            + zh("很长的标签在单", 102, 468, 10) + zh("元格中换行", 102, 456, 10) + latin("3", 205, 460, 10))
+    pdf = tiny_pdf([b"q " + turn + b"\n" + body + b"Q\n"])
+    pdf = pdf.replace(b"/MediaBox [0 0 595 842]", b"/MediaBox [0 0 595 842] /Rotate %d" % rotate)
+    assert pdf_to_text(pdf).splitlines() == ["三、收到和处理政府信息公开申请情况", "类别\t12", "很长的标签在单元格中换行\t3"]
 
 
 # --- PDFs written by hand ------------------------------------------------------------------------
