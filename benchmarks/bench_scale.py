@@ -52,7 +52,7 @@ def _builder_work(repo: Path) -> tuple[float, float, int]:
     outcomes = process_all(repo / "reports", repo, write=True, cache_dir=repo / ".cache" / "extract",
                            state_file=repo / ".cache" / "state.pickle")
     t1 = time.perf_counter()
-    build_site(outcomes, repo, repo / "content")
+    build_site(outcomes, repo, repo / "content", cache_file=repo / ".cache" / "pages.pickle")
     write_search_dictionary(repo / ".cache" / "search" / "jieba_user.txt", outcomes)
     t2 = time.perf_counter()
     return t1 - t0, t2 - t1, len(outcomes)
@@ -71,7 +71,7 @@ def measure(n: int, runs: int) -> dict:
 
     with tempfile.TemporaryDirectory(prefix=f"scale-{n}-") as tmp:
         repo = Path(tmp)
-        for name in ("content", "overrides"):
+        for name in ("content", "overrides", "hooks"):
             shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns(*GENERATED))
         shutil.copy(ROOT / "mkdocs.yml", repo / "mkdocs.yml")
         generate(repo, n)

@@ -24,6 +24,7 @@ EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
 CACHE_DIR = Path(".cache") / "extract"  # extractions by source sha256 and extractor version
 STATE_FILE = Path(".cache") / "state.pickle"  # outcomes of the last build, by file sizes and times
 SEARCH_DICTIONARY = Path(".cache") / "search" / "jieba_user.txt"  # named in mkdocs.yml
+PAGE_CACHE = Path(".cache") / "pages.pickle"  # what each page was last made from
 
 
 def _progress(desc: str):
@@ -155,7 +156,7 @@ def _build(root: Path, out: Path) -> list[Outcome]:
     outcomes = process_all(root / "reports", root, write=True, progress=_progress("extracting"),
                            cache_dir=root / CACHE_DIR, state_file=root / STATE_FILE)
     n, errors, warnings = _report(outcomes, root)
-    written = build_site(outcomes, root, out)
+    written = build_site(outcomes, root, out, cache_file=root / PAGE_CACHE)
     write_search_dictionary(root / SEARCH_DICTIONARY, outcomes)
     broken = sum(o.failed for o in outcomes)
     print(f"{n} reports ({broken} broken, {warnings} warnings); {written} pages written")
@@ -171,8 +172,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 def source_date_epoch(outcomes: list[Outcome]) -> int:
     """The site's build date, from the data rather than the clock: the newest date a report printed,
     else the first day after the newest report year (so the same reports give the same site)."""
-    records = [o.record for o in outcomes if o.record is not None]
-    dates = [r.source.published_on for r in records if r.source.published_on]
+    records = [o.brief for o in outcomes if o.brief is not None]
+    dates = [r.published_on for r in records if r.published_on]
     day = max(dates) if dates else dt.date(max((r.year for r in records), default=2020) + 1, 1, 1)
     return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
 

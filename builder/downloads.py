@@ -8,8 +8,9 @@ import json
 import sqlite3
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from .models import Finding, Record, iter_cells, json_schema
 from .scores import INDICATORS, Agency, Score
@@ -68,57 +69,75 @@ def _round(x: float | None) -> float | None:
     return None if x is None else round(x, 2)
 
 
-def table(rows: list[Row]) -> tuple[list[Column], list[list[Any]]]:
-    cols = columns()
-    out = []
-    for row in rows:
-        cells = dict(iter_cells(row.record))
-        out.append([cells[c.name] if c.get is None else c.get(row) for c in cols])
-    return cols, out
+@dataclass(frozen=True)
+class Prepared:
+    """One report's share of every download, made once: the site keeps it in its page cache, so
+    adding one report to thousands re-serialises one report, and the files are joined from parts."""
+    values: tuple                 # its row of the table, in columns() order
+    json: str                     # its entry of the JSON file, on one line
+    findings: tuple[tuple, ...]   # (rule, severity, path, printed, expected, message)
 
 
-def to_csv(rows: list[Row]) -> bytes:
+@lru_cache(maxsize=1)
+def _columns() -> tuple[Column, ...]:
+    return tuple(columns())
+
+
+def prepare(row: Row) -> Prepared:
+    cells = dict(iter_cells(row.record))
+    values = tuple(cells[c.name] if c.get is None else c.get(row) for c in _columns())
+    entry = {
+        "record": row.record.dump(),
+        "agency_info": {"region": row.agency.region, "level": row.agency.level, "kind": row.agency.kind},
+        "findings": [f.model_dump(exclude_none=True) for f in row.findings],
+        "scores": {**{k: _round(v) for k, v in row.score.values.items()}, "overall": _round(row.score.overall)},
+    }
+    return Prepared(values, json.dumps(entry, ensure_ascii=False, separators=(",", ":"), default=str),
+                    tuple((f.rule, f.severity, f.path, f.printed, f.expected, f.message) for f in row.findings))
+
+
+def _prepared(rows: Sequence[Row | Prepared]) -> list[Prepared]:
+    return [r if isinstance(r, Prepared) else prepare(r) for r in rows]
+
+
+def table(rows: Sequence[Row | Prepared]) -> tuple[tuple[Column, ...], list[tuple]]:
+    return _columns(), [p.values for p in _prepared(rows)]
+
+
+def to_csv(rows: Sequence[Row | Prepared]) -> bytes:
     cols, data = table(rows)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow([c.name for c in cols])
-    for values in data:
-        w.writerow(["" if v is None else v for v in values])
+    w.writerows([["" if v is None else v for v in values] for values in data])
     return buf.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet programs read the Chinese
 
 
-def to_json(rows: list[Row]) -> bytes:
-    payload = {
-        "schema": 1,
-        "reports": [{
-            "record": r.record.dump(),
-            "agency_info": {"region": r.agency.region, "level": r.agency.level, "kind": r.agency.kind},
-            "findings": [f.model_dump(exclude_none=True) for f in r.findings],
-            "scores": {**{k: _round(v) for k, v in r.score.values.items()}, "overall": _round(r.score.overall)},
-        } for r in rows],
-    }
-    return json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=False).encode("utf-8")
+def to_json(rows: Sequence[Row | Prepared]) -> bytes:
+    """{"schema": 1, "reports": [...]}, one report per line (diffs of the file stay readable)."""
+    entries = ",\n".join(p.json for p in _prepared(rows))
+    return ('{"schema":1,"reports":[\n' + entries + ("\n" if entries else "") + "]}\n").encode("utf-8")
 
 
-def to_sqlite(rows: list[Row]) -> bytes:
-    cols, data = table(rows)
+def to_sqlite(rows: Sequence[Row | Prepared]) -> bytes:
+    prepared = _prepared(rows)
+    cols = _columns()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "data.sqlite"
         db = sqlite3.connect(path)
+        db.execute("PRAGMA journal_mode = OFF")
         quoted = ", ".join(f'"{c.name}" {c.type.upper()}' for c in cols)
         db.execute(f"CREATE TABLE reports (id INTEGER PRIMARY KEY, {quoted})")
         marks = ", ".join("?" for _ in cols)
         db.executemany(f"INSERT INTO reports ({', '.join(chr(34) + c.name + chr(34) for c in cols)}) "
-                       f"VALUES ({marks})", data)
+                       f"VALUES ({marks})", (p.values for p in prepared))
         db.execute("CREATE TABLE findings (report_id INTEGER REFERENCES reports(id), rule TEXT, severity TEXT, "
                    "path TEXT, printed REAL, expected REAL, message TEXT)")
-        db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?)", [
-            (k + 1, f.rule, f.severity, f.path, f.printed, f.expected, f.message)
-            for k, r in enumerate(rows) for f in r.findings])
+        db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       ((k + 1, *f) for k, p in enumerate(prepared) for f in p.findings))
         db.execute("CREATE TABLE columns (name TEXT PRIMARY KEY, type TEXT, description TEXT)")
         db.executemany("INSERT INTO columns VALUES (?, ?, ?)", [(c.name, c.type, c.description) for c in cols])
         db.commit()
-        db.execute("VACUUM")
         db.close()
         return path.read_bytes()
 
@@ -127,7 +146,7 @@ def schema_json() -> bytes:
     return json.dumps(json_schema(), ensure_ascii=False, indent=2).encode("utf-8")
 
 
-FILES: dict[str, tuple[str, Callable[[list[Row]], bytes]]] = {
+FILES: dict[str, tuple[str, Callable[[Sequence[Row | Prepared]], bytes]]] = {
     "disclosure-index.csv": ("CSV：每个机关每个年度一行，每个单元格一列（UTF-8，带 BOM）", to_csv),
     "disclosure-index.json": ("JSON：全部记录、核对发现与得分", to_json),
     "disclosure-index.sqlite": ("SQLite 数据库：reports、findings、columns 三张表", to_sqlite),

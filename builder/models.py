@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Annotated, Any, Iterator, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -221,17 +222,33 @@ def set_path(model: BaseModel, path: str, value: Any) -> None:
         setattr(obj, parts[-1], row)
 
 
-def iter_cells(record: Record) -> Iterator[tuple[str, Any]]:
-    """Every numeric cell of the record as (path, value), in the template's order."""
+@lru_cache(maxsize=1)
+def _cell_plan() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+    """The template's cells as (attribute path, cell paths, fields): an item of 二 is read field by
+    field, a row of 三 or 四 is read once and split into its columns."""
     from .template import APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_ROWS
 
+    plan = []
     for item in ARTICLE20_ITEMS:
-        for field, _ in item.columns:
-            path = f"{item.path}.{field}" if field else item.path
-            yield path, get_path(record, path)
+        fields = tuple(f for f, _ in item.columns)
+        plan.append((item.path, tuple(f"{item.path}.{f}" if f else item.path for f in fields), fields))
     for row in APPLICATION_ROWS + REVIEW_ROWS:
-        for i, v in enumerate(get_path(record, row.path)):
-            yield f"{row.path}[{i}]", v
+        size = 7 if row in APPLICATION_ROWS else 5
+        plan.append((row.path, tuple(f"{row.path}[{i}]" for i in range(size)), ()))
+    return tuple(plan)
+
+
+def iter_cells(record: Record) -> Iterator[tuple[str, Any]]:
+    """Every numeric cell of the record as (path, value), in the template's order."""
+    for base, paths, fields in _cell_plan():
+        obj: Any = record
+        for part in base.split("."):
+            obj = getattr(obj, part)
+        if fields:
+            for path, f in zip(paths, fields):
+                yield path, getattr(obj, f) if f else obj
+        else:
+            yield from zip(paths, obj)
 
 
 def json_schema() -> dict[str, Any]:

@@ -9,12 +9,13 @@ each outcome carries its own error.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import hashlib
 import json
 import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -46,18 +47,66 @@ def extractor_version() -> str:
     return f"{__version__}+{digest.hexdigest()[:10]}"
 
 
-@dataclass
+@dataclass(frozen=True)
+class Brief:
+    """What lists of reports need of a record, without reading the record."""
+    agency: str
+    year: int
+    published_on: dt.date | None
+
+
 class Outcome:
-    source: Path
-    record: Record | None = None
-    findings: list[Finding] = field(default_factory=list)
-    error: str | None = None  # why this report could not become a record
-    extracted: bool = False   # extraction ran (rather than the committed record standing)
-    written: bool = False     # its record file was (re)written
+    """What became of one report: its record and findings, or why it could not be read.
+
+    Kept between builds in the state file with its record as JSON text, parsed only when asked for:
+    a build that adds one report to thousands reads one record, not all of them."""
+
+    def __init__(self, source: Path, record: Record | None = None, findings: list[Finding] | None = None,
+                 error: str | None = None, extracted: bool = False, written: bool = False):
+        self.source = source
+        self.findings: list[Finding] = findings if findings is not None else []
+        self.error = error            # why this report could not become a record
+        self.extracted = extracted    # extraction ran (rather than the committed record standing)
+        self.written = written        # its record file was (re)written
+        self.key: str | None = None   # digest of the record and its findings, for the site's page cache
+        self.brief: Brief | None = None
+        self._json: str | None = None
+        self.record = record
+
+    @property
+    def record(self) -> Record | None:
+        if self._record is None and self._json is not None:
+            self._record = Record.model_validate_json(self._json)
+        return self._record
+
+    @record.setter
+    def record(self, value: Record | None) -> None:
+        self._record, self._json = value, None
+        self.brief = None if value is None else Brief(value.agency, value.year, value.source.published_on)
 
     @property
     def failed(self) -> bool:
-        return self.record is None or any(f.severity == "error" for f in self.findings)
+        return self.brief is None or any(f.severity == "error" for f in self.findings)
+
+    def __copy__(self) -> "Outcome":
+        new = Outcome.__new__(Outcome)
+        new.__dict__.update(self.__dict__)
+        return new
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        if self._record is not None:
+            state["_json"], state["_record"] = self._json or self._record.model_dump_json(), None
+        return state
+
+    def __repr__(self) -> str:
+        return f"Outcome({self.source}, {self.brief}, error={self.error!r}, findings={len(self.findings)})"
+
+
+def outcome_key(record: Record, findings: list[Finding]) -> str:
+    """sha256 of a record as it stands and of its findings: what a report's pages are made from."""
+    data = {"record": record.dump(), "findings": [f.model_dump() for f in findings]}
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
 def extract_file(path: str | Path, repo_path: str | None = None,
@@ -164,6 +213,7 @@ def process(source: Path, root: Path, write: bool = False, cache: Cache | None =
             outcome.record = committed
             outcome.findings = check_record(committed) + [Finding(
                 rule="extract.unreadable", severity="info", message=f"extraction: {exc.reason}")]
+            outcome.key = outcome_key(committed, outcome.findings)
             return outcome
         outcome.error = exc.reason
         return outcome
@@ -214,6 +264,7 @@ def process(source: Path, root: Path, write: bool = False, cache: Cache | None =
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
             outcome.written = True
+    outcome.key = outcome_key(record, outcome.findings)
     return outcome
 
 
@@ -235,15 +286,45 @@ def _state_key(source: Path) -> tuple:
     return _stamp(source), _stamp(record_path(source)), extractor_version()
 
 
-def _load_state(state_file: Path | None) -> dict:
+@lru_cache(maxsize=1)
+def _state_version() -> str:
+    return extractor_version() + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:10]
+
+
+def _load_state(state_file: Path | None) -> tuple[dict, dict]:
+    """The last run's outcomes by source, and its across-year findings by agency."""
     if state_file is None or not state_file.exists():
-        return {}
+        return {}, {}
     try:
         with state_file.open("rb") as f:
             state = pickle.load(f)
-        return state if isinstance(state, dict) else {}
+        if isinstance(state, dict) and state.get("version") == _state_version():
+            return state["outcomes"], state["across"]
     except Exception:  # a stale or damaged state is rebuilt, never trusted
-        return {}
+        pass
+    return {}, {}
+
+
+def _across_years(good: list[Outcome], cached: dict) -> tuple[dict, list[tuple[str, Finding]]]:
+    """The across-year findings, (source, finding), per agency; an agency whose reports are as they
+    were at the last run keeps its findings without its records being read."""
+    by_agency: dict[str, list[Outcome]] = {}
+    for o in good:
+        by_agency.setdefault(o.brief.agency, []).append(o)
+    found, out = {}, []
+    for agency, members in by_agency.items():
+        years = {o.brief.year for o in members}
+        if not any(y + 1 in years for y in years):
+            continue
+        keys = tuple(sorted((o.brief.year, str(o.source), o.key or "") for o in members))
+        if agency in cached and cached[agency][0] == keys and all(o.key for o in members):
+            pairs = cached[agency][1]
+        else:
+            source_of = {id(o.record): str(o.source) for o in members}
+            pairs = [(source_of[id(r)], f) for r, f in check_across_years([o.record for o in members])]
+        found[agency] = (keys, pairs)
+        out += pairs
+    return found, out
 
 
 def process_all(reports_dir: Path, root: Path, write: bool = False, progress=None,
@@ -253,9 +334,10 @@ def process_all(reports_dir: Path, root: Path, write: bool = False, progress=Non
 
     With a state file, a report whose source and record files are as they were at the last run
     (size and modification time) and whose extractor is the same keeps its outcome without being
-    read again: adding one report to thousands processes one."""
+    read again (its record is parsed only if a page needs it): adding one report to thousands
+    processes one."""
     sources = list(find_sources(reports_dir))
-    state = _load_state(state_file)
+    state, across = _load_state(state_file)
     keys = {s: _state_key(s) for s in sources}
     known = {s: state[str(s)][1] for s in sources if str(s) in state and state[str(s)][0] == keys[s]}
     todo = [s for s in sources if s not in known]
@@ -269,16 +351,20 @@ def process_all(reports_dir: Path, root: Path, write: bool = False, progress=Non
         fresh = [_process_one(t) for t in (progress(tasks) if progress else tasks)]
     by_source = {**known, **{o.source: o for o in fresh}}
     outcomes = [by_source[s] for s in sources]
+    good = [o for o in outcomes if not o.failed]
+    across, found = _across_years(good, across)
     if state_file is not None:
         state_file.parent.mkdir(parents=True, exist_ok=True)
-        with state_file.open("wb") as f:  # before the across-year findings, which depend on the others
-            pickle.dump({str(o.source): (_state_key(o.source), o) for o in outcomes}, f,
-                        protocol=pickle.HIGHEST_PROTOCOL)
+        tmp = state_file.with_suffix(".tmp")
+        with tmp.open("wb") as f:  # the outcomes before the across-year findings, which depend on the others
+            pickle.dump({"version": _state_version(), "across": across,
+                         "outcomes": {str(o.source): (_state_key(o.source), o) for o in outcomes}},
+                        f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(state_file)
     outcomes = [copy.copy(o) for o in outcomes]
-    good = [o for o in outcomes if not o.failed]
-    by_record = {id(o.record): o for o in good}
-    for record, finding in check_across_years([o.record for o in good]):
-        owner = by_record[id(record)]
+    by_path = {str(o.source): o for o in outcomes}
+    for source, finding in found:
+        owner = by_path[source]
         owner.findings = owner.findings + [finding]
     return outcomes
 

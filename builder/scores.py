@@ -163,12 +163,12 @@ def load_agencies(path) -> dict[str, Agency]:
     entry that is wrong."""
     from pathlib import Path
 
-    import yaml
+    from .records import load_yaml
 
     p = Path(path)
     if not p.exists():
         return {}
-    data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    data = load_yaml(p.read_text(encoding="utf-8")) or {}
     out = {}
     for name, info in data.items():
         info = info or {}

@@ -7,19 +7,23 @@ are removed; the output depends on the records alone (no clock), so builds are r
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import pickle
 import re
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import jinja2
 from markupsafe import Markup
 
-from . import downloads
-from .models import Finding, Record, get_path
-from .pipeline import Outcome, safe_name
+from . import __version__, downloads
+from .models import Finding, Record, get_path, iter_cells
+from .pipeline import Brief, Outcome, outcome_key, safe_name
 from .scores import ARTICLE_49, INDICATORS, OVERALL_RULE, Agency, Score, deadline, load_agencies, score
 from .template import APPLICATION_COLUMNS, APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_COLUMNS, REVIEW_ROWS
 from .wording import SEVERITY, cell_name, describe
@@ -27,7 +31,8 @@ from .wording import SEVERITY, cell_name, describe
 # the search index holds a report's name, region, headings and the opening of its narrative (this many
 # characters), not its tables nor all its prose: the index must stay small at tens of thousands of pages
 SEARCH_EXCERPT = 120
-GENERATED = ("index.md", "issues.md", "methodology.md", "data.md", "reports", "agencies", "rankings", "downloads")
+GENERATED = ("index.md", "issues.md", "methodology.md", "data.md", "reports", "agencies", "rankings", "downloads",
+             "regions", "issues")
 FORMATS = {"text": "文本", "html": "网页", "pdf": "PDF", "pdf-ocr": "扫描 PDF（OCR 识别）", "docx": "Word 文档"}
 
 
@@ -62,9 +67,9 @@ def slug(agency: str) -> str:
     return safe_name(agency)
 
 
-def report_url(record: Record) -> str:
+def report_url(report: Record | Brief) -> str:
     """The page of a report, relative to the site root (stable, readable: /reports/2023/巴州区/)."""
-    return f"reports/{record.year}/{slug(record.agency)}.md"
+    return f"reports/{report.year}/{slug(report.agency)}.md"
 
 
 def agency_url(agency: str) -> str:
@@ -87,13 +92,19 @@ class CellView:
         v = self.value
         return "—" if v is None else (f"{v:g}" if isinstance(v, float) else str(v))
 
+    def td(self, colspan: int = 1) -> Markup:
+        """The cell as a table cell: a number or a dash, its state as a class, its story as a title
+        (made here rather than in the template: a report page has hundreds of them)."""
+        span = f' colspan="{colspan}"' if colspan > 1 else ""
+        return Markup(f'<td class="{self.css}" title="{html.escape(self.title)}"{span}>{self.text}</td>')
+
 
 _STATE_TITLE = {"printed": "报告印发的数字", "inferred": "推算值：报告此处空白，由表内勾稽关系唯一确定",
                 "corrected": "人工更正：维护者按报告原文更正", "missing": "未印：报告此处空白或无法辨认"}
 
 
-def cell(record: Record, path: str, flagged: dict[str, list[str]]) -> CellView:
-    value = get_path(record, path)
+def cell(record: Record, path: str, flagged: dict[str, list[str]], values: dict[str, Any] | None = None) -> CellView:
+    value = values[path] if values is not None else get_path(record, path)
     if path in record.corrected:
         state = "corrected"
     elif path in record.inferred:
@@ -119,6 +130,7 @@ def _flagged(findings: Iterable[Finding]) -> dict[str, list[str]]:
 
 def application_rows(record: Record, flagged: dict[str, list[str]]) -> list[dict]:
     """Section 三 as the template prints it: group labels spanning their rows."""
+    values = dict(iter_cells(record))
     rows, opened = [], set()
     sizes = {}
     for r in APPLICATION_ROWS:
@@ -139,7 +151,7 @@ def application_rows(record: Record, flagged: dict[str, list[str]]) -> list[dict
                     opened.add(r.group)
                     lead.append({"text": r.group, "colspan": 1, "rowspan": sizes[r.group]})
                 lead.append({"text": r.label, "colspan": 1, "rowspan": 1})
-        cells = [cell(record, f"{r.path}[{i}]", flagged) for i in range(7)]
+        cells = [cell(record, f"{r.path}[{i}]", flagged, values) for i in range(7)]
         rows.append({"lead": lead, "cells": cells})
     return rows
 
@@ -162,29 +174,101 @@ def review_cells(record: Record, flagged: dict[str, list[str]]) -> list[CellView
 @dataclass
 class ReportView:
     outcome: Outcome
-    record: Record
     url: str
     download: str | None
     agency: Agency
     score: Score
+    key: str = ""                               # digest of everything its page is made from
+    prepared: downloads.Prepared | None = None  # its rows of the downloads
+
+    @property
+    def brief(self) -> Brief:
+        return self.outcome.brief
+
+    @property
+    def record(self) -> Record:  # read only when a page of this report is made again
+        return self.outcome.record
+
+    @property
+    def province(self) -> str:
+        return province(self.agency.region)
+
+
+@lru_cache(maxsize=1)
+def render_version() -> str:
+    """A digest of the code and templates that make pages: a page cached by another is made again."""
+    digest = hashlib.sha256(__version__.encode())
+    here = Path(__file__).parent
+    for path in sorted([*(here / "templates").glob("*.j2"), *(here / n for n in _RENDER_MODULES)]):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_RENDER_MODULES = ("site.py", "scores.py", "wording.py", "downloads.py", "models.py", "template.py")
+
+
+def _key(*parts: Any) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def report_key(o: Outcome, info: Agency) -> str:
+    """What a report's pages and download rows are made from: its record and findings (the
+    across-year ones come after the outcome's own key), and what the agencies file says of it."""
+    own = o.key or outcome_key(o.record, o.findings)
+    later = [(f.rule, f.path, f.severity, f.message) for f in o.findings if f.rule.startswith("across_years.")]
+    return _key(own, later, info)
+
+
+class PageCache:
+    """What each page was last made from (a pickle under .cache/), so a page whose inputs are
+    unchanged is not rendered again, and each report's score and download rows are kept: adding one
+    report to thousands renders what it affects. A cache from other code is ignored, never trusted."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.pages: dict[str, str] = {}
+        self.reports: dict[str, tuple[Score, downloads.Prepared]] = {}
+        if path is not None and path.exists():
+            try:
+                with path.open("rb") as f:
+                    version, pages, reports = pickle.load(f)
+                if version == render_version():
+                    self.pages, self.reports = pages, reports
+            except Exception:  # damaged or stale: rebuilt
+                pass
+
+    def save(self, pages: dict[str, str], reports: dict[str, tuple[Score, downloads.Prepared]]) -> None:
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        with tmp.open("wb") as f:
+            pickle.dump((render_version(), pages, reports), f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(self.path)
 
 
 class SiteWriter:
     """Writes files under content/ only when they change, and remembers what it wrote."""
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, cache: PageCache | None = None):
         self.out = out
+        self.cache = cache or PageCache(None)
         self.written = 0
         self.kept: set[Path] = set()
+        self.keys: dict[str, str] = {}  # page → what it was made from, in this build
+
+    def page(self, rel: str, key: str, make: Callable[[], str | bytes]) -> None:
+        """A page made by make(), unless it was last made from the same key and is still there."""
+        self.keys[rel] = key
+        path = self.out / rel
+        if self.cache.pages.get(rel) == key and path.exists():
+            self.kept.add(path)
+            return
+        data = make()
+        self._put(rel, data.encode("utf-8") if isinstance(data, str) else data)
 
     def text(self, rel: str, content: str) -> None:
         self._put(rel, content.encode("utf-8"))
-
-    def copy(self, rel: str, source: Path) -> None:
-        self._put(rel, source.read_bytes())
-
-    def text_bytes(self, rel: str, data: bytes) -> None:
-        self._put(rel, data)
 
     def _put(self, rel: str, data: bytes) -> None:
         path = self.out / rel
@@ -209,90 +293,199 @@ class SiteWriter:
                         path.rmdir()
 
 
-def build_site(outcomes: list[Outcome], root: Path, out_dir: Path) -> int:
-    """Write the site's pages for these outcomes into out_dir; returns the files (re)written."""
+def _stamp(path: Path) -> tuple:
+    st = path.stat()
+    return str(path), st.st_size, st.st_mtime_ns
+
+
+def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: Path | None = None) -> int:
+    """Write the site's pages for these outcomes into out_dir; returns the files (re)written. With a
+    cache file, pages whose inputs did not change since the last build are not rendered again."""
     env = _env()
-    writer = SiteWriter(out_dir)
+    cache = PageCache(cache_file)
+    writer = SiteWriter(out_dir, cache)
     agencies = load_agencies(root / "reports" / "agencies.yaml")
-    good = sorted((o for o in outcomes if not o.failed), key=lambda o: (o.record.agency, o.record.year))
+    good = sorted((o for o in outcomes if not o.failed), key=lambda o: (o.brief.agency, o.brief.year))
     failed = sorted((o for o in outcomes if o.failed), key=lambda o: str(o.source))
-    views = []
+    views, made = [], {}
     for o in good:
+        info = agencies.get(o.brief.agency, Agency(o.brief.agency))
+        key = report_key(o, info)
+        if key in cache.reports:
+            s, prepared = cache.reports[key]
+        else:
+            s = score(o.record, info)
+            prepared = downloads.prepare(downloads.Row(o.record, info, s, tuple(o.findings)))
+        made[key] = (s, prepared)
         ext = o.source.suffix.lower()
         if ext in (".html", ".htm"):  # a saved web page is offered as text, never served as a page
             ext += ".txt"
-        download = f"downloads/{o.record.year}/{slug(o.record.agency)}{ext}"
-        writer.copy(download, o.source)
-        info = agencies.get(o.record.agency, Agency(o.record.agency))
-        views.append(ReportView(o, o.record, report_url(o.record), download, info, score(o.record, info)))
+        download = f"downloads/{o.brief.year}/{slug(o.brief.agency)}{ext}"
+        # the record's key holds the source's sha256: the copy is made again when the file changes
+        writer.page(download, _key(str(o.source), o.key) if o.key else _key(_stamp(o.source)), o.source.read_bytes)
+        views.append(ReportView(o, report_url(o.brief), download, info, s, key, prepared))
 
     ranks = group_ranks(views)
-    page = env.get_template("report.md.j2")
     for v in views:
-        flagged = _flagged(v.outcome.findings)
-        findings = [f for f in v.outcome.findings if f.severity != "info"]
-        due, rule = deadline(v.record, v.agency)
-        writer.text(v.url, page.render(
-            r=v.record, url=v.url, download=v.download, formats=FORMATS,
-            a20=article20_rows(v.record, flagged), apps=application_rows(v.record, flagged),
-            applicant_columns=APPLICATION_COLUMNS, review=review_cells(v.record, flagged),
-            review_columns=REVIEW_COLUMNS, findings=[(f, describe(f), SEVERITY[f.severity], cell_name(f.path))
-                                                     for f in findings],
-            agency_url=agency_url(v.record.agency), states=_STATE_TITLE, info=v.agency,
-            scores=[(ind, v.score.values[ind.key]) for ind in INDICATORS],
-            overall=v.score.overall, due=due, due_rule=rule,
-            excerpt=SEARCH_EXCERPT,
-            depth="../../../"))  # /reports/YEAR/AGENCY/ → the site root
+        writer.page(v.url, v.key, partial(_render_report, env, v))
 
     by_agency: dict[str, list[ReportView]] = {}
     for v in views:
-        by_agency.setdefault(v.record.agency, []).append(v)
-    agency_page = env.get_template("agency.md.j2")
+        by_agency.setdefault(v.brief.agency, []).append(v)
     for agency, reports in sorted(by_agency.items()):
-        reports.sort(key=lambda v: v.record.year)
-        carry = [(v, f, describe(f)) for v in reports for f in v.outcome.findings
-                 if f.rule.startswith("across_years.")]
-        columns = [key_figures(v.record) for v in reports]
-        writer.text(agency_url(agency), agency_page.render(
-            agency=agency, reports=reports, carry=carry, columns=columns, info=reports[0].agency,
-            chart=Markup(trend_chart([v.record.year for v in reports], [c[0][1] for c in columns],
-                                     [c[3][1] for c in columns])),
-            depth="../../"))
+        reports.sort(key=lambda v: v.brief.year)
+        writer.page(agency_url(agency), _key([v.key for v in reports]), partial(_render_agency, env, agency, reports))
 
-    years = sorted({v.record.year for v in views})
-    ranking = env.get_template("rankings.md.j2")
-    for year in years:
-        rows = ranking_rows([v for v in views if v.record.year == year], ranks)
-        writer.text(f"rankings/{year}.md", ranking.render(
-            year=year, years=years, rows=rows, indicators=INDICATORS,
-            groups=sorted({r["group"] for r in rows}), depth="../../"))
-    writer.text("rankings/index.md", env.get_template("rankings_index.md.j2").render(
-        years=[(y, sum(v.record.year == y for v in views)) for y in reversed(years)]))
+    years = sorted({v.brief.year for v in views})
+    _rankings(env, writer, views, ranks, years)
+    _regions(env, writer, by_agency)
+    _issues(env, writer, views, failed, years, root)
     writer.text("methodology.md", env.get_template("methodology.md.j2").render(
         indicators=INDICATORS, overall_rule=OVERALL_RULE, article_49=ARTICLE_49))
 
-    rows = [downloads.Row(v.record, v.agency, v.score, tuple(v.outcome.findings)) for v in views]
+    prepared_rows = [v.prepared for v in views]
     files = []
     for name, (description, make) in downloads.FILES.items():
-        data = make(rows)
-        writer.text_bytes(f"downloads/data/{name}", data)
-        files.append((name, description, _size(len(data))))
+        rel = f"downloads/data/{name}"
+        writer.page(rel, _key(name, [v.key for v in views]), partial(make, prepared_rows))
+        files.append((name, description, _size((out_dir / rel).stat().st_size)))
     writer.text("data.md", env.get_template("data.md.j2").render(
         files=files, columns=downloads.columns(), count=len(views)))
 
-    newest = sorted(views, key=lambda v: (v.record.source.published_on is not None,
-                                          v.record.source.published_on or v.record.year, v.record.agency),
+    newest = sorted(views, key=lambda v: (v.brief.published_on is not None,
+                                          v.brief.published_on or v.brief.year, v.brief.agency),
                     reverse=True)
+    provinces = Counter(reports[0].province for reports in by_agency.values())
     writer.text("index.md", env.get_template("index.md.j2").render(
-        views=views, newest=newest[:20], agencies=sorted(by_agency), years=years,
-        failed=failed, agency_url=agency_url))
-    writer.text("issues.md", env.get_template("issues.md.j2").render(
-        views=[(v, [(f, describe(f), SEVERITY[f.severity]) for f in v.outcome.findings if f.severity != "info"])
-               for v in views],
+        views=views, newest=newest[:20], agencies=len(by_agency), years=years, failed=failed,
+        provinces=sorted(provinces.items()), region_url=region_url))
+    writer.prune()
+    cache.save(writer.keys, made)
+    return writer.written
+
+
+def _render(env: jinja2.Environment, template: str, /, **context: Any) -> str:
+    """A template rendered (and compiled only when some page needs it)."""
+    return env.get_template(template).render(**context)
+
+
+def _render_report(env: jinja2.Environment, v: ReportView) -> str:
+    flagged = _flagged(v.outcome.findings)
+    findings = [f for f in v.outcome.findings if f.severity != "info"]
+    due, rule = deadline(v.record, v.agency)
+    return _render(env, "report.md.j2",
+        r=v.record, url=v.url, download=v.download, formats=FORMATS,
+        a20=article20_rows(v.record, flagged), apps=application_rows(v.record, flagged),
+        applicant_columns=APPLICATION_COLUMNS, review=review_cells(v.record, flagged),
+        review_columns=REVIEW_COLUMNS, findings=[(f, describe(f), SEVERITY[f.severity], cell_name(f.path))
+                                                 for f in findings],
+        agency_url=agency_url(v.record.agency), states=_STATE_TITLE, info=v.agency,
+        scores=[(ind, v.score.values[ind.key]) for ind in INDICATORS],
+        overall=v.score.overall, due=due, due_rule=rule, excerpt=SEARCH_EXCERPT,
+        depth="../../../")  # /reports/YEAR/AGENCY/ → the site root
+
+
+def _render_agency(env: jinja2.Environment, agency: str, reports: list[ReportView]) -> str:
+    carry = [(v, f, describe(f)) for v in reports for f in v.outcome.findings
+             if f.rule.startswith("across_years.")]
+    columns = [key_figures(v.record) for v in reports]
+    return _render(env, "agency.md.j2",
+        agency=agency, reports=reports, carry=carry, columns=columns, info=reports[0].agency,
+        chart=Markup(trend_chart([v.record.year for v in reports], [c[0][1] for c in columns],
+                                 [c[3][1] for c in columns])),
+        depth="../../")
+
+
+# --- pages that list many reports: split so that none grows without bound --------------------------
+
+RANKING_PAGE_ROWS = 1000  # a ranking table longer than this is split: by comparable group, then province
+RANKING_TOP = 100  # a group split by province shows its best this many on its own page
+ISSUES_PAGE_REPORTS = 500  # a year's findings on more reports than this are split by province
+_PROVINCE = re.compile(r"^.+?(?:省|自治区|特别行政区|市)")
+NO_REGION = "未注明地区"
+
+
+def province(region: str | None) -> str:
+    """The province-level part of a region (四川省达州市 → 四川省, 北京市朝阳区 → 北京市)."""
+    m = _PROVINCE.match(region or "")
+    return m.group(0) if m else (region or NO_REGION)
+
+
+def region_url(name: str) -> str:
+    return f"regions/{safe_name(name)}.md"
+
+
+def _split(rows: list[dict], keys: list[str], limit: int) -> Iterable[tuple[tuple[str, ...], list[dict], list]]:
+    """The pages of a long list: (its path of key values, its rows, its children's (value, count)).
+    A list no longer than `limit`, or with no key left to split by, is one page holding every row;
+    a longer one is split by the next key into child pages."""
+    def walk(path: tuple[str, ...], rows: list[dict], keys: list[str]):
+        if len(rows) <= limit or not keys:
+            yield path, rows, []
+            return
+        parts: dict[str, list[dict]] = {}
+        for row in rows:
+            parts.setdefault(row[keys[0]], []).append(row)
+        yield path, rows, sorted((value, len(part)) for value, part in parts.items())
+        for value, part in sorted(parts.items()):
+            yield from walk(path + (value,), part, keys[1:])
+    yield from walk((), rows, keys)
+
+
+def _rankings(env: jinja2.Environment, writer: SiteWriter, views: list[ReportView],
+              ranks: dict[int, dict[str, int]], years: list[int]) -> None:
+    for year in years:
+        rows = ranking_rows([v for v in views if v.brief.year == year], ranks)
+        for path, part, children in _split(rows, ["group", "province"], RANKING_PAGE_ROWS):
+            rel = "/".join([f"rankings/{year}", *map(safe_name, path)]) + ".md"
+            depth = "../" * (2 + len(path))
+            # a page split into groups links to them; one split within a group also shows its top rows
+            top = part[:RANKING_TOP] if children and path else part if not children else []
+            writer.page(rel, _key(render_version(), year, years, path, part, children), partial(
+                _render, env, "rankings.md.j2", year=year, years=years, path=path, rows=top, count=len(part),
+                children=[(value, f"{safe_name(value)}/", n) for value, n in children], indicators=INDICATORS,
+                groups=sorted({r["group"] for r in part}), depth=depth, top=RANKING_TOP))
+    writer.text("rankings/index.md", env.get_template("rankings_index.md.j2").render(
+        years=[(y, sum(v.brief.year == y for v in views)) for y in reversed(years)]))
+
+
+
+def _regions(env: jinja2.Environment, writer: SiteWriter, by_agency: dict[str, list[ReportView]]) -> None:
+    """The directory of every reporting body: a page per province, bodies listed by region."""
+    places: dict[str, list[tuple[str, str, str, int]]] = {}
+    for agency, reports in by_agency.items():
+        v = reports[0]
+        places.setdefault(v.province, []).append(
+            (v.agency.region or NO_REGION, agency, agency_url(agency), len(reports)))
+    for name, bodies in places.items():
+        bodies.sort()
+        writer.page(region_url(name), _key(render_version(), name, bodies),
+                    partial(_render, env, "region.md.j2", name=name, bodies=bodies, depth="../../"))
+    writer.text("regions/index.md", env.get_template("regions_index.md.j2").render(
+        places=[(name, region_url(name).removeprefix("regions/"), len(bodies))
+                for name, bodies in sorted(places.items())]))
+
+
+def _issues(env: jinja2.Environment, writer: SiteWriter, views: list[ReportView], failed: list[Outcome],
+            years: list[int], root: Path) -> None:
+    """数据问题: the reports that could not be read, then every report's findings, a page per year."""
+    counts = []
+    for year in years:
+        rows = [{"view": v, "province": v.province,
+                 "items": [(f, describe(f), SEVERITY[f.severity]) for f in v.outcome.findings if f.severity != "info"]}
+                for v in views if v.brief.year == year]
+        rows = [r for r in rows if r["items"]]
+        counts.append((year, len(rows)))
+        for path, part, children in _split(rows, ["province"], ISSUES_PAGE_REPORTS):
+            rel = "/".join([f"issues/{year}", *map(safe_name, path)]) + ".md"
+            writer.page(rel, _key(render_version(), year, path, [r["view"].key for r in part], children), partial(
+                _render, env, "issues.md.j2", year=year, path=path, rows=[] if children else part,
+                children=[(value, f"{safe_name(value)}/", n) for value, n in children],
+                depth="../" * (2 + len(path))))
+    writer.text("issues/index.md", env.get_template("issues_index.md.j2").render(
+        counts=counts, reports=len(views),
         failed=[(o, _relative(o.source, root), o.error or "; ".join(
             describe(f) for f in o.findings if f.severity == "error")) for o in failed]))
-    writer.prune()
-    return writer.written
 
 
 def _size(n: int) -> str:
@@ -305,15 +498,15 @@ def group_ranks(views: list[ReportView]) -> dict[int, dict[str, int]]:
     out: dict[int, dict[str, int]] = {id(v): {} for v in views}
     groups: dict[tuple[int, str], list[ReportView]] = {}
     for v in views:
-        groups.setdefault((v.record.year, v.agency.group), []).append(v)
-    keys = [ind.key for ind in INDICATORS] + ["overall"]
+        groups.setdefault((v.brief.year, v.agency.group), []).append(v)
     for members in groups.values():
-        for key in keys:
-            def value(v: ReportView) -> float | None:
-                return v.score.overall if key == "overall" else v.score.values[key]
-            scored = sorted((v for v in members if value(v) is not None), key=lambda v: -value(v))
-            for v in scored:
-                out[id(v)][key] = 1 + sum(1 for w in scored if value(w) > value(v))
+        for key in [ind.key for ind in INDICATORS] + ["overall"]:
+            scored = [(v.score.overall if key == "overall" else v.score.values[key], v) for v in members]
+            scored = sorted(((value, v) for value, v in scored if value is not None), key=lambda p: -p[0])
+            for k, (value, v) in enumerate(scored):
+                # the rank of a score is one more than the number of better scores
+                rank = k + 1 if k == 0 or scored[k - 1][0] != value else out[id(scored[k - 1][1])][key]
+                out[id(v)][key] = rank
     return out
 
 
@@ -321,8 +514,8 @@ def ranking_rows(views: list[ReportView], ranks: dict[int, dict[str, int]]) -> l
     rows = []
     for v in views:
         r = ranks[id(v)]
-        rows.append({"agency": v.record.agency, "url": v.url, "region": v.agency.region, "group": v.agency.group,
-                     "scores": [(v.score.values[i.key], r.get(i.key)) for i in INDICATORS],
+        rows.append({"agency": v.brief.agency, "url": v.url, "region": v.agency.region, "group": v.agency.group,
+                     "province": v.province, "scores": [(v.score.values[i.key], r.get(i.key)) for i in INDICATORS],
                      "overall": v.score.overall, "rank": r.get("overall")})
     rows.sort(key=lambda row: (row["overall"] is None, -(row["overall"] or 0), row["agency"]))
     return rows
@@ -377,7 +570,7 @@ SEARCH_TERMS = ("政府信息公开", "依申请公开", "主动公开", "行政
 def write_search_dictionary(path: Path, outcomes: list[Outcome]) -> None:
     """jieba's user dictionary for the search index: agency names and the template's terms stay
     whole words, so a search for 巴州区 or 行政复议 finds them."""
-    words = sorted({o.record.agency for o in outcomes if not o.failed} | set(SEARCH_TERMS))
+    words = sorted({o.brief.agency for o in outcomes if not o.failed} | set(SEARCH_TERMS))
     text = "".join(f"{w} 100000 n\n" for w in words if " " not in w)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists() or path.read_text(encoding="utf-8") != text:

@@ -17,14 +17,14 @@ def root() -> Path:
 
 # what the builder generates in content/: left out when a test copies the repository
 GENERATED_PAGES = ("index.md", "issues.md", "methodology.md", "data.md", "reports", "agencies", "rankings",
-                   "downloads")
+                   "downloads", "regions", "issues")
 
 
 def copy_repository(dest: Path) -> Path:
     """The parts of the repository a site build needs (reports, content, overrides, configuration)."""
     import shutil
 
-    for name in ("reports", "content", "overrides"):
+    for name in ("reports", "content", "overrides", "hooks"):
         shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns(*GENERATED_PAGES)
                         if name == "content" else None)
     for name in ("mkdocs.yml", ".gitignore"):

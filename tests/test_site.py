@@ -102,11 +102,17 @@ def test_inferred_and_printed_cells_are_marked(built):
     assert "图例" in html and "推算值" in html
 
 
-def test_agency_pages_link_the_years_and_the_index_lists_everything(built):
+def test_agency_pages_link_the_years_and_the_directory_lists_every_body(built):
     root, outcomes, _ = built
     index = (root / "site" / "index.html").read_text(encoding="utf-8")
+    directory = (root / "site" / "regions" / "index.html").read_text(encoding="utf-8")
+    assert 'href="四川省/">四川省</a>（3 个机关）' in directory and 'href="河南省/">河南省</a>（1 个机关）' in directory
     for o in outcomes:
-        assert f'href="reports/2023/{o.record.agency}/"' in index
+        assert f'href="reports/2023/{o.record.agency}/"' in index  # among the newest
+        province = {"川汇区政府办公室": "河南省", "大通湖区委区管委会办公室": "湖南省"}.get(
+            o.record.agency, "四川省")
+        listed = (root / "site" / "regions" / province / "index.html").read_text(encoding="utf-8")
+        assert f'href="../../agencies/{o.record.agency}/"' in listed
         agency = (root / "site" / "agencies" / o.record.agency / "index.html").read_text(encoding="utf-8")
         assert f'href="../../reports/2023/{o.record.agency}/"' in agency
     assert "5 份" in index

@@ -1,0 +1,144 @@
+"""The site at scale: a rebuild after one new report renders what it touches and gives the same pages as a
+build from scratch; long lists are split into pages; the search index holds one entry per report."""
+from __future__ import annotations
+
+import filecmp
+import json
+import shutil
+import sys
+
+import pytest
+
+from builder import site
+from builder.pipeline import process_all
+from builder.site import build_site
+from conftest import ROOT, build_site_in, copy_repository
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from generate import generate  # noqa: E402
+
+
+def synthetic_repo(root, n: int):
+    copy_repository(root)
+    shutil.rmtree(root / "reports")
+    generate(root, n, seed=3)
+    return root
+
+
+def build(root, cached: bool = True):
+    cache = root / ".cache"
+    outcomes = process_all(root / "reports", root, write=True, cache_dir=cache / "extract" if cached else None,
+                           state_file=cache / "state.pickle" if cached else None)
+    build_site(outcomes, root, root / "content", cache_file=cache / "pages.pickle" if cached else None)
+    return outcomes
+
+
+def same_tree(a, b) -> list[str]:
+    """The files that differ between two directories (or are in one only)."""
+    cmp = filecmp.dircmp(a, b)
+    out = [f"{a}/{n}" for n in cmp.left_only + cmp.right_only + cmp.diff_files + cmp.funny_files]
+    for sub in cmp.common_dirs:
+        out += same_tree(a / sub, b / sub)
+    return out
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """The templates rendered, one entry per page made."""
+    made: list[str] = []
+    render = site._render
+
+    def counting(env, template, /, **context):
+        made.append(template)
+        return render(env, template, **context)
+    monkeypatch.setattr(site, "_render", counting)
+    return made
+
+
+def test_one_new_report_renders_its_pages_only_and_the_site_is_as_built_from_scratch(tmp_path, renders):
+    root = synthetic_repo(tmp_path / "repo", 30)
+    build(root)
+    assert renders.count("report.md.j2") == 30
+    renders.clear()
+
+    extra = generate(tmp_path / "extra", 1, seed=99)[0][0]
+    shutil.copy(extra, root / "reports" / "2023" / f"新机关{extra.name}")
+    outcomes = build(root)
+    assert len(outcomes) == 31
+    assert renders.count("report.md.j2") == 1 and renders.count("agency.md.j2") == 1
+    # the records of the other thirty were not even read back from the state file
+    assert sum(o._record is not None for o in outcomes) == 1
+
+    scratch = copy_repository(tmp_path / "scratch")
+    shutil.rmtree(scratch / "reports")
+    shutil.copytree(root / "reports", scratch / "reports")
+    for p in (scratch / "reports").rglob("*.yaml"):
+        if p.name != "agencies.yaml":
+            p.unlink()
+    build(scratch, cached=False)
+    assert same_tree(root / "content", scratch / "content") == []
+
+
+def test_a_changed_record_or_agency_entry_renders_that_reports_pages_again(tmp_path, renders):
+    root = synthetic_repo(tmp_path / "repo", 12)
+    outcomes = build(root)
+    renders.clear()
+    o = outcomes[0]
+    agencies = root / "reports" / "agencies.yaml"
+    text = agencies.read_text(encoding="utf-8")
+    line = next(l for l in text.splitlines() if l.startswith(o.brief.agency + ":"))
+    agencies.write_text(text.replace(line, f"{o.brief.agency}: {{region: 北京市海淀区, level: 市级, kind: department}}"),
+                        encoding="utf-8")
+    build(root)
+    mine = sum(p.brief.agency == o.brief.agency for p in outcomes)
+    assert renders.count("report.md.j2") == mine and renders.count("agency.md.j2") == 1
+    page = root / "content" / site.report_url(o.brief)
+    assert "北京市海淀区" in page.read_text(encoding="utf-8")
+
+    renders.clear()
+    build(root)
+    assert renders.count("report.md.j2") == 0  # nothing changed: nothing made
+
+
+def test_long_rankings_and_findings_are_split_into_pages_that_mkdocs_links(tmp_path, monkeypatch):
+    monkeypatch.setattr(site, "RANKING_PAGE_ROWS", 4)
+    monkeypatch.setattr(site, "RANKING_TOP", 2)
+    root = synthetic_repo(tmp_path / "repo", 30)
+    outcomes = process_all(root / "reports", root)
+    build_site(outcomes, root, root / "content")
+    rankings = root / "content" / "rankings"
+    year = (rankings / "2023.md").read_text(encoding="utf-8")
+    assert "table" not in year and "县级部门" in year  # a list of groups, no table of all of them
+    # every report of the year is in exactly one page that holds a whole table (a group's or a province's)
+    leaves = [p for p in (rankings / "2023").rglob("*.md") if not (p.with_suffix("")).is_dir()]
+    rows = [line for p in leaves for line in p.read_text(encoding="utf-8").splitlines() if line.startswith("<tr data-group")]
+    assert len(rows) == 10 == len(set(rows))
+    assert all(len([line for line in p.read_text(encoding="utf-8").splitlines()
+                    if line.startswith("<tr data-group")]) <= 4 for p in leaves)
+    split = [p for p in (rankings / "2023").glob("*.md") if p.with_suffix("").is_dir()]
+    assert split and all("前 2 名" in p.read_text(encoding="utf-8") for p in split)
+    out = build_site_in(root)  # MkDocs --strict: every link between the parts resolves
+    assert out[0]
+
+
+def test_province_of_a_region():
+    assert site.province("四川省达州市通川区") == "四川省"
+    assert site.province("北京市海淀区") == "北京市"
+    assert site.province("广西壮族自治区南宁市") == "广西壮族自治区"
+    assert site.province(None) == site.NO_REGION
+
+
+def test_a_report_is_one_search_entry_with_its_name_and_region(tmp_path):
+    root = copy_repository(tmp_path)
+    build_site_in(root)
+    raw = (root / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
+    # written as UTF-8 by hooks/compact_search.py (not as \\u escapes): about half the size
+    assert "达州市通川区" in raw and "\u200b" in raw and "\\u8fbe" not in raw
+    docs = json.loads(raw)["docs"]
+    reports = [d for d in docs if d["location"].startswith("reports/")]
+    assert len(reports) == 5 and not any("#" in d["location"] for d in reports)
+    agencies = [d for d in docs if d["location"].startswith("agencies/")]
+    assert len(agencies) == 5 and not any("#" in d["location"] for d in agencies)
+    entry = next(d for d in reports if "达州市通川区" in d["title"].replace("\u200b", ""))
+    text = entry["text"].replace("\u200b", "")
+    assert "四川省达州市通川区" in text and "总计" not in text and len(text) < 300  # not its tables
