@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .read_html import html_to_text
 
@@ -18,6 +19,8 @@ TEXT = "text"      # words: a label, a heading, prose
 JUNK = "junk"      # symbols with no letters or digits of meaning (OCR noise, table rules)
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_SPACES = re.compile(r"\s+")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _BLANKISH = re.compile(r"^(?:[-—–―/\\_]*|无)$")
@@ -60,7 +63,7 @@ class Line:
     @property
     def compact(self) -> str:
         """The line's text with all whitespace removed."""
-        return re.sub(r"\s+", "", self.norm)
+        return _SPACES.sub("", self.norm)
 
     @property
     def multi(self) -> bool:
@@ -74,16 +77,20 @@ def normalize(text: str) -> str:
 
 
 def classify(text: str) -> Cell:
+    return Cell(*_classified(text))
+
+
+@lru_cache(maxsize=65536)  # reports repeat their cells ("0", labels) many times over
+def _classified(text: str) -> tuple[str, str, int | float | None]:
     t = _EMPHASIS.sub("", text).strip()
-    compact = _UNIT.sub("", _THOUSANDS.sub("", re.sub(r"\s+", "", t)))
+    compact = _UNIT.sub("", _THOUSANDS.sub("", _SPACES.sub("", t)))
     if _NUMBER.match(compact):
-        value: int | float = float(compact) if "." in compact else int(compact)
-        return Cell(t, NUM, value)
+        return t, NUM, float(compact) if "." in compact else int(compact)
     if _BLANKISH.match(compact):
-        return Cell(t, BLANK)
-    if _CJK.search(t) or re.search(r"[A-Za-z]{2,}", t):
-        return Cell(t, TEXT)
-    return Cell(t, JUNK)
+        return t, BLANK, None
+    if _CJK.search(t) or _LATIN_WORD.search(t):
+        return t, TEXT, None
+    return t, JUNK, None
 
 
 def _split(line: str) -> list[tuple[int, str]]:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import pickle
 import re
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -36,6 +38,7 @@ GENERATED = ("index.md", "issues.md", "methodology.md", "data.md", "reports", "a
 FORMATS = {"text": "文本", "html": "网页", "pdf": "PDF", "pdf-ocr": "扫描 PDF（OCR 识别）", "docx": "Word 文档"}
 
 
+@lru_cache(maxsize=1)
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("builder", "templates"),
@@ -92,11 +95,16 @@ class CellView:
         v = self.value
         return "—" if v is None else (f"{v:g}" if isinstance(v, float) else str(v))
 
-    def td(self, colspan: int = 1) -> Markup:
-        """The cell as a table cell: a number or a dash, its state as a class, its story as a title
-        (made here rather than in the template: a report page has hundreds of them)."""
+    def td(self, colspan: int = 1) -> str:
+        """The cell as HTML: a number or a dash, its state as a class, its story as a title (made here
+        rather than in the template: a report page has hundreds of them)."""
         span = f' colspan="{colspan}"' if colspan > 1 else ""
-        return Markup(f'<td class="{self.css}" title="{html.escape(self.title)}"{span}>{self.text}</td>')
+        return f'<td class="{self.css}" title="{_attribute(self.title)}"{span}>{self.text}</td>'
+
+
+@lru_cache(maxsize=4096)
+def _attribute(text: str) -> str:
+    return html.escape(text, quote=True)
 
 
 _STATE_TITLE = {"printed": "报告印发的数字", "inferred": "推算值：报告此处空白，由表内勾稽关系唯一确定",
@@ -115,6 +123,10 @@ def cell(record: Record, path: str, flagged: dict[str, list[str]], values: dict[
         state = "printed"
     title = _STATE_TITLE[state] + ("；" + "；".join(flagged[path]) if path in flagged else "")
     return CellView(value, state, path in flagged, title)
+
+
+def _tds(cells: list[CellView], colspan: int = 1) -> Markup:
+    return Markup("".join(c.td(colspan) for c in cells))
 
 
 def _flagged(findings: Iterable[Finding]) -> dict[str, list[str]]:
@@ -152,7 +164,7 @@ def application_rows(record: Record, flagged: dict[str, list[str]]) -> list[dict
                     lead.append({"text": r.group, "colspan": 1, "rowspan": sizes[r.group]})
                 lead.append({"text": r.label, "colspan": 1, "rowspan": 1})
         cells = [cell(record, f"{r.path}[{i}]", flagged, values) for i in range(7)]
-        rows.append({"lead": lead, "cells": cells})
+        rows.append({"lead": lead, "cells": cells, "tds": _tds(cells)})
     return rows
 
 
@@ -163,7 +175,8 @@ def article20_rows(record: Record, flagged: dict[str, list[str]]) -> list[dict]:
             out.append({"heading": item.item, "columns": [c for _, c in item.columns]})
             last = item.item
         paths = [f"{item.path}.{f}" if f else item.path for f, _ in item.columns]
-        out.append({"label": item.label, "cells": [cell(record, p, flagged) for p in paths]})
+        cells = [cell(record, p, flagged) for p in paths]
+        out.append({"label": item.label, "cells": cells, "tds": _tds(cells, 3 if len(cells) == 1 else 1)})
     return out
 
 
@@ -177,7 +190,7 @@ class ReportView:
     url: str
     download: str | None
     agency: Agency
-    score: Score
+    score: Score | None = None                  # None until made (or taken from the page cache)
     key: str = ""                               # digest of everything its page is made from
     prepared: downloads.Prepared | None = None  # its rows of the downloads
 
@@ -257,27 +270,21 @@ class SiteWriter:
         self.kept: set[Path] = set()
         self.keys: dict[str, str] = {}  # page → what it was made from, in this build
 
-    def page(self, rel: str, key: str, make: Callable[[], str | bytes]) -> None:
-        """A page made by make(), unless it was last made from the same key and is still there."""
+    def stale(self, rel: str, key: str) -> bool:
+        """Claim a page for this build; True if it must be made (its inputs changed, or it is gone)."""
         self.keys[rel] = key
         path = self.out / rel
-        if self.cache.pages.get(rel) == key and path.exists():
-            self.kept.add(path)
-            return
-        data = make()
-        self._put(rel, data.encode("utf-8") if isinstance(data, str) else data)
-
-    def text(self, rel: str, content: str) -> None:
-        self._put(rel, content.encode("utf-8"))
-
-    def _put(self, rel: str, data: bytes) -> None:
-        path = self.out / rel
         self.kept.add(path)
-        if path.exists() and path.read_bytes() == data:
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        self.written += 1
+        return not (self.cache.pages.get(rel) == key and path.exists())
+
+    def page(self, rel: str, key: str, make: Callable[[], str | bytes]) -> None:
+        """A page made by make(), unless it was last made from the same key and is still there."""
+        if self.stale(rel, key):
+            self.text(rel, make())
+
+    def text(self, rel: str, content: str | bytes) -> None:
+        self.kept.add(self.out / rel)
+        self.written += _write(self.out / rel, content)
 
     def prune(self) -> None:
         """Remove generated files that no report produces any more."""
@@ -291,6 +298,16 @@ class SiteWriter:
                         path.unlink()
                     elif path.is_dir() and not any(path.iterdir()):
                         path.rmdir()
+
+
+def _write(path: Path, content: str | bytes) -> bool:
+    """Write a file unless it already holds exactly this; whether it was written."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return True
 
 
 def _stamp(path: Path) -> tuple:
@@ -307,16 +324,11 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
     agencies = load_agencies(root / "reports" / "agencies.yaml")
     good = sorted((o for o in outcomes if not o.failed), key=lambda o: (o.brief.agency, o.brief.year))
     failed = sorted((o for o in outcomes if o.failed), key=lambda o: str(o.source))
-    views, made = [], {}
+    views = []
     for o in good:
         info = agencies.get(o.brief.agency, Agency(o.brief.agency))
         key = report_key(o, info)
-        if key in cache.reports:
-            s, prepared = cache.reports[key]
-        else:
-            s = score(o.record, info)
-            prepared = downloads.prepare(downloads.Row(o.record, info, s, tuple(o.findings)))
-        made[key] = (s, prepared)
+        s, prepared = cache.reports.get(key, (None, None))
         ext = o.source.suffix.lower()
         if ext in (".html", ".htm"):  # a saved web page is offered as text, never served as a page
             ext += ".txt"
@@ -325,16 +337,12 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
         writer.page(download, _key(str(o.source), o.key) if o.key else _key(_stamp(o.source)), o.source.read_bytes)
         views.append(ReportView(o, report_url(o.brief), download, info, s, key, prepared))
 
-    ranks = group_ranks(views)
-    for v in views:
-        writer.page(v.url, v.key, partial(_render_report, env, v))
-
     by_agency: dict[str, list[ReportView]] = {}
     for v in views:
         by_agency.setdefault(v.brief.agency, []).append(v)
-    for agency, reports in sorted(by_agency.items()):
-        reports.sort(key=lambda v: v.brief.year)
-        writer.page(agency_url(agency), _key([v.key for v in reports]), partial(_render_agency, env, agency, reports))
+    _agency_pages(writer, out_dir, by_agency)
+    made = {v.key: (v.score, v.prepared) for v in views}
+    ranks = group_ranks(views)
 
     years = sorted({v.brief.year for v in views})
     _rankings(env, writer, views, ranks, years)
@@ -364,6 +372,56 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
     return writer.written
 
 
+PARALLEL_PAGES = 256  # from this many report pages to make, they are made by a process per core
+
+
+@dataclass
+class AgencyJob:
+    """An agency's pages to make: its reports' (with which of them to render), and its own."""
+    agency: str
+    reports: list[ReportView]
+    render: list[bool]
+    render_agency: bool
+
+
+def _agency_pages(writer: SiteWriter, out_dir: Path, by_agency: dict[str, list[ReportView]]) -> None:
+    """Every agency's report pages and agency page, those whose inputs changed made again (over
+    the machine's cores when there are many), and each report's score and download rows."""
+    jobs = []
+    for agency, reports in sorted(by_agency.items()):
+        reports.sort(key=lambda v: v.brief.year)
+        render = [writer.stale(v.url, v.key) for v in reports]
+        render_agency = writer.stale(agency_url(agency), _key([v.key for v in reports]))
+        if any(render) or render_agency or any(v.score is None for v in reports):
+            jobs.append(AgencyJob(agency, reports, render, render_agency))
+    work = partial(_make_agency_pages, out_dir)
+    cores = os.cpu_count() or 1
+    if cores > 1 and sum(sum(job.render) for job in jobs) >= PARALLEL_PAGES:
+        with ProcessPoolExecutor(max_workers=cores) as pool:
+            results = list(pool.map(work, jobs, chunksize=max(1, len(jobs) // (cores * 8))))
+    else:
+        results = [work(job) for job in jobs]
+    for job, (made, written) in zip(jobs, results):
+        for v, (s, prepared) in zip(job.reports, made):
+            v.score, v.prepared = s, prepared
+        writer.written += written
+
+
+def _make_agency_pages(out_dir: Path, job: AgencyJob) -> tuple[list[tuple[Score, downloads.Prepared]], int]:
+    """Make one agency's pages (in a worker process or not); its reports' scores and download rows,
+    and how many files were written."""
+    env, written = _env(), 0
+    for v, render in zip(job.reports, job.render):
+        if v.score is None:
+            v.score = score(v.record, v.agency)
+            v.prepared = downloads.prepare(downloads.Row(v.record, v.agency, v.score, tuple(v.outcome.findings)))
+        if render:
+            written += _write(out_dir / v.url, _render_report(env, v))
+    if job.render_agency:
+        written += _write(out_dir / agency_url(job.agency), _render_agency(env, job.agency, job.reports))
+    return [(v.score, v.prepared) for v in job.reports], written
+
+
 def _render(env: jinja2.Environment, template: str, /, **context: Any) -> str:
     """A template rendered (and compiled only when some page needs it)."""
     return env.get_template(template).render(**context)
@@ -376,7 +434,7 @@ def _render_report(env: jinja2.Environment, v: ReportView) -> str:
     return _render(env, "report.md.j2",
         r=v.record, url=v.url, download=v.download, formats=FORMATS,
         a20=article20_rows(v.record, flagged), apps=application_rows(v.record, flagged),
-        applicant_columns=APPLICATION_COLUMNS, review=review_cells(v.record, flagged),
+        applicant_columns=APPLICATION_COLUMNS, review=_tds(review_cells(v.record, flagged)),
         review_columns=REVIEW_COLUMNS, findings=[(f, describe(f), SEVERITY[f.severity], cell_name(f.path))
                                                  for f in findings],
         agency_url=agency_url(v.record.agency), states=_STATE_TITLE, info=v.agency,
