@@ -66,6 +66,16 @@ def _mkdocs(repo: Path) -> float:
     return time.perf_counter() - t0
 
 
+def _findable_by_name(search: Path, agencies: list[str]) -> float:
+    """The share of agencies whose whole name is a word of the search index (jieba's user dictionary
+    keeps it whole), so that typing the name finds the body's pages."""
+    words = set()
+    for doc in json.loads(search.read_text(encoding="utf-8"))["docs"]:
+        words.update(w.strip() for w in doc["title"].split("\u200b"))
+    names = set(agencies)
+    return sum(name in words for name in names) / len(names)
+
+
 def measure(n: int, runs: int) -> dict:
     from generate import generate
 
@@ -74,7 +84,7 @@ def measure(n: int, runs: int) -> dict:
         for name in ("content", "overrides", "hooks"):
             shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns(*GENERATED))
         shutil.copy(ROOT / "mkdocs.yml", repo / "mkdocs.yml")
-        generate(repo, n)
+        made = generate(repo, n)
         rows = []
         for _ in range(runs):
             _clean(repo)
@@ -91,6 +101,7 @@ def measure(n: int, runs: int) -> dict:
             extract_s, render_s, _ = _builder_work(repo)
             incremental.append(extract_s + render_s)
         search = repo / "site" / "search" / "search_index.json"
+        findable = _findable_by_name(search, [r.agency for _, r in made])
         med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
         return {"n": n, "reports_per_s": med["reports"] / med["extract_s"], **med,
                 "builder_over_mkdocs": (med["extract_s"] + med["render_s"]) / med["mkdocs_s"],
@@ -98,6 +109,7 @@ def measure(n: int, runs: int) -> dict:
                 "peak_mb": max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024,
                 "site_mb": _size(repo / "site") / 1e6, "search_mb": search.stat().st_size / 1e6,
+                "findable": findable,
                 "pages": sum(1 for _ in (repo / "site").rglob("index.html"))}
 
 
@@ -111,7 +123,7 @@ def main() -> None:
         print(json.dumps(measure(args.one, args.runs)))
         return
     print(f"{'N':>6} {'extract/s':>10} {'render s':>9} {'mkdocs s':>9} {'total s':>8} {'builder/mkdocs':>15} "
-          f"{'+1 report s':>12} {'peak MB':>8} {'site MB':>8} {'search MB':>10} {'pages':>6}", flush=True)
+          f"{'+1 report s':>12} {'peak MB':>8} {'site MB':>8} {'search MB':>10} {'by name':>8} {'pages':>6}", flush=True)
     for n in args.sizes:
         out = subprocess.run([sys.executable, __file__, "--one", str(n), "--runs", str(args.runs)],
                              capture_output=True, text=True)
@@ -121,7 +133,8 @@ def main() -> None:
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(f"{r['n']:>6} {r['reports_per_s']:>10.1f} {r['render_s']:>9.1f} {r['mkdocs_s']:>9.1f} "
               f"{r['total_s']:>8.1f} {r['builder_over_mkdocs']:>14.0%} {r['incremental_s']:>12.2f} "
-              f"{r['peak_mb']:>8.0f} {r['site_mb']:>8.1f} {r['search_mb']:>10.2f} {r['pages']:>6}", flush=True)
+              f"{r['peak_mb']:>8.0f} {r['site_mb']:>8.1f} {r['search_mb']:>10.2f} {r['findable']:>8.1%} {r['pages']:>6}",
+              flush=True)
 
 
 if __name__ == "__main__":
