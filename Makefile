@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test browser check serve bench clean
+.PHONY: site test browser check serve bench bench-scale clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ serve: site
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_readers.py
+
+## build the site from 100, 1,000 and 10,000 synthetic reports and measure every stage (about an hour)
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/bench_scale.py --sizes 100 1000 10000 --runs 3
 
 clean:
 	rm -rf site .pytest_cache

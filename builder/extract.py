@@ -135,25 +135,36 @@ def split_runs(runs: list[Run], width: int) -> list[Run]:
     return out
 
 
-def label_matches(labels: Sequence[str], slots: Sequence, groups: Sequence[str] = ()) -> set[int]:
+_NAMED: dict[int, tuple[Sequence, dict[str, frozenset[int]]]] = {}
+
+
+def _rows_named(text: str, slots: Sequence) -> frozenset[int]:
+    """The slots whose label patterns match text, remembered per table: every report prints the same
+    labels, so each is matched against the template once per process."""
+    entry = _NAMED.get(id(slots))
+    if entry is None or entry[0] is not slots or len(entry[1]) > 100_000:
+        entry = _NAMED[id(slots)] = (slots, {})
+    found = entry[1].get(text)
+    if found is None:
+        found = entry[1][text] = frozenset(i for i, s in enumerate(slots) if s.matches(text))
+    return found
+
+
+def label_matches(labels: Sequence[str], slots: Sequence, groups: Sequence[str] = ()) -> frozenset[int]:
     """Which slots the run's label names. The last fragment that names a row decides; a label split
     over lines is joined (group headings left out). An empty set: the label names no row (missing,
     misprinted, or a group heading alone, as the older template printed （六）其他处理)."""
     stripped = [strip_numbering(t) for t in labels]
-
-    def rows(text: str) -> set[int]:
-        return {i for i, s in enumerate(slots) if s.matches(text)}
-
     for text in reversed(stripped):
-        found = rows(text)
+        found = _rows_named(text, slots)
         if found:
             return found
     plain = [t for t in stripped if not any(re.search(g, t) for g in groups)]
     for n in range(2, len(plain) + 1):
-        found = rows("".join(plain[-n:]))
+        found = _rows_named("".join(plain[-n:]), slots)
         if found:
             return found
-    return set()
+    return frozenset()
 
 
 def align(runs: Sequence[Run], slots: Sequence, widths: Sequence[int],

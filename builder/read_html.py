@@ -3,7 +3,8 @@ per table row, the page's chrome (scripts, styles, navigation) left out."""
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
+
+from lxml import etree
 
 _SKIP = {"script", "style", "noscript", "head", "nav", "select", "button", "iframe", "svg", "template"}
 _BLOCK = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "table", "section",
@@ -13,9 +14,11 @@ _CELL = {"td", "th"}
 _VOID = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "source", "wbr"}
 
 
-class _Text(HTMLParser):
+class _Text:
+    """A target for lxml's HTML parser (libxml2: fast, and forgiving of the broken markup portals
+    publish): blocks become lines, table rows tab-separated lines."""
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.lines: list[str] = []
         self.buf: list[str] = []          # text of the current block
         self.row: list[str] | None = None  # cells of the current table row
@@ -28,7 +31,7 @@ class _Text(HTMLParser):
             self.lines.append(text)
         self.buf = []
 
-    def handle_starttag(self, tag: str, attrs) -> None:
+    def start(self, tag: str, attrs) -> None:
         if tag in _SKIP:
             if tag not in _VOID:
                 self.skip += 1
@@ -43,7 +46,7 @@ class _Text(HTMLParser):
         elif tag in _BLOCK and self.cell is None:
             self._flush()
 
-    def handle_endtag(self, tag: str) -> None:
+    def end(self, tag: str) -> None:
         if tag in _SKIP:
             self.skip = max(0, self.skip - 1)
             return
@@ -62,7 +65,7 @@ class _Text(HTMLParser):
         elif tag in _BLOCK and self.cell is None:
             self._flush()
 
-    def handle_data(self, data: str) -> None:
+    def data(self, data: str) -> None:
         if self.skip:
             return
         if self.cell is not None:
@@ -70,16 +73,20 @@ class _Text(HTMLParser):
         else:
             self.buf.append(data)
 
-    def close(self) -> None:
-        super().close()
+    def comment(self, text: str) -> None:
+        pass
+
+    def close(self) -> list[str]:
         self._flush()
+        return self.lines
 
 
 def html_to_text(html: str) -> str:
-    parser = _Text()
+    if not html.strip():
+        return "\n"
+    parser = etree.HTMLParser(target=_Text(), recover=True, no_network=True)
     parser.feed(html)
-    parser.close()
-    return "\n".join(parser.lines) + "\n"
+    return "\n".join(parser.close()) + "\n"
 
 
 def declared_charset(data: bytes) -> str | None:

@@ -499,7 +499,7 @@ def _rankings(env: jinja2.Environment, writer: SiteWriter, views: list[ReportVie
             depth = "../" * (2 + len(path))
             # a page split into groups links to them; one split within a group also shows its top rows
             top = part[:RANKING_TOP] if children and path else part if not children else []
-            writer.page(rel, _key(render_version(), year, years, path, part, children), partial(
+            writer.page(rel, _key(year, years, path, part, children), partial(
                 _render, env, "rankings.md.j2", year=year, years=years, path=path, rows=top, count=len(part),
                 children=[(value, f"{safe_name(value)}/", n) for value, n in children], indicators=INDICATORS,
                 groups=sorted({r["group"] for r in part}), depth=depth, top=RANKING_TOP))
@@ -517,7 +517,7 @@ def _regions(env: jinja2.Environment, writer: SiteWriter, by_agency: dict[str, l
             (v.agency.region or NO_REGION, agency, agency_url(agency), len(reports)))
     for name, bodies in places.items():
         bodies.sort()
-        writer.page(region_url(name), _key(render_version(), name, bodies),
+        writer.page(region_url(name), _key(name, bodies),
                     partial(_render, env, "region.md.j2", name=name, bodies=bodies, depth="../../"))
     writer.text("regions/index.md", env.get_template("regions_index.md.j2").render(
         places=[(name, region_url(name).removeprefix("regions/"), len(bodies))
@@ -536,7 +536,7 @@ def _issues(env: jinja2.Environment, writer: SiteWriter, views: list[ReportView]
         counts.append((year, len(rows)))
         for path, part, children in _split(rows, ["province"], ISSUES_PAGE_REPORTS):
             rel = "/".join([f"issues/{year}", *map(safe_name, path)]) + ".md"
-            writer.page(rel, _key(render_version(), year, path, [r["view"].key for r in part], children), partial(
+            writer.page(rel, _key(year, path, [r["view"].key for r in part], children), partial(
                 _render, env, "issues.md.j2", year=year, path=path, rows=[] if children else part,
                 children=[(value, f"{safe_name(value)}/", n) for value, n in children],
                 depth="../" * (2 + len(path))))
