@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import marshal
 import sqlite3
 import tempfile
 from dataclasses import dataclass
@@ -73,7 +74,8 @@ def _round(x: float | None) -> float | None:
 class Prepared:
     """One report's share of every download, made once: the site keeps it in its page cache, so
     adding one report to thousands re-serialises one report, and the files are joined from parts."""
-    values: tuple                 # its row of the table, in columns() order
+    row: bytes                    # its row of the table, in columns() order (marshalled: kept compact)
+    csv: str                      # that row as a line of the CSV file
     json: str                     # its entry of the JSON file, on one line
     findings: tuple[tuple, ...]   # (rule, severity, path, printed, expected, message)
 
@@ -92,7 +94,7 @@ def prepare(row: Row) -> Prepared:
         "findings": [f.model_dump(exclude_none=True) for f in row.findings],
         "scores": {**{k: _round(v) for k, v in row.score.values.items()}, "overall": _round(row.score.overall)},
     }
-    return Prepared(values, json.dumps(entry, ensure_ascii=False, separators=(",", ":"), default=str),
+    return Prepared(marshal.dumps(values), _csv_line(values), json.dumps(entry, ensure_ascii=False, separators=(",", ":"), default=str),
                     tuple((f.rule, f.severity, f.path, f.printed, f.expected, f.message) for f in row.findings))
 
 
@@ -101,16 +103,19 @@ def _prepared(rows: Sequence[Row | Prepared]) -> list[Prepared]:
 
 
 def table(rows: Sequence[Row | Prepared]) -> tuple[tuple[Column, ...], list[tuple]]:
-    return _columns(), [p.values for p in _prepared(rows)]
+    return _columns(), [marshal.loads(p.row) for p in _prepared(rows)]
+
+
+def _csv_line(values: Sequence[Any]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(["" if v is None else v for v in values])
+    return buf.getvalue()
 
 
 def to_csv(rows: Sequence[Row | Prepared]) -> bytes:
-    cols, data = table(rows)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow([c.name for c in cols])
-    w.writerows([["" if v is None else v for v in values] for values in data])
-    return buf.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet programs read the Chinese
+    header = _csv_line([c.name for c in _columns()])
+    # the BOM lets spreadsheet programs read the Chinese
+    return (header + "".join(p.csv for p in _prepared(rows))).encode("utf-8-sig")
 
 
 def to_json(rows: Sequence[Row | Prepared]) -> bytes:
@@ -130,7 +135,7 @@ def to_sqlite(rows: Sequence[Row | Prepared]) -> bytes:
         db.execute(f"CREATE TABLE reports (id INTEGER PRIMARY KEY, {quoted})")
         marks = ", ".join("?" for _ in cols)
         db.executemany(f"INSERT INTO reports ({', '.join(chr(34) + c.name + chr(34) for c in cols)}) "
-                       f"VALUES ({marks})", (p.values for p in prepared))
+                       f"VALUES ({marks})", (marshal.loads(p.row) for p in prepared))
         db.execute("CREATE TABLE findings (report_id INTEGER REFERENCES reports(id), rule TEXT, severity TEXT, "
                    "path TEXT, printed REAL, expected REAL, message TEXT)")
         db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -9,6 +9,7 @@ each outcome carries its own error.
 from __future__ import annotations
 
 import copy
+import gc
 import datetime as dt
 import hashlib
 import json
@@ -25,7 +26,8 @@ from .checks import check_across_years, check_record
 from .extract import extract
 from .infer import infer
 from .models import Finding, Record, get_path, iter_cells, set_path
-from .records import RecordError, find_sources, load_record, record_path, to_yaml
+from .records import (RECORD_SUFFIX, RecordError, find_sources, load_pickle, load_record, record_path, to_yaml,
+                      without_gc)
 from .sources import ReportError, read_source
 
 PARALLEL_FROM = 64  # below this many reports, starting worker processes costs more than it saves
@@ -273,9 +275,9 @@ def _process_one(args: tuple[Path, Path, bool, Path | None]) -> Outcome:
     return process(source, root, write, Cache(cache_dir))
 
 
-def _stamp(path: Path) -> tuple[int, int] | None:
+def _stamp(path: Path | str) -> tuple[int, int] | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except FileNotFoundError:
         return None
     return st.st_size, st.st_mtime_ns
@@ -283,7 +285,7 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 
 def _state_key(source: Path) -> tuple:
     """What an outcome depends on: the source file, its record file, and the extractor."""
-    return _stamp(source), _stamp(record_path(source)), extractor_version()
+    return _stamp(source), _stamp(os.path.splitext(source)[0] + RECORD_SUFFIX), extractor_version()
 
 
 @lru_cache(maxsize=1)
@@ -296,8 +298,7 @@ def _load_state(state_file: Path | None) -> tuple[dict, dict]:
     if state_file is None or not state_file.exists():
         return {}, {}
     try:
-        with state_file.open("rb") as f:
-            state = pickle.load(f)
+        state = load_pickle(state_file)
         if isinstance(state, dict) and state.get("version") == _state_version():
             return state["outcomes"], state["across"]
     except Exception:  # a stale or damaged state is rebuilt, never trusted
@@ -327,6 +328,7 @@ def _across_years(good: list[Outcome], cached: dict) -> tuple[dict, list[tuple[s
     return found, out
 
 
+@without_gc
 def process_all(reports_dir: Path, root: Path, write: bool = False, progress=None,
                 cache_dir: Path | None = None, jobs: int | None = None,
                 state_file: Path | None = None) -> list[Outcome]:
@@ -344,7 +346,7 @@ def process_all(reports_dir: Path, root: Path, write: bool = False, progress=Non
     jobs = jobs or os.cpu_count() or 1
     tasks = [(s, root, write, cache_dir) for s in todo]
     if jobs > 1 and len(tasks) >= PARALLEL_FROM:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=gc.enable) as pool:
             results: Iterable[Outcome] = pool.map(_process_one, tasks, chunksize=max(1, len(tasks) // (jobs * 8)))
             fresh = list(progress(results, total=len(tasks)) if progress else results)
     else:
@@ -358,7 +360,8 @@ def process_all(reports_dir: Path, root: Path, write: bool = False, progress=Non
         tmp = state_file.with_suffix(".tmp")
         with tmp.open("wb") as f:  # the outcomes before the across-year findings, which depend on the others
             pickle.dump({"version": _state_version(), "across": across,
-                         "outcomes": {str(o.source): (_state_key(o.source), o) for o in outcomes}},
+                         "outcomes": {str(o.source): (keys[o.source] if o.source in known else _state_key(o.source), o)
+                                      for o in outcomes}},
                         f, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(state_file)
     outcomes = [copy.copy(o) for o in outcomes]

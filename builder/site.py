@@ -7,6 +7,7 @@ are removed; the output depends on the records alone (no clock), so builds are r
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import html
 import json
@@ -26,6 +27,7 @@ from markupsafe import Markup
 from . import __version__, downloads
 from .models import Finding, Record, get_path, iter_cells
 from .pipeline import Brief, Outcome, outcome_key, safe_name
+from .records import load_pickle, without_gc
 from .scores import ARTICLE_49, INDICATORS, OVERALL_RULE, Agency, Score, deadline, load_agencies, score
 from .template import APPLICATION_COLUMNS, APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_COLUMNS, REVIEW_ROWS
 from .wording import SEVERITY, cell_name, describe
@@ -229,7 +231,7 @@ def report_key(o: Outcome, info: Agency) -> str:
     across-year ones come after the outcome's own key), and what the agencies file says of it."""
     own = o.key or outcome_key(o.record, o.findings)
     later = [(f.rule, f.path, f.severity, f.message) for f in o.findings if f.rule.startswith("across_years.")]
-    return _key(own, later, info)
+    return _key(own, later, info.name, info.region, info.level, info.kind)
 
 
 class PageCache:
@@ -241,22 +243,31 @@ class PageCache:
         self.path = path
         self.pages: dict[str, str] = {}
         self.reports: dict[str, tuple[Score, downloads.Prepared]] = {}
+        self.directory: tuple[Any, dict[str, Agency]] = (None, {})  # the agencies file, by size and time
+        self.groups: dict[str, tuple[str, list[tuple[str, str]]]] = {}  # sets of pages made from one key
         if path is not None and path.exists():
             try:
-                with path.open("rb") as f:
-                    version, pages, reports = pickle.load(f)
+                version, pages, reports, directory, groups = load_pickle(path)
                 if version == render_version():
-                    self.pages, self.reports = pages, reports
+                    self.pages, self.reports, self.directory, self.groups = pages, reports, directory, groups
             except Exception:  # damaged or stale: rebuilt
                 pass
 
-    def save(self, pages: dict[str, str], reports: dict[str, tuple[Score, downloads.Prepared]]) -> None:
+    def agencies(self, path: Path) -> dict[str, Agency]:
+        """The agencies file, read again only when it changed."""
+        stamp = (path.stat().st_size, path.stat().st_mtime_ns) if path.exists() else None
+        if stamp is None or stamp != self.directory[0]:
+            self.directory = (stamp, load_agencies(path))
+        return self.directory[1]
+
+    def save(self, writer: "SiteWriter", reports: dict[str, tuple[Score, downloads.Prepared]]) -> None:
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         with tmp.open("wb") as f:
-            pickle.dump((render_version(), pages, reports), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((render_version(), writer.keys, reports, self.directory, writer.groups), f,
+                        protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(self.path)
 
 
@@ -267,15 +278,32 @@ class SiteWriter:
         self.out = out
         self.cache = cache or PageCache(None)
         self.written = 0
-        self.kept: set[Path] = set()
+        self.kept: set[str] = set()  # the files this build produces, as paths under out
         self.keys: dict[str, str] = {}  # page → what it was made from, in this build
+        self.groups: dict[str, tuple[str, list[tuple[str, str]]]] = {}  # see unchanged()
 
     def stale(self, rel: str, key: str) -> bool:
         """Claim a page for this build; True if it must be made (its inputs changed, or it is gone)."""
         self.keys[rel] = key
-        path = self.out / rel
+        path = os.path.join(self.out, rel)
         self.kept.add(path)
-        return not (self.cache.pages.get(rel) == key and path.exists())
+        return not (self.cache.pages.get(rel) == key and os.path.exists(path))
+
+    def unchanged(self, name: str, key: str) -> bool:
+        """Whether a set of pages (a year's rankings) was made from this key last time and is all still
+        there; if so, its pages are claimed as they stand. Otherwise the caller makes them and
+        remember()s them under this key."""
+        self.groups[name] = (key, [])
+        old = self.cache.groups.get(name)
+        if old is None or old[0] != key or not all(os.path.exists(os.path.join(self.out, rel)) for rel, _ in old[1]):
+            return False
+        for rel, page_key in old[1]:
+            self.stale(rel, page_key)
+        self.groups[name] = old
+        return True
+
+    def remember(self, name: str, rels: list[str]) -> None:
+        self.groups[name] = (self.groups[name][0], [(rel, self.keys[rel]) for rel in rels])
 
     def page(self, rel: str, key: str, make: Callable[[], str | bytes]) -> None:
         """A page made by make(), unless it was last made from the same key and is still there."""
@@ -283,21 +311,21 @@ class SiteWriter:
             self.text(rel, make())
 
     def text(self, rel: str, content: str | bytes) -> None:
-        self.kept.add(self.out / rel)
+        self.kept.add(os.path.join(self.out, rel))
         self.written += _write(self.out / rel, content)
 
     def prune(self) -> None:
-        """Remove generated files that no report produces any more."""
+        """Remove generated files that no report produces any more, and folders left empty."""
         for name in GENERATED:
-            target = self.out / name
-            if target.is_file() and target not in self.kept:
-                target.unlink()
-            elif target.is_dir():
-                for path in sorted(target.rglob("*"), reverse=True):
-                    if path.is_file() and path not in self.kept:
-                        path.unlink()
-                    elif path.is_dir() and not any(path.iterdir()):
-                        path.rmdir()
+            target = os.path.join(self.out, name)
+            if os.path.isfile(target) and target not in self.kept:
+                os.unlink(target)
+            for folder, dirs, files in os.walk(target, topdown=False):
+                for f in files:
+                    if os.path.join(folder, f) not in self.kept:
+                        os.unlink(os.path.join(folder, f))
+                if not os.listdir(folder):
+                    os.rmdir(folder)
 
 
 def _write(path: Path, content: str | bytes) -> bool:
@@ -315,13 +343,14 @@ def _stamp(path: Path) -> tuple:
     return str(path), st.st_size, st.st_mtime_ns
 
 
+@without_gc
 def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: Path | None = None) -> int:
     """Write the site's pages for these outcomes into out_dir; returns the files (re)written. With a
     cache file, pages whose inputs did not change since the last build are not rendered again."""
     env = _env()
     cache = PageCache(cache_file)
     writer = SiteWriter(out_dir, cache)
-    agencies = load_agencies(root / "reports" / "agencies.yaml")
+    agencies = cache.agencies(root / "reports" / "agencies.yaml")
     good = sorted((o for o in outcomes if not o.failed), key=lambda o: (o.brief.agency, o.brief.year))
     failed = sorted((o for o in outcomes if o.failed), key=lambda o: str(o.source))
     views = []
@@ -342,10 +371,8 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
         by_agency.setdefault(v.brief.agency, []).append(v)
     _agency_pages(writer, out_dir, by_agency)
     made = {v.key: (v.score, v.prepared) for v in views}
-    ranks = group_ranks(views)
-
     years = sorted({v.brief.year for v in views})
-    _rankings(env, writer, views, ranks, years)
+    _rankings(env, writer, views, years)
     _regions(env, writer, by_agency)
     _issues(env, writer, views, failed, years, root)
     writer.text("methodology.md", env.get_template("methodology.md.j2").render(
@@ -368,7 +395,7 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
         views=views, newest=newest[:20], agencies=len(by_agency), years=years, failed=failed,
         provinces=sorted(provinces.items()), region_url=region_url))
     writer.prune()
-    cache.save(writer.keys, made)
+    cache.save(writer, made)
     return writer.written
 
 
@@ -397,7 +424,7 @@ def _agency_pages(writer: SiteWriter, out_dir: Path, by_agency: dict[str, list[R
     work = partial(_make_agency_pages, out_dir)
     cores = os.cpu_count() or 1
     if cores > 1 and sum(sum(job.render) for job in jobs) >= PARALLEL_PAGES:
-        with ProcessPoolExecutor(max_workers=cores) as pool:
+        with ProcessPoolExecutor(max_workers=cores, initializer=gc.enable) as pool:
             results = list(pool.map(work, jobs, chunksize=max(1, len(jobs) // (cores * 8))))
     else:
         results = [work(job) for job in jobs]
@@ -490,19 +517,25 @@ def _split(rows: list[dict], keys: list[str], limit: int) -> Iterable[tuple[tupl
     yield from walk((), rows, keys)
 
 
-def _rankings(env: jinja2.Environment, writer: SiteWriter, views: list[ReportView],
-              ranks: dict[int, dict[str, int]], years: list[int]) -> None:
+def _rankings(env: jinja2.Environment, writer: SiteWriter, views: list[ReportView], years: list[int]) -> None:
+    """A year's ranking pages; a year none of whose reports changed keeps its pages without ranking it again."""
     for year in years:
-        rows = ranking_rows([v for v in views if v.brief.year == year], ranks)
+        members = [v for v in views if v.brief.year == year]
+        if writer.unchanged(f"rankings/{year}", _key(years, [v.key for v in members])):
+            continue
+        rows = ranking_rows(members, group_ranks(members))
+        made = []
         for path, part, children in _split(rows, ["group", "province"], RANKING_PAGE_ROWS):
             rel = "/".join([f"rankings/{year}", *map(safe_name, path)]) + ".md"
             depth = "../" * (2 + len(path))
             # a page split into groups links to them; one split within a group also shows its top rows
             top = part[:RANKING_TOP] if children and path else part if not children else []
-            writer.page(rel, _key(year, years, path, part, children), partial(
+            writer.page(rel, _key(year, years, path, [r["id"] for r in part], children), partial(
                 _render, env, "rankings.md.j2", year=year, years=years, path=path, rows=top, count=len(part),
                 children=[(value, f"{safe_name(value)}/", n) for value, n in children], indicators=INDICATORS,
                 groups=sorted({r["group"] for r in part}), depth=depth, top=RANKING_TOP))
+            made.append(rel)
+        writer.remember(f"rankings/{year}", made)
     writer.text("rankings/index.md", env.get_template("rankings_index.md.j2").render(
         years=[(y, sum(v.brief.year == y for v in views)) for y in reversed(years)]))
 
@@ -574,7 +607,8 @@ def ranking_rows(views: list[ReportView], ranks: dict[int, dict[str, int]]) -> l
         r = ranks[id(v)]
         rows.append({"agency": v.brief.agency, "url": v.url, "region": v.agency.region, "group": v.agency.group,
                      "province": v.province, "scores": [(v.score.values[i.key], r.get(i.key)) for i in INDICATORS],
-                     "overall": v.score.overall, "rank": r.get("overall")})
+                     "overall": v.score.overall, "rank": r.get("overall"),
+                     "id": f"{v.key}:{sorted(r.items())}"})  # all a row shows: its report's inputs and ranks
     rows.sort(key=lambda row: (row["overall"] is None, -(row["overall"] or 0), row["agency"]))
     return rows
 
