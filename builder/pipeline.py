@@ -9,12 +9,11 @@ each outcome carries its own error.
 from __future__ import annotations
 
 import copy
-import gc
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
-import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,8 +25,8 @@ from .checks import check_across_years, check_record
 from .extract import extract
 from .infer import infer
 from .models import Finding, Record, get_path, iter_cells, set_path
-from .records import (RECORD_SUFFIX, RecordError, find_sources, load_pickle, load_record, record_path, to_yaml,
-                      without_gc)
+from .records import (RECORD_SUFFIX, RecordError, find_sources, load_pickle, load_record, record_path, save_pickle,
+                      to_yaml, without_gc)
 from .sources import ReportError, read_source
 
 PARALLEL_FROM = 64  # below this many reports, starting worker processes costs more than it saves
@@ -355,15 +354,9 @@ def process_all(reports_dir: Path, root: Path, write: bool = False, progress=Non
     outcomes = [by_source[s] for s in sources]
     good = [o for o in outcomes if not o.failed]
     across, found = _across_years(good, across)
-    if state_file is not None:
-        state_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = state_file.with_suffix(".tmp")
-        with tmp.open("wb") as f:  # the outcomes before the across-year findings, which depend on the others
-            pickle.dump({"version": _state_version(), "across": across,
-                         "outcomes": {str(o.source): (keys[o.source] if o.source in known else _state_key(o.source), o)
-                                      for o in outcomes}},
-                        f, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(state_file)
+    if state_file is not None:  # the outcomes before the across-year findings, which depend on the others
+        save_pickle(state_file, {"version": _state_version(), "across": across, "outcomes": {
+            str(o.source): (keys[o.source] if o.source in known else _state_key(o.source), o) for o in outcomes}})
     outcomes = [copy.copy(o) for o in outcomes]
     by_path = {str(o.source): o for o in outcomes}
     for source, finding in found:

@@ -83,6 +83,15 @@ def load_pickle(path: Path) -> Any:
         return pickle.load(f)
 
 
+def save_pickle(path: Path, data: Any) -> None:
+    """Write a cache file whole or not at all (a build stopped halfway leaves the old one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("wb") as f:
+        pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+
+
 def load_yaml(text: str) -> Any:
     """YAML text as data (safe: no tags run code), with libyaml's speed when it is there."""
     return yaml.load(text, Loader=_SafeLoader)

@@ -4,6 +4,8 @@ Every page is rendered with Jinja2 with autoescaping on: a report is untrusted i
 from a report goes into raw HTML blocks (escaped), so Markdown never interprets it either.
 A page file is written only when its content changed, and pages of reports that are gone
 are removed; the output depends on the records alone (no clock), so builds are reproducible.
+With a page cache (.cache/pages.pickle), a page whose inputs did not change is not even rendered:
+adding one report to thousands renders its pages, its body's page, its year's rankings and lists.
 """
 from __future__ import annotations
 
@@ -12,7 +14,6 @@ import hashlib
 import html
 import json
 import os
-import pickle
 import re
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
@@ -27,13 +28,14 @@ from markupsafe import Markup
 from . import __version__, downloads
 from .models import Finding, Record, get_path, iter_cells
 from .pipeline import Brief, Outcome, outcome_key, safe_name
-from .records import load_pickle, without_gc
+from .records import load_pickle, save_pickle, without_gc
 from .scores import ARTICLE_49, INDICATORS, OVERALL_RULE, Agency, Score, deadline, load_agencies, score
 from .template import APPLICATION_COLUMNS, APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_COLUMNS, REVIEW_ROWS
 from .wording import SEVERITY, cell_name, describe
 
-# the search index holds a report's name, region, headings and the opening of its narrative (this many
-# characters), not its tables nor all its prose: the index must stay small at tens of thousands of pages
+# a report is one entry of the search index: its name, region and the opening of its narrative (this many
+# characters); not its tables, its whole prose, nor the template's headings every report repeats: the
+# index must stay small at tens of thousands of pages
 SEARCH_EXCERPT = 120
 GENERATED = ("index.md", "issues.md", "methodology.md", "data.md", "reports", "agencies", "rankings", "downloads",
              "regions", "issues")
@@ -261,14 +263,8 @@ class PageCache:
         return self.directory[1]
 
     def save(self, writer: "SiteWriter", reports: dict[str, tuple[Score, downloads.Prepared]]) -> None:
-        if self.path is None:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        with tmp.open("wb") as f:
-            pickle.dump((render_version(), writer.keys, reports, self.directory, writer.groups), f,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(self.path)
+        if self.path is not None:
+            save_pickle(self.path, (render_version(), writer.keys, reports, self.directory, writer.groups))
 
 
 class SiteWriter:
