@@ -482,7 +482,10 @@ def _render_agency(env: jinja2.Environment, agency: str, reports: list[ReportVie
 RANKING_PAGE_ROWS = 1000  # a ranking table longer than this is split: by comparable group, then province
 RANKING_TOP = 100  # a group split by province shows its best this many on its own page
 ISSUES_PAGE_REPORTS = 500  # a year's findings on more reports than this are split by province
+REGION_PAGE_BODIES = 1000  # a province with more bodies than this is listed a page per city
 _PROVINCE = re.compile(r"^.+?(?:省|自治区|特别行政区|市)")
+_CITY = re.compile(r"^.+?(?:市|自治州|地区|盟)")
+_DISTRICT = re.compile(r"^.+?(?:区|县|旗)")
 NO_REGION = "未注明地区"
 
 
@@ -490,6 +493,15 @@ def province(region: str | None) -> str:
     """The province-level part of a region (四川省达州市 → 四川省, 北京市朝阳区 → 北京市)."""
     m = _PROVINCE.match(region or "")
     return m.group(0) if m else (region or NO_REGION)
+
+
+def city(region: str | None) -> str:
+    """The city-level part of a region within its province (四川省达州市通川区 → 达州市, 北京市海淀区
+    → 海淀区: a municipality's districts stand where a province's cities do); 省级机关 for a body of
+    the province itself."""
+    rest = (region or "")[len(province(region)):]
+    m = _CITY.match(rest) or _DISTRICT.match(rest)
+    return m.group(0) if m else "省级机关"
 
 
 def region_url(name: str) -> str:
@@ -538,16 +550,22 @@ def _rankings(env: jinja2.Environment, writer: SiteWriter, views: list[ReportVie
 
 
 def _regions(env: jinja2.Environment, writer: SiteWriter, by_agency: dict[str, list[ReportView]]) -> None:
-    """The directory of every reporting body: a page per province, bodies listed by region."""
-    places: dict[str, list[tuple[str, str, str, int]]] = {}
+    """The directory of every reporting body: a page per province (per city in a province of more
+    than REGION_PAGE_BODIES bodies), bodies listed by region."""
+    places: dict[str, list[dict]] = {}
     for agency, reports in by_agency.items():
         v = reports[0]
-        places.setdefault(v.province, []).append(
-            (v.agency.region or NO_REGION, agency, agency_url(agency), len(reports)))
+        places.setdefault(v.province, []).append({
+            "region": v.agency.region or NO_REGION, "agency": agency, "url": agency_url(agency),
+            "reports": len(reports), "city": city(v.agency.region)})
     for name, bodies in places.items():
-        bodies.sort()
-        writer.page(region_url(name), _key(name, bodies),
-                    partial(_render, env, "region.md.j2", name=name, bodies=bodies, depth="../../"))
+        bodies.sort(key=lambda b: (b["region"], b["agency"]))
+        for path, part, children in _split(bodies, ["city"], REGION_PAGE_BODIES):
+            rel = "/".join(["regions", *map(safe_name, (name, *path))]) + ".md"
+            writer.page(rel, _key(name, path, part, children), partial(
+                _render, env, "region.md.j2", name=" · ".join((name, *path)), bodies=[] if children else part,
+                count=len(part), children=[(value, f"{safe_name(value)}/", n) for value, n in children],
+                depth="../" * (2 + len(path))))
     writer.text("regions/index.md", env.get_template("regions_index.md.j2").render(
         places=[(name, region_url(name).removeprefix("regions/"), len(bodies))
                 for name, bodies in sorted(places.items())]))

@@ -121,10 +121,28 @@ def test_long_rankings_and_findings_are_split_into_pages_that_mkdocs_links(tmp_p
     assert out[0]
 
 
-def test_province_of_a_region():
-    assert site.province("四川省达州市通川区") == "四川省"
-    assert site.province("北京市海淀区") == "北京市"
-    assert site.province("广西壮族自治区南宁市") == "广西壮族自治区"
+def test_a_province_of_many_bodies_is_listed_a_page_per_city(tmp_path, monkeypatch):
+    monkeypatch.setattr(site, "REGION_PAGE_BODIES", 1)
+    root = synthetic_repo(tmp_path / "repo", 30)
+    outcomes = process_all(root / "reports", root)
+    build_site(outcomes, root, root / "content")
+    regions = root / "content" / "regions"
+    split = [p for p in regions.glob("*.md") if p.with_suffix("").is_dir()]
+    assert split
+    for page in split:  # a province's page links to each of its cities' pages
+        cities = list(page.with_suffix("").glob("*.md"))
+        assert cities and all(f'href="{c.stem}/"' in page.read_text(encoding="utf-8") for c in cities)
+    listed = [line for p in regions.rglob("*.md") for line in p.read_text(encoding="utf-8").splitlines()
+              if line.startswith("<tr><td>")]
+    assert len(listed) == 10 == len(set(listed))  # every body once (ten bodies, three years each)
+    build_site_in(root)
+
+
+def test_province_and_city_of_a_region():
+    assert site.province("四川省达州市通川区") == "四川省" and site.city("四川省达州市通川区") == "达州市"
+    assert site.province("北京市海淀区") == "北京市" and site.city("北京市海淀区") == "海淀区"
+    assert site.province("广西壮族自治区南宁市") == "广西壮族自治区" and site.city("广西壮族自治区南宁市") == "南宁市"
+    assert site.city("四川省凉山彝族自治州西昌市") == "凉山彝族自治州" and site.city("四川省") == "省级机关"
     assert site.province(None) == site.NO_REGION
 
 
