@@ -94,16 +94,13 @@ def prepare(row: Row) -> Prepared:
         "findings": [f.model_dump(exclude_none=True) for f in row.findings],
         "scores": {**{k: _round(v) for k, v in row.score.values.items()}, "overall": _round(row.score.overall)},
     }
-    return Prepared(marshal.dumps(values), _csv_line(values), json.dumps(entry, ensure_ascii=False, separators=(",", ":"), default=str),
+    return Prepared(marshal.dumps(values), _csv_line(values),
+                    json.dumps(entry, ensure_ascii=False, separators=(",", ":"), default=str),
                     tuple((f.rule, f.severity, f.path, f.printed, f.expected, f.message) for f in row.findings))
 
 
 def _prepared(rows: Sequence[Row | Prepared]) -> list[Prepared]:
     return [r if isinstance(r, Prepared) else prepare(r) for r in rows]
-
-
-def table(rows: Sequence[Row | Prepared]) -> tuple[tuple[Column, ...], list[tuple]]:
-    return _columns(), [marshal.loads(p.row) for p in _prepared(rows)]
 
 
 def _csv_line(values: Sequence[Any]) -> str:
