@@ -25,8 +25,8 @@ from .checks import check_across_years, check_record
 from .extract import extract
 from .infer import infer
 from .models import Finding, Record, get_path, iter_cells, set_path
-from .records import (RECORD_SUFFIX, RecordError, find_sources, load_pickle, load_record, record_path, save_pickle,
-                      to_yaml, without_gc)
+from .records import (RECORD_SUFFIX, RecordError, file_stamp, find_sources, load_pickle, load_record, record_path,
+                      save_pickle, to_yaml, without_gc)
 from .sources import ReportError, read_source
 
 PARALLEL_FROM = 64  # below this many reports, starting worker processes costs more than it saves
@@ -274,17 +274,9 @@ def _process_one(args: tuple[Path, Path, bool, Path | None]) -> Outcome:
     return process(source, root, write, Cache(cache_dir))
 
 
-def _stamp(path: Path | str) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return st.st_size, st.st_mtime_ns
-
-
 def _state_key(source: Path) -> tuple:
     """What an outcome depends on: the source file, its record file, and the extractor."""
-    return _stamp(source), _stamp(os.path.splitext(source)[0] + RECORD_SUFFIX), extractor_version()
+    return file_stamp(source), file_stamp(os.path.splitext(source)[0] + RECORD_SUFFIX), extractor_version()
 
 
 @lru_cache(maxsize=1)

@@ -120,6 +120,16 @@ class RecordError(Exception):
         super().__init__(f"{path}: {reason}")
 
 
+def file_stamp(path: Path | str) -> tuple[int, int] | None:
+    """A file's size and modification time (what the builder's caches take to mean "unchanged"),
+    or None if it is not there."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
 def without_gc(fn: Callable[..., T]) -> Callable[..., T]:
     """Run fn with the cyclic garbage collector paused. A build makes hundreds of thousands of
     long-lived objects (outcomes, pages' inputs, cache entries) and no garbage cycles to speak of:

@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
 import jinja2
 from markupsafe import Markup
@@ -28,7 +28,7 @@ from markupsafe import Markup
 from . import __version__, downloads
 from .models import Finding, Record, get_path, iter_cells
 from .pipeline import Brief, Outcome, outcome_key, safe_name
-from .records import load_pickle, save_pickle, without_gc
+from .records import file_stamp, load_pickle, save_pickle, without_gc
 from .scores import ARTICLE_49, INDICATORS, OVERALL_RULE, Agency, Score, deadline, load_agencies, score
 from .template import APPLICATION_COLUMNS, APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_COLUMNS, REVIEW_ROWS
 from .wording import SEVERITY, cell_name, describe
@@ -257,7 +257,7 @@ class PageCache:
 
     def agencies(self, path: Path) -> dict[str, Agency]:
         """The agencies file, read again only when it changed."""
-        stamp = (path.stat().st_size, path.stat().st_mtime_ns) if path.exists() else None
+        stamp = file_stamp(path)
         if stamp is None or stamp != self.directory[0]:
             self.directory = (stamp, load_agencies(path))
         return self.directory[1]
@@ -334,11 +334,6 @@ def _write(path: Path, content: str | bytes) -> bool:
     return True
 
 
-def _stamp(path: Path) -> tuple:
-    st = path.stat()
-    return str(path), st.st_size, st.st_mtime_ns
-
-
 @without_gc
 def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: Path | None = None) -> int:
     """Write the site's pages for these outcomes into out_dir; returns the files (re)written. With a
@@ -359,7 +354,7 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
             ext += ".txt"
         download = f"downloads/{o.brief.year}/{slug(o.brief.agency)}{ext}"
         # the record's key holds the source's sha256: the copy is made again when the file changes
-        writer.page(download, _key(str(o.source), o.key) if o.key else _key(_stamp(o.source)), o.source.read_bytes)
+        writer.page(download, _key(str(o.source), o.key or file_stamp(o.source)), o.source.read_bytes)
         views.append(ReportView(o, report_url(o.brief), download, info, s, key, prepared))
 
     by_agency: dict[str, list[ReportView]] = {}
@@ -508,18 +503,28 @@ def region_url(name: str) -> str:
     return f"regions/{safe_name(name)}.md"
 
 
-def _split(rows: list[dict], keys: list[str], limit: int) -> Iterable[tuple[tuple[str, ...], list[dict], list]]:
-    """The pages of a long list: (its path of key values, its rows, its children's (value, count)).
-    A list no longer than `limit`, or with no key left to split by, is one page holding every row;
-    a longer one is split by the next key into child pages."""
-    def walk(path: tuple[str, ...], rows: list[dict], keys: list[str]):
+class ListPage(NamedTuple):
+    rel: str                               # the page's file under content/
+    depth: str                             # from the page back to the site root
+    path: tuple[str, ...]                  # the key values that led to it
+    rows: list[dict]                       # every row under it
+    children: list[tuple[str, str, int]]   # its child pages: (value, link, rows), if it is split
+
+
+def _split(rows: list[dict], keys: list[str], limit: int, base: str) -> Iterable[ListPage]:
+    """The pages of a long list whose first page is base.md: a list no longer than `limit`, or with
+    no key left to split by, is one page holding every row; a longer one is split by the next key
+    into child pages base/VALUE.md (and so on down)."""
+    def walk(path: tuple[str, ...], rows: list[dict], keys: list[str]) -> Iterable[ListPage]:
+        rel, depth = "/".join([base, *map(safe_name, path)]) + ".md", "../" * (base.count("/") + 1 + len(path))
         if len(rows) <= limit or not keys:
-            yield path, rows, []
+            yield ListPage(rel, depth, path, rows, [])
             return
         parts: dict[str, list[dict]] = {}
         for row in rows:
             parts.setdefault(row[keys[0]], []).append(row)
-        yield path, rows, sorted((value, len(part)) for value, part in parts.items())
+        yield ListPage(rel, depth, path, rows,
+                       [(value, f"{safe_name(value)}/", len(part)) for value, part in sorted(parts.items())])
         for value, part in sorted(parts.items()):
             yield from walk(path + (value,), part, keys[1:])
     yield from walk((), rows, keys)
@@ -533,16 +538,14 @@ def _rankings(env: jinja2.Environment, writer: SiteWriter, views: list[ReportVie
             continue
         rows = ranking_rows(members, group_ranks(members))
         made = []
-        for path, part, children in _split(rows, ["group", "province"], RANKING_PAGE_ROWS):
-            rel = "/".join([f"rankings/{year}", *map(safe_name, path)]) + ".md"
-            depth = "../" * (2 + len(path))
+        for page in _split(rows, ["group", "province"], RANKING_PAGE_ROWS, f"rankings/{year}"):
             # a page split into groups links to them; one split within a group also shows its top rows
-            top = part[:RANKING_TOP] if children and path else part if not children else []
-            writer.page(rel, _key(year, years, path, [r["id"] for r in part], children), partial(
-                _render, env, "rankings.md.j2", year=year, years=years, path=path, rows=top, count=len(part),
-                children=[(value, f"{safe_name(value)}/", n) for value, n in children], indicators=INDICATORS,
-                groups=sorted({r["group"] for r in part}), depth=depth, top=RANKING_TOP))
-            made.append(rel)
+            top = page.rows[:RANKING_TOP] if page.children and page.path else [] if page.children else page.rows
+            writer.page(page.rel, _key(year, years, page.path, [r["id"] for r in page.rows], page.children), partial(
+                _render, env, "rankings.md.j2", year=year, years=years, path=page.path, rows=top,
+                count=len(page.rows), children=page.children, indicators=INDICATORS,
+                groups=sorted({r["group"] for r in page.rows}), depth=page.depth, top=RANKING_TOP))
+            made.append(page.rel)
         writer.remember(f"rankings/{year}", made)
     writer.text("rankings/index.md", env.get_template("rankings_index.md.j2").render(
         years=[(y, sum(v.brief.year == y for v in views)) for y in reversed(years)]))
@@ -560,12 +563,11 @@ def _regions(env: jinja2.Environment, writer: SiteWriter, by_agency: dict[str, l
             "reports": len(reports), "city": city(v.agency.region)})
     for name, bodies in places.items():
         bodies.sort(key=lambda b: (b["region"], b["agency"]))
-        for path, part, children in _split(bodies, ["city"], REGION_PAGE_BODIES):
-            rel = "/".join(["regions", *map(safe_name, (name, *path))]) + ".md"
-            writer.page(rel, _key(name, path, part, children), partial(
-                _render, env, "region.md.j2", name=" · ".join((name, *path)), bodies=[] if children else part,
-                count=len(part), children=[(value, f"{safe_name(value)}/", n) for value, n in children],
-                depth="../" * (2 + len(path))))
+        for page in _split(bodies, ["city"], REGION_PAGE_BODIES, region_url(name).removesuffix(".md")):
+            writer.page(page.rel, _key(name, page.path, page.rows, page.children), partial(
+                _render, env, "region.md.j2", name=" · ".join((name, *page.path)),
+                bodies=[] if page.children else page.rows, count=len(page.rows), children=page.children,
+                depth=page.depth))
     writer.text("regions/index.md", env.get_template("regions_index.md.j2").render(
         places=[(name, region_url(name).removeprefix("regions/"), len(bodies))
                 for name, bodies in sorted(places.items())]))
@@ -581,12 +583,10 @@ def _issues(env: jinja2.Environment, writer: SiteWriter, views: list[ReportView]
                 for v in views if v.brief.year == year]
         rows = [r for r in rows if r["items"]]
         counts.append((year, len(rows)))
-        for path, part, children in _split(rows, ["province"], ISSUES_PAGE_REPORTS):
-            rel = "/".join([f"issues/{year}", *map(safe_name, path)]) + ".md"
-            writer.page(rel, _key(year, path, [r["view"].key for r in part], children), partial(
-                _render, env, "issues.md.j2", year=year, path=path, rows=[] if children else part,
-                children=[(value, f"{safe_name(value)}/", n) for value, n in children],
-                depth="../" * (2 + len(path))))
+        for page in _split(rows, ["province"], ISSUES_PAGE_REPORTS, f"issues/{year}"):
+            writer.page(page.rel, _key(year, page.path, [r["view"].key for r in page.rows], page.children), partial(
+                _render, env, "issues.md.j2", year=year, path=page.path, rows=[] if page.children else page.rows,
+                children=page.children, depth=page.depth))
     writer.text("issues/index.md", env.get_template("issues_index.md.j2").render(
         counts=counts, reports=len(views),
         failed=[(o, _relative(o.source, root), o.error or "; ".join(
