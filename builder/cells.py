@@ -14,7 +14,8 @@ from functools import lru_cache
 from .read_html import html_to_text
 
 NUM = "num"        # a number as printed
-BLANK = "blank"    # an empty cell (or a dash): printed nothing
+BLANK = "blank"    # an empty cell: printed nothing
+NA = "na"          # "/", "—", "不适用": the report marks the cell as not applicable
 TEXT = "text"      # words: a label, a heading, prose
 JUNK = "junk"      # symbols with no letters or digits of meaning (OCR noise, table rules)
 
@@ -24,6 +25,10 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _BLANKISH = re.compile(r"^(?:[-—–―/\\_]*|无)$")
+# one or two dashes or slashes alone in a cell, or the words: "not applicable" (longer runs are rules)
+_NOT_APPLICABLE = re.compile(r"^(?:[-—–―/\\－]{1,2}|不适用|N/?A)$", re.IGNORECASE)
+# what a reader prints in a cell that has ink it could not read (shared by every reader): "?"
+UNREAD_MARK = "?"
 # Markdown emphasis and inline HTML that converters leave around a cell's text
 _EMPHASIS = re.compile(r"\*{1,3}|(?<!\w)_{2}|</?(?:br|b|strong|em|i|span|p|sup|sub)\b[^>]*>", re.IGNORECASE)
 # a unit printed after a number in its cell: "136302件", "1953.86万元"
@@ -59,6 +64,7 @@ class Line:
     norm: str        # NFKC-normalised, markup stripped
     cells: list[Cell] = field(default_factory=list)
     page: int = 1    # 1-based page of the source, counted by form feeds in the text
+    lead: int = 0    # blank cells dropped before the first cell of a line of delimited cells (tab, pipe)
 
     @property
     def compact(self) -> str:
@@ -86,6 +92,8 @@ def _classified(text: str) -> tuple[str, str, int | float | None]:
     compact = _UNIT.sub("", _THOUSANDS.sub("", _SPACES.sub("", t)))
     if _NUMBER.match(compact):
         return t, NUM, float(compact) if "." in compact else int(compact)
+    if _NOT_APPLICABLE.match(compact):
+        return t, NA, None
     if _BLANKISH.match(compact):
         return t, BLANK, None
     if _CJK.search(t) or _LATIN_WORD.search(t):
@@ -117,7 +125,7 @@ def _split(line: str) -> list[tuple[int, str]]:
 def _explode(offset: int, text: str) -> list[Cell]:
     """One cell, or a label and the numbers printed after it with single spaces."""
     cell = classify(text)
-    if cell.kind in (NUM, BLANK):
+    if cell.kind in (NUM, BLANK, NA):
         cell.col = offset
         return [cell]
     m = _TRAILING_NUMBERS.match(text.strip())
@@ -153,9 +161,13 @@ def to_lines(text: str) -> list[Line]:
             cells.extend(_explode(offset, piece))
         # blanks before a line's first cell are indentation or merged cells above, not data;
         # a line of nothing but separators is one blank cell (one cell per line layouts)
+        lead = 0
         while cells and cells[0].kind == BLANK:
             cells.pop(0)
+            lead += 1
         for cell in cells:
             cell.line = no
-        lines.append(Line(no, raw.replace("\f", ""), norm, cells or [Cell("", BLANK)], page))
+        delimited = "\t" in norm or "|" in norm
+        lines.append(Line(no, raw.replace("\f", ""), norm, cells or [Cell("", BLANK)], page,
+                          lead if delimited else 0))
     return lines

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from .cells import BLANK, JUNK, NUM, TEXT, Cell, Line, to_lines
-from .models import Finding, Record, Source, TablePages, set_path
+from .cells import BLANK, JUNK, NA, NUM, TEXT, Cell, Line, to_lines
+from .models import Finding, Record, Source, TablePages, iter_cells, set_path
 from .sources import ReportError, SourceText
 from .template import (APPLICATION_GROUP_PATTERNS, APPLICATION_ROWS, ARTICLE20_ITEMS,
                        NARRATIVE_SECTIONS, REVIEW_ROWS, SECTIONS)
@@ -58,12 +58,15 @@ class Run:
         return self
 
 
-def build_runs(lines: Sequence[Line], width: int, is_label) -> list[Run]:
+def build_runs(lines: Sequence[Line], width: int, is_label, right_aligned: bool = False) -> list[Run]:
     """Group the value cells of a table region into runs, one per printed row.
 
     width:    cells in a complete row; a run shorter than that absorbs a stray word as an
               unreadable cell instead of ending early
     is_label: whether a text fragment is a label or heading of this table
+    right_aligned: the table's value columns are its last `width` columns, so a row of delimited
+              cells (tab, pipe) whose label cell and first values are blank keeps its columns: the
+              blanks dropped before its first cell are put back, up to `width` cells
     """
     runs: list[Run] = []
     labels: list[str] = []
@@ -85,7 +88,7 @@ def build_runs(lines: Sequence[Line], width: int, is_label) -> list[Run]:
                     cur, labels = Run(labels, [], line.no), []
                 cur.cells.append(cell)
                 saw_number = True
-            elif cell.kind == BLANK:
+            elif cell.kind in (BLANK, NA):
                 if cur is not None:
                     cur.cells.append(cell)
                 elif labels:  # a blank after a label, before the numbers: a cell of the row
@@ -98,6 +101,12 @@ def build_runs(lines: Sequence[Line], width: int, is_label) -> list[Run]:
                 labels.append(cell.text)
             # other junk (table rules, OCR noise outside the values) is dropped
         if line.multi and saw_number:
+            if (right_aligned and cur is not None and line.lead
+                    and len(cur.cells) < width <= len(cur.cells) + line.lead
+                    and all(c.line == line.no for c in cur.cells)):
+                pad = [Cell("", BLANK, line=line.no) for _ in range(width - len(cur.cells))]
+                cur.cells[:0] = pad
+                cur.placed = True
             close()
     close()
     return runs
@@ -445,9 +454,12 @@ def _is_review_label(text: str) -> bool:
 
 
 def read_row(run: Run, paths: Sequence[str], label: str, findings: list[Finding],
-             counts: bool = True) -> list[int | float | None] | None:
+             counts: bool = True, not_applicable: list[str] | None = None) -> list[int | float | None] | None:
     """The values of one template row printed as `run`, one per cell path; findings for what cannot
-    be read. None (and a finding) when the cells cannot be placed in the row's columns."""
+    be read (those cells become unread, see `mark_unread`); the paths of cells marked not applicable
+    ("/", "—", 不适用) appended to `not_applicable`. None (and a finding) when the cells cannot be
+    placed in the row's columns."""
+    not_applicable = not_applicable if not_applicable is not None else []
     cells = run_values(run, len(paths))
     if cells is None:
         printed = " ".join(c.text or "□" for c in run.cells)
@@ -459,7 +471,9 @@ def read_row(run: Run, paths: Sequence[str], label: str, findings: list[Finding]
     values: list[int | float | None] = []
     for k, (cell, path) in enumerate(zip(cells, paths)):
         value = cell.value if cell.kind == NUM else None
-        if cell.kind == TEXT:
+        if cell.kind == NA:
+            not_applicable.append(path)
+        elif cell.kind == TEXT:
             findings.append(Finding(rule="extract.not_a_number", severity="error", path=path,
                                     message=f"row {label}: cell {k + 1} is {cell.text!r}, not a number"))
         elif cell.kind == JUNK:
@@ -473,6 +487,50 @@ def read_row(run: Run, paths: Sequence[str], label: str, findings: list[Finding]
     return values
 
 
+def contradicted(values: Sequence[int | float | None]) -> bool:
+    """Whether a row placed by position breaks its own total (the last cell): a part larger than the
+    total, parts adding up to more than it, or no blank part and a sum that differs. Such a placement
+    is not trusted (a number in the wrong column is worse than none). Source: the template's row
+    totals, 三 每行 总计 = 前六列之和, 四 总计 = 前四列之和."""
+    *parts, total = values
+    if total is None:
+        return False
+    known = [v for v in parts if v is not None]
+    if sum(known) > total:
+        return True
+    return len(known) == len(parts) and sum(known) != total
+
+
+def _contradiction(path: str, where: str, values: Sequence[int | float | None]) -> Finding:
+    shown = " ".join("□" if v is None else f"{v:g}" for v in values)
+    return Finding(rule="extract.placement_contradicted", severity="warning", path=path,
+                   message=f"{where}: the numbers ({shown}) were placed in columns by their position, and "
+                           "the row's own total contradicts that placement; left unread rather than guess")
+
+
+# findings that say a cell's content could not be read or placed: their cells are `unread`
+UNREAD_RULES = frozenset({"extract.illegible", "extract.not_a_number", "extract.not_a_count",
+                          "extract.row_layout", "extract.row_missing", "extract.section_missing",
+                          "extract.placement_contradicted", "read.unreadable"})
+
+
+def covers(finding_path: str | None, path: str) -> bool:
+    """Whether a finding's path names this cell, its row or a part of the record that holds it."""
+    return finding_path is not None and (path == finding_path or path.startswith(finding_path + "[")
+                                         or path.startswith(finding_path + "."))
+
+
+def mark_unread(record: Record, findings: Sequence[Finding]) -> None:
+    """List under `unread` every blank cell that a finding says could not be read or placed: an
+    unread cell is not a blank one (the report may have printed a number there)."""
+    paths = [f.path for f in findings if f.rule in UNREAD_RULES and f.path]
+    if not paths:
+        return
+    na = set(record.not_applicable)
+    unread = [p for p, v in iter_cells(record) if v is None and p not in na and any(covers(f, p) for f in paths)]
+    record.unread = list(dict.fromkeys(record.unread + unread))
+
+
 def parse_article20(lines: Sequence[Line], record: Record, findings: list[Finding]) -> None:
     runs = build_runs(lines, 3, _is_article20_label)
     placed = align(runs, ARTICLE20_ITEMS, [len(item.columns) for item in ARTICLE20_ITEMS])
@@ -483,14 +541,15 @@ def parse_article20(lines: Sequence[Line], record: Record, findings: list[Findin
                                     message=f"section 二: row {item.label} not found"))
             continue
         paths = [f"{item.path}.{fld}" if fld else item.path for fld, _ in item.columns]
-        values = read_row(run, paths, item.label, findings, counts=not item.path.endswith("fees_10k_yuan"))
+        values = read_row(run, paths, item.label, findings, counts=not item.path.endswith("fees_10k_yuan"),
+                          not_applicable=record.not_applicable)
         for path, value in zip(paths, values or ()):
             set_path(record, path, value)
 
 
 def parse_applications(lines: Sequence[Line], record: Record, findings: list[Finding]) -> int:
     """Fill section 三; returns how many of its rows were found."""
-    runs = fill_gaps(split_runs(build_runs(lines, 7, _is_application_label), 7), lines, 7)
+    runs = fill_gaps(split_runs(build_runs(lines, 7, _is_application_label, right_aligned=True), 7), lines, 7)
     if runs:  # the column headers above the first row are not its label
         runs[0].labels = [t for t in runs[0].labels if strip_numbering(t) not in _COLUMN_HEADERS]
     placed = align(runs, APPLICATION_ROWS, [7] * len(APPLICATION_ROWS), APPLICATION_GROUP_PATTERNS)
@@ -500,7 +559,11 @@ def parse_applications(lines: Sequence[Line], record: Record, findings: list[Fin
             findings.append(Finding(rule="extract.row_missing", severity="warning", path=row.path,
                                     message=f"section 三: row {row.group}{row.label} not found"))
             continue
-        values = read_row(run, [f"{row.path}[{k}]" for k in range(7)], row.label, findings)
+        values = read_row(run, [f"{row.path}[{k}]" for k in range(7)], row.label, findings,
+                          not_applicable=record.not_applicable)
+        if values is not None and run.placed and contradicted(values):
+            findings.append(_contradiction(row.path, f"section 三: row {row.group}{row.label}", values))
+            values = None
         if values is not None:
             set_path(record, row.path, values)
     used = {id(r) for r in placed.values()}
@@ -523,13 +586,18 @@ def parse_review(lines: Sequence[Line], record: Record, findings: list[Finding])
     by_label = align(runs, REVIEW_ROWS, [5, 5, 5]) if len(runs) == 3 else {}
     if len(by_label) == 3 and all(len(r.cells) == 5 for r in by_label.values()):
         for j, row in enumerate(REVIEW_ROWS):
-            values = read_row(by_label[j], [f"{row.path}[{k}]" for k in range(5)], row.label, findings)
+            values = read_row(by_label[j], [f"{row.path}[{k}]" for k in range(5)], row.label, findings,
+                              not_applicable=record.not_applicable)
             if values is not None:
                 set_path(record, row.path, values)
         return True
     whole = Run([], cells, placed=len(runs) == 1 and runs[0].placed).trim()
     paths = [f"{row.path}[{k}]" for row in REVIEW_ROWS for k in range(5)]
-    values = read_row(whole, paths, "四、政府信息公开行政复议、行政诉讼情况", findings)
+    values = read_row(whole, paths, "四、政府信息公开行政复议、行政诉讼情况", findings,
+                      not_applicable=record.not_applicable)
+    if values is not None and whole.placed and any(contradicted(values[k:k + 5]) for k in (0, 5, 10)):
+        findings.append(_contradiction("review_litigation", "section 四", values))
+        values = None
     if values is not None:
         for j, row in enumerate(REVIEW_ROWS):
             set_path(record, row.path, values[5 * j:5 * j + 5])
@@ -594,6 +662,9 @@ def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
                                 message="section 四 (行政复议、行政诉讼) has no numbers"))
     for key in NARRATIVE_SECTIONS:
         setattr(record.narrative, key, parse_narrative(lines, sections, key, agency))
+    findings += [Finding(rule=n.rule, severity=n.severity, path=n.path, message=n.message)
+                 for n in source.notes]
+    mark_unread(record, findings)
     if lines and lines[-1].page > 1:  # a paged source: say where each table stands
         record.source.pages = TablePages(**{
             key: sorted({ln.page for ln in region if any(c.kind == NUM for c in ln.cells)}) or None

@@ -2,7 +2,8 @@
 
 A cell is filled when it is the one blank of an equation, every equation that
 determines it gives the same value, and that value is a count (a whole number ≥ 0).
-Its path goes under `inferred`. Anything else stays blank: a blank is never a 0.
+Its path goes under `inferred`. Anything else stays blank: a blank is never a 0. A cell listed
+under `unread` or `not_applicable` is never filled (an unreadable cell is not a blank one).
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ def infer(record: Record) -> list[Finding]:
     findings: list[Finding] = []
     refused: set[str] = set()
     cells = dict(iter_cells(record))
+    # an unread cell is not a blank one, nor is a cell not applicable: the arithmetic never fills them
+    refused.update(record.unread, record.not_applicable)
     while True:
         candidates: dict[str, set[float]] = {}
         for eq in EQUATIONS:

@@ -150,7 +150,12 @@ class Source(_Model):
     path: str = Field(description="the committed source file, relative to the repository root")
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="of the source file's bytes")
     format: SourceFormat
-    published_on: Optional[dt.date] = Field(None, description="date printed in the report, else null")
+    published_on: Optional[dt.date] = Field(None, description="the date the report prints (its signature), "
+                                                              "else null")
+    posted_on: Optional[dt.date] = Field(None, description="the date the publisher posted it (portal page "
+                                                           "header, crawler header, or a registry), else null")
+    url: Optional[str] = Field(None, max_length=2000, description="where the publisher posted the original, "
+                                                                  "when known")
     pages: Optional[TablePages] = Field(None, description="where the tables are in a paged source "
                                                           "(PDF, DOCX with page breaks); null for text")
     extractor: Optional[str] = Field(None, description="version of the builder's extraction that read it")
@@ -162,10 +167,21 @@ class Source(_Model):
 _PATH_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*(\[\d+\])?$")
 
 
+TemplateEdition = Literal["2021", "2019"]
+
+
 class Record(_Model):
-    """One annual report of one agency, as printed."""
+    """One annual report of one agency, as printed.
+
+    Every numeric cell has exactly one status (shared record-format, "Additions"): printed (a
+    number, listed nowhere), blank (null, listed nowhere: the report printed nothing there),
+    not applicable (null, under `not_applicable`), unread (null, under `unread`: the report may
+    have printed something that could not be read or placed with certainty; each has a finding),
+    inferred (a number, under `inferred`), corrected (a number or null, under `corrected`)."""
 
     schema_version: Literal[1] = Field(SCHEMA_VERSION, alias="schema")
+    template: TemplateEdition = Field("2021", description="the template edition: \"2021\" (国办公开办函〔2021〕30号) "
+                                                          "or \"2019\" (used for 2019-2020 reports and some later ones)")
     agency: str = Field(min_length=1, description="the reporting body, as the report names it")
     year: int = Field(ge=2000, le=2100, description="the year the report covers")
     source: Source
@@ -177,14 +193,32 @@ class Record(_Model):
                                 description="cells the builder worked out from the table's arithmetic")
     corrected: list[str] = Field(default_factory=list,
                                  description="cells a person corrected by hand; extraction never overwrites them")
+    unread: list[str] = Field(default_factory=list,
+                              description="cells the report may have printed but that could not be read or placed "
+                                          "with certainty (未能识别); null, each with a finding saying why")
+    not_applicable: list[str] = Field(default_factory=list,
+                                      description="cells the report marks as not applicable (\"/\", \"—\", 不适用), "
+                                                  "or that its template edition does not have; null")
 
-    @field_validator("inferred", "corrected")
+    @field_validator("inferred", "corrected", "unread", "not_applicable")
     @classmethod
     def _paths(cls, paths: list[str]) -> list[str]:
         for p in paths:
             if not _PATH_RE.match(p):
                 raise ValueError(f"not a cell path: {p!r}")
         return paths
+
+    def status(self, path: str) -> str:
+        """The status of one cell: printed | blank | not_applicable | unread | inferred | corrected."""
+        if path in self.corrected:
+            return "corrected"
+        if path in self.inferred:
+            return "inferred"
+        if path in self.unread:
+            return "unread"
+        if path in self.not_applicable:
+            return "not_applicable"
+        return "blank" if get_path(self, path) is None else "printed"
 
     def dump(self) -> dict[str, Any]:
         """The record as plain data, keys in the public format's order."""

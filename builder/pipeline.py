@@ -171,10 +171,21 @@ def _extract_cached(source: Path, repo_path: str, data: bytes, sha: str,
     return record, [Finding.model_validate(f) for f in entry["findings"]]
 
 
+_LATER_KEYS = (("template", "2021"), ("unread", []), ("not_applicable", []))
+
+
 def record_digest(record: Record) -> str:
     """sha256 of a record's content, its own digest field left out."""
     data = record.dump()
     data["source"]["digest"] = None
+    # keys added to format v1 later count only when they say something, so that a record written
+    # before they existed keeps its digest (and is not taken for one a person edited)
+    for key, default in _LATER_KEYS:
+        if data.get(key) == default:
+            del data[key]
+    for key in ("posted_on", "url"):
+        if data["source"].get(key) is None:
+            del data["source"][key]
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 

@@ -21,11 +21,31 @@ class ReportError(Exception):
 
 
 @dataclass(frozen=True)
+class Note:
+    """What a reader noticed about the source that the text cannot say (a page turned upright, a
+    damaged byte, a table read by its geometry). Extraction turns each into a finding.
+
+    rule:     e.g. "read.page_turned"; a rule in extract.UNREAD_RULES makes `path`'s cells unread
+    message:  plain English, naming the page where there is one
+    page:     1-based page of the source, if the note is about one
+    path:     the record path concerned (a cell, a row, a table, a narrative section), if known
+    severity: as for findings ("error" | "warning" | "info")
+    """
+
+    rule: str
+    message: str
+    page: int | None = None
+    path: str | None = None
+    severity: str = "info"
+
+
+@dataclass(frozen=True)
 class SourceText:
     path: str
     sha256: str
     format: str  # text | pdf | pdf-ocr | docx | html
     text: str
+    notes: tuple[Note, ...] = ()
 
 
 # Magic bytes of formats that are not plain text.

@@ -40,14 +40,17 @@ def test_units_and_markdown_emphasis_around_numbers():
     assert r.applications.new == REFERENCE.applications.new
 
 
-def test_a_dash_or_wu_is_a_blank_not_a_zero():
+def test_a_dash_is_not_applicable_and_wu_is_a_blank_never_a_zero():
     text = SEED.replace("8.属于行政查询事项\t0\t0", "8.属于行政查询事项\t—\t无")
     ex = read(text)
     row = ex.record.applications.outcomes.withheld.query_matters
-    # blank as printed; the column totals determine both cells, so they are inferred and listed
-    assert row == [0] * 7
-    assert {"applications.outcomes.withheld.query_matters[0]",
-            "applications.outcomes.withheld.query_matters[1]"} <= set(ex.record.inferred)
+    # "—" marks the cell not applicable: null, listed, never filled by the arithmetic;
+    # "无" is a blank the column totals determine: inferred and listed
+    assert row == [None] + [0] * 6
+    assert ex.record.not_applicable == ["applications.outcomes.withheld.query_matters[0]"]
+    assert ex.record.status("applications.outcomes.withheld.query_matters[0]") == "not_applicable"
+    assert "applications.outcomes.withheld.query_matters[1]" in ex.record.inferred
+    assert "applications.outcomes.withheld.query_matters[0]" not in ex.record.inferred
 
 
 def test_review_section_with_blank_cells_in_columns_of_spaces():
