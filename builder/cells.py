@@ -55,6 +55,8 @@ class Cell:
     value: int | float | None = None
     col: int = 0    # character offset of the cell in its line
     line: int = -1  # the line it was printed on
+    loose: bool = False  # one of several numbers printed with single spaces in one piece of text: its
+                         # offset says nothing of the column it stands in
 
 
 @dataclass
@@ -136,9 +138,11 @@ def _explode(offset: int, text: str) -> list[Cell]:
     label = (m.group("label") or "").strip()
     if label:
         out.append(Cell(label, classify(label).kind, col=offset))
-    for n in re.finditer(r"\d+(?:\.\d+)?", m.group("nums")):
+    numbers = list(re.finditer(r"\d+(?:\.\d+)?", m.group("nums")))
+    for n in numbers:
         c = classify(n.group())
         c.col = offset + m.start("nums") + n.start()
+        c.loose = len(numbers) > 1
         out.append(c)
     return out
 

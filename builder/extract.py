@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Sequence
 
 from .cells import BLANK, JUNK, NA, NUM, TEXT, Cell, Line, to_lines
+from .characters import fold_text
 from .models import Finding, Record, Source, TablePages, iter_cells, set_path
-from .sources import ReportError, SourceText
+from .sources import DAMAGED, ReportError, SourceText
 from .template import (APPLICATION_GROUP_PATTERNS, APPLICATION_ROWS, ARTICLE20_ITEMS,
                        NARRATIVE_SECTIONS, REVIEW_ROWS, SECTIONS)
 
@@ -243,7 +245,7 @@ def _centre(cell: Cell) -> float:
 def column_centres(runs: Sequence[Run], lines: Sequence[Line], width: int) -> list[float] | None:
     """Where the columns of a table printed with spaces stand: under the complete rows' numbers,
     or else under the column headers above the first row."""
-    full = [r for r in runs if len(r.cells) == width and all(c.kind == NUM for c in r.cells)
+    full = [r for r in runs if len(r.cells) == width and all(c.kind == NUM and not c.loose for c in r.cells)
             and len({c.line for c in r.cells}) == 1]
     if len(full) >= 2:
         return [sorted(_centre(r.cells[k]) for r in full)[len(full) // 2] for k in range(width)]
@@ -269,7 +271,7 @@ def fill_gaps(runs: list[Run], lines: Sequence[Line], width: int) -> list[Run]:
     out = []
     for run in runs:
         cells = run.cells
-        if (len(cells) >= width or not all(c.kind == NUM for c in cells)
+        if (len(cells) >= width or not all(c.kind == NUM and not c.loose for c in cells)
                 or len({c.line for c in cells}) != 1):
             out.append(run)
             continue
@@ -410,6 +412,48 @@ def signature_agency(lines: Sequence[Line]) -> str | None:
     return None
 
 
+def damaged_text(lines: Sequence[Line], sections: dict[str, int]) -> list[Finding]:
+    """A finding for each section whose text holds characters that could not be decoded (U+FFFD, what
+    a reader makes of a broken byte), naming the lines; the rest of the report is read as usual."""
+    paths = {"overview": "narrative.overview", "problems": "narrative.problems",
+             "other_matters": "narrative.other_matters"}
+    starts = sorted((k, key) for key, k in sections.items())
+    hit: dict[str | None, list[int]] = {}
+    for i, ln in enumerate(lines):
+        if DAMAGED in ln.raw:
+            key = next((key for k, key in reversed(starts) if k <= i), None)
+            hit.setdefault(key, []).append(ln.no + 1)
+    out = []
+    for key, nos in hit.items():
+        where = next((f"section {s.numeral} ({s.title})" for s in SECTIONS if s.key == key), "the report's head")
+        out.append(Finding(
+            rule="read.damaged_text", severity="warning", path=paths.get(key, key),
+            message=f"{where}: the text is damaged on line {', '.join(map(str, nos[:5]))} (bytes that decode as no "
+                    "character, shown as �); the rest of the report is read"))
+    return out
+
+
+def as_printed(lines: Sequence[Line], name: str) -> str:
+    """A name found in the lines' normalised text (NFKC, whitespace removed), as the report prints it:
+    full-width parentheses and digits kept, layout spaces dropped. The name itself if no line or pair
+    of adjacent lines holds it."""
+    def per_char(raw: str) -> tuple[str, list[int]]:
+        norm, origin = [], []
+        for k, ch in enumerate(raw):
+            for n in re.sub(r"\s", "", unicodedata.normalize("NFKC", ch)):
+                norm.append(n)
+                origin.append(k)
+        return "".join(norm), origin
+
+    for k in range(len(lines)):
+        for raw in (lines[k].raw, lines[k].raw + (lines[k + 1].raw if k + 1 < len(lines) else "")):
+            norm, origin = per_char(raw)
+            i = norm.find(name)
+            if i >= 0:
+                return re.sub(r"\s", "", raw[origin[i]:origin[i + len(name) - 1] + 1])
+    return name
+
+
 def parse_narrative(lines: Sequence[Line], sections: dict[str, int], key: str,
                     agency: str | None) -> str | None:
     region = _region(lines, sections, key)
@@ -508,10 +552,43 @@ def _contradiction(path: str, where: str, values: Sequence[int | float | None]) 
                            "the row's own total contradicts that placement; left unread rather than guess")
 
 
+def misread_columns(record: Record, rows: Sequence, size: int, findings: list[Finding], where: str,
+                    table: str) -> None:
+    """Unread a whole table whose rows mostly break their own totals: a printed slip breaks a row or two,
+    columns read one place off (a reader that lost a table's outer column) break nearly all of them.
+    Rows with a total and a part that is not 0 are counted; at least 2 of them must break, and more than
+    half."""
+    # rows already found to break their totals when placed by position count as breaking
+    complete = failing = sum(1 for f in findings if f.rule == "extract.placement_contradicted"
+                             and (f.path or "").startswith(table))
+    for row in rows:
+        values = list(record_row(record, row.path))
+        if values[-1] is None or not any(values[:-1]):
+            continue  # no total, or nothing but zeros and blanks: a shift would leave it the same
+        complete += 1
+        failing += contradicted(values)
+    if failing >= 2 and failing * 2 > complete:
+        for row in rows:
+            set_path(record, row.path, [None] * size)
+        record.not_applicable[:] = [p for p in record.not_applicable if not p.startswith(table)]
+        findings.append(Finding(
+            rule="extract.columns_contradicted", severity="warning", path=table,
+            message=f"{where}: {failing} of its {complete} rows with a total break them, as when the "
+                    "columns are read one place off; the table is left unread rather than published shifted"))
+
+
+def record_row(record: Record, path: str) -> list:
+    obj = record
+    for part in path.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
 # findings that say a cell's content could not be read or placed: their cells are `unread`
 UNREAD_RULES = frozenset({"extract.illegible", "extract.not_a_number", "extract.not_a_count",
                           "extract.row_layout", "extract.row_missing", "extract.section_missing",
-                          "extract.placement_contradicted", "read.unreadable"})
+                          "extract.placement_contradicted", "extract.columns_contradicted",
+                          "read.unreadable"})
 
 
 def covers(finding_path: str | None, path: str) -> bool:
@@ -606,7 +683,7 @@ def parse_review(lines: Sequence[Line], record: Record, findings: list[Finding])
 
 def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
     """The record of one report. Raises ReportError when the text is not a readable report."""
-    lines = to_lines(source.text)
+    lines = to_lines(fold_text(source.text))
     sections = find_sections(lines)
     agency, year = parse_title(lines, sections)
     findings: list[Finding] = []
@@ -629,6 +706,7 @@ def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
     agency = agency or signature_agency(lines)
     if not agency:
         raise ReportError(source.path, "no reporting body (agency) found in the title")
+    agency = as_printed(lines[:min(sections.values(), default=120) + 1] + lines[-6:], agency)
 
     record = Record(
         agency=agency, year=year,
@@ -644,12 +722,14 @@ def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
         findings.append(Finding(rule="extract.section_missing", severity="warning", path="article20",
                                 message="section 二 (主动公开政府信息情况) not found"))
     found = parse_applications(regions["applications"], record, findings)
+    misread_columns(record, APPLICATION_ROWS, 7, findings, "section 三", "applications")
     if found == 0:
         raise ReportError(source.path, "section 三 has no table: none of its 25 rows was found")
     rl = _region(lines, sections, "review_litigation")
     if rl is not None:
         regions["review_litigation"] = lines[rl[0]:rl[1]]
     has_review = rl is not None and parse_review(regions["review_litigation"], record, findings)
+    misread_columns(record, REVIEW_ROWS, 5, findings, "section 四", "review_litigation")
     later = any(k in sections for k in ("review_litigation", "problems", "other_matters"))
     if not later and found < len(APPLICATION_ROWS):
         raise ReportError(source.path, f"the report is truncated: the text ends in section 三 after "
@@ -663,7 +743,7 @@ def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
     for key in NARRATIVE_SECTIONS:
         setattr(record.narrative, key, parse_narrative(lines, sections, key, agency))
     findings += [Finding(rule=n.rule, severity=n.severity, path=n.path, message=n.message)
-                 for n in source.notes]
+                 for n in source.notes] + damaged_text(lines, sections)
     mark_unread(record, findings)
     if lines and lines[-1].page > 1:  # a paged source: say where each table stands
         record.source.pages = TablePages(**{

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
+from .characters import name_key
 from .checks import EQUATIONS
 from .models import Record, iter_cells
 
@@ -158,6 +159,28 @@ AGENCY_KINDS = ("government", "department")
 AGENCY_LEVELS = ("省级", "市级", "县级", "乡级")
 
 
+class Agencies(dict):
+    """The agencies file as printed name → Agency. A record names its body as the report prints it;
+    the file may spell the same name with other widths or spacing (（ and (, a stray space): a name is
+    found under any spelling with the same `characters.name_key`."""
+
+    def __init__(self, entries: dict[str, "Agency"]):
+        super().__init__(entries)
+        self._by_key = {name_key(k): v for k, v in entries.items()}
+
+    def __missing__(self, name: str) -> "Agency":
+        try:
+            return self._by_key[name_key(name)]
+        except KeyError:
+            raise KeyError(name) from None
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        try:
+            return self[name]
+        except KeyError:
+            return default
+
+
 def load_agencies(path) -> dict[str, Agency]:
     """The agencies file (reports/agencies.yaml): name → region, level, kind. ValueError names the
     entry that is wrong."""
@@ -169,12 +192,17 @@ def load_agencies(path) -> dict[str, Agency]:
     if not p.exists():
         return {}
     data = load_yaml(p.read_text(encoding="utf-8")) or {}
-    out = {}
+    out: dict[str, Agency] = {}
+    keys: dict[str, str] = {}
     for name, info in data.items():
         info = info or {}
         unknown = set(info) - {"region", "level", "kind"}
         if unknown or info.get("kind") not in (None, *AGENCY_KINDS) or info.get("level") not in (None, *AGENCY_LEVELS):
             raise ValueError(f"{p}: entry {name!r}: expected region, level ({'/'.join(AGENCY_LEVELS)}) and kind "
                              f"({'/'.join(AGENCY_KINDS)}), got {info!r}")
+        twin = keys.setdefault(name_key(str(name)), str(name))
+        if twin != str(name):
+            raise ValueError(f"{p}: entries {twin!r} and {name!r} name the same body (they differ only in "
+                             "character widths, spacing or invisible characters)")
         out[str(name)] = Agency(str(name), info.get("region"), info.get("level"), info.get("kind"))
-    return out
+    return Agencies(out)

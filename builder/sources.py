@@ -78,8 +78,21 @@ def sniff(data: bytes) -> str:
     return "text"
 
 
+DAMAGED = "\ufffd"  # what an undecodable byte becomes in the text; extraction says where it stands
+
+
+def _damage_allowed(text: str) -> int:
+    """How many undecodable bytes a text may hold and still be taken as in that encoding: a few
+    broken characters in a long report, not a file in another encoding."""
+    return max(3, len(text) // 2000)
+
+
 def decode_text(data: bytes) -> str | None:
-    """Decode text in UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030; None if none fits."""
+    """Decode text in UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030; None if none fits.
+
+    A byte sequence that does not decode becomes U+FFFD (DAMAGED) when the rest of the text decodes
+    cleanly in that encoding (at most `_damage_allowed` of them): one broken character does not
+    refuse a report, and extraction reports the section that held it."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -87,16 +100,26 @@ def decode_text(data: bytes) -> str | None:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             return None
+    best: str | None = None
     for encoding in ("utf-8", "gb18030"):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
+            text = data.decode(encoding, errors="replace")
+            damaged = text.count(DAMAGED) - data.count(DAMAGED.encode(encoding))
+            if damaged > _damage_allowed(text):
+                continue
+            if encoding == "utf-8":
+                # a Chinese text in another encoding breaks UTF-8 at almost every character; a few
+                # breaks are damage (and GB18030 would decode UTF-8's bytes as other characters)
+                return text
+            best = text
             continue
         # a decoding that yields control characters is the wrong one
         controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f\v")
         if controls <= len(text) // 1000:
             return text
-    return None
+    return best
 
 
 def read_source(path: str | Path, data: bytes | None = None) -> SourceText:
