@@ -23,7 +23,8 @@ _CELL = {"td", "th"}
 _ROW_GROUPS = {"thead", "tbody", "tfoot"}
 _SPACES = re.compile(r"\s+")
 _DIGIT = re.compile(r"\d")
-# a cell with at least this much text, over two blocks or more, holds a page's content, not a datum
+# a cell with at least this much text, in two blocks or more (or lines split by <br>), holds a page's
+# content, not a datum
 _CONTENT_CHARS = 200
 
 
@@ -82,7 +83,7 @@ def _holds_content(cell) -> bool:
         return True
     if len(_clean(_visible_text(cell))) < _CONTENT_CHARS:
         return False
-    return sum(1 for n in cell.iter() if _tag(n) in _BLOCK and _clean(_visible_text(n))) >= 2
+    return sum(1 for n in cell.iter() if _tag(n) in _BLOCK) >= 2  # paragraphs, or lines split by <br>
 
 
 class _Text:

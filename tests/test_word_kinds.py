@@ -184,3 +184,12 @@ def test_a_data_row_keeps_its_blank_cells_and_a_cell_its_wrapped_label():
                         "<td>&nbsp;</td><td>0</td></tr></table>")
     assert text.splitlines() == ["x", "信访举报投诉类申请\t2\t\t\t0"]
     assert [c.kind for c in to_lines(text)[1].cells] == ["text", "num", "blank", "blank", "num"]
+
+
+def test_a_cell_of_long_text_in_lines_split_by_breaks_is_page_content():
+    prose = "本机关全面贯彻落实政府信息公开条例，" * 12
+    page = (f"<table><tr><td>菜单</td><td>某县2023年政府信息公开工作年度报告<br>一、总体情况<br>{prose}</td></tr>"
+            "</table>")
+    assert html_to_text(page).splitlines() == ["菜单", "某县2023年政府信息公开工作年度报告", "一、总体情况", prose]
+    short = "<table><tr><td>规章</td><td>0<br></td><td></td></tr></table>"  # a datum with a stray break
+    assert html_to_text(short).splitlines() == ["规章\t0\t"]
