@@ -9,12 +9,18 @@ breaks that start a new page, "page break before"); Word's own pagination is not
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
+import zlib
+from urllib.parse import unquote
+
+from lxml import etree
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _P, _TBL, _TR, _TC, _R = f"{_W}p", f"{_W}tbl", f"{_W}tr", f"{_W}tc", f"{_W}r"
+_TXBX = f"{_W}txbxContent"
 # elements that only wrap block content, rows or cells (content controls, custom XML, Word 2010+ markup)
 _WRAPPERS = {f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}smartTag", f"{_W}ins", f"{_W}moveTo",
              f"{_MC}AlternateContent", f"{_MC}Choice"}
@@ -45,7 +51,8 @@ def _unwrap(parent, tags: tuple[str, ...]):
 
 
 def _events(element):
-    """A paragraph's content in order: ("text", s), ("line",) for a line break, ("page",) for a page break."""
+    """A paragraph's content in order: ("text", s), ("line",) for a line break, ("page",) for a page break,
+    ("box", txbxContent) for a text box anchored in it (read once: the mc:Fallback copy is not shown)."""
     for node in element:
         tag = node.tag
         if tag in _NOT_SHOWN or not isinstance(tag, str):  # comments and processing instructions too
@@ -66,7 +73,9 @@ def _events(element):
             yield ("page",) if kind == "page" else ("line",) if kind in (None, "textWrapping") else ("text", "")
         elif tag == f"{_W}cr":
             yield ("line",)
-        elif tag == _P:  # a paragraph of a text box anchored in this one: a line of its own
+        elif tag == _TXBX:  # a text box anchored here: its paragraphs and tables are blocks of their own
+            yield "box", node
+        elif tag == _P:  # a stray paragraph nested in this one: a line of its own
             yield ("line",)
             yield from _events(node)
             yield ("line",)
@@ -117,6 +126,8 @@ class _Reader:
             buf = []
             if event[0] == "page":
                 self.page()
+            elif event[0] == "box":  # a table in a text box is a table: its rows, blank cells kept
+                self.blocks(event[1])
         text = "".join(buf).strip()
         if text:
             self.lines.append(text)
@@ -152,12 +163,13 @@ class _Reader:
         return texts
 
     def cell_text(self, tc) -> str:
-        """A cell's paragraphs joined without separator (a wrapped label is one label); a table nested in
-        the cell flattened into it."""
+        """A cell's (or a text box's) paragraphs joined without separator (a wrapped label is one label); a
+        table or text box nested in the cell flattened into it."""
         pieces = []
         for block in _unwrap(tc, (_P, _TBL)):
             if block.tag == _P:
-                pieces.append("".join(e[1] for e in _events(block) if e[0] == "text"))
+                pieces.append("".join(e[1] if e[0] == "text" else f" {self.cell_text(e[1])} "
+                                      for e in _events(block) if e[0] in ("text", "box")))
             else:
                 pieces.append(" " + self.flatten(block) + " ")
         return _clean("".join(pieces))
@@ -168,7 +180,62 @@ class _Reader:
         return ("; " if sum(1 for t in texts if _DIGIT.search(t)) > 1 else " ").join(texts)
 
 
+_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_OFFICE_DOCUMENT = "/officeDocument"  # the end of the main part's relationship type
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError, NotImplementedError,
+            RuntimeError, etree.XMLSyntaxError)
+
+
+class _Refused(ValueError):
+    """A reason already worded for the maintainer."""
+
+
+def _xml(archive: zipfile.ZipFile, name: str):
+    """A part of the package parsed as XML (entities not expanded, nothing fetched)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.fromstring(archive.read(name), parser)
+
+
+def _main_part(archive: zipfile.ZipFile, names: set[str]) -> str:
+    """The name of the main document part: the target of the package's officeDocument relationship
+    (_rels/.rels), or word/document.xml when the package relationships are missing or name no part in
+    the file. Only this part is read: relationships from it to other parts (images, headers) are not
+    followed, so a relationship naming a part that is absent (Word opens such files) does no harm."""
+    target = None
+    if "_rels/.rels" in names:
+        for rel in _xml(archive, "_rels/.rels").iter(f"{_RELS}Relationship"):
+            if (rel.get("Type") or "").endswith(_OFFICE_DOCUMENT) and rel.get("TargetMode") != "External":
+                target = posixpath.normpath(unquote(rel.get("Target") or "")).lstrip("/")
+                break
+    if target not in names:
+        target = "word/document.xml" if "word/document.xml" in names else None
+    if target is None:
+        raise _Refused("a damaged Word document (its main part, word/document.xml, is missing)")
+    return target
+
+
+def _content_type(archive: zipfile.ZipFile, names: set[str], part: str) -> str | None:
+    """The part's content type as [Content_Types].xml declares it (an Override, else its extension's
+    Default); None if the file declares none."""
+    if "[Content_Types].xml" not in names:
+        return None
+    types = _xml(archive, "[Content_Types].xml")
+    for override in types.iter(f"{_CT}Override"):
+        if (override.get("PartName") or "").lstrip("/").lower() == part.lower():
+            return override.get("ContentType")
+    ext = posixpath.splitext(part)[1].lstrip(".").lower()
+    for default in types.iter(f"{_CT}Default"):
+        if (default.get("Extension") or "").lower() == ext:
+            return default.get("ContentType")
+    return None
+
+
 def _body(data: bytes):
+    """The w:body element of a DOCX's main part; ValueError says why there is none.
+
+    The package is read with zipfile and lxml, not python-docx: python-docx loads every part the
+    relationships name and fails on one that is absent (python-docx #797), where Word opens the file."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
@@ -178,27 +245,20 @@ def _body(data: bytes):
         raise ValueError("a ZIP archive that is not a Word document (no word/document.xml)")
     try:
         rels = archive.read("_rels/.rels") if "_rels/.rels" in names else b""
-    except Exception as exc:
-        raise ValueError(f"a damaged Word document ({type(exc).__name__}: {str(exc)[:80]})") from exc
-    if b"purl.oclc.org/ooxml" in rels:
-        raise ValueError("a Word document in Strict Open XML format, which has no reader: "
-                         "save it as an ordinary Word document (.docx)")
-    try:
-        from docx.oxml.parser import parse_xml
-        from docx.package import Package
-
-        part = Package.open(io.BytesIO(data)).main_document_part
-        if part.content_type not in _WORD_MAIN:
-            raise ValueError(f"a ZIP archive that is not a Word document (its main part is {part.content_type})")
-        element = part.element if hasattr(part, "element") else parse_xml(part.blob)
-    except ValueError as exc:
-        if "not a Word document" in str(exc):
-            raise
-        raise ValueError(f"a damaged Word document ({str(exc)[:80]})") from exc
-    except Exception as exc:  # python-docx, zipfile and lxml raise several kinds on damaged parts
+        if b"purl.oclc.org/ooxml" in rels:
+            raise _Refused("a Word document in Strict Open XML format, which has no reader: "
+                           "save it as an ordinary Word document (.docx)")
+        part = _main_part(archive, names)
+        content_type = _content_type(archive, names, part)
+        if content_type is not None and content_type not in _WORD_MAIN:
+            raise _Refused(f"a ZIP archive that is not a Word document (its main part is {content_type})")
+        element = _xml(archive, part)
+    except _Refused:
+        raise
+    except _DAMAGED as exc:  # zipfile, zlib and lxml raise several kinds on damaged parts
         raise ValueError(f"a damaged Word document ({type(exc).__name__}: {str(exc)[:80]})") from exc
     body = element.find(f"{_W}body")
-    if body is None:
+    if element.tag != f"{_W}document" or body is None:
         raise ValueError("a damaged Word document (its main part has no body)")
     return body
 

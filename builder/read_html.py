@@ -1,5 +1,12 @@
 """A web page saved from a government portal → text: one line per block, one tab-separated line
-per table row, the page's chrome (scripts, styles, navigation) left out."""
+per table row, the page's chrome (scripts, styles, navigation) left out.
+
+A table is a data table (one line per row, a blank cell kept as an empty string, a merged cell
+once) unless it is a layout table: a page laid out as one big table, the report nested in one of
+its cells. A table one of whose cells holds a table of several rows, a heading, or several blocks
+of long text is a layout table; its cells are read as blocks (lines), and the tables inside them
+are read in turn.
+"""
 from __future__ import annotations
 
 import re
@@ -9,89 +16,198 @@ from lxml import etree
 _SKIP = {"script", "style", "noscript", "head", "nav", "select", "button", "iframe", "svg", "template"}
 _BLOCK = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "table", "section",
           "article", "dd", "dt", "dl", "blockquote", "pre", "hr", "header", "footer", "aside", "main",
-          "form", "caption", "tbody", "thead", "tfoot", "center", "font-block"}
+          "form", "caption", "tbody", "thead", "tfoot", "center", "font-block",
+          "tr", "td", "th"}  # table parts outside any table (broken markup) are blocks
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _CELL = {"td", "th"}
-_VOID = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "source", "wbr"}
+_ROW_GROUPS = {"thead", "tbody", "tfoot"}
+_SPACES = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
+# a cell with at least this much text, in two blocks or more (or lines split by <br>), holds a page's
+# content, not a datum
+_CONTENT_CHARS = 200
+
+
+def _tag(node) -> str | None:
+    """The element's lower-case tag; None for comments, processing instructions and entities."""
+    return node.tag.lower() if isinstance(node.tag, str) else None
+
+
+def _clean(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def _rows(table) -> list:
+    """The table's own rows (not those of tables nested in its cells), in order."""
+    out = []
+    for child in table:
+        tag = _tag(child)
+        if tag == "tr":
+            out.append(child)
+        elif tag in _ROW_GROUPS or (tag is not None and tag not in _CELL and tag != "table"
+                                    and tag not in _SKIP and child.find(".//tr") is not None):
+            out.extend(_rows(child))  # tbody, thead, tfoot, and wrappers broken markup leaves (a form)
+    return out
+
+
+def _cells(tr) -> list:
+    """The row's own cells, in order."""
+    out = []
+    for child in tr:
+        tag = _tag(child)
+        if tag in _CELL:
+            out.append(child)
+        elif tag is not None and tag != "table" and tag not in _SKIP:
+            out.extend(_cells(child))
+    return out
+
+
+def _visible_text(node) -> str:
+    """The text of an element without that of scripts, styles and the like."""
+    parts = [node.text or ""]
+    for child in node:
+        tag = _tag(child)
+        if tag is not None and tag not in _SKIP:
+            parts.append(_visible_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _holds_content(cell) -> bool:
+    """Whether a table cell holds a page's content (the report nested in a layout table) rather than a
+    datum: a table of more than one row, a heading, or long text over several blocks."""
+    for inner in cell.iter("table"):
+        if len(_rows(inner)) > 1:
+            return True
+    if any(_tag(n) in _HEADINGS for n in cell.iter()):
+        return True
+    if len(_clean(_visible_text(cell))) < _CONTENT_CHARS:
+        return False
+    return sum(1 for n in cell.iter() if _tag(n) in _BLOCK) >= 2  # paragraphs, or lines split by <br>
 
 
 class _Text:
-    """A target for lxml's HTML parser (libxml2: fast, and forgiving of the broken markup portals
-    publish): blocks become lines, table rows tab-separated lines."""
+    """The page's lines: blocks become lines, data-table rows tab-separated lines."""
 
     def __init__(self) -> None:
         self.lines: list[str] = []
-        self.buf: list[str] = []          # text of the current block
-        self.row: list[str] | None = None  # cells of the current table row
-        self.cell: list[str] | None = None
-        self.skip = 0
+        self.buf: list[str] = []  # text of the current block
 
-    def _flush(self) -> None:
-        text = re.sub(r"\s+", " ", "".join(self.buf)).strip()
+    def flush(self) -> None:
+        text = _clean("".join(self.buf))
         if text:
             self.lines.append(text)
         self.buf = []
 
-    def start(self, tag: str, attrs) -> None:
-        if tag in _SKIP:
-            if tag not in _VOID:
-                self.skip += 1
-            return
-        if self.skip:
-            return
-        if tag == "tr":
-            self._flush()
-            self.row = []
-        elif tag in _CELL:
-            self.cell = []
-        elif tag in _BLOCK and self.cell is None:
-            self._flush()
+    def add(self, text: str | None) -> None:
+        if text:
+            self.buf.append(text)
 
-    def end(self, tag: str) -> None:
-        if tag in _SKIP:
-            self.skip = max(0, self.skip - 1)
+    def visit(self, node) -> None:
+        """An element and what follows it (its tail) as blocks and text."""
+        tag = _tag(node)
+        if tag is None or tag in _SKIP:
+            self.add(node.tail)
             return
-        if self.skip:
-            return
-        if tag in _CELL and self.cell is not None:
-            text = re.sub(r"\s+", " ", "".join(self.cell)).strip()
-            if self.row is None:
-                self.row = []
-            self.row.append(text)
-            self.cell = None
-        elif tag == "tr" and self.row is not None:
-            if any(c for c in self.row):
-                self.lines.append("\t".join(self.row))
-            self.row = None
-        elif tag in _BLOCK and self.cell is None:
-            self._flush()
-
-    def data(self, data: str) -> None:
-        if self.skip:
-            return
-        if self.cell is not None:
-            self.cell.append(data)
+        if tag == "table":
+            self.flush()
+            self.table(node)
         else:
-            self.buf.append(data)
+            block = tag in _BLOCK
+            if block:
+                self.flush()
+            self.add(node.text)
+            for child in node:
+                self.visit(child)
+            if block:
+                self.flush()
+        self.add(node.tail)
 
-    def comment(self, text: str) -> None:
-        pass
+    def table(self, table) -> None:
+        rows = _rows(table)
+        layout = any(_holds_content(td) for tr in rows for td in _cells(tr))
+        self._table_part(table, layout)
+        self.flush()
 
-    def close(self) -> list[str]:
-        self._flush()
-        return self.lines
+    def _table_part(self, node, layout: bool) -> None:
+        """A table's (or a row group's) children in order: rows, and whatever else broken markup left
+        there (a caption, a form, stray text) as blocks."""
+        self.add(node.text)
+        for child in node:
+            tag = _tag(child)
+            if tag == "tr":
+                self.flush()
+                self.row(child, layout)
+                self.add(child.tail)
+            elif tag in _ROW_GROUPS or (tag is not None and tag not in _SKIP and tag != "table"
+                                        and child.find(".//tr") is not None):
+                self.flush()
+                self._table_part(child, layout)
+                self.add(child.tail)
+            else:
+                self.visit(child)
+        self.flush()
+
+    def row(self, tr, layout: bool) -> None:
+        cells = _cells(tr)
+        if layout:  # each cell a region of the page: its blocks are lines
+            for td in cells:
+                self.flush()
+                self.add(td.text)
+                for child in td:
+                    self.visit(child)
+                self.flush()
+            return
+        texts = [self.cell_text(td) for td in cells]
+        if any(texts):
+            self.lines.append("\t".join(texts))
+
+    def cell_text(self, cell) -> str:
+        """A data cell's text on one line: its blocks joined without separator (a wrapped label is one
+        label), a table nested in it flattened with its numbers kept apart."""
+        return _clean(self._raw(cell))
+
+    def _raw(self, node) -> str:
+        parts = [node.text or ""]
+        for child in node:
+            tag = _tag(child)
+            if tag == "table":
+                texts = [t for tr in _rows(child) for t in (self.cell_text(td) for td in _cells(tr)) if t]
+                # numbers side by side must never read as one number ("1 2" would be 12)
+                sep = "; " if sum(1 for t in texts if _DIGIT.search(t)) > 1 else " "
+                parts.append(f" {sep.join(texts)} ")
+            elif tag is not None and tag not in _SKIP:
+                parts.append(self._raw(child))
+            parts.append(child.tail or "")
+        return "".join(parts)
 
 
 def html_to_text(html: str) -> str:
+    """A web page's text (str → str): one line per block, one tab-separated line per data-table row
+    (blank cells kept as empty strings), a newline at the end. lxml's HTML parser (libxml2: fast, and
+    forgiving of the broken markup portals publish)."""
     if not html.strip():
         return "\n"
-    parser = etree.HTMLParser(target=_Text(), recover=True, no_network=True)
+    parser = etree.HTMLParser(recover=True, no_network=True)
     parser.feed(html)
-    return "\n".join(parser.close()) + "\n"
+    root = parser.close()
+    out = _Text()
+    if root is not None:
+        out.visit(root)
+        out.flush()
+    return "\n".join(out.lines) + "\n"
 
 
 def declared_charset(data: bytes) -> str | None:
+    """The charset a page's <meta> declares in its first 4 KB, lower-case, GB2312 and GBK read as their
+    superset GB18030; None if it declares none."""
     m = re.search(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", data[:4096], re.IGNORECASE)
     if not m:
         return None
-    name = m.group(1).decode("ascii").lower()
-    return "gb18030" if name in ("gb2312", "gbk", "gb_2312-80", "x-gbk") else name
+    return charset_name(m.group(1).decode("ascii"))
+
+
+def charset_name(name: str) -> str:
+    """A declared charset's name for Python's codecs: GB2312 and GBK as their superset GB18030."""
+    name = name.strip().lower()
+    return "gb18030" if name in ("gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "x-cp936") else name

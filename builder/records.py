@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from .models import Record
 
-SOURCE_SUFFIXES = (".txt", ".text", ".pdf", ".docx", ".html", ".htm")
+SOURCE_SUFFIXES = (".txt", ".text", ".pdf", ".docx", ".html", ".htm", ".doc", ".mht", ".mhtml")
 RECORD_SUFFIX = ".yaml"
 
 

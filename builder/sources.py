@@ -4,11 +4,14 @@ The format is chosen by the file's content (magic bytes), not by its extension.
 """
 from __future__ import annotations
 
+import email
+import email.policy
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .read_html import declared_charset, html_to_text
+from .read_html import charset_name, declared_charset, html_to_text
 
 
 class ReportError(Exception):
@@ -43,7 +46,7 @@ class Note:
 class SourceText:
     path: str
     sha256: str
-    format: str  # text | pdf | pdf-ocr | docx | html
+    format: str  # text | pdf | pdf-ocr | docx | html (a web page, also one unpacked from an MHT archive)
     text: str
     notes: tuple[Note, ...] = ()
 
@@ -66,11 +69,14 @@ _NAMES = {"pdf": "a PDF", "zip": "a ZIP archive (DOCX?)", "ole": "a legacy Offic
 
 
 def sniff(data: bytes) -> str:
-    """The kind of file these bytes are: a _MAGIC name, 'html', 'text' or 'binary'."""
+    """The kind of file these bytes are: a _MAGIC name, 'mht' (a MIME web archive), 'html', 'text' or
+    'binary'."""
     for magic, kind in _MAGIC:
         if data.startswith(magic):
             return kind
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if _is_mime(head):
+        return "mht"
     if head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in head[:512]:
         return "html"
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -85,6 +91,38 @@ def _damage_allowed(text: str) -> int:
     """How many undecodable bytes a text may hold and still be taken as in that encoding: a few
     broken characters in a long report, not a file in another encoding."""
     return max(3, len(text) // 2000)
+
+
+def _is_mime(head: bytes) -> bool:
+    """Whether a file starts with MIME headers declaring a web archive: Word's "single file web page"
+    and browsers' saved pages (.mht, .mhtml, often named .doc), whatever the file is called."""
+    headers = re.split(rb"\r?\n\r?\n", head, maxsplit=1)[0]
+    return (re.search(rb"(?m)^mime-version\s*:", headers) is not None
+            and re.search(rb"(?m)^content-type\s*:\s*(?:multipart/related|text/html)", headers) is not None)
+
+
+def mht_html(data: bytes) -> str:
+    """The web page a MIME web archive (MHT) holds, as text: its text/html part (the root part when the
+    archive names one) decoded from quoted-printable or base64 in the part's charset (GB2312 and GBK read
+    as GB18030), else the page's own <meta> charset, else UTF-8 or GB18030. ValueError if it holds no
+    readable page."""
+    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    pages = [part for part in message.walk() if part.get_content_type() == "text/html"]
+    if not pages:
+        raise ValueError("a web archive (MHT) that holds no web page")
+    start = (message.get_param("start") or "") if message.is_multipart() else ""
+    root = next((p for p in pages if start and p.get("Content-ID", "").strip() == start.strip()), pages[0])
+    body = root.get_payload(decode=True) or b""
+    for charset in (root.get_content_charset(), declared_charset(body)):
+        if charset:
+            try:
+                return body.decode(charset_name(charset))
+            except (LookupError, UnicodeDecodeError):
+                continue
+    html = decode_text(body)
+    if html is None:
+        raise ValueError("a web archive (MHT) whose page is not readable in its declared charset, UTF-8 or GB18030")
+    return html
 
 
 def decode_text(data: bytes) -> str | None:
@@ -151,6 +189,11 @@ def read_source(path: str | Path, data: bytes | None = None) -> SourceText:
         if html is None:
             raise ReportError(path, "a web page not readable in its declared charset, UTF-8 or GB18030")
         return SourceText(str(path), digest, "html", html_to_text(html))
+    if kind == "mht":
+        try:
+            return SourceText(str(path), digest, "html", html_to_text(mht_html(data)))
+        except ValueError as exc:
+            raise ReportError(path, str(exc)) from exc
     if kind == "pdf":
         from .read_pdf import NoTextLayer, pdf_to_text
 
