@@ -497,6 +497,14 @@ def _is_review_label(text: str) -> bool:
     return any(re.search(h, t) for h in _REVIEW_HEADERS)
 
 
+def _row_path(paths: Sequence[str]) -> str:
+    """The path of the row that holds these cells: `applications.new` for its [k] cells, the item
+    `article20.regulations` for its fields."""
+    if "[" in paths[0]:
+        return paths[0].split("[")[0]
+    return paths[0].rsplit(".", 1)[0] if len(paths) > 1 else paths[0]
+
+
 def read_row(run: Run, paths: Sequence[str], label: str, findings: list[Finding],
              counts: bool = True, not_applicable: list[str] | None = None) -> list[int | float | None] | None:
     """The values of one template row printed as `run`, one per cell path; findings for what cannot
@@ -508,7 +516,7 @@ def read_row(run: Run, paths: Sequence[str], label: str, findings: list[Finding]
     if cells is None:
         printed = " ".join(c.text or "□" for c in run.cells)
         findings.append(Finding(
-            rule="extract.row_layout", severity="warning", path=paths[0].split("[")[0],
+            rule="extract.row_layout", severity="warning", path=_row_path(paths),
             message=f"row {label}: {len(run.cells)} cells ({printed}) for {len(paths)} columns; "
                     "left blank rather than guess which column is which"))
         return None

@@ -48,14 +48,17 @@ def deadline(record: Record, agency: Agency) -> tuple[dt.date, str]:
 
 
 def _present(record: Record) -> tuple[int, int]:
-    cells = list(iter_cells(record))
+    """(cells the report printed, cells it could have printed): cells unread by the builder or marked not
+    applicable are in neither, so only what the report itself left blank counts against it."""
+    excluded = set(record.unread) | set(record.not_applicable)
+    cells = [(path, v) for path, v in iter_cells(record) if path not in excluded or path in record.corrected]
     printed = sum(1 for path, v in cells if v is not None and path not in record.inferred)
     return printed, len(cells)
 
 
 def completeness(record: Record, agency: Agency) -> Optional[float]:
     printed, total = _present(record)
-    return 100 * printed / total
+    return 100 * printed / total if total else None
 
 
 def consistency(record: Record, agency: Agency) -> Optional[float]:
@@ -112,9 +115,10 @@ class Indicator:
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("completeness", "完整性", 0.20,
-              "报告印发（含人工更正）的数字单元格数 ÷ 模板全部数字单元格数（第二部分 6 项 9 格、第三部分 25 行 × 7 列、"
-              "第四部分 15 格，共 200 格）× 100。推算值不计为印发。",
-              "不会缺失：一份报告未印的单元格越多，得分越低。", completeness),
+              "报告印发（含人工更正）的数字单元格数 ÷ 模板全部数字单元格数（第二部分 6 项 10 格、第三部分 25 行 × 7 列、"
+              "第四部分 15 格，共 200 格）× 100。推算值不计为印发；未能识别（unread）和不适用（not_applicable）的单元格"
+              "既不计入分子也不计入分母：只有报告本身未填报的单元格扣分，本站未能读取的不算在机关头上。",
+              "全部单元格均未能识别或不适用时缺失；此外不会缺失：一份报告未填报的单元格越多，得分越低。", completeness),
     Indicator("consistency", "内部一致性", 0.25,
               "表内勾稽关系中，所涉单元格全部为报告印发数字的那些等式里，成立的等式所占比例 × 100。等式包括：每行六类申请人之和等于"
               "总计（applications.*[0..5] → [6]），各办理结果之和等于（七）总计，本年新收 + 上年结转 = 办理结果总计 + 结转下年度"

@@ -86,22 +86,24 @@ def agency_url(agency: str) -> str:
 @dataclass
 class CellView:
     value: Any
-    state: str  # printed | inferred | corrected | missing
+    state: str  # a cell status (models.Record.status): printed | blank | not_applicable | unread | inferred | corrected
     finding: bool
     title: str
 
     @property
     def css(self) -> str:
-        return f"cell-{self.state}" + (" cell-finding" if self.finding else "")
+        return f"cell-{self.state.replace('_', '-')}" + (" cell-finding" if self.finding else "")
 
     @property
     def text(self) -> str:
         v = self.value
-        return "—" if v is None else (f"{v:g}" if isinstance(v, float) else str(v))
+        if v is None:
+            return _EMPTY_TEXT.get(self.state, "—")
+        return f"{v:g}" if isinstance(v, float) else str(v)
 
     def td(self, colspan: int = 1) -> str:
-        """The cell as HTML: a number or a dash, its state as a class, its story as a title (made here
-        rather than in the template: a report page has hundreds of them)."""
+        """The cell as HTML: a number, or what stands in its place (— blank, 不适用, 未能识别), its status as
+        a class, its story as a title (made here rather than in the template: a report page has hundreds)."""
         span = f' colspan="{colspan}"' if colspan > 1 else ""
         return f'<td class="{self.css}" title="{_attribute(self.title)}"{span}>{self.text}</td>'
 
@@ -111,8 +113,12 @@ def _attribute(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+# what each cell status means to a reader (the legend and each cell's title say it)
 _STATE_TITLE = {"printed": "报告印发的数字", "inferred": "推算值：报告此处空白，由表内勾稽关系唯一确定",
-                "corrected": "人工更正：维护者按报告原文更正", "missing": "未印：报告此处空白或无法辨认"}
+                "corrected": "人工更正：维护者按报告原文更正", "blank": "未填报：报告此处空白",
+                "not_applicable": "不适用：报告标明此项不适用（“/”“—”“不适用”）或所用模板无此项",
+                "unread": "未能识别：报告此处可能印有数字，但未能可靠读取或定位；待维护者核对，不计入机关的扣分"}
+_EMPTY_TEXT = {"blank": "—", "not_applicable": "不适用", "unread": "未能识别", "corrected": "—"}
 
 
 def cell(record: Record, path: str, flagged: dict[str, list[str]], values: dict[str, Any] | None = None) -> CellView:
@@ -121,10 +127,12 @@ def cell(record: Record, path: str, flagged: dict[str, list[str]], values: dict[
         state = "corrected"
     elif path in record.inferred:
         state = "inferred"
-    elif value is None:
-        state = "missing"
+    elif path in record.unread:
+        state = "unread"
+    elif path in record.not_applicable:
+        state = "not_applicable"
     else:
-        state = "printed"
+        state = "blank" if value is None else "printed"
     title = _STATE_TITLE[state] + ("；" + "；".join(flagged[path]) if path in flagged else "")
     return CellView(value, state, path in flagged, title)
 

@@ -1,0 +1,155 @@
+"""Every cell has one status (record-format "Additions"): printed, blank, not applicable, unread,
+inferred, corrected. An unread cell is never filled by the arithmetic, never shown as a blank and
+never charged to the body; a number whose column is not certain is never published."""
+from __future__ import annotations
+
+from builder.characters import fold_text, name_key
+from builder.extract import extract
+from builder.infer import infer
+from builder.models import iter_cells
+from builder.scores import Agencies, Agency, completeness
+from builder.site import cell
+from builder.sources import decode_text, read_source
+from conftest import REPORTS
+
+SEED = (REPORTS / "2023" / "达州市通川区.txt").read_text(encoding="utf-8")
+DISCLOSED = "三、（一）予以公开\t17\t1\t5\t0\t0\t0\t23"  # the seed's row, as printed
+
+
+def read(text: str, name: str = "variant.txt", encoding: str = "utf-8"):
+    extraction = extract(read_source(name, text.encode(encoding)))
+    extraction.findings += infer(extraction.record)
+    return extraction
+
+
+def test_the_seed_row_is_as_the_tests_expect():
+    assert DISCLOSED in SEED
+
+
+def test_an_illegible_cell_is_unread_with_a_finding_and_never_inferred():
+    ex = read(SEED.replace(DISCLOSED, "三、（一）予以公开\t17\t?\t5\t0\t0\t0\t23"))
+    path = "applications.outcomes.disclosed[1]"
+    r = ex.record
+    # the row total would determine it (23 − 22 = 1), but an unreadable cell is not a blank one
+    assert r.applications.outcomes.disclosed[1] is None
+    assert path in r.unread and path not in r.inferred
+    assert r.status(path) == "unread"
+    assert any(f.path == path and f.rule == "extract.illegible" for f in ex.findings)
+
+
+def test_a_blank_cell_the_arithmetic_determines_is_inferred_not_unread():
+    ex = read(SEED.replace(DISCLOSED, "三、（一）予以公开\t17\t\t5\t0\t0\t0\t23"))
+    r = ex.record
+    assert r.applications.outcomes.disclosed[1] == 1
+    assert r.status("applications.outcomes.disclosed[1]") == "inferred"
+    assert not r.unread
+
+
+def test_cells_marked_not_applicable_are_listed_and_not_filled():
+    ex = read(SEED.replace(DISCLOSED, "三、（一）予以公开\t17\t/\t5\t不适用\t0\t0\t23"))
+    r = ex.record
+    assert r.not_applicable == ["applications.outcomes.disclosed[1]", "applications.outcomes.disclosed[3]"]
+    assert r.applications.outcomes.disclosed[1] is None and r.applications.outcomes.disclosed[3] is None
+    assert not r.unread and not [p for p in r.inferred if p.startswith("applications.outcomes.disclosed")]
+
+
+def test_a_row_that_cannot_be_placed_is_unread_cell_by_cell():
+    # two numbers for seven columns: which columns they stand in is not known
+    ex = read(SEED.replace(DISCLOSED, "三、（一）予以公开\t17\t23"))
+    r = ex.record
+    row = [f"applications.outcomes.disclosed[{k}]" for k in range(7)]
+    assert r.applications.outcomes.disclosed == [None] * 7
+    assert set(row) <= set(r.unread)
+    assert not set(row) & set(r.inferred)
+
+
+def test_numbers_placed_by_position_that_break_their_row_total_are_unread():
+    # printed in columns of spaces, one number of the row lost: placing the rest by their position puts
+    # 17 under 商业企业 ... unless the row's own total bears the placement out, nothing of it is published
+    lines = SEED.replace(DISCLOSED, "三、（一）予以公开" + " " * 10 + "17" + " " * 10 + "5" + " " * 10 + "23")
+    ex = read(lines)
+    r = ex.record
+    row = r.applications.outcomes.disclosed
+    # wherever the numbers went, none of them stands in a column it was not printed in
+    assert all(v is None or (k, v) in ((0, 17), (2, 5), (6, 23)) for k, v in enumerate(row)), row
+
+
+def test_a_table_read_one_column_off_is_unread_not_published_shifted():
+    # every row shifted one column right (the first column lost, as a reader that drops a table's outer
+    # border does): the rows break their own totals, so the whole table is unread
+    out = []
+    for line in SEED.splitlines():
+        cells = line.split("\t")
+        if len(cells) >= 8 and all(c.strip().isdigit() for c in cells[-7:]):
+            cells = cells[:-7] + [""] + cells[-7:-1]
+        out.append("\t".join(cells))
+    ex = read("\n".join(out))
+    r = ex.record
+    published = [(p, v) for p, v in iter_cells(r) if p.startswith("applications.") and v is not None
+                 and p not in r.inferred]
+    assert published == []
+    assert any(f.rule == "extract.columns_contradicted" for f in ex.findings)
+    assert "applications.new[0]" in r.unread
+
+
+def test_a_printed_slip_in_one_row_stays_as_printed():
+    # one row whose total is misprinted is the report's own imbalance: printed, and a finding
+    ex = read(SEED.replace(DISCLOSED, "三、（一）予以公开\t17\t1\t5\t0\t0\t0\t24"))
+    assert ex.record.applications.outcomes.disclosed == [17, 1, 5, 0, 0, 0, 24]
+    assert not ex.record.unread
+
+
+def test_completeness_never_charges_an_unread_cell():
+    blank = read(SEED.replace(DISCLOSED, "三、（一）予以公开\t17\t1\t5\t0\t0\t\t23")).record
+    unread = read(SEED.replace(DISCLOSED, "三、（一）予以公开\t17\t1\t5\t0\t0\t?\t23")).record
+    full = read(SEED).record
+    agency = Agency("达州市通川区")
+    assert completeness(unread, agency) == completeness(full, agency)
+    # a cell the report left blank that the arithmetic fills is still not printed: it counts
+    assert completeness(blank, agency) < completeness(full, agency)
+
+
+def test_the_site_shows_unread_apart_from_blank_and_not_applicable():
+    # (the arithmetic not run: the column totals would infer the blank)
+    r = extract(read_source("v.txt", SEED.replace(DISCLOSED, "三、（一）予以公开\t17\t?\t/\t\t0\t0\t23").encode())).record
+    views = {k: cell(r, f"applications.outcomes.disclosed[{k}]", {}) for k in range(7)}
+    assert views[1].state == "unread" and "未能识别" in views[1].td() and "cell-unread" in views[1].td()
+    assert views[2].state == "not_applicable" and "不适用" in views[2].td()
+    assert views[3].state == "blank" and "未填报" in views[3].td() and "未能识别" not in views[3].td()
+    assert views[0].state == "printed" and ">17<" in views[0].td()
+
+
+def test_zero_width_characters_and_radicals_never_make_a_second_body():
+    title = "达州市通川区\n\n2023 年政府信息公开工作年度报告"
+    assert title in SEED
+    damaged = SEED.replace(title, "达州\u200b市通\u2ed8川区\ufeff\n\n2023 年政府信息公开工作年度报告".replace("\u2ed8", ""))
+    damaged = damaged.replace(DISCLOSED, DISCLOSED.replace("\t23", "\t2\u200b3"))
+    r = read(damaged).record
+    assert r.agency == "达州市通川区"
+    assert r.applications.outcomes.disclosed[6] == 23
+    assert fold_text("\u2ed8禾县") == "青禾县" and fold_text("\u2f00") == "一"
+
+
+def test_an_agency_is_kept_as_printed_and_found_in_the_agencies_file_under_any_width():
+    name = "中国（青禾）自由贸易试验区管理委员会"
+    text = SEED.replace("达州市通川区\n\n2023 年", f"{name}\n\n2023 年", 1)
+    r = read(text).record
+    assert r.agency == name  # full-width parentheses as printed, not folded
+    agencies = Agencies({"中国(青禾)自由贸易试验区管理委员会": Agency("中国(青禾)自由贸易试验区管理委员会", "某地", "县级",
+                                                                  "government")})
+    assert agencies.get(r.agency).kind == "government"
+    assert name_key(name) == name_key("中国(青禾) 自由贸易试验区管理委员会")
+
+
+def test_one_undecodable_byte_is_a_finding_on_its_section_not_a_refused_report():
+    data = SEED.encode("gb18030")
+    marker = "六、其他需要报告的事项".encode("gb18030")
+    k = data.index(marker) + len(marker) + 20
+    damaged = data[:k] + b"\xff" + data[k:]
+    assert decode_text(damaged) is not None
+    ex = extract(read_source("gbk.txt", damaged))
+    assert ex.record.applications.outcomes.disclosed == [17, 1, 5, 0, 0, 0, 23]
+    found = [f for f in ex.findings if f.rule == "read.damaged_text"]
+    assert [f.path for f in found] == ["narrative.other_matters"]
+    # a file in another encoding altogether is still refused, not read as damage
+    assert decode_text(bytes(range(128, 256)) * 50) is None
