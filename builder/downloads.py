@@ -51,11 +51,16 @@ def columns() -> list[Column]:
     sample = Record.model_construct()
     for path, _ in iter_cells(sample):
         kind = "real" if path.endswith("fees_10k_yuan") else "integer"
-        cols.append(Column(path, kind, cell_name(path) + "（报告未印为空）", None))
+        cols.append(Column(path, kind, cell_name(path) + "（为空时见 unread、not_applicable：否则为报告未填报）", None))
     cols += [
         Column("inferred", "text", "推算出的单元格路径，以分号分隔（报告空白、由勾稽关系唯一确定）",
                lambda r: ";".join(r.record.inferred)),
         Column("corrected", "text", "人工更正的单元格路径，以分号分隔", lambda r: ";".join(r.record.corrected)),
+        Column("unread", "text", "未能识别的单元格路径，以分号分隔（报告可能印有数字，但未能可靠读取或定位；值为空）",
+               lambda r: ";".join(r.record.unread)),
+        Column("not_applicable", "text", "不适用的单元格路径，以分号分隔（报告标明不适用，或所用模板无此项；值为空）",
+               lambda r: ";".join(r.record.not_applicable)),
+        Column("template", "text", "报告所用模板版本：2021（国办公开办函〔2021〕30号）或 2019", lambda r: r.record.template),
         Column("findings", "integer", "核对问题（warning 与 error）的数量",
                lambda r: sum(f.severity != "info" for f in r.findings)),
     ]

@@ -241,6 +241,7 @@ def process(source: Path, root: Path, write: bool = False, cache: Cache | None =
             if committed.source.extractor == fresh.source.extractor:
                 record.corrected = sorted(set(record.corrected) | set(unlisted))
                 record.inferred = [p for p in record.inferred if p not in record.corrected]
+                record.unread = [p for p in record.unread if p not in record.corrected]
             elif unlisted:
                 notes.append(Finding(
                     rule="extract.review_hand_edits", severity="warning",
@@ -254,6 +255,8 @@ def process(source: Path, root: Path, write: bool = False, cache: Cache | None =
                 set_path(record, path, get_path(committed, path))
                 if path in record.inferred:
                     record.inferred.remove(path)
+                if path in record.unread:
+                    record.unread.remove(path)
             record.corrected = list(committed.corrected)
             if not unchanged and (committed.corrected or edited):
                 notes.append(Finding(

@@ -34,7 +34,7 @@ def test_csv_has_one_row_per_report_and_every_cell(rows):
         for path, value in iter_cells(r.record):
             assert row[path] == ("" if value is None else str(value)), path
         assert row["inferred"] == ";".join(r.record.inferred)
-    assert len(table[0]) == len(downloads.columns()) == 9 + 200 + 3 + len(downloads.INDICATORS) + 1
+    assert len(table[0]) == len(downloads.columns()) == 9 + 200 + 6 + len(downloads.INDICATORS) + 1
 
 
 def test_json_round_trips_the_records(rows):
