@@ -164,6 +164,9 @@ class Source(_Model):
                                                     "a person edited it, and nothing they wrote is re-extracted")
 
 
+# fields of a record besides its cells that a person may correct (listed under `corrected` like cells)
+META_PATHS = ("agency", "year", "template", "source.published_on", "source.posted_on", "source.url")
+
 _PATH_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*(\[\d+\])?$")
 
 

@@ -21,12 +21,13 @@ from pathlib import Path
 from typing import Iterable
 
 from . import __version__
+from .characters import name_key
 from .checks import check_across_years, check_record
 from .extract import extract
 from .infer import infer
-from .models import Finding, Record, get_path, iter_cells, set_path
+from .models import META_PATHS, Finding, Record, get_path, iter_cells, set_path
 from .records import (RECORD_SUFFIX, RecordError, file_stamp, find_sources, load_pickle, load_record, record_path,
-                      save_pickle, to_yaml, without_gc)
+                      save_pickle, to_yaml, without_gc, write_atomically)
 from .sources import ReportError, read_source
 
 PARALLEL_FROM = 64  # below this many reports, starting worker processes costs more than it saves
@@ -190,15 +191,76 @@ def record_digest(record: Record) -> str:
 
 
 def _hand_edits(committed: Record, fresh: Record) -> list[str]:
-    """Cells where the committed record departs from what extraction reads, not yet listed."""
+    """What the committed record says differently from what extraction reads, not yet listed under
+    `corrected`: cells, the fields of META_PATHS (a body's name, its year, its dates), and cells a
+    person took off `unread` (confirming the report left them blank)."""
     read = dict(iter_cells(fresh))
-    return [path for path, value in iter_cells(committed)
-            if value != read[path] and path not in committed.corrected and path not in committed.inferred]
+    edits = [path for path, value in iter_cells(committed)
+             if path not in committed.corrected and path not in committed.inferred
+             and (value != read[path] or (path in fresh.unread and path not in committed.unread))]
+    edits += [path for path in META_PATHS
+              if path not in committed.corrected and get_path(committed, path) != get_path(fresh, path)]
+    return edits
+
+
+def _carry_corrections(fresh: Record, committed: Record) -> Record:
+    """A new extraction with what a person corrected in the committed record put back."""
+    record = fresh.model_copy(deep=True)
+    for path in committed.corrected:
+        set_path(record, path, get_path(committed, path))
+        for listed in (record.inferred, record.unread, record.not_applicable):
+            if path in listed:
+                listed.remove(path)
+    record.corrected = list(committed.corrected)
+    return record
+
+
+def _reconcile(committed: Record, fresh: Record, sha: str) -> tuple[Record, list[Finding], bool]:
+    """The record to publish, given the committed one and a fresh extraction of the source as it is
+    now: (record, findings, kept as the person left it).
+
+    - untouched since the builder wrote it: the fresh extraction, with the listed corrections put back;
+    - edited by a person, same source and extractor: the committed record, its hand edits listed;
+    - edited by a person, and the source or the extractor changed since: which cells the person changed
+      cannot be told apart from what the new file or extractor reads differently, so the record stays
+      exactly as the person left it, never re-extracted over, and each difference is a conflict to
+      resolve (an error when the source was replaced: the record describes another file)."""
+    unchanged = committed.source.sha256 == sha
+    same_extractor = committed.source.extractor == fresh.source.extractor
+    edited = committed.source.digest != record_digest(committed)  # by a person, since last written
+    unlisted = _hand_edits(committed, fresh)
+    if not edited:
+        record = _carry_corrections(fresh, committed)
+        notes = []
+        if not unchanged and committed.corrected:
+            notes.append(Finding(
+                rule="extract.source_replaced", severity="info",
+                message=f"the source file changed and was read again; hand-corrected cells kept: "
+                        f"{', '.join(committed.corrected)}"))
+        return record, notes, False
+    record = committed.model_copy(deep=True)
+    if unchanged and same_extractor:
+        record.corrected = sorted(set(record.corrected) | set(unlisted))
+        for listed in (record.inferred, record.unread):
+            listed[:] = [p for p in listed if p not in record.corrected]
+        return record, [], True
+    if not unlisted:
+        # nothing differs from the new reading but what the person listed: take the new reading
+        return _carry_corrections(fresh, committed), [], False
+    why = ("the source file was replaced" if not unchanged else "the extractor changed")
+    severity = "error" if not unchanged else "warning"
+    notes = [Finding(
+        rule="extract.hand_edit_conflict", severity=severity, path=path,
+        message=f"the record was edited by hand and {why} before a build listed the edits: it is kept exactly "
+                f"as the person left it; {path} reads {get_path(fresh, path)!r} now, the record has "
+                f"{get_path(committed, path)!r}. List it under `corrected` if a person set it, or delete the "
+                "record to read the report again") for path in unlisted]
+    return record, notes, True
 
 
 def process(source: Path, root: Path, write: bool = False, cache: Cache | None = None) -> Outcome:
-    """The record of one report, per the rules in this module's docstring; written beside the
-    source when `write` and it changed."""
+    """The record of one report, per the rules in this module's docstring and `_reconcile`; written
+    beside the source when `write` and it changed."""
     cache = cache or Cache(None)
     outcome = Outcome(source)
     target = record_path(source)
@@ -229,55 +291,20 @@ def process(source: Path, root: Path, write: bool = False, cache: Cache | None =
             return outcome
         outcome.error = exc.reason
         return outcome
-    record, notes = fresh, []
+    record, notes, as_left = fresh, [], False
     if committed is not None:
-        unchanged = committed.source.sha256 == sha
-        edited = committed.source.digest != record_digest(committed)  # by a person, since last written
-        unlisted = _hand_edits(committed, fresh)
-        if unchanged and (committed.source.extractor == fresh.source.extractor or edited):
-            # the committed record stands; cells a person changed are listed as corrected (with a
-            # newer extractor a difference may be the extractor's, so it is only pointed out)
-            record = committed.model_copy(deep=True)
-            if committed.source.extractor == fresh.source.extractor:
-                record.corrected = sorted(set(record.corrected) | set(unlisted))
-                record.inferred = [p for p in record.inferred if p not in record.corrected]
-                record.unread = [p for p in record.unread if p not in record.corrected]
-            elif unlisted:
-                notes.append(Finding(
-                    rule="extract.review_hand_edits", severity="warning",
-                    message="the record was edited by hand and the extractor has changed since: it is kept as "
-                            f"it stands; these cells differ from the new extraction: {', '.join(unlisted)} "
-                            "(list the ones a person corrected under `corrected`, or delete the record to re-extract)"))
-        else:
-            # re-read (new bytes, or a new extractor for an untouched record), keeping what a person corrected
-            record = fresh.model_copy(deep=True)
-            for path in committed.corrected:
-                set_path(record, path, get_path(committed, path))
-                if path in record.inferred:
-                    record.inferred.remove(path)
-                if path in record.unread:
-                    record.unread.remove(path)
-            record.corrected = list(committed.corrected)
-            if not unchanged and (committed.corrected or edited):
-                notes.append(Finding(
-                    rule="extract.source_replaced", severity="warning",
-                    message=f"the source file changed and was read again; hand-corrected cells kept: "
-                            f"{', '.join(committed.corrected) or 'none'}"
-                            + ("; the old record also had hand edits not listed under `corrected`, which the "
-                               "new file's numbers replace (the old record is in the repository's history)"
-                               if edited and unlisted else "")))
+        record, notes, as_left = _reconcile(committed, fresh, sha)
     # what extraction noticed, except about cells a person has since corrected; then the arithmetic
     # of the record as it stands
-    findings = [f for f in findings if f.rule.startswith(("extract.", "inference."))
+    findings = [f for f in findings if f.rule.startswith(("extract.", "inference.", "read."))
                 and f.path not in record.corrected] + notes + check_record(record)
     outcome.record, outcome.findings = record, findings
     if write and not outcome.failed:
-        if not (committed is not None and record.source.extractor != fresh.source.extractor
-                and committed.source.digest != record_digest(committed)):
-            record.source.digest = record_digest(record)  # not for a hand-edited record kept as is
+        if not (as_left and notes):
+            record.source.digest = record_digest(record)  # not for a record kept as left, in conflict
         text = to_yaml(record)
         if not target.exists() or target.read_text(encoding="utf-8") != text:
-            target.write_text(text, encoding="utf-8")
+            write_atomically(target, text)
             outcome.written = True
     outcome.key = outcome_key(record, outcome.findings)
     return outcome
@@ -397,24 +424,33 @@ def add_report(file: Path, root: Path, agency: str | None = None, year: int | No
         record, findings = extract_file(file, data=data)
     except ReportError as exc:
         raise Refused(f"{file}: {exc.reason}") from exc
-    record.agency = agency or record.agency
+    extracted = (record.agency, record.year)
+    record.agency = agency.strip() if agency and agency.strip() else record.agency
     record.year = year or record.year
+    # what the person set instead of what the report reads is a correction: no later extraction reverts it
+    record.corrected = sorted(set(record.corrected) | {
+        key for key, before in zip(("agency", "year"), extracted) if getattr(record, key) != before})
     suffix = file.suffix.lower() if file.suffix.lower() in (".txt", ".html", ".htm", ".pdf", ".docx") \
         else _SUFFIX[record.source.format]
     target = reports / str(record.year) / f"{safe_name(record.agency)}{suffix}"
     for existing in find_sources(reports) if reports.exists() else ():
         other = process(existing, root).record
-        if other is not None and (other.agency, other.year) == (record.agency, record.year):
+        if other is not None and (name_key(other.agency), other.year) == (name_key(record.agency), record.year):
             raise Refused(f"{file}: {record.agency} already has a {record.year} report: "
                           f"{_relative(existing, root)}")
-    if target.exists():
-        raise Refused(f"{file}: {_relative(target, root)} already exists")
+    for path in (target, record_path(target)):
+        if path.exists() or path.is_symlink():
+            raise Refused(f"{file}: {_relative(path, root)} already exists; add never writes over a file")
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    try:
+        with open(target, "xb") as f:  # created here, or refused: never written over
+            f.write(data)
+    except FileExistsError as exc:
+        raise Refused(f"{file}: {_relative(target, root)} already exists; add never writes over a file") from exc
     record.source.path = _relative(target, root)
     outcome = Outcome(target, record, findings, extracted=True)
     if not outcome.failed:
         record.source.digest = record_digest(record)
-        record_path(target).write_text(to_yaml(record), encoding="utf-8")
+        write_atomically(record_path(target), to_yaml(record))
         outcome.written = True
     return outcome

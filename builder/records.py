@@ -162,6 +162,22 @@ def save_pickle(path: Path, data: Any) -> None:
     tmp.replace(path)
 
 
+def write_atomically(path: Path, text: str | bytes) -> None:
+    """Write a file whole or not at all: a temporary file beside it, flushed to disk, then renamed over
+    it (a build killed halfway leaves the old file, never a truncated one)."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
 def load_yaml(text: str) -> Any:
     """YAML text as data (safe: no tags run code), with libyaml's speed when it is there."""
     return yaml.load(text, Loader=_SafeLoader)

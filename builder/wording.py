@@ -64,15 +64,22 @@ def describe(f: Finding) -> str:
         "across_years.in_force": f"{where}印为 {printed}；按上一年度的现行有效件数加本年制发、减本年废止，应为 {expected}。",
         "inference.conflict": f"{where}：空白；表内各项勾稽关系推算出的值互相矛盾，因此不作推算。",
         "inference.impossible": f"{where}：空白；按印发的合计推算将得到 {expected}，不是有效的件数，因此不作推算。",
-        "extract.row_layout": f"{where or row}：无法确定各个数字分别属于哪一列，留空而不猜测。",
+        "extract.row_layout": f"{where or row}：无法确定各个数字分别属于哪一列，列为未能识别而不猜测。",
         "extract.row_missing": f"未找到“{where or row}”这一行。",
         "extract.unplaced_row": "报告中有一行数字无法确定地对应到模板的任何一行，未采用。",
         "extract.not_a_number": f"{where}：单元格印的不是数字。",
-        "extract.illegible": f"{where}：单元格无法辨认，留空。",
         "extract.not_a_count": f"{where}：印的 {printed} 不是整数。",
         "extract.section_missing": f"未找到{_SECTIONS.get(f.path or '', '相应部分')}的数字。",
         "extract.source_replaced": "源文件已更换并重新提取；人工更正过的单元格保持不变。",
-        "extract.review_hand_edits": "记录经人工修改，且提取程序已更新：记录保持原样，请维护者确认与新提取结果不同的单元格。",
+        "extract.hand_edit_conflict": f"{where or f.path}：记录经人工修改后，源文件或提取程序又有变化，无法分辨哪些是人工更正；"
+                                      "记录保持人工修改后的原样，待维护者确认。",
+        "extract.illegible": f"{where}：单元格无法辨认，列为未能识别。",
+        "extract.placement_contradicted": f"{row}：各数字只能按位置推断所在列，而本行的“总计”与这种排列矛盾，"
+                                          "整行列为未能识别，不予猜测。",
+        "extract.columns_contradicted": f"{_SECTIONS.get(f.path or '', '本表')}：多数行与本行“总计”不符，像是各列整体错位读取，"
+                                        "整张表列为未能识别，不发布错位的数字。",
+        "read.damaged_text": "这一部分的文字有无法解码的字节（显示为 �），其余内容照常读取。",
+        "read.page_turned": f"{f.message}（页面已转正后读取）",
         "extract.unreadable": "源文件无法自动提取，本记录由维护者人工录入。",
     }
     return texts.get(f.rule, f.message)

@@ -85,16 +85,78 @@ def test_a_hand_correction_survives_and_is_marked(repo):
     assert not again.written and again.record.applications.new[0] == 127
 
 
-def test_a_correction_survives_a_replaced_source(repo):
+def test_a_listed_correction_survives_a_replaced_source(repo):
     source = repo / "reports" / "2023" / "达州市通川区.txt"
     target = source.with_suffix(".yaml")
-    _edit(target, lambda d: (d["applications"]["new"].__setitem__(0, 56), d.__setitem__("corrected", ["applications.new[0]"])))
+    _edit(target, lambda d: d["applications"]["new"].__setitem__(0, 56))
+    assert process(source, repo, write=True).record.corrected == ["applications.new[0]"]  # a build lists it
     source.write_text(SEED.replace("行政许可\t136302", "行政许可\t136303"), encoding="utf-8")
     outcome = process(source, repo, write=True)
     record = load_record(target)
     assert record.article20.licensing == 136303  # re-read from the new file
     assert record.applications.new[0] == 56 and record.corrected == ["applications.new[0]"]
     assert any(f.rule == "extract.source_replaced" for f in outcome.findings)
+
+
+def test_an_unlisted_correction_is_never_read_over_when_the_source_is_replaced(repo):
+    # a correction made in GitHub's web editor: no build has listed it (CI never writes back) when the
+    # source file is replaced; which cells the person changed cannot be told from what the new file reads
+    source = repo / "reports" / "2023" / "达州市通川区.txt"
+    target = source.with_suffix(".yaml")
+    _edit(target, lambda d: d["applications"]["new"].__setitem__(0, 56))
+    before = target.read_text(encoding="utf-8")
+    source.write_text(SEED.replace("行政许可\t136302", "行政许可\t136303"), encoding="utf-8")
+    outcome = process(source, repo, write=True)
+    assert target.read_text(encoding="utf-8") == before  # kept exactly as the person left it
+    assert outcome.record.applications.new[0] == 56 and outcome.record.article20.licensing == 136302
+    conflicts = {f.path: f.severity for f in outcome.findings if f.rule == "extract.hand_edit_conflict"}
+    assert conflicts == {"article20.licensing": "error", "applications.new[0]": "error"}
+    assert outcome.failed  # check fails until a person resolves it
+
+
+def test_a_correction_made_before_an_extractor_change_is_kept_and_never_shown_as_printed(repo, monkeypatch):
+    import builder.pipeline as pipeline
+
+    source = repo / "reports" / "2023" / "巴州区.txt"
+    target = source.with_suffix(".yaml")
+    _edit(target, lambda d: d["applications"]["new"].__setitem__(0, 127))
+    monkeypatch.setattr(pipeline, "extractor_version", lambda: "9.9.9+newer")
+    outcome = process(source, repo, write=True)
+    assert outcome.record.applications.new[0] == 127
+    flagged = [f for f in outcome.findings if f.rule == "extract.hand_edit_conflict"]
+    assert [f.path for f in flagged] == ["applications.new[0]"] and flagged[0].severity == "warning"
+
+
+def test_hand_fixed_metadata_and_add_overrides_survive_an_extractor_change(repo, tmp_path, monkeypatch):
+    import builder.pipeline as pipeline
+
+    source = repo / "reports" / "2023" / "巴州区.txt"
+    target = source.with_suffix(".yaml")
+    _edit(target, lambda d: (d.__setitem__("year", 2022), d["source"].__setitem__("published_on", "2023-02-01")))
+    assert set(process(source, repo, write=True).record.corrected) >= {"year", "source.published_on"}
+    monkeypatch.setattr(pipeline, "extractor_version", lambda: "9.9.9+newer")
+    record = process(source, repo, write=True).record
+    assert record.year == 2022 and str(record.source.published_on) == "2023-02-01"
+    incoming = tmp_path / "r.txt"
+    incoming.write_text(NEXT_YEAR, encoding="utf-8")
+    monkeypatch.undo()
+    added = add_report(incoming, repo, agency="通川区 ", year=2021)
+    assert (added.record.agency, added.record.year) == ("通川区", 2021)
+    assert {"agency", "year"} <= set(added.record.corrected)
+    monkeypatch.setattr(pipeline, "extractor_version", lambda: "9.9.9+newer")
+    again = process(added.source, repo, write=True).record
+    assert (again.agency, again.year) == ("通川区", 2021)
+
+
+def test_add_never_writes_over_a_record(repo, tmp_path):
+    page = tmp_path / "r.htm"
+    page.write_text("<html><body><pre>" + NEXT_YEAR + "</pre></body></html>", encoding="utf-8")
+    record = repo / "reports" / "2023" / "巴州区.yaml"
+    before = record.read_bytes()
+    with pytest.raises(Refused):
+        add_report(page, repo, agency="巴州区 ", year=2023)
+    assert record.read_bytes() == before
+    assert not (repo / "reports" / "2023" / "巴州区.htm").exists()
 
 
 def test_unchanged_reports_are_not_rewritten(repo):
@@ -135,8 +197,8 @@ def test_a_new_extractor_rereads_untouched_records_but_keeps_hand_edited_ones(re
     b = process(edited, repo, write=True)
     kept = load_record(edited.with_suffix(".yaml"))
     assert kept.applications.new[0] == 127 and kept.source.extractor != "9.9.9+newer"
-    assert [f.rule for f in b.findings if f.rule.startswith("extract.")] == ["extract.review_hand_edits"]
-    assert "applications.new[0]" in b.findings[0].message
+    conflicts = [f for f in b.findings if f.rule.startswith("extract.")]
+    assert [(f.rule, f.path) for f in conflicts] == [("extract.hand_edit_conflict", "applications.new[0]")]
 
 
 def test_the_state_file_skips_unchanged_reports_and_sees_changes(repo, monkeypatch):
