@@ -57,7 +57,9 @@ def _dedupe(page):
 
 def _tables(page) -> list:
     """The page's ruled tables, top to bottom; a one-cell box, or a frame around other tables, is not one."""
-    found = [t for t in page.find_tables() if len(t.cells) > 1]
+    from .pdf_turn import side_borders
+
+    found = [t for t in page.find_tables({"explicit_vertical_lines": side_borders(page)}) if len(t.cells) > 1]
 
     def encloses(a, b) -> bool:
         return a is not b and a.bbox[0] <= b.bbox[0] and a.bbox[1] <= b.bbox[1] and \
@@ -67,9 +69,18 @@ def _tables(page) -> list:
     return sorted(found, key=lambda t: (t.bbox[1], t.bbox[0]))
 
 
-def _page_text(page) -> str:
+def _page_text(page, notes: list | None = None) -> str:
     from pdfplumber.utils import extract_text
 
+    from .pdf_turn import describe, turn_of, turned
+    from .sources import Note
+
+    turn = turn_of(page)
+    if turn:
+        if notes is not None:
+            notes.append(Note("read.page_turned", f"page {page.page_number}: its content is printed {describe(turn)} "
+                              "(no /Rotate flag); read upright", page=page.page_number))
+        page = turned(page, turn)
     page = _dedupe(page)  # bold printed by overdraw draws every character twice
     tables = _tables(page)
     prose = [c for c in page.chars if not any(_centre_in(c, t.bbox) for t in tables)]
@@ -98,8 +109,11 @@ def _without_unicode_map(text: str) -> bool:
     return glyphs > 0 and len(_CID.findall(text)) > CID_PAGE * glyphs
 
 
-def pdf_to_text(data: bytes) -> str:
-    """The text of a PDF; ValueError says why it cannot be read (NoTextLayer for a scan)."""
+def pdf_to_text(data: bytes, notes: list | None = None) -> str:
+    """The text of a PDF; ValueError says why it cannot be read (NoTextLayer for a scan).
+
+    notes: if given, a list to which what the reader noticed is appended (sources.Note: a page
+    whose content was read turned upright, rule "read.page_turned")."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
@@ -118,7 +132,7 @@ def pdf_to_text(data: bytes) -> str:
         pages = []
         try:
             for page in pdf.pages:
-                text = _page_text(page)
+                text = _page_text(page, notes)
                 page.close()  # let go of the page's parsed objects: a long report stays small in memory
                 if _without_unicode_map(text):
                     text = ""  # glyphs without a Unicode map: as good as an image
