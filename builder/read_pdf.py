@@ -69,9 +69,10 @@ def _tables(page) -> list:
     return sorted(found, key=lambda t: (t.bbox[1], t.bbox[0]))
 
 
-def _page_text(page, notes: list | None = None) -> str:
+def _page_text(page, notes: list | None = None, state=None) -> str:
     from pdfplumber.utils import extract_text
 
+    from .pdf_tables import read_rows
     from .pdf_turn import describe, turn_of, turned
     from .sources import Note
 
@@ -84,6 +85,14 @@ def _page_text(page, notes: list | None = None) -> str:
     page = _dedupe(page)  # bold printed by overdraw draws every character twice
     tables = _tables(page)
     prose = [c for c in page.chars if not any(_centre_in(c, t.bbox) for t in tables)]
+    # (top, bottom, row lines) of each ruled table, and of each row of a table without vertical rules
+    blocks = [(t.bbox[1], t.bbox[3], ["\t".join(_cell(c) for c in row) for row in t.extract()])
+              for t in tables]
+    rows = read_rows(prose, page.edges, state) if state is not None else []
+    if rows:
+        taken = {id(c) for r in rows for c in r.chars}
+        prose = [c for c in prose if id(c) not in taken]
+        blocks = sorted(blocks + [(r.top, r.bottom, ["\t".join(r.cells)]) for r in rows], key=lambda b: b[0])
 
     def text_between(top: float, bottom: float) -> str:
         chars = [c for c in prose if top <= (c["top"] + c["bottom"]) / 2 < bottom]
@@ -91,15 +100,11 @@ def _page_text(page, notes: list | None = None) -> str:
 
     out: list[str] = []
     y = float("-inf")
-    for table in tables:
-        _, t_top, _, t_bottom = table.bbox
-        out.append(text_between(y, t_top))                      # above the table
-        out.append(text_between(max(y, t_top), t_bottom))       # beside it
-        for row in table.extract():
-            cells = [_cell(c) for c in row]
-            if any(cells):
-                out.append("\t".join(cells))
-        y = max(y, t_bottom)
+    for b_top, b_bottom, lines in blocks:
+        out.append(text_between(y, b_top))                      # above the table
+        out.append(text_between(max(y, b_top), b_bottom))       # beside it
+        out += [line for line in lines if line.strip("\t")]
+        y = max(y, b_bottom)
     out.append(text_between(y, float("inf")))
     return "\n".join(t for t in out if t)
 
@@ -115,6 +120,8 @@ def pdf_to_text(data: bytes, notes: list | None = None) -> str:
     notes: if given, a list to which what the reader noticed is appended (sources.Note: a page
     whose content was read turned upright, rule "read.page_turned")."""
     import pdfplumber
+
+    from .pdf_tables import TableState
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
@@ -130,9 +137,10 @@ def pdf_to_text(data: bytes, notes: list | None = None) -> str:
         raise ValueError(f"a damaged PDF ({kind}: {str(inner)[:80] or 'unreadable'})") from exc
     with pdf:
         pages = []
+        state = TableState()  # the columns of a table without vertical rules, carried across pages
         try:
             for page in pdf.pages:
-                text = _page_text(page, notes)
+                text = _page_text(page, notes, state)
                 page.close()  # let go of the page's parsed objects: a long report stays small in memory
                 if _without_unicode_map(text):
                     text = ""  # glyphs without a Unicode map: as good as an image
