@@ -58,7 +58,8 @@ class Run:
         return self
 
 
-def build_runs(lines: Sequence[Line], width: int, is_label, right_aligned: bool = False) -> list[Run]:
+def build_runs(lines: Sequence[Line], width: int, is_label, right_aligned: bool = False,
+               whole_rows: bool = False) -> list[Run]:
     """Group the value cells of a table region into runs, one per printed row.
 
     width:    cells in a complete row; a run shorter than that absorbs a stray word as an
@@ -67,6 +68,9 @@ def build_runs(lines: Sequence[Line], width: int, is_label, right_aligned: bool 
     right_aligned: the table's value columns are its last `width` columns, so a row of delimited
               cells (tab, pipe) whose label cell and first values are blank keeps its columns: the
               blanks dropped before its first cell are put back, up to `width` cells
+    whole_rows: a tab row of exactly `width` value cells is the whole row: its trailing blank
+              cells are cells printed blank, not padding (not for table 二, whose one-value rows
+              are padded with the merged cells' blanks)
     """
     runs: list[Run] = []
     labels: list[str] = []
@@ -107,6 +111,9 @@ def build_runs(lines: Sequence[Line], width: int, is_label, right_aligned: bool 
                 pad = [Cell("", BLANK, line=line.no) for _ in range(width - len(cur.cells))]
                 cur.cells[:0] = pad
                 cur.placed = True
+            elif (whole_rows and cur is not None and "\t" in line.norm and len(cur.cells) == width
+                  and all(c.line == line.no for c in cur.cells)):
+                cur.placed = True  # a tab row of exactly `width` cells: its trailing blanks are cells
             close()
     close()
     return runs
@@ -549,7 +556,7 @@ def parse_article20(lines: Sequence[Line], record: Record, findings: list[Findin
 
 def parse_applications(lines: Sequence[Line], record: Record, findings: list[Finding]) -> int:
     """Fill section 三; returns how many of its rows were found."""
-    runs = fill_gaps(split_runs(build_runs(lines, 7, _is_application_label, right_aligned=True), 7), lines, 7)
+    runs = fill_gaps(split_runs(build_runs(lines, 7, _is_application_label, right_aligned=True, whole_rows=True), 7), lines, 7)
     if runs:  # the column headers above the first row are not its label
         runs[0].labels = [t for t in runs[0].labels if strip_numbering(t) not in _COLUMN_HEADERS]
     placed = align(runs, APPLICATION_ROWS, [7] * len(APPLICATION_ROWS), APPLICATION_GROUP_PATTERNS)
@@ -579,7 +586,7 @@ def parse_applications(lines: Sequence[Line], record: Record, findings: list[Fin
 def parse_review(lines: Sequence[Line], record: Record, findings: list[Finding]) -> bool:
     """Fill section 四; returns whether its numbers were found. Its 15 numbers are printed as one
     row (行政复议, then the two parts of 行政诉讼), or as three labelled rows of five."""
-    runs = fill_gaps(build_runs(lines, 15, _is_review_label), lines, 15)
+    runs = fill_gaps(build_runs(lines, 15, _is_review_label, whole_rows=True), lines, 15)
     cells = [c for r in runs for c in r.cells]
     if not cells:
         return False

@@ -13,6 +13,14 @@ from collections import Counter
 TURN_SHARE = 0.5  # a page is turned when more than this share of its characters runs one other way
 
 
+def _direction(char: dict) -> int:
+    """The turn (0, 90, 180, 270) of one character, from its text matrix."""
+    a, b = char["matrix"][0], char["matrix"][1]
+    if abs(a) >= abs(b):
+        return 0 if a > 0 else 180
+    return 270 if b > 0 else 90
+
+
 def turn_of(page) -> int:
     """The degrees (90, 180, 270; clockwise) by which the page's content is turned, or 0.
 
@@ -21,13 +29,7 @@ def turn_of(page) -> int:
     chars = page.chars
     if not chars:
         return 0
-    directions: Counter = Counter()
-    for c in chars:
-        a, b = c["matrix"][0], c["matrix"][1]
-        if abs(a) >= abs(b):
-            directions[0 if a > 0 else 180] += 1
-        else:
-            directions[270 if b > 0 else 90] += 1
+    directions = Counter(_direction(c) for c in chars)
     turn, count = directions.most_common(1)[0]
     return turn if turn and count > TURN_SHARE * len(chars) else 0
 
@@ -58,15 +60,17 @@ def _moved(obj: dict, move, new_height: float, doctop0: float) -> dict:
     if "pts" in obj:
         out["pts"] = [move(x, y) for x, y in obj["pts"]]
     if obj.get("object_type") == "char":
-        out["upright"] = not obj["upright"]  # the sideways characters now stand, the others lie
+        out["upright"] = True
     return out
 
 
 def turned(page, turn: int):
-    """`page` (pdfplumber) with its content turned back by `turn` degrees (from turn_of).
+    """`page` (pdfplumber) with its content turned back by `turn` degrees (from turn_of), and the
+    characters that do not run that way (a page number printed upright beside a turned table).
 
-    The result is a pdfplumber DerivedPage of the upright size (width and height swapped for 90
-    and 270); its page_number is the original's."""
+    Returns (upright page, other characters): the page is a pdfplumber DerivedPage of the upright
+    size (width and height swapped for 90 and 270), its page_number the original's, holding the
+    characters of the turn and all the lines; the other characters are in the original frame."""
     from pdfplumber.page import DerivedPage
 
     width, height = float(page.width), float(page.height)
@@ -79,9 +83,11 @@ def turned(page, turn: int):
 
     upright = TurnedPage(page)
     upright.bbox = (0, 0, new_w, new_h)
-    upright._objects = {kind: [_moved(o, move, new_h, doctop0) for o in objs]
-                        for kind, objs in page.objects.items()}
-    return upright
+    objects = dict(page.objects)
+    aside = [c for c in objects.get("char", []) if _direction(c) != turn]
+    objects["char"] = [c for c in objects.get("char", []) if _direction(c) == turn]
+    upright._objects = {kind: [_moved(o, move, new_h, doctop0) for o in objs] for kind, objs in objects.items()}
+    return upright, aside
 
 
 def side_borders(page, gap: float = 3.0) -> list[dict]:

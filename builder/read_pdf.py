@@ -76,12 +76,12 @@ def _page_text(page, notes: list | None = None, state=None) -> str:
     from .pdf_turn import describe, turn_of, turned
     from .sources import Note
 
-    turn = turn_of(page)
+    turn, aside = turn_of(page), []
     if turn:
         if notes is not None:
             notes.append(Note("read.page_turned", f"page {page.page_number}: its content is printed {describe(turn)} "
                               "(no /Rotate flag); read upright", page=page.page_number))
-        page = turned(page, turn)
+        page, aside = turned(page, turn)
     page = _dedupe(page)  # bold printed by overdraw draws every character twice
     tables = _tables(page)
     prose = [c for c in page.chars if not any(_centre_in(c, t.bbox) for t in tables)]
@@ -106,6 +106,7 @@ def _page_text(page, notes: list | None = None, state=None) -> str:
         out += [line for line in lines if line.strip("\t")]
         y = max(y, b_bottom)
     out.append(text_between(y, float("inf")))
+    out.append(extract_text(aside) if aside else "")  # on a turned page, what is printed the other way
     return "\n".join(t for t in out if t)
 
 
