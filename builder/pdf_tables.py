@@ -66,11 +66,7 @@ class Row:
     top: float
     bottom: float
     cells: list[str]
-    chars: list = field(default_factory=list)
-
-    @property
-    def bbox(self) -> tuple[float, float, float, float]:
-        return (min(c["x0"] for c in self.chars), self.top, max(c["x1"] for c in self.chars), self.bottom)
+    chars: list = field(default_factory=list)  # the characters it was read from (not prose)
 
 
 def _words(chars: list) -> list[dict]:
@@ -198,12 +194,19 @@ def _prose(line: list[dict], columns: Columns) -> bool:
                and not _VALUE.match(_norm(w["text"])) for w in line)
 
 
+def _may_have_header(text: str) -> bool:
+    """Whether text holds a fragment every one of the template's column headers leads to."""
+    return any(k in text for k in ("自然人", "总计", "件数", "决定数量", "收费金额"))
+
+
 def read_rows(chars: list, rules: list[dict], state: TableState) -> list[Row]:
     """The table rows among `chars` (pdfplumber chars outside any ruled table), placed by geometry.
 
     rules: the page's horizontal edges (pdfplumber edge dicts), which bound rows and their labels.
     state: the columns in force, updated by the headers found (and carried to the next page).
     Returns rows top to bottom; characters not in a row are left to the caller (prose)."""
+    if state.columns is None and not _may_have_header("".join(c["text"] for c in chars)):
+        return []  # the common page: prose, or ruled tables only (a quick test before finding words)
     words = _words(chars)
     if not words:
         return []

@@ -3,7 +3,9 @@ one line of tab-separated cells; pages separated by a line holding only a form f
 know their pages).
 
 Characters drawn twice (bold by overdraw) are read once. Text beside a table is kept (before the
-table's rows); a ruled box of one cell around prose is prose, not a table. A page whose glyphs
+table's rows); a ruled box of one cell around prose is prose, not a table. A ruled table without
+its outer side borders gets them (pdf_turn.side_borders); a table without vertical rules is read
+by its geometry (pdf_tables); a page whose content is set sideways is read upright (pdf_turn). A page whose glyphs
 have no Unicode map ("(cid:NN)") is read as if it were an image; a PDF with no text on any page
 raises NoTextLayer, for the OCR path.
 """

@@ -30,7 +30,7 @@ def expectation(name: str) -> tuple[dict, dict]:
         base, _, index = path.partition("[")
         obj = gold
         for part in base.split("."):
-            parent, obj = obj, obj[part]
+            obj = obj[part]
         obj[int(index[:-1])] = None
     return expect, gold
 
