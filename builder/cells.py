@@ -154,7 +154,9 @@ def to_lines(text: str) -> list[Line]:
     page = 1
     for no, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
         page += raw.count("\f")
-        norm = normalize(raw).replace("\u3000", " ").replace("\f", "").rstrip()
+        norm = normalize(raw).replace("\u3000", " ").replace("\f", "")
+        # a tab row's trailing empty cells are cells printed blank (the readers' contract): kept
+        norm = norm.rstrip(" \v") if "\t" in norm and norm.strip() else norm.rstrip()
         if _FOOTER.match(norm) or _PAGE_NUMBER.match(norm):
             continue
         norm = _MARKUP.sub("", norm) if not norm.lstrip().startswith(("|", "\t")) else norm

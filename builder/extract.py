@@ -49,6 +49,8 @@ class Run:
     cells: list[Cell] = field(default_factory=list)
     line: int = 0
     placed: bool = False  # its cells stand in their columns already (blanks included)
+    by_position: bool = False  # its columns were worked out from where its cells stand (less certain than
+                               # a delimited row of every cell): its own total must bear them out
 
     @property
     def has_number(self) -> bool:
@@ -60,7 +62,8 @@ class Run:
         return self
 
 
-def build_runs(lines: Sequence[Line], width: int, is_label, right_aligned: bool = False) -> list[Run]:
+def build_runs(lines: Sequence[Line], width: int, is_label, right_aligned: bool = False,
+               whole_rows: bool = False) -> list[Run]:
     """Group the value cells of a table region into runs, one per printed row.
 
     width:    cells in a complete row; a run shorter than that absorbs a stray word as an
@@ -69,6 +72,9 @@ def build_runs(lines: Sequence[Line], width: int, is_label, right_aligned: bool 
     right_aligned: the table's value columns are its last `width` columns, so a row of delimited
               cells (tab, pipe) whose label cell and first values are blank keeps its columns: the
               blanks dropped before its first cell are put back, up to `width` cells
+    whole_rows: a tab row of exactly `width` value cells is the whole row: its trailing blank
+              cells are cells printed blank, not padding (not for table 二, whose one-value rows
+              are padded with the merged cells' blanks)
     """
     runs: list[Run] = []
     labels: list[str] = []
@@ -108,7 +114,10 @@ def build_runs(lines: Sequence[Line], width: int, is_label, right_aligned: bool 
                     and all(c.line == line.no for c in cur.cells)):
                 pad = [Cell("", BLANK, line=line.no) for _ in range(width - len(cur.cells))]
                 cur.cells[:0] = pad
-                cur.placed = True
+                cur.placed = cur.by_position = True
+            elif (whole_rows and cur is not None and "\t" in line.norm and len(cur.cells) == width
+                  and all(c.line == line.no for c in cur.cells)):
+                cur.placed = True  # a tab row of exactly `width` cells: its trailing blanks are cells
             close()
     close()
     return runs
@@ -285,7 +294,7 @@ def fill_gaps(runs: list[Run], lines: Sequence[Line], width: int) -> list[Run]:
         placed = [Cell("", BLANK, line=cells[0].line) for _ in range(width)]
         for k, c in zip(slots, cells):
             placed[k] = c
-        out.append(Run(run.labels, placed, run.line, placed=True))
+        out.append(Run(run.labels, placed, run.line, placed=True, by_position=True))
     return out
 
 
@@ -634,7 +643,7 @@ def parse_article20(lines: Sequence[Line], record: Record, findings: list[Findin
 
 def parse_applications(lines: Sequence[Line], record: Record, findings: list[Finding]) -> int:
     """Fill section 三; returns how many of its rows were found."""
-    runs = fill_gaps(split_runs(build_runs(lines, 7, _is_application_label, right_aligned=True), 7), lines, 7)
+    runs = fill_gaps(split_runs(build_runs(lines, 7, _is_application_label, right_aligned=True, whole_rows=True), 7), lines, 7)
     if runs:  # the column headers above the first row are not its label
         runs[0].labels = [t for t in runs[0].labels if strip_numbering(t) not in _COLUMN_HEADERS]
     placed = align(runs, APPLICATION_ROWS, [7] * len(APPLICATION_ROWS), APPLICATION_GROUP_PATTERNS)
@@ -646,7 +655,7 @@ def parse_applications(lines: Sequence[Line], record: Record, findings: list[Fin
             continue
         values = read_row(run, [f"{row.path}[{k}]" for k in range(7)], row.label, findings,
                           not_applicable=record.not_applicable)
-        if values is not None and run.placed and contradicted(values):
+        if values is not None and run.by_position and contradicted(values):
             findings.append(_contradiction(row.path, f"section 三: row {row.group}{row.label}", values))
             values = None
         if values is not None:
@@ -664,7 +673,7 @@ def parse_applications(lines: Sequence[Line], record: Record, findings: list[Fin
 def parse_review(lines: Sequence[Line], record: Record, findings: list[Finding]) -> bool:
     """Fill section 四; returns whether its numbers were found. Its 15 numbers are printed as one
     row (行政复议, then the two parts of 行政诉讼), or as three labelled rows of five."""
-    runs = fill_gaps(build_runs(lines, 15, _is_review_label), lines, 15)
+    runs = fill_gaps(build_runs(lines, 15, _is_review_label, whole_rows=True), lines, 15)
     cells = [c for r in runs for c in r.cells]
     if not cells:
         return False
@@ -676,11 +685,12 @@ def parse_review(lines: Sequence[Line], record: Record, findings: list[Finding])
             if values is not None:
                 set_path(record, row.path, values)
         return True
-    whole = Run([], cells, placed=len(runs) == 1 and runs[0].placed).trim()
+    whole = Run([], cells, placed=len(runs) == 1 and runs[0].placed,
+                by_position=any(r.by_position for r in runs)).trim()
     paths = [f"{row.path}[{k}]" for row in REVIEW_ROWS for k in range(5)]
     values = read_row(whole, paths, "四、政府信息公开行政复议、行政诉讼情况", findings,
                       not_applicable=record.not_applicable)
-    if values is not None and whole.placed and any(contradicted(values[k:k + 5]) for k in (0, 5, 10)):
+    if values is not None and whole.by_position and any(contradicted(values[k:k + 5]) for k in (0, 5, 10)):
         findings.append(_contradiction("review_litigation", "section 四", values))
         values = None
     if values is not None:

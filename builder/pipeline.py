@@ -33,8 +33,8 @@ from .sources import ReportError, read_source
 PARALLEL_FROM = 64  # below this many reports, starting worker processes costs more than it saves
 
 # the modules whose code decides what a record holds
-_EXTRACTION_MODULES = ("sources.py", "read_html.py", "read_docx.py", "read_pdf.py", "read_ocr.py", "cells.py",
-                       "extract.py", "infer.py", "checks.py", "template.py", "models.py")
+_EXTRACTION_MODULES = ("sources.py", "read_html.py", "read_docx.py", "read_pdf.py", "pdf_tables.py", "pdf_turn.py",
+                       "read_ocr.py", "cells.py", "extract.py", "infer.py", "checks.py", "template.py", "models.py")
 
 
 @lru_cache(maxsize=1)

@@ -3,7 +3,9 @@ one line of tab-separated cells; pages separated by a line holding only a form f
 know their pages).
 
 Characters drawn twice (bold by overdraw) are read once. Text beside a table is kept (before the
-table's rows); a ruled box of one cell around prose is prose, not a table. A page whose glyphs
+table's rows); a ruled box of one cell around prose is prose, not a table. A ruled table without
+its outer side borders gets them (pdf_turn.side_borders); a table without vertical rules is read
+by its geometry (pdf_tables); a page whose content is set sideways is read upright (pdf_turn). A page whose glyphs
 have no Unicode map ("(cid:NN)") is read as if it were an image; a PDF with no text on any page
 raises NoTextLayer, for the OCR path.
 """
@@ -57,7 +59,9 @@ def _dedupe(page):
 
 def _tables(page) -> list:
     """The page's ruled tables, top to bottom; a one-cell box, or a frame around other tables, is not one."""
-    found = [t for t in page.find_tables() if len(t.cells) > 1]
+    from .pdf_turn import side_borders
+
+    found = [t for t in page.find_tables({"explicit_vertical_lines": side_borders(page)}) if len(t.cells) > 1]
 
     def encloses(a, b) -> bool:
         return a is not b and a.bbox[0] <= b.bbox[0] and a.bbox[1] <= b.bbox[1] and \
@@ -67,12 +71,30 @@ def _tables(page) -> list:
     return sorted(found, key=lambda t: (t.bbox[1], t.bbox[0]))
 
 
-def _page_text(page) -> str:
+def _page_text(page, notes: list | None = None, state=None) -> str:
     from pdfplumber.utils import extract_text
 
+    from .pdf_tables import read_rows
+    from .pdf_turn import describe, turn_of, turned
+    from .sources import Note
+
+    turn, aside = turn_of(page), []
+    if turn:
+        if notes is not None:
+            notes.append(Note("read.page_turned", f"page {page.page_number}: its content is printed {describe(turn)} "
+                              "(no /Rotate flag); read upright", page=page.page_number))
+        page, aside = turned(page, turn)
     page = _dedupe(page)  # bold printed by overdraw draws every character twice
     tables = _tables(page)
     prose = [c for c in page.chars if not any(_centre_in(c, t.bbox) for t in tables)]
+    # (top, bottom, row lines) of each ruled table, and of each row of a table without vertical rules
+    blocks = [(t.bbox[1], t.bbox[3], ["\t".join(_cell(c) for c in row) for row in t.extract()])
+              for t in tables]
+    rows = read_rows(prose, page.edges, state) if state is not None else []
+    if rows:
+        taken = {id(c) for r in rows for c in r.chars}
+        prose = [c for c in prose if id(c) not in taken]
+        blocks = sorted(blocks + [(r.top, r.bottom, ["\t".join(r.cells)]) for r in rows], key=lambda b: b[0])
 
     def text_between(top: float, bottom: float) -> str:
         chars = [c for c in prose if top <= (c["top"] + c["bottom"]) / 2 < bottom]
@@ -80,16 +102,13 @@ def _page_text(page) -> str:
 
     out: list[str] = []
     y = float("-inf")
-    for table in tables:
-        _, t_top, _, t_bottom = table.bbox
-        out.append(text_between(y, t_top))                      # above the table
-        out.append(text_between(max(y, t_top), t_bottom))       # beside it
-        for row in table.extract():
-            cells = [_cell(c) for c in row]
-            if any(cells):
-                out.append("\t".join(cells))
-        y = max(y, t_bottom)
+    for b_top, b_bottom, lines in blocks:
+        out.append(text_between(y, b_top))                      # above the table
+        out.append(text_between(max(y, b_top), b_bottom))       # beside it
+        out += [line for line in lines if line.strip("\t")]
+        y = max(y, b_bottom)
     out.append(text_between(y, float("inf")))
+    out.append(extract_text(aside) if aside else "")  # on a turned page, what is printed the other way
     return "\n".join(t for t in out if t)
 
 
@@ -98,9 +117,14 @@ def _without_unicode_map(text: str) -> bool:
     return glyphs > 0 and len(_CID.findall(text)) > CID_PAGE * glyphs
 
 
-def pdf_to_text(data: bytes) -> str:
-    """The text of a PDF; ValueError says why it cannot be read (NoTextLayer for a scan)."""
+def pdf_to_text(data: bytes, notes: list | None = None) -> str:
+    """The text of a PDF; ValueError says why it cannot be read (NoTextLayer for a scan).
+
+    notes: if given, a list to which what the reader noticed is appended (sources.Note: a page
+    whose content was read turned upright, rule "read.page_turned")."""
     import pdfplumber
+
+    from .pdf_tables import TableState
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
@@ -116,9 +140,10 @@ def pdf_to_text(data: bytes) -> str:
         raise ValueError(f"a damaged PDF ({kind}: {str(inner)[:80] or 'unreadable'})") from exc
     with pdf:
         pages = []
+        state = TableState()  # the columns of a table without vertical rules, carried across pages
         try:
             for page in pdf.pages:
-                text = _page_text(page)
+                text = _page_text(page, notes, state)
                 page.close()  # let go of the page's parsed objects: a long report stays small in memory
                 if _without_unicode_map(text):
                     text = ""  # glyphs without a Unicode map: as good as an image

@@ -197,8 +197,9 @@ def read_source(path: str | Path, data: bytes | None = None) -> SourceText:
     if kind == "pdf":
         from .read_pdf import NoTextLayer, pdf_to_text
 
+        notes: list[Note] = []
         try:
-            return SourceText(str(path), digest, "pdf", pdf_to_text(data))
+            return SourceText(str(path), digest, "pdf", pdf_to_text(data, notes), tuple(notes))
         except NoTextLayer:
             from .read_ocr import OcrUnavailable, ocr_pdf
 
