@@ -50,9 +50,9 @@ def _builder_work(repo: Path) -> tuple[float, float, int]:
 
     t0 = time.perf_counter()
     outcomes = process_all(repo / "reports", repo, write=True, cache_dir=repo / ".cache" / "extract",
-                           state_file=repo / ".cache" / "state.pickle")
+                           state_file=repo / ".cache" / "state.json")
     t1 = time.perf_counter()
-    build_site(outcomes, repo, repo / "content", cache_file=repo / ".cache" / "pages.pickle")
+    build_site(outcomes, repo, repo / "content", cache_file=repo / ".cache" / "pages.json")
     write_search_dictionary(repo / ".cache" / "search" / "jieba_user.txt", outcomes)
     t2 = time.perf_counter()
     return t1 - t0, t2 - t1, len(outcomes)

@@ -22,9 +22,9 @@ from .sources import ReportError
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
 CACHE_DIR = Path(".cache") / "extract"  # extractions by source sha256 and extractor version
-STATE_FILE = Path(".cache") / "state.pickle"  # outcomes of the last build, by file sizes and times
+STATE_FILE = Path(".cache") / "state.json"  # outcomes of the last build, by file sizes and times
 SEARCH_DICTIONARY = Path(".cache") / "search" / "jieba_user.txt"  # named in mkdocs.yml
-PAGE_CACHE = Path(".cache") / "pages.pickle"  # what each page was last made from
+PAGE_CACHE = Path(".cache") / "pages.json"  # what each page was last made from
 
 
 def _progress(desc: str):

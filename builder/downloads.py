@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import marshal
 import sqlite3
 import tempfile
 from dataclasses import dataclass
@@ -79,7 +78,7 @@ def _round(x: float | None) -> float | None:
 class Prepared:
     """One report's share of every download, made once: the site keeps it in its page cache, so
     adding one report to thousands re-serialises one report, and the files are joined from parts."""
-    row: bytes                    # its row of the table, in columns() order (marshalled: kept compact)
+    row: str                      # its row of the table, in columns() order (a JSON array: kept compact)
     csv: str                      # that row as a line of the CSV file
     json: str                     # its entry of the JSON file, on one line
     findings: tuple[tuple, ...]   # (rule, severity, path, printed, expected, message)
@@ -99,7 +98,7 @@ def prepare(row: Row) -> Prepared:
         "findings": [f.model_dump(exclude_none=True) for f in row.findings],
         "scores": {**{k: _round(v) for k, v in row.score.values.items()}, "overall": _round(row.score.overall)},
     }
-    return Prepared(marshal.dumps(values), _csv_line(values),
+    return Prepared(json.dumps(values, ensure_ascii=False, separators=(",", ":"), allow_nan=False), _csv_line(values),
                     json.dumps(entry, ensure_ascii=False, separators=(",", ":"), default=str),
                     tuple((f.rule, f.severity, f.path, f.printed, f.expected, f.message) for f in row.findings))
 
@@ -137,7 +136,7 @@ def to_sqlite(rows: Sequence[Row | Prepared]) -> bytes:
         db.execute(f"CREATE TABLE reports (id INTEGER PRIMARY KEY, {quoted})")
         marks = ", ".join("?" for _ in cols)
         db.executemany(f"INSERT INTO reports ({', '.join(chr(34) + c.name + chr(34) for c in cols)}) "
-                       f"VALUES ({marks})", (marshal.loads(p.row) for p in prepared))
+                       f"VALUES ({marks})", (json.loads(p.row) for p in prepared))
         db.execute("CREATE TABLE findings (report_id INTEGER REFERENCES reports(id), rule TEXT, severity TEXT, "
                    "path TEXT, printed REAL, expected REAL, message TEXT)")
         db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -26,8 +26,8 @@ from .checks import check_across_years, check_record
 from .extract import extract
 from .infer import infer
 from .models import META_PATHS, Finding, Record, get_path, iter_cells, set_path
-from .records import (RECORD_SUFFIX, RecordError, file_stamp, find_sources, load_pickle, load_record, record_path,
-                      save_pickle, to_yaml, without_gc, write_atomically)
+from .records import (RECORD_SUFFIX, RecordError, file_stamp, find_sources, load_cache, load_record, plain,
+                      record_path, save_cache, to_yaml, without_gc, write_atomically)
 from .sources import ReportError, read_source
 
 PARALLEL_FROM = 64  # below this many reports, starting worker processes costs more than it saves
@@ -95,11 +95,30 @@ class Outcome:
         new.__dict__.update(self.__dict__)
         return new
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict:  # to worker processes and back: the record as JSON text
         state = dict(self.__dict__)
         if self._record is not None:
             state["_json"], state["_record"] = self._json or self._record.model_dump_json(), None
         return state
+
+    def to_data(self) -> dict:
+        """The outcome as plain data for the state file (JSON), its record as JSON text."""
+        b = self.brief
+        return {"findings": [f.model_dump() for f in self.findings], "error": self.error,
+                "key": self.key, "json": self._json or (self._record.model_dump_json() if self._record else None),
+                "brief": [b.agency, b.year, b.published_on.isoformat() if b.published_on else None] if b else None}
+
+    @classmethod
+    def from_data(cls, source: Path, data: dict) -> "Outcome":
+        """An outcome read back from the state file; ValueError (or TypeError, KeyError) if it is not one."""
+        new = cls(source, findings=[Finding.model_validate(f) for f in data["findings"]], error=data["error"])
+        new.key, new._json = data["key"], data["json"]
+        if data["brief"] is not None:
+            agency, year, published = data["brief"]
+            if not isinstance(agency, str) or not isinstance(year, int) or new._json is None:
+                raise ValueError("not an outcome")
+            new.brief = Brief(agency, year, dt.date.fromisoformat(published) if published else None)
+        return new
 
     def __repr__(self) -> str:
         return f"Outcome({self.source}, {self.brief}, error={self.error!r}, findings={len(self.findings)})"
@@ -132,19 +151,17 @@ class Cache:
         return self.directory / f"{sha}-{extractor_version()}.json" if self.directory else None
 
     def get(self, sha: str) -> dict | None:
+        """The entry for these bytes, or None: missing, damaged, or not sealed by this machine's builder."""
         path = self._path(sha)
-        if path is None or not path.exists():
+        if path is None:
             return None
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
+        entry = load_cache(path)
+        return entry if isinstance(entry, dict) else None
 
     def put(self, sha: str, entry: dict) -> None:
         path = self._path(sha)
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+            save_cache(path, entry)
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -157,6 +174,15 @@ def _relative(path: Path, root: Path) -> str:
 def _extract_cached(source: Path, repo_path: str, data: bytes, sha: str,
                     cache: Cache) -> tuple[Record, list[Finding]]:
     entry = cache.get(sha)
+    if entry is not None and "error" not in entry:
+        try:
+            record = Record.model_validate(entry["record"])
+            findings = [Finding.model_validate(f) for f in entry["findings"]]
+        except (ValueError, TypeError, KeyError):  # not an entry this builder writes: read again
+            entry = None
+        else:
+            record.source.path = repo_path  # the same bytes may have been committed under another name
+            return record, findings
     if entry is None:
         try:
             record, findings = extract_file(source, repo_path, data)
@@ -165,11 +191,7 @@ def _extract_cached(source: Path, repo_path: str, data: bytes, sha: str,
             raise
         cache.put(sha, {"record": record.dump(), "findings": [f.model_dump() for f in findings]})
         return record, findings
-    if "error" in entry:
-        raise ReportError(source, entry["error"])
-    record = Record.model_validate(entry["record"])
-    record.source.path = repo_path  # the same bytes may have been committed under another name
-    return record, [Finding.model_validate(f) for f in entry["findings"]]
+    raise ReportError(source, str(entry["error"]))
 
 
 _LATER_KEYS = (("template", "2021"), ("unread", []), ("not_applicable", []))
@@ -329,11 +351,15 @@ def _load_state(state_file: Path | None) -> tuple[dict, dict]:
     """The last run's outcomes by source, and its across-year findings by agency."""
     if state_file is None or not state_file.exists():
         return {}, {}
+    state = load_cache(state_file)  # None unless sealed by this machine's builder
     try:
-        state = load_pickle(state_file)
         if isinstance(state, dict) and state.get("version") == _state_version():
-            return state["outcomes"], state["across"]
-    except Exception:  # a stale or damaged state is rebuilt, never trusted
+            outcomes = {source: (key, Outcome.from_data(Path(source), data))
+                        for source, (key, data) in state["outcomes"].items()}
+            across = {agency: (keys, [(source, Finding.model_validate(f)) for source, f in pairs])
+                      for agency, (keys, pairs) in state["across"].items()}
+            return outcomes, across
+    except (ValueError, TypeError, KeyError, AttributeError):  # not what this builder writes: rebuilt
         pass
     return {}, {}
 
@@ -349,7 +375,7 @@ def _across_years(good: list[Outcome], cached: dict) -> tuple[dict, list[tuple[s
         years = {o.brief.year for o in members}
         if not any(y + 1 in years for y in years):
             continue
-        keys = tuple(sorted((o.brief.year, str(o.source), o.key or "") for o in members))
+        keys = plain(sorted((o.brief.year, str(o.source), o.key or "") for o in members))
         if agency in cached and cached[agency][0] == keys and all(o.key for o in members):
             pairs = cached[agency][1]
         else:
@@ -372,7 +398,7 @@ def process_all(reports_dir: Path, root: Path, write: bool = False, progress=Non
     processes one."""
     sources = list(find_sources(reports_dir))
     state, across = _load_state(state_file)
-    keys = {s: _state_key(s) for s in sources}
+    keys = {s: plain(_state_key(s)) for s in sources}
     known = {s: state[str(s)][1] for s in sources if str(s) in state and state[str(s)][0] == keys[s]}
     todo = [s for s in sources if s not in known]
     jobs = jobs or os.cpu_count() or 1
@@ -388,14 +414,38 @@ def process_all(reports_dir: Path, root: Path, write: bool = False, progress=Non
     good = [o for o in outcomes if not o.failed]
     across, found = _across_years(good, across)
     if state_file is not None:  # the outcomes before the across-year findings, which depend on the others
-        save_pickle(state_file, {"version": _state_version(), "across": across, "outcomes": {
-            str(o.source): (keys[o.source] if o.source in known else _state_key(o.source), o) for o in outcomes}})
+        save_cache(state_file, {
+            "version": _state_version(),
+            "across": {agency: (keys_, [(source, f.model_dump()) for source, f in pairs])
+                       for agency, (keys_, pairs) in across.items()},
+            "outcomes": {str(o.source): (keys[o.source] if o.source in known else plain(_state_key(o.source)),
+                                         o.to_data()) for o in outcomes}})
     outcomes = [copy.copy(o) for o in outcomes]
     by_path = {str(o.source): o for o in outcomes}
-    for source, finding in found:
+    for source, finding in found + _same_body_and_year(good, root):
         owner = by_path[source]
         owner.findings = owner.findings + [finding]
     return outcomes
+
+
+def _same_body_and_year(good: list[Outcome], root: Path) -> list[tuple[str, Finding]]:
+    """One body, one year, one source: an error on every report of a body and year that has more than
+    one source file (a revised copy beside the original), naming the others. Which one stands is a
+    person's decision; until then neither is published. Bodies are the same under `name_key`."""
+    by_key: dict[tuple[str, int], list[Outcome]] = {}
+    for o in good:
+        by_key.setdefault((name_key(o.brief.agency), o.brief.year), []).append(o)
+    out = []
+    for (_, year), members in by_key.items():
+        if len(members) < 2:
+            continue
+        for o in members:
+            others = ", ".join(_relative(m.source, root) for m in members if m is not o)
+            out.append((str(o.source), Finding(
+                rule="reports.duplicate", severity="error",
+                message=f"{o.brief.agency} has more than one {year} report: this file and {others}; keep one "
+                        "(remove the other, or correct the year or body of the record that is not this report)")))
+    return out
 
 
 class Refused(Exception):

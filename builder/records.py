@@ -4,8 +4,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
+import hashlib
+import hmac
+import json
 import os
-import pickle
 from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
 
@@ -146,20 +148,72 @@ def without_gc(fn: Callable[..., T]) -> Callable[..., T]:
     return paused
 
 
+# --- the builder's caches: data only, sealed ---------------------------------------------------
+#
+# A cache under .cache/ is JSON (data, never code: no pickle), and carries an HMAC made with a key kept
+# outside the repository (CACHE_KEY_FILE). A cache that a pull request commits, or a person edits, or a
+# build cut short, fails the seal and is rebuilt; it is never trusted over a committed record.
+
+CACHE_KEY_FILE = Path(os.environ.get("DISCLOSURE_INDEX_CACHE_KEY",
+                                     Path.home() / ".cache" / "disclosure-index" / "cache-key"))
+
+
+@functools.lru_cache(maxsize=1)
+def _cache_key() -> bytes:
+    """This machine's key for sealing caches, made on first use (32 random bytes)."""
+    try:
+        key = CACHE_KEY_FILE.read_bytes()
+        if len(key) >= 32:
+            return key
+    except OSError:
+        pass
+    key = os.urandom(32)
+    try:
+        CACHE_KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(CACHE_KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(key)
+    except FileExistsError:
+        return CACHE_KEY_FILE.read_bytes()  # another build made it first
+    except OSError:
+        pass  # a read-only home: caches are sealed for this process only
+    return key
+
+
+def seal(text: str) -> str:
+    """Text with its HMAC-SHA256 on a first line of its own."""
+    mac = hmac.new(_cache_key(), text.encode("utf-8"), hashlib.sha256).hexdigest()
+    return f"{mac}\n{text}"
+
+
+def unseal(sealed: str) -> str | None:
+    """The text of sealed text, or None if its seal is not this machine's (made elsewhere, edited, cut)."""
+    mac, _, text = sealed.partition("\n")
+    expected = hmac.new(_cache_key(), text.encode("utf-8"), hashlib.sha256).hexdigest()
+    return text if hmac.compare_digest(mac.encode("utf-8"), expected.encode("ascii")) else None
+
+
 @without_gc
-def load_pickle(path: Path) -> Any:
-    """A cache file of the builder's own (under .cache/)."""
-    with open(path, "rb") as f:
-        return pickle.load(f)
+def load_cache(path: Path) -> Any:
+    """A cache file of the builder's own as data, or None if it is missing, damaged or not sealed here."""
+    try:
+        text = unseal(path.read_text(encoding="utf-8"))
+        return None if text is None else json.loads(text)
+    except (OSError, ValueError):
+        return None
 
 
-def save_pickle(path: Path, data: Any) -> None:
+def save_cache(path: Path, data: Any) -> None:
     """Write a cache file whole or not at all (a build stopped halfway leaves the old one)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("wb") as f:
-        pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
+    write_atomically(path, seal(json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)))
+
+
+def plain(value: Any) -> Any:
+    """A value as it reads back from a JSON cache (tuples as lists), for comparing with what was stored."""
+    if isinstance(value, (tuple, list)):
+        return [plain(v) for v in value]
+    return value
 
 
 def write_atomically(path: Path, text: str | bytes) -> None:
@@ -191,12 +245,52 @@ def load_record(path: str | Path) -> Record:
         raise RecordError(path, f"not readable as YAML: {exc}") from exc
     if not isinstance(data, dict):
         raise RecordError(path, "not a record: the YAML is not a mapping")
+
     try:
-        return Record.model_validate(data)
+        record = Record.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
         raise RecordError(path, f"schema errors: {problems}") from exc
+    absent = _absent_cells(data)
+    if absent:
+        lines = Path(path).read_text(encoding="utf-8").count("\n") + 1
+        raise RecordError(path, f"line {lines}: the record ends without {len(absent)} of its cells or lists "
+                                f"(first: {absent[0]}): a truncated record? The builder writes every key, "
+                                "null or [] when empty")
+    return record
+
+
+def _absent_cells(data: dict) -> list[str]:
+    """The cell paths a record's data does not hold at all (a null is held): a record cut short is an
+    error, never read as if every missing cell had been corrected to blank."""
+    # the lists that say what a person corrected, and (in records with a template edition, written since
+    # the lists of unread and not-applicable cells exist) those lists too
+    absent = [key for key in _LISTS + (_LATER_LISTS if "template" in data else ()) if key not in data]
+    for path, keys, size in _cell_layout():
+        obj: Any = data
+        for key in keys:
+            obj = obj.get(key, _ABSENT) if type(obj) is dict else _ABSENT
+        if obj is _ABSENT or (size and not (type(obj) is list and len(obj) >= size)):
+            absent.append(path)
+    return absent
+
+
+@functools.lru_cache(maxsize=1)
+def _cell_layout() -> tuple[tuple[str, tuple[str, ...], int], ...]:
+    """Each row or field of the record as (path, keys to it, cells in it or 0 for a single value)."""
+    from .models import Record, iter_cells
+
+    rows: dict[str, int] = {}
+    for path, _ in iter_cells(Record.model_construct()):
+        base, _, index = path.partition("[")
+        rows[base] = max(rows.get(base, 0), int(index[:-1]) + 1 if index else 0)
+    return tuple((base, tuple(base.split(".")), size) for base, size in rows.items())
+
+
+_ABSENT = object()
+_LISTS = ("narrative", "inferred", "corrected")
+_LATER_LISTS = ("unread", "not_applicable")
 
 
 def record_path(source: Path) -> Path:

@@ -4,7 +4,7 @@ Every page is rendered with Jinja2 with autoescaping on: a report is untrusted i
 from a report goes into raw HTML blocks (escaped), so Markdown never interprets it either.
 A page file is written only when its content changed, and pages of reports that are gone
 are removed; the output depends on the records alone (no clock), so builds are reproducible.
-With a page cache (.cache/pages.pickle), a page whose inputs did not change is not even rendered:
+With a page cache (.cache/pages.json), a page whose inputs did not change is not even rendered:
 adding one report to thousands renders its pages, its body's page, its year's rankings and lists.
 """
 from __future__ import annotations
@@ -28,8 +28,8 @@ from markupsafe import Markup
 from . import __version__, downloads
 from .models import Finding, Record, get_path, iter_cells
 from .pipeline import Brief, Outcome, outcome_key, safe_name
-from .records import file_stamp, load_pickle, save_pickle, without_gc
-from .scores import ARTICLE_49, INDICATORS, OVERALL_RULE, Agency, Score, deadline, load_agencies, score
+from .records import file_stamp, load_cache, plain, save_cache, without_gc
+from .scores import ARTICLE_49, INDICATORS, OVERALL_RULE, Agencies, Agency, Score, deadline, load_agencies, score
 from .template import APPLICATION_COLUMNS, APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_COLUMNS, REVIEW_ROWS
 from .wording import SEVERITY, cell_name, describe
 
@@ -245,7 +245,7 @@ def report_key(o: Outcome, info: Agency) -> str:
 
 
 class PageCache:
-    """What each page was last made from (a pickle under .cache/), so a page whose inputs are
+    """What each page was last made from (sealed JSON under .cache/), so a page whose inputs are
     unchanged is not rendered again, and each report's score and download rows are kept: adding one
     report to thousands renders what it affects. A cache from other code is ignored, never trusted."""
 
@@ -255,24 +255,35 @@ class PageCache:
         self.reports: dict[str, tuple[Score, downloads.Prepared]] = {}
         self.directory: tuple[Any, dict[str, Agency]] = (None, {})  # the agencies file, by size and time
         self.groups: dict[str, tuple[str, list[tuple[str, str]]]] = {}  # sets of pages made from one key
-        if path is not None and path.exists():
+        data = load_cache(path) if path is not None else None  # None unless sealed by this machine's builder
+        if isinstance(data, dict) and data.get("version") == render_version():
             try:
-                version, pages, reports, directory, groups = load_pickle(path)
-                if version == render_version():
-                    self.pages, self.reports, self.directory, self.groups = pages, reports, directory, groups
-            except Exception:  # damaged or stale: rebuilt
-                pass
+                self.pages = {str(k): (str(key), stamp) for k, (key, stamp) in data["pages"].items()}
+                self.reports = {str(k): (Score(dict(values), overall), downloads.Prepared(row, csv, js, tuple(
+                    tuple(f) for f in found))) for k, (values, overall, row, csv, js, found) in data["reports"].items()}
+                stamp, entries = data["directory"]
+                self.directory = (stamp, Agencies({n: Agency(n, *info) for n, info in entries.items()}))
+                self.groups = {str(k): (key, [tuple(p) for p in pages]) for k, (key, pages) in data["groups"].items()}
+            except (ValueError, TypeError, KeyError):  # not what this builder writes: rebuilt
+                self.pages, self.reports, self.directory, self.groups = {}, {}, (None, {}), {}
 
     def agencies(self, path: Path) -> dict[str, Agency]:
         """The agencies file, read again only when it changed."""
-        stamp = file_stamp(path)
+        stamp = plain(file_stamp(path))
         if stamp is None or stamp != self.directory[0]:
             self.directory = (stamp, load_agencies(path))
         return self.directory[1]
 
     def save(self, writer: "SiteWriter", reports: dict[str, tuple[Score, downloads.Prepared]]) -> None:
         if self.path is not None:
-            save_pickle(self.path, (render_version(), writer.keys, reports, self.directory, writer.groups))
+            stamp, agencies = self.directory
+            save_cache(self.path, {
+                "version": render_version(), "groups": writer.groups,
+                # each page with the size and time its file had when made: a file changed since is made again
+                "pages": {rel: (key, file_stamp(os.path.join(writer.out, rel))) for rel, key in writer.keys.items()},
+                "reports": {k: (score.values, score.overall, p.row, p.csv, p.json, p.findings)
+                            for k, (score, p) in reports.items()},
+                "directory": (stamp, {a.name: (a.region, a.level, a.kind) for a in agencies.values()})})
 
 
 class SiteWriter:
@@ -286,12 +297,17 @@ class SiteWriter:
         self.keys: dict[str, str] = {}  # page → what it was made from, in this build
         self.groups: dict[str, tuple[str, list[tuple[str, str]]]] = {}  # see unchanged()
 
+    def fresh(self, rel: str, key: str) -> bool:
+        """Whether a page was last made from this key and its file is as it was written then (same size
+        and time: a page edited or damaged since is made again)."""
+        cached = self.cache.pages.get(rel)
+        return cached is not None and cached[0] == key and cached[1] == plain(file_stamp(os.path.join(self.out, rel)))
+
     def stale(self, rel: str, key: str) -> bool:
-        """Claim a page for this build; True if it must be made (its inputs changed, or it is gone)."""
+        """Claim a page for this build; True if it must be made (its inputs changed, or its file did)."""
         self.keys[rel] = key
-        path = os.path.join(self.out, rel)
-        self.kept.add(path)
-        return not (self.cache.pages.get(rel) == key and os.path.exists(path))
+        self.kept.add(os.path.join(self.out, rel))
+        return not self.fresh(rel, key)
 
     def unchanged(self, name: str, key: str) -> bool:
         """Whether a set of pages (a year's rankings) was made from this key last time and is all still
@@ -299,7 +315,7 @@ class SiteWriter:
         remember()s them under this key."""
         self.groups[name] = (key, [])
         old = self.cache.groups.get(name)
-        if old is None or old[0] != key or not all(os.path.exists(os.path.join(self.out, rel)) for rel, _ in old[1]):
+        if old is None or old[0] != key or not all(self.fresh(rel, page_key) for rel, page_key in old[1]):
             return False
         for rel, page_key in old[1]:
             self.stale(rel, page_key)

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from builder.pipeline import Refused, add_report, process, process_all
-from builder.records import load_record
+from builder.records import RecordError, load_record
 from conftest import REPORTS, ROOT
 
 SEED = (REPORTS / "2023" / "达州市通川区.txt").read_text(encoding="utf-8")
@@ -203,7 +203,7 @@ def test_a_new_extractor_rereads_untouched_records_but_keeps_hand_edited_ones(re
 
 def test_the_state_file_skips_unchanged_reports_and_sees_changes(repo, monkeypatch):
     import builder.pipeline as pipeline
-    state = repo / ".cache" / "state.pickle"
+    state = repo / ".cache" / "state.json"
     first = process_all(repo / "reports", repo, write=True, state_file=state)
     calls = []
     real = pipeline._process_one
@@ -218,3 +218,32 @@ def test_the_state_file_skips_unchanged_reports_and_sees_changes(repo, monkeypat
     # across-year findings are recomputed every time, never accumulated from the state
     assert [len(o.findings) for o in process_all(repo / "reports", repo, state_file=state)] == \
         [len(o.findings) for o in third]
+
+
+def test_a_second_source_for_the_same_body_and_year_fails_check_naming_both(repo):
+    original = repo / "reports" / "2023" / "巴州区.txt"
+    shutil.copy(original, repo / "reports" / "2023" / "巴州区-修订版.txt")
+    (repo / "reports" / "2023" / "巴州区-修订版.txt").write_text(
+        original.read_text(encoding="utf-8").replace("巴州区", "巴州区 ", 1), encoding="utf-8")
+    outcomes = process_all(repo / "reports", repo, write=True)
+    dup = [o for o in outcomes if any(f.rule == "reports.duplicate" for f in o.findings)]
+    assert sorted(o.source.name for o in dup) == ["巴州区-修订版.txt", "巴州区.txt"]
+    assert all(o.failed for o in dup)
+    message = next(f.message for f in dup[0].findings if f.rule == "reports.duplicate")
+    assert "reports/2023/" in message
+    out = subprocess.run([sys.executable, "-m", "builder", "check", "--root", str(repo)], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert out.returncode == 1 and "reports.duplicate" in out.stdout
+
+
+@pytest.mark.parametrize("cut", [0, 0.5, 0.9])
+def test_an_empty_or_truncated_record_is_an_error_never_cells_corrected_to_blank(repo, cut):
+    source = repo / "reports" / "2023" / "巴州区.txt"
+    target = source.with_suffix(".yaml")
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text[:int(len(text) * cut)], encoding="utf-8")
+    broken = target.read_text(encoding="utf-8")
+    outcome = process(source, repo, write=True)
+    assert outcome.error and outcome.record is None
+    assert str(target) in str(RecordError(target, outcome.error)) and ("line" in outcome.error or cut == 0)
+    assert target.read_text(encoding="utf-8") == broken  # never rewritten from a guess

@@ -28,8 +28,8 @@ def synthetic_repo(root, n: int):
 def build(root, cached: bool = True):
     cache = root / ".cache"
     outcomes = process_all(root / "reports", root, write=True, cache_dir=cache / "extract" if cached else None,
-                           state_file=cache / "state.pickle" if cached else None)
-    build_site(outcomes, root, root / "content", cache_file=cache / "pages.pickle" if cached else None)
+                           state_file=cache / "state.json" if cached else None)
+    build_site(outcomes, root, root / "content", cache_file=cache / "pages.json" if cached else None)
     return outcomes
 
 
