@@ -337,3 +337,74 @@ def test_an_agencies_file_that_is_a_link_is_refused(tmp_path, capsys, monkeypatc
     (root / "reports" / "agencies.yaml").symlink_to("/etc/passwd")
     code, out = check(root, capsys, monkeypatch=monkeypatch)
     assert code == 1 and "reports/agencies.yaml:1: error: a symbolic link" in out, out
+
+
+# --- 5. names that are not ordinary do not break pages or links ---------------------------------------
+
+ODD_NAMES = ["index", "README", "xx.md", "..", "a/b", "ab", "a#b%20?c", "很长的机关名称" * 25, "<script>alert(1)</script>",
+             "[链接](javascript:alert(1))", "{{ 7*7 }}", "巴州区 ", "INDEX", "-1"]
+
+
+def test_slugs_are_distinct_safe_path_components():
+    from builder.site import slug
+
+    slugs = [slug(n) for n in ODD_NAMES + ["巴州区", "达州市通川区", "大通湖区委区管委会办公室"]]
+    assert len(set(slugs)) == len(slugs)
+    assert slug("巴州区") == "巴州区" and slug("达州市通川区") == "达州市通川区"  # ordinary names are their own slug
+    for s in slugs:
+        assert s and not re.search(r"[/\\.#%?\s<>\[\]{}\"'&]", s) and len(s.encode()) <= 200
+        assert s.lower() not in ("index", "readme", "404")
+
+
+def test_a_site_of_odd_names_builds_and_links(tmp_path):
+    from html.parser import HTMLParser
+    from urllib.parse import unquote
+
+    from conftest import build_site_in, copy_repository
+
+    root = copy_repository(tmp_path)
+    folder = root / "reports" / "2023"
+    text = (folder / f"{SEED}.yaml").read_text(encoding="utf-8")
+    for k, name in enumerate(ODD_NAMES):
+        shutil.copy(folder / f"{SEED}.txt", folder / f"odd{k}.txt")
+        (folder / f"odd{k}.yaml").write_text(
+            text.replace("agency: 巴州区", f"agency: {json.dumps(name, ensure_ascii=False)}")
+                .replace(f"path: reports/2023/{SEED}.txt", f"path: reports/2023/odd{k}.txt"), encoding="utf-8")
+    # a name with a line break is refused by check, and the site is built without it
+    shutil.copy(folder / f"{SEED}.txt", folder / "newline.txt")
+    (folder / "newline.yaml").write_text(text.replace("agency: 巴州区", 'agency: "巴州\\n区"'), encoding="utf-8")
+    with (root / "reports" / "agencies.yaml").open("a", encoding="utf-8") as f:
+        f.write('index: {region: index, level: 县级, kind: government}\n"..": {region: "../..", level: 县级}\n'
+                '"a/b": {region: "四川省/../..", level: 市级}\n')
+    outcomes, _ = build_site_in(root)
+    failed = [o for o in outcomes if o.failed]
+    assert [o.source.name for o in failed] == ["newline.txt"]
+    site = root / "site"
+
+    class Links(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.links: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            href = dict(attrs).get("href")
+            if tag == "a" and href and not href.startswith(("http", "#", "mailto:", "javascript", "/")):
+                self.links.append(href)
+
+    pages = list(site.rglob("*.html"))
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert "<script>alert(1)</script>" not in html
+        assert 'href="javascript' not in html
+        parser = Links()
+        parser.feed(html)
+        for href in parser.links:
+            path = Path(os.path.normpath(page.parent / unquote(href.split("#")[0].split("?")[0])))
+            assert path.is_relative_to(site), (page, href)
+            assert path.exists() or (path / "index.html").exists(), (page, href)
+    # every odd name has its own report page and body page
+    from builder.site import agency_url, slug
+
+    for name in ODD_NAMES:
+        assert (site / agency_url(name).removesuffix(".md") / "index.html").exists(), name
+        assert (site / "reports" / "2023" / slug(name) / "index.html").exists(), name
