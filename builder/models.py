@@ -36,7 +36,7 @@ def _amount(value: Any) -> Any:
 Amount = Annotated[Optional[Union[int, float]], Field(ge=0), BeforeValidator(_amount)]
 """An amount of money: a finite number, never text."""
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")  # and bidi overrides
 _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # text may hold tabs and line breaks
 
 
@@ -51,6 +51,16 @@ def _text(value: Optional[str]) -> Optional[str]:
         raise ValueError(f"holds a control character ({_CONTROL_IN_TEXT.search(value).group()!r})")
     return value
 
+
+def _date(value: Any) -> Any:
+    if isinstance(value, (int, float)):  # pydantic would read a number as seconds since 1970
+        raise ValueError(f"not a date: {value!r} (write YYYY-MM-DD)")
+    return value
+
+
+Date = Annotated[Optional[dt.date], BeforeValidator(_date)]
+"""A date, written YYYY-MM-DD; never a number taken for a timestamp."""
+PageNumber = Annotated[int, Field(ge=1, le=100_000, strict=True)]
 
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_control)]
 """A one-line name (an agency, a file): no control characters (a line break, NUL), at most 200 characters."""
@@ -181,9 +191,9 @@ SourceFormat = Literal["text", "pdf", "pdf-ocr", "docx", "html"]
 class TablePages(_Model):
     """Which pages of the source (1-based) each table was read from."""
 
-    article20: Optional[list[int]] = Field(None, description="二、主动公开政府信息情况")
-    applications: Optional[list[int]] = Field(None, description="三、收到和处理政府信息公开申请情况")
-    review_litigation: Optional[list[int]] = Field(None, description="四、行政复议、行政诉讼情况")
+    article20: Optional[list[PageNumber]] = Field(None, description="二、主动公开政府信息情况")
+    applications: Optional[list[PageNumber]] = Field(None, description="三、收到和处理政府信息公开申请情况")
+    review_litigation: Optional[list[PageNumber]] = Field(None, description="四、行政复议、行政诉讼情况")
 
 
 class Source(_Model):
@@ -191,11 +201,11 @@ class Source(_Model):
         description="the committed source file, relative to the repository root")
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="of the source file's bytes")
     format: SourceFormat
-    published_on: Optional[dt.date] = Field(None, description="the date the report prints (its signature), "
+    published_on: Date = Field(None, description="the date the report prints (its signature), "
                                                               "else null")
-    posted_on: Optional[dt.date] = Field(None, description="the date the publisher posted it (portal page "
+    posted_on: Date = Field(None, description="the date the publisher posted it (portal page "
                                                            "header, crawler header, or a registry), else null")
-    url: Annotated[Optional[str], AfterValidator(_no_control)] = Field(None, max_length=2000, description="where the publisher posted the original, "
+    url: Optional[str] = Field(None, max_length=2000, pattern=r"^https?://[^\s]+$", description="where the publisher posted the original, "
                                                                   "when known")
     pages: Optional[TablePages] = Field(None, description="where the tables are in a paged source "
                                                           "(PDF, DOCX with page breaks); null for text")

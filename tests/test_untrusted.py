@@ -146,6 +146,12 @@ RECORD_EDITS = {
     "typo in unread": (lambda t: t.replace("unread: []", "unread: ['article20.licensing.x']"), "unread:", "unread[0]"),
     "typo in not_applicable": (lambda t: t.replace("not_applicable: []", "not_applicable: ['review.review[4]']"),
                                "not_applicable:", "not_applicable[0]"),
+    "number for a date": (lambda t: t.replace("published_on: null", "published_on: 1699920000"), "published_on:",
+                          "source.published_on"),
+    "javascript url": (lambda t: t.replace("url: null", "url: javascript:alert(1)"), "url:", "source.url"),
+    "bidi override": (lambda t: t.replace("agency: 巴州区", 'agency: "巴州\u202e区"'), "agency:", "agency"),
+    "text page number": (lambda t: t.replace("pages: null", "pages: {article20: ['1']}"), "pages:",
+                         "source.pages.article20[0]"),
     "duplicate key": (lambda t: t.replace("  licensing: 40390\n", "  licensing: 40390\n  licensing: 1\n"),
                       "licensing: 1", None),
 }
