@@ -78,6 +78,13 @@ def yaml_line(text: str, path: str | None) -> int:
     return at + 1
 
 
+def one_line(text: str) -> str:
+    """A line of `check`'s output as one line, whatever a file name or a report holds: a line break in it
+    could start a line GitHub Actions reads as a workflow command (`::error::...`)."""
+    return text.replace("\r", "\\r").replace("\n", "\\n").replace("\x85", " ").replace(
+        "\u2028", " ").replace("\u2029", " ")
+
+
 def escape_data(text: str) -> str:
     """A workflow command's message, escaped by GitHub's rules: it cannot end the command or start another."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -129,7 +136,7 @@ def _report(outcomes: list[Outcome], root: Path, reports: Path | None = None) ->
         if o.error:
             errors += 1
             error = o.error.replace(f"{root.absolute()}{os.sep}", "")  # a record's file named as in the repository
-            print(f"{name}: error: {error}")
+            print(one_line(f"{name}: error: {error}"))
             if github:
                 print(_annotation(o, name, root, "error", "unreadable report", error))
             continue
@@ -137,7 +144,7 @@ def _report(outcomes: list[Outcome], root: Path, reports: Path | None = None) ->
             errors += f.severity == "error"
             warnings += f.severity == "warning"
             if f.severity != "info":
-                print(f"{name}: {_finding_line(f)}")
+                print(one_line(f"{name}: {_finding_line(f)}"))
                 if github:
                     print(_annotation(o, name, root, f.severity, f.rule, f.message, f.path))
     return len(outcomes), errors, warnings
@@ -156,7 +163,7 @@ def _untrusted(root: Path, reports: Path) -> int:
         file = _name(Path(exc.file), root) if Path(exc.file).is_absolute() else exc.file
         problems.append((file, exc.line, "agencies file", exc.problem))
     for file, line, title, why in problems:
-        print(f"{file}:{line}: error: {why}")
+        print(one_line(f"{file}:{line}: error: {why}"))
         if github:
             print(workflow_command("error", file, line, title, why))
     return len(problems)

@@ -400,6 +400,8 @@ def _scan(reports_dir: Path) -> tuple[list[str], list[tuple[str, str]]]:
     folders, in or out of the repository) and special files (FIFOs, sockets, devices), never opened;
     and a report whose record beside it is such a file (its record would be read or written through it)."""
     found, refused = [], []
+    if os.path.islink(reports_dir):
+        return [], [(str(reports_dir), unsafe_file(reports_dir) or "a symbolic link: refused")]
     stack = [str(reports_dir)]
     while stack:
         folder = stack.pop()

@@ -231,6 +231,15 @@ def test_an_annotation_on_a_hostile_file_name_is_one_command(tmp_path, capsys, m
     assert any("x%3A%3Aerror file=a%2Cline=1%3A%3Apwned.txt" in ln for ln in commands), commands
 
 
+def test_no_file_name_starts_a_line_of_checks_output(tmp_path, capsys, monkeypatch):
+    root = make_repo(tmp_path)
+    (root / "reports" / "2023" / "x\n::error file=a::pwned\r\n.txt").write_text("not a report\n", encoding="utf-8")
+    code, out = check(root, capsys, github=True, monkeypatch=monkeypatch)
+    assert code == 1
+    assert not any("pwned" in ln and not ln.startswith(("reports/", "::error file=reports/")) for ln in out.splitlines())
+    assert all(ln.startswith(("reports/", "::error file=reports/", "1 reports", "2 reports")) for ln in out.splitlines()), out
+
+
 @pytest.fixture
 def hostile_rows():
     from builder.downloads import Row
@@ -414,3 +423,13 @@ def test_a_site_of_odd_names_builds_and_links(tmp_path):
     for name in ODD_NAMES:
         assert (site / agency_url(name).removesuffix(".md") / "index.html").exists(), name
         assert (site / "reports" / "2023" / slug(name) / "index.html").exists(), name
+
+
+def test_a_reports_folder_that_is_a_link_is_refused(tmp_path):
+    from builder.records import find_sources, refused_files
+
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "a.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "reports").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    assert list(find_sources(tmp_path / "reports")) == []
+    assert [p.name for p, _ in refused_files(tmp_path / "reports")] == ["reports"]
