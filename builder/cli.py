@@ -17,7 +17,8 @@ from pathlib import Path
 from . import __version__
 from .models import Finding, json_schema
 from .pipeline import Outcome, Refused, add_report, extract_file, process_all
-from .records import to_yaml
+from .records import refused_files, to_yaml
+from .scores import AgenciesError, load_agencies
 from .sources import ReportError
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
@@ -77,41 +78,95 @@ def yaml_line(text: str, path: str | None) -> int:
     return at + 1
 
 
+def one_line(text: str) -> str:
+    """A line of `check`'s output as one line, whatever a file name or a report holds: a line break in it
+    could start a line GitHub Actions reads as a workflow command (`::error::...`)."""
+    return text.replace("\r", "\\r").replace("\n", "\\n").replace("\x85", " ").replace(
+        "\u2028", " ").replace("\u2029", " ")
+
+
+def escape_data(text: str) -> str:
+    """A workflow command's message, escaped by GitHub's rules: it cannot end the command or start another."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A workflow command's property value (file=, line=, title=): also no `:` or `,`, which would end it."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def workflow_command(level: str, file: str, line: int, title: str, message: str) -> str:
+    return (f"::{level} file={escape_property(file)},line={escape_property(str(line))},"
+            f"title={escape_property(title)}::{escape_data(message)}")
+
+
+_AT_LINE = re.compile(r"(?P<file>[^\s:;][^:;]*?\.yaml):(?P<line>\d+): ")
+
+
 def _annotation(o: Outcome, name: str, root: Path, severity: str, title: str, message: str,
                 path: str | None = None) -> str:
     """A GitHub Actions workflow command that puts the finding on the file and line it concerns."""
     record_file = o.source.with_suffix(".yaml")
-    if path and record_file.exists():
+    level = "error" if severity == "error" else "warning"
+    at = _AT_LINE.search(message) if severity == "error" and not path else None
+    if at:  # a record's error names its file and line
+        file = _name(Path(at["file"]), root) if Path(at["file"]).is_absolute() else at["file"]
+        return workflow_command(level, file, int(at["line"]), title, message)
+    if path and record_file.is_file() and not record_file.is_symlink():
         file = record_file.resolve().relative_to(root.resolve()).as_posix() if record_file.resolve(
             ).is_relative_to(root.resolve()) else str(record_file)
         line = yaml_line(record_file.read_text(encoding="utf-8"), path)
     else:
         file, line = name, 1
-    level = "error" if severity == "error" else "warning"
-    clean = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return f"::{level} file={file},line={line},title={title}::{clean}"
+    return workflow_command(level, file, line, title, message)
 
 
-def _report(outcomes: list[Outcome], root: Path) -> tuple[int, int, int]:
+def _name(path: Path, root: Path) -> str:
+    try:
+        return path.absolute().relative_to(root.absolute()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _report(outcomes: list[Outcome], root: Path, reports: Path | None = None) -> tuple[int, int, int]:
     errors = warnings = 0
     github = os.environ.get("GITHUB_ACTIONS") == "true"
     for o in outcomes:
-        name = (o.source.resolve().relative_to(root.resolve()).as_posix()
-                if o.source.resolve().is_relative_to(root.resolve()) else str(o.source))
+        name = _name(o.source, root)
         if o.error:
             errors += 1
-            print(f"{name}: error: {o.error}")
+            error = o.error.replace(f"{root.absolute()}{os.sep}", "")  # a record's file named as in the repository
+            print(one_line(f"{name}: error: {error}"))
             if github:
-                print(_annotation(o, name, root, "error", "unreadable report", o.error))
+                print(_annotation(o, name, root, "error", "unreadable report", error))
             continue
         for f in o.findings:
             errors += f.severity == "error"
             warnings += f.severity == "warning"
             if f.severity != "info":
-                print(f"{name}: {_finding_line(f)}")
+                print(one_line(f"{name}: {_finding_line(f)}"))
                 if github:
                     print(_annotation(o, name, root, f.severity, f.rule, f.message, f.path))
     return len(outcomes), errors, warnings
+
+
+def _untrusted(root: Path, reports: Path) -> int:
+    """Print, as errors, what under reports/ is refused unread (links, special files) and what is wrong
+    in the agencies file; the number of errors."""
+    github = os.environ.get("GITHUB_ACTIONS") == "true"
+    problems: list[tuple[str, int, str, str]] = []
+    for path, why in refused_files(reports):
+        problems.append((_name(path, root), 1, "refused file", why))
+    try:
+        load_agencies(reports / "agencies.yaml")
+    except AgenciesError as exc:
+        file = _name(Path(exc.file), root) if Path(exc.file).is_absolute() else exc.file
+        problems.append((file, exc.line, "agencies file", exc.problem))
+    for file, line, title, why in problems:
+        print(one_line(f"{file}:{line}: error: {why}"))
+        if github:
+            print(workflow_command("error", file, line, title, why))
+    return len(problems)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -123,9 +178,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     outcomes = process_all(reports, root, write=False, progress=_progress("checking"),
                            cache_dir=root / CACHE_DIR)
     n, errors, warnings = _report(outcomes, root)
+    refused = _untrusted(root, reports)
     broken = sum(o.failed for o in outcomes)
-    print(f"{n} reports: {n - broken} readable, {broken} broken; {errors} errors, {warnings} warnings")
-    if broken or (args.strict and warnings):
+    print(f"{n} reports: {n - broken} readable, {broken} broken; {errors + refused} errors, {warnings} warnings")
+    if broken or refused or (args.strict and warnings):
         return EXIT_BROKEN
     return EXIT_OK
 
@@ -150,12 +206,18 @@ def cmd_add(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _build(root: Path, out: Path) -> list[Outcome]:
+def _build(root: Path, out: Path) -> list[Outcome] | None:
     from .site import build_site, write_search_dictionary
 
     outcomes = process_all(root / "reports", root, write=True, progress=_progress("extracting"),
                            cache_dir=root / CACHE_DIR, state_file=root / STATE_FILE)
     n, errors, warnings = _report(outcomes, root)
+    if _untrusted(root, root / "reports"):
+        try:
+            load_agencies(root / "reports" / "agencies.yaml")
+        except AgenciesError:
+            print("error: the agencies file is wrong: no pages written", file=sys.stderr)
+            return None  # refused files are left out of the site; a wrong agencies file stops it
     written = build_site(outcomes, root, out, cache_file=root / PAGE_CACHE)
     write_search_dictionary(root / SEARCH_DICTIONARY, outcomes)
     broken = sum(o.failed for o in outcomes)
@@ -165,8 +227,7 @@ def _build(root: Path, out: Path) -> list[Outcome]:
 
 def cmd_build(args: argparse.Namespace) -> int:
     root = Path(args.root)
-    _build(root, Path(args.out) if args.out else root / "content")
-    return EXIT_OK
+    return EXIT_OK if _build(root, Path(args.out) if args.out else root / "content") is not None else EXIT_BROKEN
 
 
 def source_date_epoch(outcomes: list[Outcome]) -> int:
@@ -181,6 +242,8 @@ def source_date_epoch(outcomes: list[Outcome]) -> int:
 def cmd_site(args: argparse.Namespace) -> int:
     root = Path(args.root)
     outcomes = _build(root, root / "content")
+    if outcomes is None:
+        return EXIT_BROKEN
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(source_date_epoch(outcomes)), "NO_MKDOCS_2_WARNING": "1"}
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
                            str(Path(args.site_dir).resolve())], cwd=root, env=env)

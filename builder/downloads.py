@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import sqlite3
 import tempfile
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .models import Finding, Record, iter_cells, json_schema
+from .models import MAX_COUNT, Finding, Record, iter_cells, json_schema
 from .scores import INDICATORS, Agency, Score
 from .wording import cell_name
 
@@ -92,19 +93,35 @@ def _columns() -> tuple[Column, ...]:
 def prepare(row: Row) -> Prepared:
     cells = dict(iter_cells(row.record))
     values = tuple(cells[c.name] if c.get is None else c.get(row) for c in _columns())
+    for c, v in zip(_columns(), values):
+        # the record's validation keeps these out; a download never holds what a reader cannot parse
+        if isinstance(v, float) and not math.isfinite(v) or isinstance(v, int) and not -MAX_COUNT <= v <= MAX_COUNT:
+            raise ValueError(f"{row.record.source.path}: column {c.name}: {v!r} is not a number a download can hold")
     entry = {
         "record": row.record.dump(),
         "agency_info": {"region": row.agency.region, "level": row.agency.level, "kind": row.agency.kind},
         "findings": [f.model_dump(exclude_none=True) for f in row.findings],
         "scores": {**{k: _round(v) for k, v in row.score.values.items()}, "overall": _round(row.score.overall)},
     }
-    return Prepared(json.dumps(values, ensure_ascii=False, separators=(",", ":"), allow_nan=False), _csv_line(values),
-                    json.dumps(entry, ensure_ascii=False, separators=(",", ":"), default=str),
+    text = tuple(c.type == "text" for c in _columns())
+    return Prepared(json.dumps(values, ensure_ascii=False, separators=(",", ":"), allow_nan=False),
+                    _csv_line([csv_text(v) if t else v for v, t in zip(values, text)]),
+                    json.dumps(entry, ensure_ascii=False, separators=(",", ":"), default=str, allow_nan=False),
                     tuple((f.rule, f.severity, f.path, f.printed, f.expected, f.message) for f in row.findings))
 
 
 def _prepared(rows: Sequence[Row | Prepared]) -> list[Prepared]:
     return [r if isinstance(r, Prepared) else prepare(r) for r in rows]
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: Any) -> Any:
+    """A text cell of the CSV file that a spreadsheet program would take for a formula (it begins with
+    = + - @, a tab or a carriage return) prefixed with ' (OWASP's advice): a body's name in the data
+    cannot run anything on a reader's machine. Number columns are left as they are."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA) else value
 
 
 def _csv_line(values: Sequence[Any]) -> str:

@@ -6,16 +6,66 @@ every download are derived from these models. See shared/record-format.md.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from functools import lru_cache
 from typing import Annotated, Any, Iterator, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BeforeValidator, BaseModel, ConfigDict, Field, field_validator
 
 SCHEMA_VERSION = 1
 
-Count = Annotated[Optional[int], Field(ge=0)]
-"""A count printed in a table; null where the report leaves the cell blank or illegible."""
+MAX_COUNT = 2 ** 63 - 1  # SQLite's largest integer: a download must hold every number a record holds
+
+Count = Annotated[Optional[int], Field(ge=0, le=MAX_COUNT, strict=True)]
+"""A count printed in a table; null where the report leaves the cell blank or illegible. Strict: text
+("127"), a boolean or a fraction in a count cell is an error, never converted."""
+
+def _amount(value: Any) -> Any:
+    if type(value) is int and value > MAX_COUNT:
+        raise ValueError(f"{value} is beyond the largest integer a download can hold ({MAX_COUNT})")
+    if value is None or type(value) is int:
+        return value
+    if type(value) is not float:
+        raise ValueError(f"not a number: {str(value)[:40]!r} ({type(value).__name__})")
+    if not math.isfinite(value):
+        raise ValueError(f"not a finite number: {value!r}")
+    return value
+
+
+Amount = Annotated[Optional[Union[int, float]], Field(ge=0), BeforeValidator(_amount)]
+"""An amount of money: a finite number, never text."""
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")  # and bidi overrides
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # text may hold tabs and line breaks
+
+
+def _no_control(value: Optional[str]) -> Optional[str]:
+    if value is not None and _CONTROL.search(value):
+        raise ValueError(f"holds a control character ({_CONTROL.search(value).group()!r})")
+    return value
+
+
+def _text(value: Optional[str]) -> Optional[str]:
+    if value is not None and _CONTROL_IN_TEXT.search(value):
+        raise ValueError(f"holds a control character ({_CONTROL_IN_TEXT.search(value).group()!r})")
+    return value
+
+
+def _date(value: Any) -> Any:
+    if isinstance(value, (int, float)):  # pydantic would read a number as seconds since 1970
+        raise ValueError(f"not a date: {value!r} (write YYYY-MM-DD)")
+    return value
+
+
+Date = Annotated[Optional[dt.date], BeforeValidator(_date)]
+"""A date, written YYYY-MM-DD; never a number taken for a timestamp."""
+PageNumber = Annotated[int, Field(ge=1, le=100_000, strict=True)]
+
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_control)]
+"""A one-line name (an agency, a file): no control characters (a line break, NUL), at most 200 characters."""
+Text = Annotated[Optional[str], Field(max_length=200_000), AfterValidator(_text)]
+"""Prose as printed: line breaks and tabs, no other control characters."""
 
 Row7 = Annotated[
     list[Count],
@@ -56,7 +106,7 @@ class Article20(_Model):
     licensing: Count = Field(None, description="（五）行政许可 本年处理决定数量")
     punishment: Count = Field(None, description="（六）行政处罚 本年处理决定数量")
     enforcement: Count = Field(None, description="（六）行政强制 本年处理决定数量")
-    fees_10k_yuan: Optional[Union[int, float]] = Field(None, ge=0, description="（八）行政事业性收费 本年收费金额（万元）")
+    fees_10k_yuan: Amount = Field(None, description="（八）行政事业性收费 本年收费金额（万元）")
 
 
 class Withheld(_Model):
@@ -130,9 +180,9 @@ class ReviewLitigation(_Model):
 class Narrative(_Model):
     """The report's prose sections, as printed."""
 
-    overview: Optional[str] = Field(None, description="一、总体情况")
-    problems: Optional[str] = Field(None, description="五、存在的主要问题及改进情况")
-    other_matters: Optional[str] = Field(None, description="六、其他需要报告的事项")
+    overview: Text = Field(None, description="一、总体情况")
+    problems: Text = Field(None, description="五、存在的主要问题及改进情况")
+    other_matters: Text = Field(None, description="六、其他需要报告的事项")
 
 
 SourceFormat = Literal["text", "pdf", "pdf-ocr", "docx", "html"]
@@ -141,25 +191,26 @@ SourceFormat = Literal["text", "pdf", "pdf-ocr", "docx", "html"]
 class TablePages(_Model):
     """Which pages of the source (1-based) each table was read from."""
 
-    article20: Optional[list[int]] = Field(None, description="二、主动公开政府信息情况")
-    applications: Optional[list[int]] = Field(None, description="三、收到和处理政府信息公开申请情况")
-    review_litigation: Optional[list[int]] = Field(None, description="四、行政复议、行政诉讼情况")
+    article20: Optional[list[PageNumber]] = Field(None, description="二、主动公开政府信息情况")
+    applications: Optional[list[PageNumber]] = Field(None, description="三、收到和处理政府信息公开申请情况")
+    review_litigation: Optional[list[PageNumber]] = Field(None, description="四、行政复议、行政诉讼情况")
 
 
 class Source(_Model):
-    path: str = Field(description="the committed source file, relative to the repository root")
+    path: Annotated[str, Field(max_length=1000), AfterValidator(_no_control)] = Field(
+        description="the committed source file, relative to the repository root")
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="of the source file's bytes")
     format: SourceFormat
-    published_on: Optional[dt.date] = Field(None, description="the date the report prints (its signature), "
+    published_on: Date = Field(None, description="the date the report prints (its signature), "
                                                               "else null")
-    posted_on: Optional[dt.date] = Field(None, description="the date the publisher posted it (portal page "
+    posted_on: Date = Field(None, description="the date the publisher posted it (portal page "
                                                            "header, crawler header, or a registry), else null")
-    url: Optional[str] = Field(None, max_length=2000, description="where the publisher posted the original, "
+    url: Optional[str] = Field(None, max_length=2000, pattern=r"^https?://[^\s]+$", description="where the publisher posted the original, "
                                                                   "when known")
     pages: Optional[TablePages] = Field(None, description="where the tables are in a paged source "
                                                           "(PDF, DOCX with page breaks); null for text")
-    extractor: Optional[str] = Field(None, description="version of the builder's extraction that read it")
-    digest: Optional[str] = Field(None, description="sha256 of this record as the builder last wrote it "
+    extractor: Optional[str] = Field(None, max_length=200, description="version of the builder's extraction that read it")
+    digest: Optional[str] = Field(None, pattern=r"^[0-9a-f]{64}$", description="sha256 of this record as the builder last wrote it "
                                                     "(this field left out): if the record no longer matches, "
                                                     "a person edited it, and nothing they wrote is re-extracted")
 
@@ -169,6 +220,26 @@ META_PATHS = ("agency", "year", "template", "source.published_on", "source.poste
 
 _PATH_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*(\[\d+\])?$")
 
+
+def _cell_path(path: str) -> str:
+    if path not in cell_paths():
+        # a typo here would quietly mark no cell (or the wrong one): it is an error
+        raise ValueError(f"not a cell of the template: {path[:100]!r}"
+                         + ("" if _PATH_RE.match(path) else " (cell paths are like applications.new[0] or "
+                                                            "article20.licensing)"))
+    return path
+
+
+CellPath = Annotated[str, AfterValidator(_cell_path)]
+"""The path of one numeric cell of the template (models.iter_cells)."""
+
+
+def _correctable_path(path: str) -> str:
+    return path if path in META_PATHS else _cell_path(path)
+
+
+CorrectablePath = Annotated[str, AfterValidator(_correctable_path)]
+"""A cell's path, or one of META_PATHS (fields besides the cells that a person may correct)."""
 
 TemplateEdition = Literal["2021", "2019"]
 
@@ -185,31 +256,23 @@ class Record(_Model):
     schema_version: Literal[1] = Field(SCHEMA_VERSION, alias="schema")
     template: TemplateEdition = Field("2021", description="the template edition: \"2021\" (国办公开办函〔2021〕30号) "
                                                           "or \"2019\" (used for 2019-2020 reports and some later ones)")
-    agency: str = Field(min_length=1, description="the reporting body, as the report names it")
-    year: int = Field(ge=2000, le=2100, description="the year the report covers")
+    agency: Name = Field(description="the reporting body, as the report names it")
+    year: int = Field(ge=2000, le=2100, strict=True, description="the year the report covers")
     source: Source
     article20: Article20 = Field(default_factory=Article20)
     applications: Applications = Field(default_factory=Applications)
     review_litigation: ReviewLitigation = Field(default_factory=ReviewLitigation)
     narrative: Narrative = Field(default_factory=Narrative)
-    inferred: list[str] = Field(default_factory=list,
+    inferred: list[CellPath] = Field(default_factory=list,
                                 description="cells the builder worked out from the table's arithmetic")
-    corrected: list[str] = Field(default_factory=list,
+    corrected: list[CorrectablePath] = Field(default_factory=list,
                                  description="cells a person corrected by hand; extraction never overwrites them")
-    unread: list[str] = Field(default_factory=list,
+    unread: list[CellPath] = Field(default_factory=list,
                               description="cells the report may have printed but that could not be read or placed "
                                           "with certainty (未能识别); null, each with a finding saying why")
-    not_applicable: list[str] = Field(default_factory=list,
+    not_applicable: list[CellPath] = Field(default_factory=list,
                                       description="cells the report marks as not applicable (\"/\", \"—\", 不适用), "
                                                   "or that its template edition does not have; null")
-
-    @field_validator("inferred", "corrected", "unread", "not_applicable")
-    @classmethod
-    def _paths(cls, paths: list[str]) -> list[str]:
-        for p in paths:
-            if not _PATH_RE.match(p):
-                raise ValueError(f"not a cell path: {p!r}")
-        return paths
 
     def status(self, path: str) -> str:
         """The status of one cell: printed | blank | not_applicable | unread | inferred | corrected."""
@@ -273,6 +336,13 @@ def _cell_plan() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
         size = 7 if row in APPLICATION_ROWS else 5
         plan.append((row.path, tuple(f"{row.path}[{i}]" for i in range(size)), ()))
     return tuple(plan)
+
+
+@lru_cache(maxsize=1)
+def cell_paths() -> frozenset[str]:
+    """The path of every numeric cell of the template (what `inferred`, `corrected`, `unread` and
+    `not_applicable` may list)."""
+    return frozenset(p for _, paths, _ in _cell_plan() for p in paths)
 
 
 def iter_cells(record: Record) -> Iterator[tuple[str, Any]]:

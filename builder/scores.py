@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable, Optional
 
 from .characters import name_key
@@ -185,28 +186,79 @@ class Agencies(dict):
             return default
 
 
+@lru_cache(maxsize=1)
+def _name_adapter() -> Any:
+    from pydantic import TypeAdapter
+
+    from .models import Name
+    return TypeAdapter(Name)
+
+
+class AgenciesError(ValueError):
+    """The agencies file is wrong: `str()` is `FILE:LINE: what`, line and file also as attributes."""
+
+    def __init__(self, file: str, line: int, problem: str):
+        self.file, self.line, self.problem = file, line, problem
+        super().__init__(f"{file}:{line}: {problem}")
+
+
 def load_agencies(path) -> dict[str, Agency]:
-    """The agencies file (reports/agencies.yaml): name → region, level, kind. ValueError names the
-    entry that is wrong."""
+    """The agencies file (reports/agencies.yaml): name → region, level, kind. AgenciesError (a
+    ValueError) names the file, the line and the entry that is wrong."""
+    import yaml
+
     from pathlib import Path
 
-    from .records import load_yaml
+    from .records import load_yaml, node_line, shown, unsafe_file, yaml_problem
 
     p = Path(path)
+    problem = unsafe_file(p)
+    if problem:
+        raise AgenciesError(shown(p), 1, problem)
     if not p.exists():
         return {}
-    data = load_yaml(p.read_text(encoding="utf-8")) or {}
+    try:
+        text = p.read_text(encoding="utf-8")
+        data = load_yaml(text)
+    except yaml.YAMLError as exc:
+        file, line, what = yaml_problem(p, exc).split(":", 2)
+        raise AgenciesError(file, int(line), what.strip()) from exc
+    except (OSError, UnicodeDecodeError, RecursionError) as exc:
+        raise AgenciesError(shown(p), 1, f"not readable as YAML: {exc}") from exc
+    data = data or {}
+    if not isinstance(data, dict):
+        raise AgenciesError(shown(p), 1, "expected a mapping of agency names to their region, level and kind")
     out: dict[str, Agency] = {}
     keys: dict[str, str] = {}
     for name, info in data.items():
-        info = info or {}
-        unknown = set(info) - {"region", "level", "kind"}
-        if unknown or info.get("kind") not in (None, *AGENCY_KINDS) or info.get("level") not in (None, *AGENCY_LEVELS):
-            raise ValueError(f"{p}: entry {name!r}: expected region, level ({'/'.join(AGENCY_LEVELS)}) and kind "
-                             f"({'/'.join(AGENCY_KINDS)}), got {info!r}")
-        twin = keys.setdefault(name_key(str(name)), str(name))
-        if twin != str(name):
-            raise ValueError(f"{p}: entries {twin!r} and {name!r} name the same body (they differ only in "
-                             "character widths, spacing or invisible characters)")
-        out[str(name)] = Agency(str(name), info.get("region"), info.get("level"), info.get("kind"))
+        def wrong(what: str, *loc: str) -> AgenciesError:
+            return AgenciesError(shown(p), node_line(text, (name, *loc)), f"entry {str(name)[:100]!r}: {what}")
+        if not isinstance(name, str):
+            raise wrong(f"the name is not text ({type(name).__name__}); quote it")
+        try:
+            _name_adapter().validate_python(name)
+        except ValueError as exc:
+            raise wrong("the name is not a valid agency name: " + "; ".join(
+                e["msg"].removeprefix("Value error, ") for e in exc.errors())) from None
+        info = info if info is not None else {}
+        if not isinstance(info, dict):
+            raise wrong(f"expected region, level ({'/'.join(AGENCY_LEVELS)}) and kind ({'/'.join(AGENCY_KINDS)}), "
+                        f"got {str(info)[:100]!r}")
+        for key, value in info.items():
+            allowed = {"level": AGENCY_LEVELS, "kind": AGENCY_KINDS}.get(key)
+            if key not in ("region", "level", "kind"):
+                raise wrong(f"unknown key {str(key)[:40]!r} (expected region, level and kind)", key)
+            if value is None:
+                continue
+            if allowed is not None and value not in allowed:
+                raise wrong(f"{key} must be one of {'/'.join(allowed)}, got {str(value)[:100]!r}", key)
+            if not isinstance(value, str) or not value or len(value) > 200 or any(
+                    ord(c) < 32 or 127 <= ord(c) < 160 for c in value):
+                raise wrong(f"{key} must be a line of text (at most 200 characters, no control characters), "
+                            f"got {str(value)[:100]!r}", key)
+        twin = keys.setdefault(name_key(name), name)
+        if twin != name:
+            raise wrong(f"names the same body as {twin!r} (they differ only in character widths, spacing or "
+                        "invisible characters)")
+        out[name] = Agency(name, info.get("region"), info.get("level"), info.get("kind"))
     return Agencies(out)

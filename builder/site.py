@@ -27,7 +27,7 @@ from markupsafe import Markup
 
 from . import __version__, downloads
 from .models import Finding, Record, get_path, iter_cells
-from .pipeline import Brief, Outcome, outcome_key, safe_name
+from .pipeline import Brief, Outcome, outcome_key
 from .records import file_stamp, load_cache, plain, save_cache, without_gc
 from .scores import ARTICLE_49, INDICATORS, OVERALL_RULE, Agencies, Agency, Score, deadline, load_agencies, score
 from .template import APPLICATION_COLUMNS, APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_COLUMNS, REVIEW_ROWS
@@ -70,8 +70,23 @@ def page_title(text: str) -> str:
     return Markup(json.dumps(str(text).translate(str.maketrans("<>&\"'", "＜＞＆＂＇")), ensure_ascii=False))
 
 
-def slug(agency: str) -> str:
-    return safe_name(agency)
+_SLUG_KEEP = frozenset("-_（）·")
+_RESERVED = frozenset({"index", "readme", "404", "search", "assets", "sitemap"})
+SLUG_BYTES = 120  # a page's file name within every file system's limit (255 bytes), with room for suffixes
+
+
+@lru_cache(maxsize=65536)
+def slug(name: str) -> str:
+    """A name as one component of a page's path and link: the name itself when it is made of letters
+    and digits (any script) and - _ （ ） ·, not a name MkDocs or the site reserves (index, README, ...) and
+    not long; otherwise what is left of it, shortened, with ~ and a digest of the whole name, so that
+    no two names share a page, and no name escapes its folder (.., /), breaks a link (#, %, ?, .md) or a
+    file system (a line break, a name over 255 bytes)."""
+    kept = "".join(c for c in name if c.isalnum() or c in _SLUG_KEEP)
+    if kept == name and kept.lower() not in _RESERVED and len(kept.encode()) <= SLUG_BYTES:
+        return kept
+    short = kept.encode()[:60].decode(errors="ignore")
+    return f"{short}~{hashlib.sha256(name.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}"
 
 
 def report_url(report: Record | Brief) -> str:
@@ -524,7 +539,7 @@ def city(region: str | None) -> str:
 
 
 def region_url(name: str) -> str:
-    return f"regions/{safe_name(name)}.md"
+    return f"regions/{slug(name)}.md"
 
 
 class ListPage(NamedTuple):
@@ -540,7 +555,7 @@ def _split(rows: list[dict], keys: list[str], limit: int, base: str) -> Iterable
     no key left to split by, is one page holding every row; a longer one is split by the next key
     into child pages base/VALUE.md (and so on down)."""
     def walk(path: tuple[str, ...], rows: list[dict], keys: list[str]) -> Iterable[ListPage]:
-        rel, depth = "/".join([base, *map(safe_name, path)]) + ".md", "../" * (base.count("/") + 1 + len(path))
+        rel, depth = "/".join([base, *map(slug, path)]) + ".md", "../" * (base.count("/") + 1 + len(path))
         if len(rows) <= limit or not keys:
             yield ListPage(rel, depth, path, rows, [])
             return
@@ -548,7 +563,7 @@ def _split(rows: list[dict], keys: list[str], limit: int, base: str) -> Iterable
         for row in rows:
             parts.setdefault(row[keys[0]], []).append(row)
         yield ListPage(rel, depth, path, rows,
-                       [(value, f"{safe_name(value)}/", len(part)) for value, part in sorted(parts.items())])
+                       [(value, f"{slug(value)}/", len(part)) for value, part in sorted(parts.items())])
         for value, part in sorted(parts.items()):
             yield from walk(path + (value,), part, keys[1:])
     yield from walk((), rows, keys)
