@@ -196,6 +196,11 @@ def tables(gray: np.ndarray) -> list[Table]:
         open_x = [v for v in (left, right) if all(abs(v - e) > 8 for e in xs)]
         open_y = [v for v in (top, bottom) if all(abs(v - e) > 8 for e in ys)]
         xs, ys = sorted(xs + open_x), sorted(ys + open_y)
+        # a rule divides at least one cell from its neighbour; a tall stroke ("1") or a long one does not
+        xs = [v for v in xs if v in open_x or any(
+            _covers(vertical, v, a, b, False) for a, b in zip(ys, ys[1:]))]
+        ys = [v for v in ys if v in open_y or any(
+            _covers(horizontal, v, a, b, True) for a, b in zip(xs, xs[1:]))]
         if len(xs) < 2 or len(ys) < 2:
             continue
         found.append(_cells(ys, xs, set(open_x), set(open_y), horizontal, vertical, text))
