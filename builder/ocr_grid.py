@@ -42,15 +42,18 @@ def clean_crop(gray: np.ndarray, box: tuple[int, int, int, int], paper_grey: int
 def _rules(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Masks of the horizontal and vertical ruling lines among the ink (long thin runs)."""
     h, w = mask.shape
-    horizontal = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(40, w // 30), 1)))
-    vertical = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(12, h // 150))))
-    return horizontal, vertical
+
+    def runs(size: tuple[int, int]) -> np.ndarray:
+        return cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
+
+    return runs((max(40, w // 30), 1)), runs((1, max(12, h // 150)))
 
 
 def skew(gray: np.ndarray) -> float:
     """The page's skew in degrees, measured on its long horizontal rules (0.0 when it has none):
     rotating the image by this angle (cv2.getRotationMatrix2D's sense) makes them level."""
-    horizontal, _ = _rules(ink(gray))
+    # thickened first, so that a rule a few degrees off level still makes long horizontal runs
+    horizontal, _ = _rules(cv2.dilate(ink(gray), np.ones((5, 1), np.uint8)))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(horizontal)
     slopes = []
     for k in range(1, n):
@@ -82,6 +85,7 @@ class GridCell:
     box: tuple[int, int, int, int]
     lines: list[tuple[int, int, int, int]] = field(default_factory=list)
     text: str = ""
+    gapped: bool = False  # a line of its ink has pieces far apart (two numbers where a rule is broken?)
 
 
 @dataclass
@@ -136,6 +140,23 @@ def _clean(mask: np.ndarray) -> np.ndarray:
         np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) >= MIN_TALL)
     keep[0] = False
     return np.where(keep[labels], 255, 0).astype(np.uint8)
+
+
+def _gapped(line: np.ndarray) -> bool:
+    """Whether a line of ink (its cleaned mask) holds two pieces at least half its height (digits,
+    not specks) with a gap wider than its height between them: wider than the space between the
+    digits of one number."""
+    height = line.shape[0]
+    cols = line.any(axis=0)
+    pieces, start = [], None
+    for x, on in enumerate(list(cols) + [False]):
+        if on and start is None:
+            start = x
+        elif not on and start is not None:
+            if line[:, start:x].any(axis=1).sum() * 2 >= height:
+                pieces.append((start, x))
+            start = None
+    return any(b[0] - a[1] > max(8, height) for a, b in zip(pieces, pieces[1:]))
 
 
 def _text_lines(ink_mask: np.ndarray, x0: int, y0: int) -> list[tuple[int, int, int, int]]:
@@ -250,5 +271,6 @@ def _cells(ys: list[int], xs: list[int], open_x: set[int], open_y: set[int], hor
         cell = GridCell(top, bottom, left, right, (x0, y0, x1, y1))
         if x1 > x0 and y1 > y0:
             cell.lines = _text_lines(text[y0:y1, x0:x1], x0, y0)
+            cell.gapped = any(_gapped(text[ly0:ly1, lx0:lx1]) for lx0, ly0, lx1, ly1 in cell.lines)
         cells.append(cell)
     return Table(ys, xs, cells)

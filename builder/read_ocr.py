@@ -25,7 +25,7 @@ COLUMNS = 220        # the page's width in characters of the laid-out text
 PAD = 4              # pixels of paper kept around a line of ink handed to the recogniser
 _NUMERIC = re.compile(r"^[\d,.]+$")
 _NUMBER_LIKE = re.compile(r"^[\dOoIlSBZ|,.]*\d[\dOoIlSBZ|,.]*$")  # digits with letters OCR confuses
-_CJK = re.compile(r"[\u3400-\u9fff]")
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 class OcrUnavailable(RuntimeError):
@@ -100,7 +100,7 @@ def _one_reading(lines: list[tuple[str, float]]) -> str:
         return "?"  # ink the recogniser made nothing of
     if _NUMBER_LIKE.match(compact):
         return compact if _NUMERIC.match(compact) and min(s for _, s in lines) >= SURE else "?"
-    if not _CJK.search(compact) and min(s for _, s in lines) < TEXT_SCORE:
+    if not CJK.search(compact) and min(s for _, s in lines) < TEXT_SCORE:
         return "?"
     return text
 
@@ -117,6 +117,8 @@ def cell_text(readings: list[list[tuple[str, float]]]) -> str:
     texts = [_one_reading(r) for r in readings]
     if not texts or texts[0] == "":
         return ""
+    if any(re.search(r"\d\s+\d", t) for r in readings for t, _ in r):
+        return "?"  # digits with a space between them: two numbers, or one? not for certain
     seen = ["".join(t for t, _ in r).replace(" ", "") for r in readings]
     digits = {t for t in seen if _NUMERIC.match(t)}
     sure = {t for t in texts if _NUMERIC.match(t)}
@@ -151,6 +153,6 @@ def ocr_pdf(data: bytes, notes: list | None = None) -> str:
                    270: "sideways (90° clockwise)"}[turned]
             notes.append(Note(rule="read.page_turned", severity="info", page=n,
                               message=f"page {n} of the scan is turned {how}; it was read after turning it upright"))
-    if not any(_CJK.search(p) for p in pages):
+    if not any(CJK.search(p) for p in pages):
         raise ValueError("a scanned PDF in which OCR found no Chinese text (too damaged to read?)")
     return "\n\f\n".join(pages) + "\n"

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 
 from . import ocr_grid
-from .read_ocr import PAD, TEXT_SCORE, cell_text, layout_lines
+from .read_ocr import CJK, PAD, TEXT_SCORE, cell_text, layout_lines
 
 # how a cell's line of ink is cut out: margins (above/below, left/right) and whether it is smoothed (a
 # 3x3 median: a speck touching a digit, "0" read as "Q"); the first for every cell, the others for a
@@ -123,6 +123,8 @@ def read_page(engine, gray: np.ndarray) -> tuple[str, int]:
         _spread(unsure, recognise(engine, cell_crops(how, unsure)), readings)
     for c in cells:
         c.text = cell_text(readings[id(c)])
+        if c.gapped and c.text != "?" and not CJK.search(c.text):
+            c.text = "?"  # numbers far apart in one cell: a rule between them was not found
     kept = [(b, t, s) for b, (t, s) in zip(prose, prose_read) if t.strip() and s >= TEXT_SCORE]
     quads = [[(x0, y0), (x1, y0), (x1, y1), (x0, y1)] for (x0, y0, x1, y1), _, _ in kept]
     lines = layout_lines(quads, [t for _, t, _ in kept], [s for _, _, s in kept], gray.shape[1])

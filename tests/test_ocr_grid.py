@@ -65,14 +65,25 @@ def test_a_table_without_side_borders_keeps_its_outer_columns():
     assert shape(table)[0] == ["ink", "ink", "ink", "blank"]
 
 
-def test_a_skewed_page_is_straightened_by_its_rules():
+@pytest.mark.parametrize("degrees", [0.8, -2.5])
+def test_a_skewed_page_is_straightened_by_its_rules(degrees):
     img = drawn_table()
-    m = cv2.getRotationMatrix2D((280, 100), 0.8, 1.0)
+    m = cv2.getRotationMatrix2D((280, 100), degrees, 1.0)
     skewed = cv2.warpAffine(img, m, (560, 200), borderValue=255)
     angle = ocr_grid.skew(skewed)
-    assert angle == pytest.approx(-0.8, abs=0.15)
+    assert angle == pytest.approx(-degrees, abs=0.15)
     (table,) = ocr_grid.tables(ocr_grid.rotate(skewed, angle))
-    assert shape(table)[0] == ["ink", "ink", "ink", "blank"]
+    assert shape(table) == [["ink", "ink", "ink", "blank"], ["ink", "ink", "ink", "blank"], ["-", "ink", "ink", "blank"]]
+
+
+def test_two_numbers_far_apart_in_one_cell_are_flagged():
+    # a rule between two value cells that the scan lost: the two digits must not be read as one number
+    img = drawn_table()
+    img[YS[1] + 1:YS[2], XS[2] - 1:XS[2] + 2] = 255      # rows 1's rule between columns 1 and 2 erased
+    (table,) = ocr_grid.tables(img)
+    merged = next(c for c in table.cells if c.top == 1 and c.left == 1)
+    assert merged.right == 3 and merged.gapped
+    assert not any(c.gapped for c in table.cells if c is not merged)
 
 
 # --- a cell's readings → its text (no OCR) -----------------------------------------------------
@@ -87,8 +98,9 @@ def test_a_cell_is_a_number_only_when_read_for_certain():
     assert cell_text([[("8", 0.95)], [("0", 0.95)]]) == "?"             # two readings disagree
     assert cell_text([[("1O", 0.99)]]) == "?"                           # a letter among digits
     assert cell_text([[("", 0.0)]]) == "?"                              # ink read as nothing
-    assert cell_text([[("（二）部分公开（区分处理的，只计这一情", 0.98), ("形，不计其他情形）", 0.97)]]) \
-        == "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+    assert cell_text([[("3 5", 0.99)]]) == "?"                          # two numbers, or one?
+    wrapped = [[("（二）部分公开（区分处理的，只计这一情", 0.98), ("形，不计其他情形）", 0.97)]]
+    assert cell_text(wrapped) == "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"  # a wrapped label
 
 
 # --- a scan with a page sideways and a page upside down (OCR: read once) ----------------------
