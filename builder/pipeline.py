@@ -32,7 +32,8 @@ from .sources import ReportError, read_source
 PARALLEL_FROM = 64  # below this many reports, starting worker processes costs more than it saves
 
 # the modules whose code decides what a record holds
-_EXTRACTION_MODULES = ("sources.py", "read_html.py", "read_docx.py", "read_pdf.py", "read_ocr.py", "cells.py",
+_EXTRACTION_MODULES = ("sources.py", "read_html.py", "read_docx.py", "read_pdf.py", "read_ocr.py", "read_ocr_page.py",
+                       "ocr_grid.py", "cells.py",
                        "extract.py", "infer.py", "checks.py", "template.py", "models.py")
 
 
