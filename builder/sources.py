@@ -203,8 +203,9 @@ def read_source(path: str | Path, data: bytes | None = None) -> SourceText:
         except NoTextLayer:
             from .read_ocr import OcrUnavailable, ocr_pdf
 
+            notes: list[Note] = []
             try:
-                return SourceText(str(path), digest, "pdf-ocr", ocr_pdf(data))
+                return SourceText(str(path), digest, "pdf-ocr", ocr_pdf(data, notes), tuple(notes))
             except (ValueError, OcrUnavailable) as exc:
                 raise ReportError(path, f"a scanned PDF: {exc}") from exc
         except ValueError as exc:
