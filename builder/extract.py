@@ -94,6 +94,10 @@ def build_runs(lines: Sequence[Line], width: int, is_label, right_aligned: bool 
             if cell.kind == NUM:
                 if cur is None:
                     cur, labels = Run(labels, [], line.no), []
+                elif line.multi and not cur.has_number and any(c.line != line.no for c in cur.cells):
+                    # a row of delimited cells starts here: blanks left at the end of a line above
+                    # (a header's empty cells) are not cells of it
+                    cur = Run(cur.labels, [c for c in cur.cells if c.line == line.no], line.no)
                 cur.cells.append(cell)
                 saw_number = True
             elif cell.kind in (BLANK, NA):
@@ -562,6 +566,30 @@ def contradicted(values: Sequence[int | float | None]) -> bool:
     return len(known) == len(parts) and sum(known) != total
 
 
+def _check_columns(record: Record, row, findings: list[Finding]) -> None:
+    """Unread a row placed by position when a column equation of table 三 that runs through it, with every
+    cell printed, does not balance: the template's column totals (（七）总计 = the outcome rows; 本年新收 +
+    上年结转 = 办理结果总计 + 结转下年度, 三 每列) contradict where its numbers were put."""
+    from .checks import EQUATIONS
+
+    cells = dict(iter_cells(record))
+    mine = {f"{row.path}[{k}]" for k in range(7)}
+    for eq in EQUATIONS:
+        if eq.rule == "applications.row_total" or not mine & set(eq.paths):
+            continue
+        values = [cells[p] for p in eq.paths]
+        if None in values or sum(values[:len(eq.lhs)]) == sum(values[len(eq.lhs):]):
+            continue
+        shown = [cells[p] for p in sorted(mine, key=lambda p: int(p[-2]))]
+        set_path(record, row.path, [None] * 7)
+        findings.append(Finding(
+            rule="extract.placement_contradicted", severity="warning", path=row.path,
+            message=f"section 三: row {row.group}{row.label}: the numbers ({' '.join('□' if v is None else str(v) for v in shown)}) "
+                    f"were placed in columns by their position, and {eq.where} does not balance with them; left "
+                    "unread rather than guess"))
+        return
+
+
 def _contradiction(path: str, where: str, values: Sequence[int | float | None]) -> Finding:
     shown = " ".join("□" if v is None else f"{v:g}" for v in values)
     return Finding(rule="extract.placement_contradicted", severity="warning", path=path,
@@ -647,6 +675,7 @@ def parse_applications(lines: Sequence[Line], record: Record, findings: list[Fin
     if runs:  # the column headers above the first row are not its label
         runs[0].labels = [t for t in runs[0].labels if strip_numbering(t) not in _COLUMN_HEADERS]
     placed = align(runs, APPLICATION_ROWS, [7] * len(APPLICATION_ROWS), APPLICATION_GROUP_PATTERNS)
+    positional: list = []  # rows whose columns were worked out from where their numbers stand
     for j, row in enumerate(APPLICATION_ROWS):
         run = placed.get(j)
         if run is None:
@@ -660,6 +689,10 @@ def parse_applications(lines: Sequence[Line], record: Record, findings: list[Fin
             values = None
         if values is not None:
             set_path(record, row.path, values)
+            if run.by_position:
+                positional.append(row)
+    for row in positional:
+        _check_columns(record, row, findings)
     used = {id(r) for r in placed.values()}
     for run in runs:
         if id(run) not in used and len(run.cells) >= 3:

@@ -153,3 +153,16 @@ def test_one_undecodable_byte_is_a_finding_on_its_section_not_a_refused_report()
     assert [f.path for f in found] == ["narrative.other_matters"]
     # a file in another encoding altogether is still refused, not read as damage
     assert decode_text(bytes(range(128, 256)) * 50) is None
+
+
+def test_a_row_placed_by_position_that_a_column_total_contradicts_is_unread():
+    # a tab row whose label and first cell are blank is placed right-aligned by position; here its
+    # numbers belong one column to the left (the printer dropped a trailing blank), so the column
+    # totals of table 三 break: the row is unread, not published shifted
+    row = "一、本年新收政府信息公开申请数量\t55\t4\t5\t0\t0\t0\t64"
+    assert row in SEED
+    ex = read(SEED.replace(row, "\t\t55\t4\t5\t0\t0\t0"))
+    r = ex.record
+    assert r.applications.new == [None] * 7
+    assert set(f"applications.new[{k}]" for k in range(7)) <= set(r.unread)
+    assert any(f.rule == "extract.placement_contradicted" and f.path == "applications.new" for f in ex.findings)
