@@ -6,12 +6,15 @@ errors; or, with --strict, any arithmetic finding); 2 the command was used wrong
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import fcntl
 import json
 import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from . import __version__
@@ -189,7 +192,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_add(args: argparse.Namespace) -> int:
     root = Path(args.root)
     try:
-        outcome = add_report(Path(args.file), root, args.agency, args.year)
+        with build_lock(root):
+            outcome = add_report(Path(args.file), root, args.agency, args.year)
+    except Busy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BROKEN
     except Refused as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return EXIT_BROKEN
@@ -206,7 +213,50 @@ def cmd_add(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+LOCK_FILE = Path(".cache") / "build.lock"  # one build (or add) at a time in a checkout
+LOCK_WAIT = float(os.environ.get("DISCLOSURE_INDEX_LOCK_WAIT", "600"))  # seconds a second build waits
+
+
+class Busy(Exception):
+    """Another build holds the checkout's lock."""
+
+
+@contextlib.contextmanager
+def build_lock(root: Path, wait: float | None = None):
+    """Hold the checkout's build lock (an flock on .cache/build.lock, released by the system even when
+    a build is killed); a second build waits up to `wait` seconds (LOCK_WAIT), then raises Busy."""
+    path = root / LOCK_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + (LOCK_WAIT if wait is None else wait)
+    with open(path, "a+") as f:
+        told = False
+        while True:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise Busy(f"another build is running in {root} (it holds {path}); try again when it ends")
+                if not told:
+                    print(f"waiting for another build in {root} to end ...", file=sys.stderr)
+                    told = True
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
 def _build(root: Path, out: Path) -> list[Outcome] | None:
+    try:
+        with build_lock(root):
+            return _build_locked(root, out)
+    except Busy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+
+
+def _build_locked(root: Path, out: Path) -> list[Outcome] | None:
     from .site import build_site, write_search_dictionary
 
     outcomes = process_all(root / "reports", root, write=True, progress=_progress("extracting"),

@@ -72,6 +72,7 @@ class Outcome:
         self.extracted = extracted    # extraction ran (rather than the committed record standing)
         self.written = written        # its record file was (re)written
         self.key: str | None = None   # digest of the record and its findings, for the site's page cache
+        self.stamp: tuple | None = None  # the source's and record's size and time it stands for (state file)
         self.brief: Brief | None = None
         self._json: str | None = None
         self.record = record
@@ -288,6 +289,9 @@ def process(source: Path, root: Path, write: bool = False, cache: Cache | None =
     outcome = Outcome(source)
     target = record_path(source)
     repo_path = _relative(source, root)
+    # the state file keys the outcome by the source as it was BEFORE it was read (a file edited during
+    # the build is read again by the next one) and by the record as this build leaves it
+    outcome.stamp = (file_stamp(source), file_stamp(target), extractor_version())
     try:
         data = source.read_bytes()
     except OSError as exc:
@@ -329,6 +333,7 @@ def process(source: Path, root: Path, write: bool = False, cache: Cache | None =
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             write_atomically(target, text)
             outcome.written = True
+            outcome.stamp = (outcome.stamp[0], file_stamp(target), outcome.stamp[2])
     outcome.key = outcome_key(record, outcome.findings)
     return outcome
 
@@ -419,7 +424,7 @@ def process_all(reports_dir: Path, root: Path, write: bool = False, progress=Non
             "version": _state_version(),
             "across": {agency: (keys_, [(source, f.model_dump()) for source, f in pairs])
                        for agency, (keys_, pairs) in across.items()},
-            "outcomes": {str(o.source): (keys[o.source] if o.source in known else plain(_state_key(o.source)),
+            "outcomes": {str(o.source): (keys[o.source] if o.source in known else plain(o.stamp or _state_key(o.source)),
                                          o.to_data()) for o in outcomes}})
     outcomes = [copy.copy(o) for o in outcomes]
     by_path = {str(o.source): o for o in outcomes}

@@ -219,15 +219,13 @@ def plain(value: Any) -> Any:
 
 
 def write_atomically(path: Path, text: str | bytes) -> None:
-    """Write a file whole or not at all: a temporary file beside it, flushed to disk, then renamed over
-    it (a build killed halfway leaves the old file, never a truncated one)."""
+    """Write a file whole or not at all: a temporary file beside it, then renamed over it (a build
+    killed halfway leaves the old file, never a truncated one)."""
     data = text.encode("utf-8") if isinstance(text, str) else text
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as f:
             f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
         os.replace(tmp, path)
     finally:
         if tmp.exists():

@@ -28,7 +28,7 @@ from markupsafe import Markup
 from . import __version__, downloads
 from .models import Finding, Record, get_path, iter_cells
 from .pipeline import Brief, Outcome, outcome_key
-from .records import file_stamp, load_cache, plain, save_cache, without_gc
+from .records import file_stamp, load_cache, plain, save_cache, without_gc, write_atomically
 from .scores import ARTICLE_49, INDICATORS, OVERALL_RULE, Agencies, Agency, Score, deadline, load_agencies, score
 from .template import APPLICATION_COLUMNS, APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_COLUMNS, REVIEW_ROWS
 from .wording import SEVERITY, cell_name, describe
@@ -369,7 +369,7 @@ def _write(path: Path, content: str | bytes) -> bool:
     if path.exists() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    write_atomically(path, data)  # a build killed halfway leaves the old page, never half a page
     return True
 
 
