@@ -599,20 +599,26 @@ def _contradiction(path: str, where: str, values: Sequence[int | float | None]) 
 
 def misread_columns(record: Record, rows: Sequence, size: int, findings: list[Finding], where: str,
                     table: str) -> None:
-    """Unread a whole table whose rows mostly break their own totals: a printed slip breaks a row or two,
-    columns read one place off (a reader that lost a table's outer column) break nearly all of them.
+    """Unread a whole table whose rows mostly break their own totals with their first column blank: a
+    printed slip breaks a row or two (or a whole 总计 column printed 0, its first column filled), columns
+    read one place off (a reader that lost a table's outer column) break nearly all of them.
     Rows with a total and a part that is not 0 are counted; at least 2 of them must break, and more than
     half."""
     # rows already found to break their totals when placed by position count as breaking
     complete = failing = sum(1 for f in findings if f.rule == "extract.placement_contradicted"
                              and (f.path or "").startswith(table))
+    shifted = True  # every breaking row has its first column blank, as when a reader lost that column
     for row in rows:
         values = list(record_row(record, row.path))
         if values[-1] is None or not any(values[:-1]):
             continue  # no total, or nothing but zeros and blanks: a shift would leave it the same
         complete += 1
-        failing += contradicted(values)
-    if failing >= 2 and failing * 2 > complete:
+        if contradicted(values):
+            failing += 1
+            shifted = shifted and values[0] is None
+    # a report may print its 总计 column as 0 throughout (its own slip, kept as printed): only rows that
+    # break their totals AND lack their first column look like columns read one place off
+    if failing >= 2 and failing * 2 > complete and shifted:
         for row in rows:
             set_path(record, row.path, [None] * size)
         record.not_applicable[:] = [p for p in record.not_applicable if not p.startswith(table)]

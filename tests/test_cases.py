@@ -39,9 +39,9 @@ def results() -> dict[str, tuple]:
     return out
 
 
-def score(name: str, result) -> tuple[int, int, list[str], list[str]]:
-    """(exact, total, wrong, silent) for one case against its gold record."""
-    gold = load_golden(CASES / f"{name}.gold.yaml")
+def score(name: str, result, folder: Path = CASES) -> tuple[int, int, list[str], list[str]]:
+    """(exact, total, wrong, silent) for one case against its gold record (NAME.gold.yaml in folder)."""
+    gold = load_golden(folder / f"{name}.gold.yaml")
     want = golden_cells(gold)
     if isinstance(result, ReportError):
         return 0, len(want), [], [f"refused: {result.reason}"]

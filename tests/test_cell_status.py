@@ -166,3 +166,18 @@ def test_a_row_placed_by_position_that_a_column_total_contradicts_is_unread():
     assert r.applications.new == [None] * 7
     assert set(f"applications.new[{k}]" for k in range(7)) <= set(r.unread)
     assert any(f.rule == "extract.placement_contradicted" and f.path == "applications.new" for f in ex.findings)
+
+
+def test_a_total_column_printed_zero_throughout_stays_as_printed():
+    # a report's own slip (a real one prints 总计 as 0 in every row): the first column is there, so the
+    # columns were not read one place off; the numbers stay as printed, the imbalances are findings
+    out = []
+    for line in SEED.splitlines():
+        cells = line.split("\t")
+        if len(cells) >= 8 and all(c.strip().isdigit() for c in cells[-7:]):
+            cells[-1] = "0"
+        out.append("\t".join(cells))
+    ex = read("\n".join(out))
+    assert ex.record.applications.outcomes.disclosed == [17, 1, 5, 0, 0, 0, 0]
+    assert not ex.record.unread
+    assert not any(f.rule == "extract.columns_contradicted" for f in ex.findings)
