@@ -76,14 +76,19 @@ def _visible_text(node) -> str:
 def _holds_content(cell) -> bool:
     """Whether a table cell holds a page's content (the report nested in a layout table) rather than a
     datum: a table of more than one row, a heading, or long text over several blocks."""
+    if len(cell) == 0:
+        return False  # text alone, no element inside: a datum (most cells: decided without a walk)
     for inner in cell.iter("table"):
         if len(_rows(inner)) > 1:
             return True
-    if any(_tag(n) in _HEADINGS for n in cell.iter()):
+    for _ in cell.iter(*_HEADINGS):
         return True
-    if len(_clean(_visible_text(cell))) < _CONTENT_CHARS:
-        return False
-    return sum(1 for n in cell.iter() if _tag(n) in _BLOCK) >= 2  # paragraphs, or lines split by <br>
+    blocks = 0
+    for _ in cell.iter(*_BLOCK):  # paragraphs, or lines split by <br>
+        blocks += 1
+        if blocks >= 2:
+            return len(_clean(_visible_text(cell))) >= _CONTENT_CHARS
+    return False
 
 
 class _Text:
