@@ -122,3 +122,17 @@ def test_a_cache_a_commit_brings_is_never_trusted(tmp_path):
     state.write_text("\x80garbage", encoding="utf-8")
     assert [o.record.dump() for o in process_all(root / "reports", root, write=True, state_file=state)] == \
         [o.record.dump() for o in first]
+
+
+def test_a_generated_page_edited_by_hand_is_made_again(tmp_path):
+    from builder.site import build_site
+
+    root = _repo(tmp_path)
+    cache = root / ".cache" / "pages.json"
+    outcomes = process_all(root / "reports", root, write=True)
+    build_site(outcomes, root, root / "content", cache_file=cache)
+    page = next((root / "content" / "reports").rglob("*.md"))
+    made = page.read_bytes()
+    page.write_bytes(made.replace("2023".encode(), "2099".encode()))  # a person (or a PR) edits it
+    build_site(outcomes, root, root / "content", cache_file=cache)
+    assert page.read_bytes() == made
