@@ -351,12 +351,15 @@ def _cn_number(text: str) -> int:
     return _CN_DIGITS[text]
 
 
+_TITLE_LABEL = re.compile(r"^(?:标题|题目)[:：]")  # a crawler's header names the title: the label is not the body
+
+
 def parse_title(lines: Sequence[Line], sections: dict[str, int]) -> tuple[str | None, int | None]:
     """Agency and year from the report's title: the last title-like line above section 一 (a saved
     web page has menus and breadcrumbs above it), its agency on the same line or the line before."""
     end = min(sections.values()) if sections else min(len(lines), 12)
-    head = [_CN_YEAR.sub(lambda m: "".join(str(_CN_DIGITS[c]) for c in m.group(1)), ln.compact)
-            for ln in lines[:min(end, 120)]]
+    head = [_CN_YEAR.sub(lambda m: "".join(str(_CN_DIGITS[c]) for c in m.group(1)),
+                         _TITLE_LABEL.sub("", ln.compact)) for ln in lines[:min(end, 120)]]
     found: tuple[str | None, int] | None = None
     for k, text in enumerate(head):
         joined = text + (head[k + 1] if k + 1 < len(head) else "")
@@ -382,21 +385,25 @@ def parse_title(lines: Sequence[Line], sections: dict[str, int]) -> tuple[str | 
     return None, None
 
 
-def parse_published(lines: Sequence[Line], sections: dict[str, int], year: int | None) -> dt.date | None:
-    """The date the report prints as its own: a signature date at the end, or a 发布日期 in the head."""
-
-    def date_in(text: str) -> dt.date | None:
-        m = _DATE.search(text)
-        try:
-            if m:
-                return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            m = _CN_DATE.search(text)
-            if m:
-                y = int("".join(str(_CN_DIGITS[c]) for c in m.group(1)))
-                return dt.date(y, _cn_number(m.group(2)), _cn_number(m.group(3)))
-        except (ValueError, KeyError):
-            return None
+def date_in(text: str) -> dt.date | None:
+    """The first date written in text (2024-01-19, 2024年1月19日, 二〇二四年一月十九日), or None."""
+    m = _DATE.search(text)
+    try:
+        if m:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        m = _CN_DATE.search(text)
+        if m:
+            y = int("".join(str(_CN_DIGITS[c]) for c in m.group(1)))
+            return dt.date(y, _cn_number(m.group(2)), _cn_number(m.group(3)))
+    except (ValueError, KeyError):
         return None
+    return None
+
+
+def parse_published(lines: Sequence[Line], sections: dict[str, int], year: int | None) -> dt.date | None:
+    """The date the report prints as its own (`source.published_on`): a signature date at the end, or a
+    成文日期 / 印发日期 in its head. A portal's or crawler's 发布时间 is when it was posted (`posted_on`,
+    see `parse_wrappers`), not a date the report prints."""
 
     def plausible(d: dt.date | None) -> bool:
         return d is not None and (year is None or year < d.year <= year + 2)
@@ -408,11 +415,56 @@ def parse_published(lines: Sequence[Line], sections: dict[str, int], year: int |
             if plausible(d):
                 return d
     for ln in lines[:min(sections.values(), default=12) if sections else 12]:
-        if re.search(r"(发布|印发|成文|公开)(日期|时间)", ln.compact):
+        if re.search(r"(印发|成文)(日期|时间)", ln.compact) and not _WRAPPER.search(ln.compact):
             d = date_in(ln.compact)
             if plausible(d):
                 return d
     return None
+
+
+# a portal's or crawler's header line: "发布时间：2025-01-23 10:21", "来源：某局  时间：…", "原文链接：https://…"
+_WRAPPER_LABELS = (r"标题|题目|发布时间|发布日期|发文日期|上传时间|时间|日期|发布机构|发布单位|发文机关|发文单位|"
+                   r"信息来源|来源|原文链接|原文地址|原文网址|网址|链接|URL|索引号|文号|主题分类|分类|浏览次数|点击数")
+_WRAPPER = re.compile(rf"(?:^|(?<=\s))({_WRAPPER_LABELS})\s*[:：]\s*")
+_POSTED_LABELS = {"发布时间", "发布日期", "发文日期", "上传时间", "时间", "日期"}
+_URL_LABELS = {"原文链接", "原文地址", "原文网址", "网址", "链接", "URL"}
+_BODY_LABELS = {"发布机构", "发布单位", "发文机关", "发文单位", "信息来源", "来源"}
+
+
+@dataclass
+class Wrapper:
+    """What a portal's page header or a crawler's export header says of the report."""
+
+    posted_on: dt.date | None = None
+    url: str | None = None
+    body: str | None = None
+    title: str | None = None
+
+
+def parse_wrappers(lines: Sequence[Line], year: int | None) -> Wrapper:
+    """The metadata in header lines above the report (labels with full- or half-width colons). Only lines
+    that are nothing but such pairs count, so a sentence of the report that says 时间： is left alone."""
+    out = Wrapper()
+    for ln in lines:
+        text = ln.norm.strip()
+        found = list(_WRAPPER.finditer(text))
+        if not found or found[0].start() > 0:
+            continue
+        for k, m in enumerate(found):
+            label = m.group(1)
+            value = text[m.end():found[k + 1].start() if k + 1 < len(found) else len(text)].strip()
+            if label in _POSTED_LABELS and out.posted_on is None:
+                d = date_in(value)
+                if d is not None and (year is None or year <= d.year <= year + 3):
+                    out.posted_on = d
+            elif label in _URL_LABELS and out.url is None:
+                m_url = re.match(r"https?://\S+", value)
+                out.url = m_url.group()[:2000] if m_url else None
+            elif label in _BODY_LABELS and out.body is None and _AGENCY_LINE.match(re.sub(r"\s", "", value)):
+                out.body = re.sub(r"\s", "", value)
+            elif label in ("标题", "题目") and out.title is None:
+                out.title = value
+    return out
 
 
 def signature_agency(lines: Sequence[Line]) -> str | None:
@@ -760,7 +812,9 @@ def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
                                        "no heading and no table rows found")
     if year is None:
         raise ReportError(source.path, "no report year found in the title")
-    agency = agency or signature_agency(lines)
+    head_end = min(sections.values(), default=60)
+    wrapper = parse_wrappers(lines[:head_end], year)
+    agency = agency or signature_agency(lines) or wrapper.body
     if not agency:
         raise ReportError(source.path, "no reporting body (agency) found in the title")
     agency = as_printed(lines[:min(sections.values(), default=120) + 1] + lines[-6:], agency)
@@ -770,6 +824,11 @@ def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
         source=Source(path=repo_path or source.path, sha256=source.sha256, format=source.format,
                       published_on=parse_published(lines, sections, year)),
     )
+    # when the publisher posted it, and where: the page's own head, else a header above the report
+    meta = dict(source.meta)
+    posted = date_in(meta.get("posted", "")) if meta.get("posted") else None
+    record.source.posted_on = posted if posted and year <= posted.year <= year + 3 else wrapper.posted_on
+    record.source.url = meta.get("url") or wrapper.url
     regions: dict[str, Sequence[Line]] = {"applications": lines[app_region[0]:app_region[1]]}
     a20 = _region(lines, sections, "article20")
     if a20 is not None:

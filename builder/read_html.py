@@ -187,6 +187,39 @@ class _Text:
         return "".join(parts)
 
 
+_META_URL = ("url", "og:url", "articleurl")
+_META_POSTED = ("pubdate", "publishdate", "article:published_time", "og:release_date", "firstpublishedtime")
+_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(https?://[^\s>]+)\s*-->", re.IGNORECASE)
+
+
+def page_meta(html: str) -> dict[str, str]:
+    """What a saved web page's head says of it: {"url": where it was posted, "posted": when} (either may
+    be missing). Read from <meta name="Url">/og:url, <link rel="canonical">, the "saved from url=" mark a
+    browser leaves, and <meta name="PubDate"> (the convention of the portals' CMS) and its kin. Only an
+    http(s) address is kept; the date as printed (the caller parses it)."""
+    head = html[:65536]
+    out: dict[str, str] = {}
+    m = _SAVED_FROM.search(head)
+    if m:
+        out["url"] = m.group(1)
+    try:
+        root = etree.fromstring(head, etree.HTMLParser(recover=True, no_network=True))
+    except (etree.ParserError, ValueError):
+        root = None
+    if root is None:
+        return out
+    for node in root.iter("meta", "link"):
+        key = (node.get("name") or node.get("property") or node.get("rel") or "").strip().lower()
+        value = (node.get("content") or node.get("href") or "").strip()
+        if not value:
+            continue
+        if (key in _META_URL or key == "canonical") and re.match(r"https?://\S+$", value) and "url" not in out:
+            out["url"] = value[:2000]
+        elif key in _META_POSTED and "posted" not in out:
+            out["posted"] = value[:40]
+    return out
+
+
 def html_to_text(html: str) -> str:
     """A web page's text (str → str): one line per block, one tab-separated line per data-table row
     (blank cells kept as empty strings), a newline at the end. lxml's HTML parser (libxml2: fast, and

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .read_html import charset_name, declared_charset, html_to_text
+from .read_html import charset_name, declared_charset, html_to_text, page_meta
 
 
 class ReportError(Exception):
@@ -49,6 +49,7 @@ class SourceText:
     format: str  # text | pdf | pdf-ocr | docx | html (a web page, also one unpacked from an MHT archive)
     text: str
     notes: tuple[Note, ...] = ()
+    meta: tuple[tuple[str, str], ...] = ()  # what the file says of itself besides its text: ("url", …), ("posted", …)
 
 
 # Magic bytes of formats that are not plain text.
@@ -188,10 +189,11 @@ def read_source(path: str | Path, data: bytes | None = None) -> SourceText:
         html = html if html is not None else decode_text(data)
         if html is None:
             raise ReportError(path, "a web page not readable in its declared charset, UTF-8 or GB18030")
-        return SourceText(str(path), digest, "html", html_to_text(html))
+        return SourceText(str(path), digest, "html", html_to_text(html), meta=tuple(page_meta(html).items()))
     if kind == "mht":
         try:
-            return SourceText(str(path), digest, "html", html_to_text(mht_html(data)))
+            page = mht_html(data)
+            return SourceText(str(path), digest, "html", html_to_text(page), meta=tuple(page_meta(page).items()))
         except ValueError as exc:
             raise ReportError(path, str(exc)) from exc
     if kind == "pdf":

@@ -81,3 +81,15 @@ def test_pages_of_each_table_are_recorded_for_paged_sources():
     pages = read(text).record.source.pages
     assert (pages.article20, pages.applications, pages.review_litigation) == ([2], [2, 3], [4])
     assert read(SEED).record.source.pages is None  # plain text has no pages
+
+
+def test_a_crawler_header_gives_the_posting_date_and_address_never_the_body_s_name():
+    header = ("标题：达州市通川区2023年政府信息公开工作年度报告\n发布时间：2024-01-25 10:21\n"
+              "来源：达州市通川区人民政府办公室  浏览次数：88\n原文链接：https://www.dazhou.gov.cn/a/123.html\n\n")
+    r = read(header + SEED).record
+    assert (r.agency, r.year) == ("达州市通川区", 2023)
+    assert str(r.source.posted_on) == "2024-01-25"
+    assert r.source.url == "https://www.dazhou.gov.cn/a/123.html"
+    assert r.source.published_on == REFERENCE.source.published_on  # the report's own date is not the posting
+    # a sentence of the report that happens to say 时间： is no header
+    assert read(SEED.replace("一、总体情况", "统计时间：2023年全年\n一、总体情况", 1)).record.source.posted_on is None

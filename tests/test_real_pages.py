@@ -18,6 +18,14 @@ NAMES = sorted(p.name[: -len(".gold.yaml")] for p in REAL.glob("*.gold.yaml"))
 def test_a_real_page_reads_every_cell_as_printed(name):
     from builder.pipeline import extract_file
 
-    exact, total, wrong, silent = score(name, extract_file(REAL / f"{name}.html"), REAL)
+    from golden import load_golden
+
+    record, findings = extract_file(REAL / f"{name}.html")
+    exact, total, wrong, silent = score(name, (record, findings), REAL)
     assert wrong == [] and silent == []  # wrong includes the body's name and year
     assert exact == total
+    gold = load_golden(REAL / f"{name}.gold.yaml")["source"]
+    # two dates: the one the report prints (its signature), the one the portal posted it; and where
+    assert str(record.source.published_on) == str(gold["published_on"])
+    assert str(record.source.posted_on) == str(gold["posted_on"])
+    assert record.source.url == gold["url"]
