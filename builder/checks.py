@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+from .characters import name_key
 from .models import Finding, Record, iter_cells
 from .template import APPLICATION_COLUMNS, APPLICATION_ROWS, REVIEW_ROWS
 
@@ -76,7 +77,7 @@ def check_record(record: Record) -> list[Finding]:
 def _consecutive(records: Iterable[Record]) -> list[tuple[Record, Record]]:
     by_agency: dict[str, dict[int, Record]] = {}
     for r in records:
-        by_agency.setdefault(r.agency, {})[r.year] = r
+        by_agency.setdefault(name_key(r.agency), {})[r.year] = r  # one body under any spelling of its name
     pairs = []
     for years in by_agency.values():
         for y in sorted(years):

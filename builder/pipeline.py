@@ -375,7 +375,7 @@ def _across_years(good: list[Outcome], cached: dict) -> tuple[dict, list[tuple[s
     were at the last run keeps its findings without its records being read."""
     by_agency: dict[str, list[Outcome]] = {}
     for o in good:
-        by_agency.setdefault(o.brief.agency, []).append(o)
+        by_agency.setdefault(name_key(o.brief.agency), []).append(o)
     found, out = {}, []
     for agency, members in by_agency.items():
         years = {o.brief.year for o in members}

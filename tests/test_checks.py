@@ -80,3 +80,18 @@ def test_in_force_moves_by_issued_and_repealed():
     b.applications.new = [7, 2, 0, 0, 0, 0, 9]
     b.article20.normative_documents.in_force = 11  # 10 + 2 issued - 1 repealed
     assert check_across_years([a, b]) == []
+
+
+def test_years_of_one_body_are_compared_under_any_spelling_of_its_name():
+    from builder.checks import check_across_years
+    from builder.pipeline import extract_file
+    from conftest import REPORTS
+
+    record, _ = extract_file(REPORTS / "2023" / "达州市通川区.txt")
+    before = record.model_copy(deep=True)
+    before.agency, before.year = "中国（青禾）自由贸易试验区管理委员会", 2022
+    now = record.model_copy(deep=True)
+    now.agency = "中国(青禾)自由贸易试验区管理委员会"
+    before.applications.carried_forward = [v + 1 if v is not None else None for v in now.applications.carried_over]
+    found = check_across_years([before, now])
+    assert found and all(r is now and f.rule == "across_years.carry" for r, f in found)
