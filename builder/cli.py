@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from . import __version__
+from .characters import name_key
 from .models import Finding, json_schema
 from .pipeline import Outcome, Refused, add_report, extract_file, process_all
 from .records import refused_files, to_yaml
@@ -172,6 +173,29 @@ def _untrusted(root: Path, reports: Path) -> int:
     return len(problems)
 
 
+def _directory_warnings(root: Path, reports: Path, outcomes: list[Outcome]) -> int:
+    """Print, as warnings, agencies-file entries that match no report and bodies with no entry (ranked
+    as 未分级机关 until they have one); names are matched under `characters.name_key`. Their number."""
+    try:
+        agencies = load_agencies(reports / "agencies.yaml")
+    except AgenciesError:
+        return 0  # reported as an error already
+    bodies = {name_key(o.brief.agency): o for o in outcomes if not o.failed}
+    listed = {name_key(name): name for name in agencies}
+    file = _name(reports / "agencies.yaml", root)
+    warnings = []
+    for key, name in sorted(listed.items()):
+        if key not in bodies:
+            warnings.append(f"{file}: warning: entry {name!r} matches no report's body")
+    for key, o in sorted(bodies.items()):
+        if key not in listed:
+            warnings.append(f"{_name(o.source, root)}: warning: {o.brief.agency!r} has no entry in {file} "
+                            "(its region, level and kind): it is ranked as 未分级机关")
+    for line in warnings:
+        print(one_line(line))
+    return len(warnings)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     root = Path(args.root)
     reports = Path(args.reports) if args.reports else root / "reports"
@@ -182,8 +206,10 @@ def cmd_check(args: argparse.Namespace) -> int:
                            cache_dir=root / CACHE_DIR)
     n, errors, warnings = _report(outcomes, root)
     refused = _untrusted(root, reports)
+    directory = _directory_warnings(root, reports, outcomes)  # printed; not arithmetic, so not --strict
     broken = sum(o.failed for o in outcomes)
-    print(f"{n} reports: {n - broken} readable, {broken} broken; {errors + refused} errors, {warnings} warnings")
+    print(f"{n} reports: {n - broken} readable, {broken} broken; {errors + refused} errors, {warnings} warnings"
+          + (f", {directory} about the agencies file" if directory else ""))
     if broken or refused or (args.strict and warnings):
         return EXIT_BROKEN
     return EXIT_OK

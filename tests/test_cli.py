@@ -66,3 +66,21 @@ def test_check_prints_github_annotations_on_the_record_line(tmp_path):
     assert any(ln.startswith(f"::warning file=reports/2023/巴州区.yaml,line={review_line},"
                              "title=review_litigation.row_total::") for ln in lines), out.stdout
     assert "::error file=reports/2023/empty.txt,line=1,title=unreadable report::the file is empty" in lines
+
+
+def test_check_warns_of_agencies_entries_without_reports_and_bodies_without_entries(tmp_path):
+    import shutil
+
+    from conftest import REPORTS
+
+    shutil.copytree(REPORTS, tmp_path / "reports")
+    agencies = tmp_path / "reports" / "agencies.yaml"
+    text = agencies.read_text(encoding="utf-8").replace("巴州区: {", "巴州区　: {")  # a full-width space: same body
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("川汇区政府办公室"))
+    agencies.write_text(text + "\n青禾县自然资源局: {region: 某省某县, level: 县级, kind: department}\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "builder", "check", "--root", str(tmp_path)], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "entry '青禾县自然资源局' matches no report" in out.stdout
+    assert "'川汇区政府办公室' has no entry" in out.stdout
+    assert "巴州区" not in out.stdout.replace("reports/2023/巴州区", "")
