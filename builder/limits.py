@@ -18,7 +18,7 @@ class Limits:
     max_file_mb: float = 50           # a source file's size
     max_pdf_pages: int = 200          # pages of a PDF (text or scan)
     max_unpacked_mb: float = 512      # bytes a PDF's streams, or a DOCX's parts, inflate to
-    max_seconds: float = 120          # wall-clock time to read one report (a scan's OCR is the slowest)
+    max_seconds: float = 600          # wall-clock time to read one report: a scan is OCR-read at ~7 s a page
     max_memory_mb: int = 4096         # address space of the process reading a report
     max_line_chars: int = 4000        # characters of a line the cell parser splits into cells
 

@@ -60,7 +60,7 @@ def _pdf(pages: int, content: bytes = b"") -> bytes:
 
 def test_limits_have_defaults_and_are_set_by_environment_variables(monkeypatch):
     assert limits() == DEFAULTS == Limits()
-    assert (DEFAULTS.max_file_mb, DEFAULTS.max_pdf_pages, DEFAULTS.max_seconds) == (50, 200, 120)
+    assert (DEFAULTS.max_file_mb, DEFAULTS.max_pdf_pages, DEFAULTS.max_seconds) == (50, 200, 600)
     monkeypatch.setenv("DISCLOSURE_INDEX_MAX_PDF_PAGES", "12")
     monkeypatch.setenv("DISCLOSURE_INDEX_MAX_FILE_MB", "0.5")
     assert (limits().max_pdf_pages, limits().max_file_mb) == (12, 0.5)
