@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .limits import limits
 from .read_html import html_to_text
 
 NUM = "num"        # a number as printed
@@ -41,7 +42,8 @@ _FOOTER = re.compile(
 )
 # a page number alone on a line, centred in columns of spaces (`pdftotext -layout`)
 _PAGE_NUMBER = re.compile(r"^[ \f]{20,}\d{1,3}\s*$")
-_HTML_TABLE = re.compile(r"<table\b.*?</table\s*>", re.IGNORECASE | re.DOTALL)
+_TABLE_OPEN = re.compile(r"<table\b", re.IGNORECASE)
+_TABLE_CLOSE = re.compile(r"</table\s*>", re.IGNORECASE)
 _MARKUP = re.compile(r"^\s*(?:#{1,6}\s*|>\s*|[-*+•]\s+(?=\S))+")
 # a label cell followed by numbers separated by single spaces: "行政处罚 5584" or "55 4 5 0"
 _TRAILING_NUMBERS = re.compile(
@@ -92,7 +94,7 @@ def classify(text: str) -> Cell:
 def _classified(text: str) -> tuple[str, str, int | float | None]:
     t = _EMPHASIS.sub("", text).strip()
     compact = _UNIT.sub("", _THOUSANDS.sub("", _SPACES.sub("", t)))
-    if _NUMBER.match(compact):
+    if len(compact) <= 40 and _NUMBER.match(compact):  # longer: no count, and int() refuses 4,300 digits
         return t, NUM, float(compact) if "." in compact else int(compact)
     if _NOT_APPLICABLE.match(compact):
         return t, NA, None
@@ -147,10 +149,30 @@ def _explode(offset: int, text: str) -> list[Cell]:
     return out
 
 
+def _html_tables(text: str) -> str:
+    """HTML tables inside Markdown (`<table ...>` to the first `</table>` after it) as text.
+
+    In one pass: a `<table` with no `</table>` after it ends the search (a pattern `<table.*?</table>`
+    would scan to the end of the text from each of 20,000 unclosed tags)."""
+    out, pos = [], 0
+    while True:
+        start = _TABLE_OPEN.search(text, pos)
+        end = _TABLE_CLOSE.search(text, start.end()) if start else None
+        if end is None:
+            break
+        out += [text[pos:start.start()], html_to_text(text[start.start():end.end()])]
+        pos = end.end()
+    return "".join(out) + text[pos:] if out else text
+
+
 def to_lines(text: str) -> list[Line]:
-    """The text as lines of classified cells; page footers dropped, Markdown markup stripped."""
+    """The text as lines of classified cells; page footers dropped, Markdown markup stripped.
+
+    A line longer than the limit `max_line_chars` is one cell of text, not split into cells: no table
+    row is that long, and the per-line patterns are never given more than that."""
     lines = []
-    text = _HTML_TABLE.sub(lambda m: html_to_text(m.group()), text)  # HTML tables inside Markdown
+    text = _html_tables(text) if "<" in text else text
+    longest = limits().max_line_chars
     page = 1
     for no, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
         page += raw.count("\f")
@@ -163,8 +185,11 @@ def to_lines(text: str) -> list[Line]:
         if not norm.strip() and "\t" not in norm and "|" not in norm:
             continue
         cells: list[Cell] = []
-        for offset, piece in _split(norm):
-            cells.extend(_explode(offset, piece))
+        if len(norm) > longest:
+            cells.append(Cell(norm.strip(), TEXT, col=len(norm) - len(norm.lstrip())))
+        else:
+            for offset, piece in _split(norm):
+                cells.extend(_explode(offset, piece))
         # blanks before a line's first cell are indentation or merged cells above, not data;
         # a line of nothing but separators is one blank cell (one cell per line layouts)
         lead = 0

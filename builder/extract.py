@@ -362,9 +362,12 @@ def parse_title(lines: Sequence[Line], sections: dict[str, int]) -> tuple[str | 
                          _TITLE_LABEL.sub("", ln.compact)) for ln in lines[:min(end, 120)]]
     found: tuple[str | None, int] | None = None
     for k, text in enumerate(head):
-        joined = text + (head[k + 1] if k + 1 < len(head) else "")
+        if len(text) > 60:  # not a title (and a long line would cost _TITLE's `.*?` quadratic time)
+            continue
+        # a title's year is on this line; what follows it on the next line is at most 40 characters
+        joined = text + (head[k + 1][:40] if k + 1 < len(head) else "")
         m = _TITLE.search(joined)
-        if not m or m.start("year") >= len(text) or len(text) > 60:
+        if not m or m.start("year") >= len(text):
             continue
         agency = m.group("agency").strip(":：#")
         rest = m.group("rest")

@@ -13,9 +13,11 @@ import datetime as dt
 import gc
 import hashlib
 import json
+import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+import time
 from dataclasses import dataclass
+from multiprocessing.connection import wait as _wait
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -28,12 +30,13 @@ from .infer import infer
 from .models import META_PATHS, Finding, Record, get_path, iter_cells, set_path
 from .records import (RECORD_SUFFIX, RecordError, file_stamp, find_sources, load_cache, load_record, plain,
                       record_path, save_cache, to_yaml, without_gc, write_atomically)
-from .sources import ReportError, read_source
+from .limits import limits
+from .sources import LimitError, ReportError, check_size, read_source
 
 PARALLEL_FROM = 64  # below this many reports, starting worker processes costs more than it saves
 
 # the modules whose code decides what a record holds
-_EXTRACTION_MODULES = ("sources.py", "read_html.py", "read_docx.py", "read_pdf.py", "pdf_tables.py", "pdf_turn.py",
+_EXTRACTION_MODULES = ("sources.py", "limits.py", "read_html.py", "read_docx.py", "read_pdf.py", "pdf_tables.py", "pdf_turn.py",
                        "read_ocr.py", "read_ocr_page.py", "ocr_grid.py", "cells.py", "characters.py",
                        "extract.py", "infer.py", "checks.py", "template.py", "models.py")
 
@@ -188,6 +191,8 @@ def _extract_cached(source: Path, repo_path: str, data: bytes, sha: str,
     if entry is None:
         try:
             record, findings = extract_file(source, repo_path, data)
+        except LimitError:
+            raise  # not remembered: a build with a higher limit reads the file
         except ReportError as exc:
             cache.put(sha, {"error": exc.reason})
             raise
@@ -293,9 +298,13 @@ def process(source: Path, root: Path, write: bool = False, cache: Cache | None =
     # the build is read again by the next one) and by the record as this build leaves it
     outcome.stamp = (file_stamp(source), file_stamp(target), extractor_version())
     try:
+        check_size(repo_path, source.stat().st_size)
         data = source.read_bytes()
     except OSError as exc:
         outcome.error = f"cannot read the file ({exc.strerror or exc})"
+        return outcome
+    except LimitError as exc:
+        outcome.error = exc.reason
         return outcome
     sha = hashlib.sha256(data).hexdigest()
     committed = None
@@ -348,9 +357,133 @@ def _state_key(source: Path) -> tuple:
     return file_stamp(source), file_stamp(os.path.splitext(source)[0] + RECORD_SUFFIX), extractor_version()
 
 
-@lru_cache(maxsize=1)
 def _state_version() -> str:
-    return extractor_version() + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:10]
+    """The extractor, this module and the limits in force (an outcome over a limit stands for these)."""
+    return extractor_version() + _module_digest() + hashlib.sha256(repr(limits()).encode()).hexdigest()[:10]
+
+
+@lru_cache(maxsize=1)
+def _module_digest() -> str:
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:10]
+
+
+def _failed(source: Path, error: str, stamp) -> Outcome:
+    outcome = Outcome(source, error=error)
+    outcome.stamp = stamp
+    return outcome
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this process when the build that started it dies (Linux): a killed build
+    leaves no worker behind holding its files and lock."""
+    try:
+        import ctypes
+        import signal
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError, ImportError):
+        pass
+    if os.getppid() != parent:  # it died before that was said
+        os._exit(1)
+
+
+def _work(conn, parent_end, parent: int) -> None:
+    """A worker process: reads reports sent on `conn` one at a time, sends back their outcomes,
+    within the memory limit; any failure of the builder's code becomes that report's error."""
+    parent_end.close()  # so that the build's end closing (or dying) is an end of file here
+    _die_with(parent)
+    gc.enable()
+    try:
+        import resource
+        cap = int(limits().max_memory_mb * 1e6)
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
+    except (ImportError, ValueError, OSError):  # no such limit on this system
+        pass
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):  # the build is over, or gone
+            return
+        if task is None:
+            return
+        try:
+            outcome = _process_one(task)
+        except MemoryError:
+            outcome = _failed(task[0], f"reading it needed more memory than the limit of "
+                                       f"{limits().max_memory_mb:g} MB (DISCLOSURE_INDEX_MAX_MEMORY_MB)", None)
+        except Exception as exc:  # a bug the file revealed: this report's error, never the build's end
+            outcome = _failed(task[0], f"the builder failed on this file ({type(exc).__name__}: "
+                                       f"{str(exc)[:200]}); please report it", None)
+        try:
+            conn.send(outcome)
+        except (OSError, ValueError):
+            return
+
+
+class _Worker:
+    def __init__(self, context) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_work, args=(child, self.conn, os.getpid()), daemon=True)
+        self.process.start()
+        child.close()
+        self.task = None
+        self.started = 0.0
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+        self.process.join(5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+def _run_bounded(tasks: list, keys: dict, workers: int):
+    """Each task's outcome, in the order they finish, read in `workers` reused worker processes; a
+    report not read within the time limit has its worker killed (and replaced) and an error naming
+    the limit; a worker that dies (a crash in a C library, out of memory) leaves an error too."""
+    seconds = limits().max_seconds
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    pending = list(reversed(tasks))
+    pool = [_Worker(context) for _ in range(min(workers, len(tasks)))]
+    try:
+        while pending or any(w.task for w in pool):
+            for w in pool:
+                if w.task is None and pending:
+                    w.task, w.started = pending.pop(), time.monotonic()
+                    w.conn.send(w.task)
+            busy = [w for w in pool if w.task]
+            ready = _wait([w.conn for w in busy],
+                          timeout=max(0.0, min(w.started + seconds for w in busy) - time.monotonic()))
+            for w in busy:
+                source, outcome, broken = w.task[0], None, True
+                if w.conn in ready:
+                    try:
+                        outcome, broken = w.conn.recv(), False
+                    except (EOFError, OSError):  # the worker died reading this report
+                        w.process.join(5)
+                        outcome = _failed(source, f"the reader stopped while reading this file (exit code "
+                                                  f"{w.process.exitcode}: out of memory, or a crash in a library)",
+                                          keys[source])
+                elif time.monotonic() - w.started >= seconds:
+                    outcome = _failed(source, f"reading it took longer than the limit of {seconds:g} seconds "
+                                              f"(DISCLOSURE_INDEX_MAX_SECONDS)", keys[source])
+                if outcome is None:
+                    continue
+                if broken:
+                    w.stop(kill=True)  # stuck or dead: replaced by a new worker
+                    pool[pool.index(w)] = _Worker(context)
+                w.task = None
+                yield outcome
+    finally:
+        for w in pool:
+            w.stop(kill=w.task is not None)
 
 
 def _load_state(state_file: Path | None) -> tuple[dict, dict]:
@@ -409,12 +542,11 @@ def process_all(reports_dir: Path, root: Path, write: bool = False, progress=Non
     todo = [s for s in sources if s not in known]
     jobs = jobs or os.cpu_count() or 1
     tasks = [(s, root, write, cache_dir) for s in todo]
-    if jobs > 1 and len(tasks) >= PARALLEL_FROM:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=gc.enable) as pool:
-            results: Iterable[Outcome] = pool.map(_process_one, tasks, chunksize=max(1, len(tasks) // (jobs * 8)))
-            fresh = list(progress(results, total=len(tasks)) if progress else results)
-    else:
-        fresh = [_process_one(t) for t in (progress(tasks) if progress else tasks)]
+    # read in worker processes, reused from report to report, so that one report's time and memory
+    # are bounded (builder/limits.py): one worker below PARALLEL_FROM reports, else one per core
+    workers = jobs if jobs > 1 and len(tasks) >= PARALLEL_FROM else 1
+    results: Iterable[Outcome] = _run_bounded(tasks, keys, workers) if tasks else iter(())
+    fresh = list(progress(results, total=len(tasks)) if progress else results)
     by_source = {**known, **{o.source: o for o in fresh}}
     outcomes = [by_source[s] for s in sources]
     good = [o for o in outcomes if not o.failed]

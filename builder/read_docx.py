@@ -17,6 +17,8 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from .limits import limits, over_size
+
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _P, _TBL, _TR, _TC, _R = f"{_W}p", f"{_W}tbl", f"{_W}tr", f"{_W}tc", f"{_W}r"
@@ -231,6 +233,14 @@ def _content_type(archive: zipfile.ZipFile, names: set[str], part: str) -> str |
     return None
 
 
+def _check_unpacked(archive: zipfile.ZipFile) -> None:
+    """OverLimit if the archive's parts, as their headers declare them, inflate past the limit
+    `max_unpacked_mb` (a "zip bomb"). zipfile never inflates a part past its declared size."""
+    total = sum(max(0, info.file_size) for info in archive.infolist())
+    if total > limits().max_unpacked_mb * 1e6:
+        raise over_size(total, "max_unpacked_mb", "its parts inflate to")
+
+
 def _body(data: bytes):
     """The w:body element of a DOCX's main part; ValueError says why there is none.
 
@@ -243,6 +253,7 @@ def _body(data: bytes):
         raise ValueError("a damaged Word document (not a readable ZIP archive)") from exc
     if "word/document.xml" not in names and not any(n.startswith("word/") for n in names):
         raise ValueError("a ZIP archive that is not a Word document (no word/document.xml)")
+    _check_unpacked(archive)
     try:
         rels = archive.read("_rels/.rels") if "_rels/.rels" in names else b""
         if b"purl.oclc.org/ooxml" in rels:

@@ -143,8 +143,16 @@ def ocr_pdf(data: bytes, notes: list | None = None) -> str:
         document = pypdfium2.PdfDocument(data)
     except Exception as exc:  # pdfium's errors on a damaged file
         raise ValueError(f"a damaged PDF ({exc})") from exc
+    from .limits import limits, over_size
+    from .read_pdf import check_pages
+
+    check_pages(len(document))
+    budget = limits().max_unpacked_mb * 1e6
     pages = []
     for n, page in enumerate(document, start=1):
+        width, height = page.get_size()
+        if width * height * (DPI / 72) ** 2 > budget:  # a page drawn huge: its image would not fit
+            raise over_size(int(width * height * (DPI / 72) ** 2), "max_unpacked_mb", f"page {n}'s image is")
         gray = np.array(page.render(scale=DPI / 72, grayscale=True).to_pil().convert("L"))
         text, turned = read_page(engine, gray)
         pages.append(text)

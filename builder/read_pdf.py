@@ -15,7 +15,10 @@ import io
 import itertools
 import logging
 import re
+import zlib
 from operator import itemgetter
+
+from .limits import OverLimit, limits, over_size
 
 _CID = re.compile(r"\(cid:\d+\)")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -24,6 +27,78 @@ CID_PAGE = 0.10  # a page where more than this share of the glyphs has no Unicod
 
 class NoTextLayer(ValueError):
     """A PDF whose pages are images (a scan): it needs OCR."""
+
+
+class _Inflate:
+    """Stands in for the zlib module inside pdfminer.pdftypes: inflates a stream in pieces, counting
+    what every stream of the PDF being read inflates to, and raises OverLimit past the limit
+    `max_unpacked_mb` (a 3 MB file can inflate to gigabytes). Outside pdf_to_text, no limit."""
+
+    error = zlib.error
+    budget: int | None = None  # bytes still allowed; None: not reading a PDF
+    spent = 0
+    over = False  # set when the limit was passed, in case pdfminer swallowed the exception
+
+    @classmethod
+    def take(cls, n: int) -> None:
+        cls.spent += n
+        if cls.budget is not None and cls.spent > cls.budget:
+            cls.over = True
+            raise over_size(cls.spent, "max_unpacked_mb", "its streams inflate to more than")
+
+    @classmethod
+    def decompress(cls, data: bytes, *args) -> bytes:
+        inflater = zlib.decompressobj()
+        out, piece = [], 1 << 20
+        chunk = inflater.decompress(data, piece)
+        while True:
+            cls.take(len(chunk))
+            out.append(chunk)
+            if inflater.eof or not inflater.unconsumed_tail and not chunk:
+                break
+            chunk = inflater.decompress(inflater.unconsumed_tail, piece)
+        if not inflater.eof:
+            raise zlib.error("incomplete or truncated stream")  # as zlib.decompress says
+        return b"".join(out)
+
+    @classmethod
+    def decompressobj(cls, *args, **kw):
+        return _CountedInflater(zlib.decompressobj(*args, **kw))
+
+
+class _CountedInflater:
+    def __init__(self, inner) -> None:
+        self.inner = inner
+
+    def decompress(self, data: bytes, *args) -> bytes:
+        out = self.inner.decompress(data, *args)
+        _Inflate.take(len(out))
+        return out
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+def _guard_inflation() -> None:
+    from pdfminer import pdftypes
+    pdftypes.zlib = _Inflate  # type: ignore[assignment]  # decode() and decompress_corrupted() use it
+
+
+def _page_count(pdf) -> int | None:
+    """The page count the PDF's page tree declares (None if it declares none)."""
+    from pdfminer.pdftypes import resolve1
+    try:
+        count = resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"])
+        return count if isinstance(count, int) else None
+    except Exception:  # a damaged page tree: counted as the pages are read
+        return None
+
+
+def check_pages(count: int) -> None:
+    """OverLimit if a PDF has more pages than the limit."""
+    most = limits().max_pdf_pages
+    if count > most:
+        raise OverLimit(f"{count} pages", "max_pdf_pages", f"{most} pages")
 
 
 def _cell(text: str | None) -> str:
@@ -124,24 +199,46 @@ def pdf_to_text(data: bytes, notes: list | None = None) -> str:
     whose content was read turned upright, rule "read.page_turned")."""
     import pdfplumber
 
+    # pdfminer warns about every font it finds sloppy (no FontBBox, ...): noise to a maintainer
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    _guard_inflation()
+    _Inflate.budget, _Inflate.spent, _Inflate.over = int(limits().max_unpacked_mb * 1e6), 0, False
+    try:
+        return _pdf_to_text(pdfplumber, data, notes)
+    except Exception as exc:
+        if _Inflate.over:  # however pdfminer or pdfplumber passed it on
+            raise over_size(_Inflate.spent, "max_unpacked_mb", "its streams inflate to more than") from exc
+        raise
+    finally:
+        _Inflate.budget = None
+
+
+def _pdf_to_text(pdfplumber, data: bytes, notes: list | None) -> str:
     from .pdf_tables import TableState
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
-    # pdfminer warns about every font it finds sloppy (no FontBBox, ...): noise to a maintainer
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    most = limits().max_pdf_pages
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
+        # pages past the limit are never parsed; one more tells that there are more
+        pdf = pdfplumber.open(io.BytesIO(data), pages=range(1, most + 2))
     except Exception as exc:  # pdfminer raises many kinds on a damaged file; pdfplumber wraps them
+        if _Inflate.over:
+            raise over_size(_Inflate.spent, "max_unpacked_mb", "its streams inflate to more than") from exc
         inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
         if isinstance(inner, PDFPasswordIncorrect) or "Encrypt" in type(inner).__name__:
             raise ValueError("an encrypted PDF: it cannot be opened without its password") from exc
         kind = type(inner).__name__ if not isinstance(inner, PDFSyntaxError) else "syntax error"
         raise ValueError(f"a damaged PDF ({kind}: {str(inner)[:80] or 'unreadable'})") from exc
     with pdf:
+        declared = _page_count(pdf)
+        if declared is not None:
+            check_pages(declared)
         pages = []
         state = TableState()  # the columns of a table without vertical rules, carried across pages
         try:
+            if len(pdf.pages) > most:
+                check_pages(declared if declared and declared > most else len(pdf.pages))
             for page in pdf.pages:
                 text = _page_text(page, notes, state)
                 page.close()  # let go of the page's parsed objects: a long report stays small in memory
@@ -149,7 +246,11 @@ def pdf_to_text(data: bytes, notes: list | None = None) -> str:
                     text = ""  # glyphs without a Unicode map: as good as an image
                 # a few unmapped glyphs (a symbol font): unknown characters, never a guessed digit
                 pages.append(_CID.sub("?", text))
+        except OverLimit:
+            raise
         except Exception as exc:  # a page's content stream may be damaged
+            if _Inflate.over:
+                raise over_size(_Inflate.spent, "max_unpacked_mb", "its streams inflate to more than") from exc
             raise ValueError(f"a damaged PDF ({type(exc).__name__}: {str(exc)[:80] or 'unreadable'})") from exc
         if not pages:
             raise ValueError("a damaged PDF (no page could be read)")

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .limits import OverLimit, limits, over_size
 from .read_html import charset_name, declared_charset, html_to_text, page_meta
 
 
@@ -21,6 +22,17 @@ class ReportError(Exception):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
+
+
+class LimitError(ReportError):
+    """A source file over one of the limits (builder/limits.py). Not remembered between builds: the
+    next build with a higher limit reads the file."""
+
+
+def check_size(path: str | Path, size: int) -> None:
+    """LimitError if a file of `size` bytes is over the size limit."""
+    if size > limits().max_file_mb * 1e6:
+        raise LimitError(path, str(over_size(size, "max_file_mb", "a file of")))
 
 
 @dataclass(frozen=True)
@@ -163,12 +175,21 @@ def decode_text(data: bytes) -> str | None:
 
 def read_source(path: str | Path, data: bytes | None = None) -> SourceText:
     """Read a source file into text, or raise ReportError saying why it cannot be read."""
+    try:
+        return _read_source(path, data)
+    except OverLimit as exc:
+        raise LimitError(path, str(exc)) from exc
+
+
+def _read_source(path: str | Path, data: bytes | None) -> SourceText:
     p = Path(path)
     if data is None:
         try:
+            check_size(path, p.stat().st_size)
             data = p.read_bytes()
         except OSError as exc:
             raise ReportError(path, f"cannot read the file ({exc.strerror or exc})") from exc
+    check_size(path, len(data))
     if not data.strip():
         raise ReportError(path, "the file is empty")
     digest = hashlib.sha256(data).hexdigest()
@@ -194,6 +215,8 @@ def read_source(path: str | Path, data: bytes | None = None) -> SourceText:
         try:
             page = mht_html(data)
             return SourceText(str(path), digest, "html", html_to_text(page), meta=tuple(page_meta(page).items()))
+        except OverLimit:
+            raise
         except ValueError as exc:
             raise ReportError(path, str(exc)) from exc
     if kind == "pdf":
@@ -208,8 +231,12 @@ def read_source(path: str | Path, data: bytes | None = None) -> SourceText:
             notes: list[Note] = []
             try:
                 return SourceText(str(path), digest, "pdf-ocr", ocr_pdf(data, notes), tuple(notes))
+            except OverLimit:
+                raise
             except (ValueError, OcrUnavailable) as exc:
                 raise ReportError(path, f"a scanned PDF: {exc}") from exc
+        except OverLimit:
+            raise
         except ValueError as exc:
             raise ReportError(path, str(exc)) from exc
     if kind == "zip":
@@ -217,6 +244,8 @@ def read_source(path: str | Path, data: bytes | None = None) -> SourceText:
 
         try:
             return SourceText(str(path), digest, "docx", docx_to_text(data))
+        except OverLimit:
+            raise
         except ValueError as exc:
             raise ReportError(path, str(exc)) from exc
     if kind == "binary":
