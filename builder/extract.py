@@ -9,8 +9,10 @@ row that cannot be placed without guessing is left blank and reported.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -51,6 +53,7 @@ class Run:
     placed: bool = False  # its cells stand in their columns already (blanks included)
     by_position: bool = False  # its columns were worked out from where its cells stand (less certain than
                                # a delimited row of every cell): its own total must bear them out
+    ambiguous: bool = False    # a delimited row whose blank cells could stand in more than one column
 
     @property
     def has_number(self) -> bool:
@@ -79,6 +82,7 @@ def build_runs(lines: Sequence[Line], width: int, is_label, right_aligned: bool 
     runs: list[Run] = []
     labels: list[str] = []
     cur: Run | None = None
+    layouts = _row_layouts(lines, width) if whole_rows else {}
 
     def close() -> None:
         nonlocal cur
@@ -113,7 +117,32 @@ def build_runs(lines: Sequence[Line], width: int, is_label, right_aligned: bool 
                 labels.append(cell.text)
             # other junk (table rules, OCR noise outside the values) is dropped
         if line.multi and saw_number:
-            if (right_aligned and cur is not None and line.lead
+            own = cur is not None and all(c.line == line.no for c in cur.cells)
+            shape = _shape(line, width) if whole_rows and own and _delimited(line) else None
+            if shape is not None and shape[0] in layouts and shape[1] is None:
+                # a delimited row with blank values: where its values stand is what the table's complete
+                # rows of the same shape show (blank cells around them: a label's span, an exporter's tab)
+                pre, post = layouts[shape[0]]
+                rest = shape[2]
+                if len(rest) == pre + width + post and all(c.kind in (BLANK, JUNK)
+                                                           for c in rest[:pre] + rest[pre + width:]):
+                    cur.cells = rest[pre:pre + width]
+                    cur.placed = True
+                else:
+                    cur.ambiguous = True
+            elif shape is not None and shape[1] is None and ("row", line.lead + len(line.cells)) in layouts:
+                # a row of a shape no complete row has (its label lost), as long as the table's rows: its
+                # values stand where every complete row has them, counted from the row's end
+                post = layouts[("row", line.lead + len(line.cells))][1]
+                padded = [Cell("", BLANK, line=line.no)] * line.lead + list(line.cells)
+                values = padded[len(padded) - post - width:len(padded) - post]
+                if all(c.kind in (BLANK, JUNK) for c in padded[len(padded) - post:]) and \
+                        not any(c.kind == TEXT for c in values):
+                    cur.cells = [Cell("", BLANK, line=line.no) if c.kind == BLANK else c for c in values]
+                    cur.placed = True
+                else:
+                    cur.ambiguous = True
+            elif (right_aligned and cur is not None and line.lead
                     and len(cur.cells) < width <= len(cur.cells) + line.lead
                     and all(c.line == line.no for c in cur.cells)):
                 pad = [Cell("", BLANK, line=line.no) for _ in range(width - len(cur.cells))]
@@ -127,6 +156,51 @@ def build_runs(lines: Sequence[Line], width: int, is_label, right_aligned: bool 
     return runs
 
 
+def _delimited(line: Line) -> bool:
+    return "\t" in line.norm or "|" in line.norm
+
+
+def _shape(line: Line, width: int) -> tuple[tuple[int, int], tuple[int, int] | None, list[Cell]] | None:
+    """A delimited row's shape: ((blanks before its first cell, label cells), (blanks before, blanks after)
+    its `width` values when they are all printed in a run, else None; the cells after its labels). None
+    for a line that is not one row of labels then values."""
+    k = 0
+    while k < len(line.cells) and line.cells[k].kind == TEXT:
+        k += 1
+    rest = line.cells[k:]
+    if not rest or any(c.kind == TEXT for c in rest):
+        return None
+    filled = [i for i, c in enumerate(rest) if c.kind in (NUM, NA)]  # values; blanks and marks pad
+    whole = None
+    if len(filled) == width and filled[-1] - filled[0] == width - 1:
+        whole = (filled[0], len(rest) - filled[-1] - 1)
+    return (line.lead, k), whole, rest
+
+
+def _row_layouts(lines: Sequence[Line], width: int) -> dict[tuple, tuple[int, int]]:
+    """For each shape of delimited row in a table, where its values stand among the cells after its labels
+    (blank cells before, blank cells after), as every complete row of that shape shows it;
+    and, under ("row", cells), the blanks after the values when every complete row has that many cells
+    and that many blanks after its values (three rows at least)."""
+    seen: dict[tuple, set[tuple[int, int]]] = {}
+    count: Counter = Counter()
+    rows: set[tuple[int, int]] = set()  # (cells in the whole row, blanks after its values)
+    for ln in lines:
+        if not (ln.multi and _delimited(ln)):
+            continue
+        shape = _shape(ln, width)
+        if shape is not None and shape[1] is not None:
+            seen.setdefault(shape[0], set()).add(shape[1])
+            count[shape[0]] += 1
+            rows.add((ln.lead + len(ln.cells), shape[1][1]))
+    out: dict[tuple, tuple[int, int]] = {
+        key: next(iter(found)) for key, found in seen.items() if len(found) == 1}
+    if len(rows) == 1 and sum(count.values()) >= 3:  # every complete row as long, its values as far from its end
+        length, post = next(iter(rows))
+        out[("row", length)] = (0, post)
+    return out
+
+
 def _stray(cell: Cell, is_label) -> bool:
     """A cell printed where a number belongs, in a one-cell-per-line layout."""
     return cell.kind == JUNK or (len(re.sub(r"\s", "", cell.text)) <= 6 and not is_label(cell.text))
@@ -136,6 +210,8 @@ def run_values(run: Run, width: int) -> list[Cell] | None:
     """The run's cells in column order, `width` of them; None if they cannot be placed in the
     columns without guessing."""
     cells = run.cells
+    if run.ambiguous:
+        return None
     if len(cells) > width:
         if any(c.kind != BLANK for c in cells[:-width]):
             return None
@@ -244,7 +320,7 @@ def align(runs: Sequence[Run], slots: Sequence, widths: Sequence[int],
     out: dict[int, Run] = {}
     for (r0, s0), (r1, s1) in zip(anchors, anchors[1:]):
         inside = [(ri, sj) for ri, sj in pairs if r0 < ri < r1 and not matches[ri]]
-        loose = [ri for ri in range(r0 + 1, r1) if not matches[ri] and score(ri, s0 + 1) > 0]
+        loose = [ri for ri in range(r0 + 1, r1) if not matches[ri] and s0 + 1 < n and score(ri, s0 + 1) > 0]
         if inside and len(loose) == len(inside) == s1 - s0 - 1:
             out.update({sj: runs[ri] for ri, sj in inside})
     out.update({sj: runs[ri] for ri, sj in pairs if matches[ri]})
@@ -566,11 +642,12 @@ def _is_review_label(text: str) -> bool:
 
 
 def _row_path(paths: Sequence[str]) -> str:
-    """The path of the row that holds these cells: `applications.new` for its [k] cells, the item
-    `article20.regulations` for its fields."""
-    if "[" in paths[0]:
-        return paths[0].split("[")[0]
-    return paths[0].rsplit(".", 1)[0] if len(paths) > 1 else paths[0]
+    """The path of what holds these cells: `applications.new` for its [k] cells, the item
+    `article20.regulations` for its fields, `review_litigation` for the 15 cells of table 四."""
+    if len(paths) == 1:
+        return paths[0]
+    common = os.path.commonprefix(list(paths))
+    return re.sub(r"[.\[][^.\[]*$", "", common) if common not in paths else common
 
 
 def read_row(run: Run, paths: Sequence[str], label: str, findings: list[Finding],

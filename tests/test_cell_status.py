@@ -3,8 +3,10 @@ inferred, corrected. An unread cell is never filled by the arithmetic, never sho
 never charged to the body; a number whose column is not certain is never published."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from builder.characters import fold_text, name_key
-from builder.extract import extract
+from builder.extract import UNREAD_RULES, extract
 from builder.infer import infer
 from builder.models import iter_cells
 from builder.scores import Agencies, Agency, completeness
@@ -165,7 +167,7 @@ def test_a_row_placed_by_position_that_a_column_total_contradicts_is_unread():
     r = ex.record
     assert r.applications.new == [None] * 7
     assert set(f"applications.new[{k}]" for k in range(7)) <= set(r.unread)
-    assert any(f.rule == "extract.placement_contradicted" and f.path == "applications.new" for f in ex.findings)
+    assert any(f.rule in UNREAD_RULES and f.path == "applications.new" for f in ex.findings)
 
 
 def test_a_total_column_printed_zero_throughout_stays_as_printed():
@@ -181,3 +183,42 @@ def test_a_total_column_printed_zero_throughout_stays_as_printed():
     assert ex.record.applications.outcomes.disclosed == [17, 1, 5, 0, 0, 0, 0]
     assert not ex.record.unread
     assert not any(f.rule == "extract.columns_contradicted" for f in ex.findings)
+
+
+# --- found by trying to break it: blank cells that must never shift a row (tests/cases/00-control-txt.txt
+# prints its rows as label, two blanks of the label's span, then seven values)
+CONTROL = (Path(__file__).resolve().parent / "cases" / "00-control-txt.txt").read_text(encoding="utf-8")
+NEW_ROW = "一、本年新收政府信息公开申请数量\t\t\t41\t7\t2\t3\t5\t1\t59"
+
+
+def test_a_blank_last_cell_never_shifts_its_row():
+    assert NEW_ROW in CONTROL
+    for blanked in ("\t\t\t41\t7\t2\t3\t5\t1\t", "\t\t\t41\t7\t2\t3\t5\t1\t ", "\t\t\t41\t7\t2\t3\t5\t1\t无"):
+        r = read(CONTROL.replace(NEW_ROW, NEW_ROW.split("\t")[0] + blanked)).record
+        row = r.applications.new
+        assert row[:6] == [41, 7, 2, 3, 5, 1], row  # never [None, 41, 7, ...]
+        assert row[6] is None or "applications.new[6]" in r.inferred
+
+
+def test_a_row_missing_a_cell_without_a_mark_is_unread_not_placed_by_counting():
+    # one number dropped with no blank left in its place: which column lost it is not known
+    r = read(CONTROL.replace(NEW_ROW, "一、本年新收政府信息公开申请数量\t\t\t41\t7\t2\t5\t1\t59")).record
+    published = [(k, v) for k, v in enumerate(r.applications.new)
+                 if v is not None and f"applications.new[{k}]" not in r.inferred]
+    assert all(v == (41, 7, 2, 3, 5, 1, 59)[k] for k, v in published), published
+
+
+def test_a_blank_first_cell_of_table_four_is_never_silent():
+    ex = read(SEED.replace("\n2\t1\t0\t1\t4\t", "\n\t1\t0\t1\t4\t", 1))
+    r = ex.record
+    for path, value in iter_cells(r):
+        if path.startswith("review_litigation") and value is None:
+            assert path in r.unread or path == "review_litigation.review[0]", path
+
+
+def test_a_row_split_over_two_lines_is_read_or_unread_never_a_crash():
+    row = "四、结转下年度继续办理\t\t\t5\t1\t0\t0\t3\t1\t10"
+    assert row in CONTROL
+    r = read(CONTROL.replace(row, "四、结转下年度继续办理\t\t\t5\t1\t0\n0\t3\t1\t10")).record
+    assert all(v is None or v == (5, 1, 0, 0, 3, 1, 10)[k] or f"applications.carried_forward[{k}]" in r.inferred
+               for k, v in enumerate(r.applications.carried_forward))
