@@ -40,13 +40,15 @@ _IDEOGRAPHS = (
     "鼓鼠鼻齊齒龍龜龠"
 )
 _FOLD = str.maketrans(_RADICALS, _IDEOGRAPHS, "\u200b\u200c\u200d\u2060\ufeff")
+_FOLDED = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u2e80-\u2fdf]")  # what _FOLD changes (a text without
+                                                                          # any is returned as it is, quickly)
 _SPACES = re.compile(r"\s+")
 
 
 def fold_text(text: str) -> str:
     """The text without zero-width characters and with radicals printed as ideographs; nothing else
     changes (full-width forms, spacing and line breaks are kept as printed)."""
-    return text.translate(_FOLD)
+    return text.translate(_FOLD) if _FOLDED.search(text) else text
 
 
 def name_key(name: str) -> str:
