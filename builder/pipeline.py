@@ -426,8 +426,12 @@ class _Worker:
         self.process = context.Process(target=_work, args=(child, self.conn, os.getpid()), daemon=True)
         self.process.start()
         child.close()
-        self.task = None
-        self.started = 0.0
+        self.tasks: list = []  # sent and not yet answered, oldest first (the worker reads them in order)
+        self.started = 0.0     # when the oldest of them started
+
+    @property
+    def task(self):
+        return self.tasks[0] if self.tasks else None
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -444,21 +448,27 @@ class _Worker:
         self.conn.close()
 
 
+IN_FLIGHT = 2  # tasks sent to a worker ahead of its answers: it never waits for the build to send the next
+
+
 def _run_bounded(tasks: list, keys: dict, workers: int):
     """Each task's outcome, in the order they finish, read in `workers` reused worker processes; a
     report not read within the time limit has its worker killed (and replaced) and an error naming
-    the limit; a worker that dies (a crash in a C library, out of memory) leaves an error too."""
+    the limit; a worker that dies (a crash in a C library, out of memory) leaves an error too. The
+    reports sent to a killed worker after the one it was reading are sent again to another."""
     seconds = limits().max_seconds
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     pending = list(reversed(tasks))
     pool = [_Worker(context) for _ in range(min(workers, len(tasks)))]
     try:
-        while pending or any(w.task for w in pool):
+        while pending or any(w.tasks for w in pool):
             for w in pool:
-                if w.task is None and pending:
-                    w.task, w.started = pending.pop(), time.monotonic()
-                    w.conn.send(w.task)
-            busy = [w for w in pool if w.task]
+                while len(w.tasks) < IN_FLIGHT and pending:
+                    if not w.tasks:
+                        w.started = time.monotonic()
+                    w.tasks.append(pending.pop())
+                    w.conn.send(w.tasks[-1])
+            busy = [w for w in pool if w.tasks]
             ready = _wait([w.conn for w in busy],
                           timeout=max(0.0, min(w.started + seconds for w in busy) - time.monotonic()))
             for w in busy:
@@ -476,14 +486,17 @@ def _run_bounded(tasks: list, keys: dict, workers: int):
                                               f"(DISCLOSURE_INDEX_MAX_SECONDS)", keys[source])
                 if outcome is None:
                     continue
+                w.tasks.pop(0)
+                w.started = time.monotonic()  # the next one sent starts now (it was queued behind)
                 if broken:
+                    pending.extend(reversed(w.tasks))  # sent after the stuck one: read by another worker
+                    w.tasks = []
                     w.stop(kill=True)  # stuck or dead: replaced by a new worker
                     pool[pool.index(w)] = _Worker(context)
-                w.task = None
                 yield outcome
     finally:
         for w in pool:
-            w.stop(kill=w.task is not None)
+            w.stop(kill=bool(w.tasks))
 
 
 def _load_state(state_file: Path | None) -> tuple[dict, dict]:
