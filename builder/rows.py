@@ -1,0 +1,363 @@
+"""Placing a table's numbers into the template's rows and columns.
+
+Every run of numbers in a table region is a candidate row; runs are aligned to the template's rows
+in order (like aligning two sequences), with the printed labels as anchors. A delimited row's cells
+keep their columns, blank ones included, by the layout the table's complete rows show; numbers laid
+out with spaces are placed under the column they stand in. A row that cannot be placed without
+guessing is left for the caller to report as unread.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from .cells import BLANK, JUNK, NA, NUM, TEXT, Cell, Line
+
+_NUMBERING = re.compile(r"^(?:[(]?[一二三四五六七八九十]{1,3}[)、.]|[(]?\d{1,2}[).、]|\d{1,2}\.(?!\d))")
+
+
+def strip_numbering(text: str) -> str:
+    """'三、(一)予以公开' → '予以公开'; also drops whitespace."""
+    t = re.sub(r"\s+", "", text)
+    while True:
+        stripped = _NUMBERING.sub("", t, count=1)
+        if stripped == t:
+            return t
+        t = stripped
+
+
+@dataclass
+class Run:
+    """A run of value cells and the label fragments printed before (or beside) it."""
+
+    labels: list[str]
+    cells: list[Cell] = field(default_factory=list)
+    line: int = 0
+    placed: bool = False  # its cells stand in their columns already (blanks included)
+    by_position: bool = False  # its columns were worked out from where its cells stand (less certain than
+                               # a delimited row of every cell): its own total must bear them out
+    ambiguous: bool = False    # a delimited row whose blank cells could stand in more than one column
+
+    @property
+    def has_number(self) -> bool:
+        return any(c.kind == NUM for c in self.cells)
+
+    def trim(self) -> "Run":
+        while not self.placed and self.cells and self.cells[-1].kind == BLANK:
+            self.cells.pop()
+        return self
+
+
+def build_runs(lines: Sequence[Line], width: int, is_label, right_aligned: bool = False,
+               whole_rows: bool = False) -> list[Run]:
+    """Group the value cells of a table region into runs, one per printed row.
+
+    width:    cells in a complete row; a run shorter than that absorbs a stray word as an
+              unreadable cell instead of ending early
+    is_label: whether a text fragment is a label or heading of this table
+    right_aligned: the table's value columns are its last `width` columns, so a row of delimited
+              cells (tab, pipe) whose label cell and first values are blank keeps its columns: the
+              blanks dropped before its first cell are put back, up to `width` cells
+    whole_rows: a tab row of exactly `width` value cells is the whole row: its trailing blank
+              cells are cells printed blank, not padding (not for table 二, whose one-value rows
+              are padded with the merged cells' blanks)
+    """
+    runs: list[Run] = []
+    labels: list[str] = []
+    cur: Run | None = None
+    layouts = _row_layouts(lines, width) if whole_rows else {}
+
+    def close() -> None:
+        nonlocal cur
+        if cur is not None and cur.has_number:
+            runs.append(cur.trim())
+        elif cur is not None:  # only blanks: they were padding, the labels stay
+            labels[:0] = cur.labels
+        cur = None
+
+    for line in lines:
+        saw_number = False
+        for cell in line.cells:
+            if cell.kind == NUM:
+                if cur is None:
+                    cur, labels = Run(labels, [], line.no), []
+                elif line.multi and not cur.has_number and any(c.line != line.no for c in cur.cells):
+                    # a row of delimited cells starts here: blanks left at the end of a line above
+                    # (a header's empty cells) are not cells of it
+                    cur = Run(cur.labels, [c for c in cur.cells if c.line == line.no], line.no)
+                cur.cells.append(cell)
+                saw_number = True
+            elif cell.kind in (BLANK, NA):
+                if cur is not None:
+                    cur.cells.append(cell)
+                elif labels:  # a blank after a label, before the numbers: a cell of the row
+                    cur, labels = Run(labels, [cell], line.no), []
+            elif cur is not None and cur.has_number and len(cur.trim().cells) < width and (
+                    (line.multi and saw_number) or (not line.multi and _stray(cell, is_label))):
+                cur.cells.append(cell)  # a word or a mark where a number belongs
+            elif cell.kind == TEXT:
+                close()
+                labels.append(cell.text)
+            # other junk (table rules, OCR noise outside the values) is dropped
+        if line.multi and saw_number:
+            own = cur is not None and all(c.line == line.no for c in cur.cells)
+            shape = _shape(line, width) if whole_rows and own and _delimited(line) else None
+            if shape is not None and shape[0] in layouts and shape[1] is None:
+                # a delimited row with blank values: where its values stand is what the table's complete
+                # rows of the same shape show (blank cells around them: a label's span, an exporter's tab)
+                pre, post = layouts[shape[0]]
+                rest = shape[2]
+                if len(rest) == pre + width + post and all(c.kind in (BLANK, JUNK)
+                                                           for c in rest[:pre] + rest[pre + width:]):
+                    cur.cells = rest[pre:pre + width]
+                    cur.placed = True
+                else:
+                    cur.ambiguous = True
+            elif shape is not None and shape[1] is None and ("row", line.lead + len(line.cells)) in layouts:
+                # a row of a shape no complete row has (its label lost), as long as the table's rows: its
+                # values stand where every complete row has them, counted from the row's end
+                post = layouts[("row", line.lead + len(line.cells))][1]
+                padded = [Cell("", BLANK, line=line.no)] * line.lead + list(line.cells)
+                values = padded[len(padded) - post - width:len(padded) - post]
+                if all(c.kind in (BLANK, JUNK) for c in padded[len(padded) - post:]) and \
+                        not any(c.kind == TEXT for c in values):
+                    cur.cells = [Cell("", BLANK, line=line.no) if c.kind == BLANK else c for c in values]
+                    cur.placed = True
+                else:
+                    cur.ambiguous = True
+            elif (right_aligned and cur is not None and line.lead
+                    and len(cur.cells) < width <= len(cur.cells) + line.lead
+                    and all(c.line == line.no for c in cur.cells)):
+                pad = [Cell("", BLANK, line=line.no) for _ in range(width - len(cur.cells))]
+                cur.cells[:0] = pad
+                cur.placed = cur.by_position = True
+            elif (whole_rows and cur is not None and "\t" in line.norm and len(cur.cells) == width
+                  and all(c.line == line.no for c in cur.cells)):
+                cur.placed = True  # a tab row of exactly `width` cells: its trailing blanks are cells
+            close()
+    close()
+    return runs
+
+
+def _delimited(line: Line) -> bool:
+    return "\t" in line.norm or "|" in line.norm
+
+
+def _shape(line: Line, width: int) -> tuple[tuple[int, int], tuple[int, int] | None, list[Cell]] | None:
+    """A delimited row's shape: ((blanks before its first cell, label cells), (blanks before, blanks after)
+    its `width` values when they are all printed in a run, else None; the cells after its labels). None
+    for a line that is not one row of labels then values."""
+    k = 0
+    while k < len(line.cells) and line.cells[k].kind == TEXT:
+        k += 1
+    rest = line.cells[k:]
+    if not rest or any(c.kind == TEXT for c in rest):
+        return None
+    filled = [i for i, c in enumerate(rest) if c.kind in (NUM, NA)]  # values; blanks and marks pad
+    whole = None
+    if len(filled) == width and filled[-1] - filled[0] == width - 1:
+        whole = (filled[0], len(rest) - filled[-1] - 1)
+    return (line.lead, k), whole, rest
+
+
+def _row_layouts(lines: Sequence[Line], width: int) -> dict[tuple, tuple[int, int]]:
+    """For each shape of delimited row in a table, where its values stand among the cells after its labels
+    (blank cells before, blank cells after), as every complete row of that shape shows it;
+    and, under ("row", cells), the blanks after the values when every complete row has that many cells
+    and that many blanks after its values (three rows at least)."""
+    seen: dict[tuple, set[tuple[int, int]]] = {}
+    count: Counter = Counter()
+    rows: set[tuple[int, int]] = set()  # (cells in the whole row, blanks after its values)
+    for ln in lines:
+        if not (ln.multi and _delimited(ln)):
+            continue
+        shape = _shape(ln, width)
+        if shape is not None and shape[1] is not None:
+            seen.setdefault(shape[0], set()).add(shape[1])
+            count[shape[0]] += 1
+            rows.add((ln.lead + len(ln.cells), shape[1][1]))
+    out: dict[tuple, tuple[int, int]] = {
+        key: next(iter(found)) for key, found in seen.items() if len(found) == 1}
+    if len(rows) == 1 and sum(count.values()) >= 3:  # every complete row as long, its values as far from its end
+        length, post = next(iter(rows))
+        out[("row", length)] = (0, post)
+    return out
+
+
+def _stray(cell: Cell, is_label) -> bool:
+    """A cell printed where a number belongs, in a one-cell-per-line layout."""
+    return cell.kind == JUNK or (len(re.sub(r"\s", "", cell.text)) <= 6 and not is_label(cell.text))
+
+
+def run_values(run: Run, width: int) -> list[Cell] | None:
+    """The run's cells in column order, `width` of them; None if they cannot be placed in the
+    columns without guessing."""
+    cells = run.cells
+    if run.ambiguous:
+        return None
+    if len(cells) > width:
+        if any(c.kind != BLANK for c in cells[:-width]):
+            return None
+        return cells[-width:]  # right-aligned: the total is the last column
+    if len(cells) < width:
+        nums = [c for c in cells if c.kind == NUM]
+        return nums if len(nums) == width else None
+    return cells
+
+
+def split_runs(runs: list[Run], width: int) -> list[Run]:
+    """A run of k·width numbers is k rows whose labels were lost."""
+    out = []
+    for run in runs:
+        n = len(run.cells)
+        if n > width and n % width == 0 and run.cells[0].kind == NUM:
+            for k in range(0, n, width):
+                out.append(Run(run.labels if k == 0 else [], run.cells[k:k + width], run.line))
+        else:
+            out.append(run)
+    return out
+
+
+_NAMED: dict[int, tuple[Sequence, dict[str, frozenset[int]]]] = {}
+
+
+def _rows_named(text: str, slots: Sequence) -> frozenset[int]:
+    """The slots whose label patterns match text, remembered per table: every report prints the same
+    labels, so each is matched against the template once per process."""
+    entry = _NAMED.get(id(slots))
+    if entry is None or entry[0] is not slots or len(entry[1]) > 100_000:
+        entry = _NAMED[id(slots)] = (slots, {})
+    found = entry[1].get(text)
+    if found is None:
+        found = entry[1][text] = frozenset(i for i, s in enumerate(slots) if s.matches(text))
+    return found
+
+
+def label_matches(labels: Sequence[str], slots: Sequence, groups: Sequence[str] = ()) -> frozenset[int]:
+    """Which slots the run's label names. The last fragment that names a row decides; a label split
+    over lines is joined (group headings left out). An empty set: the label names no row (missing,
+    misprinted, or a group heading alone, as the older template printed （六）其他处理)."""
+    stripped = [strip_numbering(t) for t in labels]
+    for text in reversed(stripped):
+        found = _rows_named(text, slots)
+        if found:
+            return found
+    plain = [t for t in stripped if not any(re.search(g, t) for g in groups)]
+    for n in range(2, len(plain) + 1):
+        found = _rows_named("".join(plain[-n:]), slots)
+        if found:
+            return found
+    return frozenset()
+
+
+def align(runs: Sequence[Run], slots: Sequence, widths: Sequence[int],
+          groups: Sequence[str] = ()) -> dict[int, Run]:
+    """Assign runs to template slots in order, maximising label agreement (sequence alignment).
+
+    A run whose label names its row anchors it there. Runs without a readable label are placed
+    by position only where that is certain: as many of them between two anchors as there are
+    free rows between those anchors."""
+    m, n = len(runs), len(slots)
+    matches = [label_matches(r.labels, slots, groups) for r in runs]
+    fitting = {w: [run_values(r, w) is not None for r in runs] for w in set(widths)}
+
+    def score(i: int, j: int) -> float:
+        found = matches[i]
+        fits = fitting[widths[j]][i]
+        if j in found:
+            return 4 + fits
+        if found:
+            return -1
+        return 1 if fits else -1  # unlabelled: placed by position, only if it fits
+
+    best = [[0.0] * (n + 1) for _ in range(m + 1)]
+    move = [[""] * (n + 1) for _ in range(m + 1)]
+    for i in range(m + 1):
+        for j in range(n + 1):
+            if i == 0 and j == 0:
+                continue
+            options = []
+            if i > 0:
+                options.append((best[i - 1][j], "skip_run"))
+            if j > 0:
+                options.append((best[i][j - 1], "skip_slot"))
+            if i > 0 and j > 0:
+                s = score(i - 1, j - 1)
+                if s > 0:
+                    options.append((best[i - 1][j - 1] + s, "match"))
+            best[i][j], move[i][j] = max(options, key=lambda o: o[0])
+    pairs: list[tuple[int, int]] = []
+    i, j = m, n
+    while i > 0 or j > 0:
+        step = move[i][j]
+        if step == "match":
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif step == "skip_run":
+            i -= 1
+        else:
+            j -= 1
+    pairs.reverse()
+    # keep positional placements only where the gap between anchors is filled exactly
+    anchors = [(-1, -1)] + [(ri, sj) for ri, sj in pairs if matches[ri]] + [(m, n)]
+    out: dict[int, Run] = {}
+    for (r0, s0), (r1, s1) in zip(anchors, anchors[1:]):
+        inside = [(ri, sj) for ri, sj in pairs if r0 < ri < r1 and not matches[ri]]
+        loose = [ri for ri in range(r0 + 1, r1) if not matches[ri] and s0 + 1 < n and score(ri, s0 + 1) > 0]
+        if inside and len(loose) == len(inside) == s1 - s0 - 1:
+            out.update({sj: runs[ri] for ri, sj in inside})
+    out.update({sj: runs[ri] for ri, sj in pairs if matches[ri]})
+    return out
+
+
+def _centre(cell: Cell) -> float:
+    return cell.col + len(cell.text) / 2
+
+
+def column_centres(runs: Sequence[Run], lines: Sequence[Line], width: int) -> list[float] | None:
+    """Where the columns of a table printed with spaces stand: under the complete rows' numbers,
+    or else under the column headers above the first row."""
+    full = [r for r in runs if len(r.cells) == width and all(c.kind == NUM and not c.loose for c in r.cells)
+            and len({c.line for c in r.cells}) == 1]
+    if len(full) >= 2:
+        return [sorted(_centre(r.cells[k]) for r in full)[len(full) // 2] for k in range(width)]
+    if not runs:
+        return None
+    first = runs[0].cells[0].line
+    for line in reversed([ln for ln in lines if ln.no < first]):
+        heads = [c for c in line.cells if c.kind in (TEXT, NUM)]
+        if len(heads) >= width and not any(c.kind == NUM for c in heads[-width:]):
+            return [_centre(c) for c in heads[-width:]]
+    return None
+
+
+def fill_gaps(runs: list[Run], lines: Sequence[Line], width: int) -> list[Run]:
+    """Place the numbers of a short row printed in columns of spaces (`pdftotext -layout`), where a
+    blank cell leaves no mark, by where they stand under the table's columns."""
+    centres = column_centres(runs, lines, width)
+    if centres is None:
+        return runs
+    spacing = min((b - a for a, b in zip(centres, centres[1:])), default=0)
+    if spacing <= 0:
+        return runs
+    out = []
+    for run in runs:
+        cells = run.cells
+        if (len(cells) >= width or not all(c.kind == NUM and not c.loose for c in cells)
+                or len({c.line for c in cells}) != 1):
+            out.append(run)
+            continue
+        slots = []
+        for c in cells:
+            k = min(range(width), key=lambda k: abs(centres[k] - _centre(c)))
+            slots.append(k if abs(centres[k] - _centre(c)) <= spacing / 2 else None)
+        if None in slots or slots != sorted(set(slots)):
+            out.append(run)
+            continue
+        placed = [Cell("", BLANK, line=cells[0].line) for _ in range(width)]
+        for k, c in zip(slots, cells):
+            placed[k] = c
+        out.append(Run(run.labels, placed, run.line, placed=True, by_position=True))
+    return out
