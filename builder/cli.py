@@ -21,7 +21,7 @@ from . import __version__
 from .characters import name_key
 from .models import Finding, json_schema
 from .pipeline import Outcome, Refused, add_report, extract_file, process_all
-from .records import refused_files, to_yaml
+from .records import node_line, path_loc, refused_files, to_yaml
 from .scores import AgenciesError, load_agencies
 from .sources import ReportError
 
@@ -69,19 +69,6 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def yaml_line(text: str, path: str | None) -> int:
-    """The line of a record's YAML where a cell path's key stands (1 if it cannot be found)."""
-    lines, at = text.splitlines(), 0
-    for part in re.sub(r"\[\d+\]$", "", path or "").split(".") if path else []:
-        for k in range(at, len(lines)):
-            if lines[k].strip().startswith(f"{part}:"):
-                at = k
-                break
-        else:
-            return at + 1
-    return at + 1
-
-
 def one_line(text: str) -> str:
     """A line of `check`'s output as one line, whatever a file name or a report holds: a line break in it
     could start a line GitHub Actions reads as a workflow command (`::error::...`)."""
@@ -119,7 +106,7 @@ def _annotation(o: Outcome, name: str, root: Path, severity: str, title: str, me
     if path and record_file.is_file() and not record_file.is_symlink():
         file = record_file.resolve().relative_to(root.resolve()).as_posix() if record_file.resolve(
             ).is_relative_to(root.resolve()) else str(record_file)
-        line = yaml_line(record_file.read_text(encoding="utf-8"), path)
+        line = node_line(record_file.read_text(encoding="utf-8"), path_loc(path))
     else:
         file, line = name, 1
     return workflow_command(level, file, line, title, message)
@@ -154,32 +141,29 @@ def _report(outcomes: list[Outcome], root: Path, reports: Path | None = None) ->
     return len(outcomes), errors, warnings
 
 
-def _untrusted(root: Path, reports: Path) -> int:
+def _untrusted(root: Path, reports: Path) -> tuple[int, dict | None]:
     """Print, as errors, what under reports/ is refused unread (links, special files) and what is wrong
-    in the agencies file; the number of errors."""
+    in the agencies file; (the number of errors, the agencies file as read, or None if it is wrong)."""
     github = os.environ.get("GITHUB_ACTIONS") == "true"
     problems: list[tuple[str, int, str, str]] = []
     for path, why in refused_files(reports):
         problems.append((_name(path, root), 1, "refused file", why))
     try:
-        load_agencies(reports / "agencies.yaml")
+        agencies = load_agencies(reports / "agencies.yaml")
     except AgenciesError as exc:
+        agencies = None
         file = _name(Path(exc.file), root) if Path(exc.file).is_absolute() else exc.file
         problems.append((file, exc.line, "agencies file", exc.problem))
     for file, line, title, why in problems:
         print(one_line(f"{file}:{line}: error: {why}"))
         if github:
             print(workflow_command("error", file, line, title, why))
-    return len(problems)
+    return len(problems), agencies
 
 
-def _directory_warnings(root: Path, reports: Path, outcomes: list[Outcome]) -> int:
+def _directory_warnings(root: Path, reports: Path, outcomes: list[Outcome], agencies: dict) -> int:
     """Print, as warnings, agencies-file entries that match no report and bodies with no entry (ranked
     as 未分级机关 until they have one); names are matched under `characters.name_key`. Their number."""
-    try:
-        agencies = load_agencies(reports / "agencies.yaml")
-    except AgenciesError:
-        return 0  # reported as an error already
     bodies = {name_key(o.brief.agency): o for o in outcomes if not o.failed}
     listed = {name_key(name): name for name in agencies}
     file = _name(reports / "agencies.yaml", root)
@@ -205,8 +189,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     outcomes = process_all(reports, root, write=False, progress=_progress("checking"),
                            cache_dir=root / CACHE_DIR)
     n, errors, warnings = _report(outcomes, root)
-    refused = _untrusted(root, reports)
-    directory = _directory_warnings(root, reports, outcomes)  # printed; not arithmetic, so not --strict
+    refused, agencies = _untrusted(root, reports)
+    # printed; not arithmetic, so not --strict (and nothing to say of an agencies file that is wrong)
+    directory = _directory_warnings(root, reports, outcomes, agencies) if agencies is not None else 0
     broken = sum(o.failed for o in outcomes)
     print(f"{n} reports: {n - broken} readable, {broken} broken; {errors + refused} errors, {warnings} warnings"
           + (f", {directory} about the agencies file" if directory else ""))
@@ -288,12 +273,10 @@ def _build_locked(root: Path, out: Path) -> list[Outcome] | None:
     outcomes = process_all(root / "reports", root, write=True, progress=_progress("extracting"),
                            cache_dir=root / CACHE_DIR, state_file=root / STATE_FILE)
     n, errors, warnings = _report(outcomes, root)
-    if _untrusted(root, root / "reports"):
-        try:
-            load_agencies(root / "reports" / "agencies.yaml")
-        except AgenciesError:
-            print("error: the agencies file is wrong: no pages written", file=sys.stderr)
-            return None  # refused files are left out of the site; a wrong agencies file stops it
+    _, agencies = _untrusted(root, root / "reports")
+    if agencies is None:  # refused files are left out of the site; a wrong agencies file stops it
+        print("error: the agencies file is wrong: no pages written", file=sys.stderr)
+        return None
     written = build_site(outcomes, root, out, cache_file=root / PAGE_CACHE)
     write_search_dictionary(root / SEARCH_DICTIONARY, outcomes)
     broken = sum(o.failed for o in outcomes)
