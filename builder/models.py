@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from typing import Annotated, Any, Iterator, Literal, Optional, Union
 
-from pydantic import AfterValidator, BeforeValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BeforeValidator, BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = 1
 
@@ -274,8 +274,9 @@ class Record(_Model):
                                       description="cells the report marks as not applicable (\"/\", \"—\", 不适用), "
                                                   "or that its template edition does not have; null")
 
-    def status(self, path: str) -> str:
-        """The status of one cell: printed | blank | not_applicable | unread | inferred | corrected."""
+    def status(self, path: str, value: Any = ...) -> str:
+        """The status of one cell: printed | blank | not_applicable | unread | inferred | corrected.
+        `value`: the cell's value when the caller has it at hand (else read from the record)."""
         if path in self.corrected:
             return "corrected"
         if path in self.inferred:
@@ -284,7 +285,7 @@ class Record(_Model):
             return "unread"
         if path in self.not_applicable:
             return "not_applicable"
-        return "blank" if get_path(self, path) is None else "printed"
+        return "blank" if (get_path(self, path) if value is ... else value) is None else "printed"
 
     def dump(self) -> dict[str, Any]:
         """The record as plain data, keys in the public format's order."""

@@ -138,16 +138,7 @@ _EMPTY_TEXT = {"blank": "—", "not_applicable": "不适用", "unread": "未能�
 
 def cell(record: Record, path: str, flagged: dict[str, list[str]], values: dict[str, Any] | None = None) -> CellView:
     value = values[path] if values is not None else get_path(record, path)
-    if path in record.corrected:
-        state = "corrected"
-    elif path in record.inferred:
-        state = "inferred"
-    elif path in record.unread:
-        state = "unread"
-    elif path in record.not_applicable:
-        state = "not_applicable"
-    else:
-        state = "blank" if value is None else "printed"
+    state = record.status(path, value)
     title = _STATE_TITLE[state] + ("；" + "；".join(flagged[path]) if path in flagged else "")
     return CellView(value, state, path in flagged, title)
 
