@@ -18,7 +18,7 @@ from .metadata import (_region, as_printed, damaged_text, date_in, find_sections
                        parse_narrative, parse_published, parse_title, parse_wrappers, signature_agency)
 from .rows import (Run, align, build_runs, fill_gaps, run_values, split_runs,  # noqa: F401
                    strip_numbering)
-from .models import Finding, Record, Source, TablePages, iter_cells, set_path
+from .models import Finding, Record, Source, TablePages, get_path, iter_cells, set_path
 from .sources import ReportError, SourceText
 from .template import (APPLICATION_GROUP_PATTERNS, APPLICATION_ROWS, ARTICLE20_ITEMS,
                        NARRATIVE_SECTIONS, REVIEW_ROWS)
@@ -160,7 +160,7 @@ def misread_columns(record: Record, rows: Sequence, size: int, findings: list[Fi
                              and (f.path or "").startswith(table))
     shifted = True  # every breaking row has its first column blank, as when a reader lost that column
     for row in rows:
-        values = list(record_row(record, row.path))
+        values = list(get_path(record, row.path))
         if values[-1] is None or not any(values[:-1]):
             continue  # no total, or nothing but zeros and blanks: a shift would leave it the same
         complete += 1
@@ -177,13 +177,6 @@ def misread_columns(record: Record, rows: Sequence, size: int, findings: list[Fi
             rule="extract.columns_contradicted", severity="warning", path=table,
             message=f"{where}: {failing} of its {complete} rows with a total break them, as when the "
                     "columns are read one place off; the table is left unread rather than published shifted"))
-
-
-def record_row(record: Record, path: str) -> list:
-    obj = record
-    for part in path.split("."):
-        obj = getattr(obj, part)
-    return obj
 
 
 # findings that say a cell's content could not be read or placed: their cells are `unread`

@@ -296,7 +296,7 @@ def process(source: Path, root: Path, write: bool = False, cache: Cache | None =
     repo_path = _relative(source, root)
     # the state file keys the outcome by the source as it was BEFORE it was read (a file edited during
     # the build is read again by the next one) and by the record as this build leaves it
-    outcome.stamp = (file_stamp(source), file_stamp(target), extractor_version())
+    outcome.stamp = _state_key(source)
     try:
         check_size(repo_path, source.stat().st_size)
         data = source.read_bytes()

@@ -376,6 +376,11 @@ def loc_path(loc: tuple) -> str:
     return out
 
 
+def path_loc(path: str) -> tuple:
+    """A record path as a location (the inverse of loc_path): applications.new[0] → ('applications', 'new', 0)."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"\.|\[|\]\.?", path) if part)
+
+
 def node_line(text: str, loc: tuple) -> int:
     """The line (1-based) of the YAML key or item a pydantic error location names: as deep as the
     location can be followed (the key of a mapping, the item of a list)."""
@@ -449,13 +454,15 @@ def _absent_cells(data: dict) -> list[str]:
 @functools.lru_cache(maxsize=1)
 def _cell_layout() -> tuple[tuple[str, tuple[str, ...], int], ...]:
     """Each row or field of the record as (path, keys to it, cells in it or 0 for a single value)."""
-    from .models import Record, iter_cells
+    from .models import _cell_plan
 
-    rows: dict[str, int] = {}
-    for path, _ in iter_cells(Record.model_construct()):
-        base, _, index = path.partition("[")
-        rows[base] = max(rows.get(base, 0), int(index[:-1]) + 1 if index else 0)
-    return tuple((base, tuple(base.split(".")), size) for base, size in rows.items())
+    out = []
+    for base, paths, fields in _cell_plan():
+        if fields:  # an item of 二: a value per field
+            out += [(path, tuple(path.split(".")), 0) for path in paths]
+        else:       # a row of 三 or 四: a list of its cells
+            out.append((base, tuple(base.split(".")), len(paths)))
+    return tuple(out)
 
 
 _ABSENT = object()
