@@ -114,6 +114,18 @@ def _is_mime(head: bytes) -> bool:
             and re.search(rb"(?m)^content-type\s*:\s*(?:multipart/related|text/html)", headers) is not None)
 
 
+def decode_page(data: bytes, charset: str | None = None) -> str | None:
+    """A web page's bytes as text: in `charset` (what its container says, e.g. an MHT part's header),
+    else the charset its own <meta> declares, else UTF-8 or GB18030 (decode_text); None if none fits."""
+    for name in (charset, declared_charset(data)):
+        if name:
+            try:
+                return data.decode(charset_name(name))
+            except (LookupError, UnicodeDecodeError):
+                continue
+    return decode_text(data)
+
+
 def mht_html(data: bytes) -> str:
     """The web page a MIME web archive (MHT) holds, as text: its text/html part (the root part when the
     archive names one) decoded from quoted-printable or base64 in the part's charset (GB2312 and GBK read
@@ -126,13 +138,7 @@ def mht_html(data: bytes) -> str:
     start = (message.get_param("start") or "") if message.is_multipart() else ""
     root = next((p for p in pages if start and p.get("Content-ID", "").strip() == start.strip()), pages[0])
     body = root.get_payload(decode=True) or b""
-    for charset in (root.get_content_charset(), declared_charset(body)):
-        if charset:
-            try:
-                return body.decode(charset_name(charset))
-            except (LookupError, UnicodeDecodeError):
-                continue
-    html = decode_text(body)
+    html = decode_page(body, root.get_content_charset())
     if html is None:
         raise ValueError("a web archive (MHT) whose page is not readable in its declared charset, UTF-8 or GB18030")
     return html
@@ -200,14 +206,7 @@ def _read_source(path: str | Path, data: bytes | None) -> SourceText:
             raise ReportError(path, "not readable as text in UTF-8, UTF-16 or GB18030")
         return SourceText(str(path), digest, "text", text)
     if kind == "html":
-        charset = declared_charset(data)
-        html = None
-        if charset:
-            try:
-                html = data.decode(charset)
-            except (LookupError, UnicodeDecodeError):
-                html = None
-        html = html if html is not None else decode_text(data)
+        html = decode_page(data)
         if html is None:
             raise ReportError(path, "a web page not readable in its declared charset, UTF-8 or GB18030")
         return SourceText(str(path), digest, "html", html_to_text(html), meta=tuple(page_meta(html).items()))
