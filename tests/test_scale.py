@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from builder import site
+from builder import list_pages, site, views
 from builder.pipeline import process_all
 from builder.site import build_site
 from conftest import ROOT, build_site_in, copy_repository
@@ -46,12 +46,12 @@ def same_tree(a, b) -> list[str]:
 def renders(monkeypatch):
     """The templates rendered, one entry per page made."""
     made: list[str] = []
-    render = site._render
+    render = views.render
 
     def counting(env, template, /, **context):
         made.append(template)
         return render(env, template, **context)
-    monkeypatch.setattr(site, "_render", counting)
+    monkeypatch.setattr(views, "render", counting)
     return made
 
 
@@ -101,8 +101,8 @@ def test_a_changed_record_or_agency_entry_renders_that_reports_pages_again(tmp_p
 
 
 def test_long_rankings_and_findings_are_split_into_pages_that_mkdocs_links(tmp_path, monkeypatch):
-    monkeypatch.setattr(site, "RANKING_PAGE_ROWS", 4)
-    monkeypatch.setattr(site, "RANKING_TOP", 2)
+    monkeypatch.setattr(list_pages, "RANKING_PAGE_ROWS", 4)
+    monkeypatch.setattr(list_pages, "RANKING_TOP", 2)
     root = synthetic_repo(tmp_path / "repo", 30)
     outcomes = process_all(root / "reports", root)
     build_site(outcomes, root, root / "content")
@@ -122,7 +122,7 @@ def test_long_rankings_and_findings_are_split_into_pages_that_mkdocs_links(tmp_p
 
 
 def test_a_province_of_many_bodies_is_listed_a_page_per_city(tmp_path, monkeypatch):
-    monkeypatch.setattr(site, "REGION_PAGE_BODIES", 1)
+    monkeypatch.setattr(list_pages, "REGION_PAGE_BODIES", 1)
     root = synthetic_repo(tmp_path / "repo", 30)
     outcomes = process_all(root / "reports", root)
     build_site(outcomes, root, root / "content")
@@ -143,7 +143,7 @@ def test_province_and_city_of_a_region():
     assert site.province("北京市海淀区") == "北京市" and site.city("北京市海淀区") == "海淀区"
     assert site.province("广西壮族自治区南宁市") == "广西壮族自治区" and site.city("广西壮族自治区南宁市") == "南宁市"
     assert site.city("四川省凉山彝族自治州西昌市") == "凉山彝族自治州" and site.city("四川省") == "省级机关"
-    assert site.province(None) == site.NO_REGION
+    assert site.province(None) == views.NO_REGION
 
 
 def test_a_report_is_one_search_entry_with_its_name_and_region(tmp_path):

@@ -1,0 +1,245 @@
+"""What a page shows of a report: the Jinja2 environment, safe names for pages and links, each
+cell with its status, the template's tables as rows, and a report's view (its record, score, body).
+
+Every template renders with autoescaping on: a report is untrusted input. Text from a report goes into
+raw HTML blocks (escaped), so Markdown never interprets it either.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterable
+
+import jinja2
+from markupsafe import Markup
+
+from . import downloads
+from .models import Finding, Record, get_path, iter_cells
+from .pipeline import Brief, Outcome
+from .scores import Agency, Score
+from .template import APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_ROWS
+from .wording import describe
+
+# a report is one entry of the search index: its name, region and the opening of its narrative (this many
+# characters); not its tables, its whole prose, nor the template's headings every report repeats: the
+# index must stay small at tens of thousands of pages
+SEARCH_EXCERPT = 120
+FORMATS = {"text": "文本", "html": "网页", "pdf": "PDF", "pdf-ocr": "扫描 PDF（OCR 识别）", "docx": "Word 文档"}
+
+
+@lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("builder", "templates"),
+        autoescape=True,  # every template: report text is untrusted
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["mdtext"] = md_text
+    env.filters["title"] = page_title
+    env.filters["num"] = lambda v: "—" if v is None else (f"{v:g}" if isinstance(v, float) else str(v))
+    return env
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def md_text(text: Any) -> Markup:
+    """Text for a Markdown line (a heading): HTML-escaped, and Markdown's punctuation backslashed."""
+    return Markup(_MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False)))
+
+
+def page_title(text: str) -> str:
+    """A page title for front matter: themes put it in <title> and headers unescaped, so the
+    characters of markup are replaced by their full-width forms; JSON-quoted for YAML."""
+    return Markup(json.dumps(str(text).translate(str.maketrans("<>&\"'", "＜＞＆＂＇")), ensure_ascii=False))
+
+
+_SLUG_KEEP = frozenset("-_（）·")
+_RESERVED = frozenset({"index", "readme", "404", "search", "assets", "sitemap"})
+SLUG_BYTES = 120  # a page's file name within every file system's limit (255 bytes), with room for suffixes
+
+
+@lru_cache(maxsize=65536)
+def slug(name: str) -> str:
+    """A name as one component of a page's path and link: the name itself when it is made of letters
+    and digits (any script) and - _ （ ） ·, not a name MkDocs or the site reserves (index, README, ...) and
+    not long; otherwise what is left of it, shortened, with ~ and a digest of the whole name, so that
+    no two names share a page, and no name escapes its folder (.., /), breaks a link (#, %, ?, .md) or a
+    file system (a line break, a name over 255 bytes)."""
+    kept = "".join(c for c in name if c.isalnum() or c in _SLUG_KEEP)
+    if kept == name and kept.lower() not in _RESERVED and len(kept.encode()) <= SLUG_BYTES:
+        return kept
+    short = kept.encode()[:60].decode(errors="ignore")
+    return f"{short}~{hashlib.sha256(name.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}"
+
+
+def report_url(report: Record | Brief) -> str:
+    """The page of a report, relative to the site root (stable, readable: /reports/2023/巴州区/)."""
+    return f"reports/{report.year}/{slug(report.agency)}.md"
+
+
+def agency_url(agency: str) -> str:
+    return f"agencies/{slug(agency)}.md"
+
+
+@dataclass
+class CellView:
+    value: Any
+    state: str  # a cell status (models.Record.status): printed | blank | not_applicable | unread | inferred | corrected
+    finding: bool
+    title: str
+
+    @property
+    def css(self) -> str:
+        return f"cell-{self.state.replace('_', '-')}" + (" cell-finding" if self.finding else "")
+
+    @property
+    def text(self) -> str:
+        v = self.value
+        if v is None:
+            return _EMPTY_TEXT.get(self.state, "—")
+        return f"{v:g}" if isinstance(v, float) else str(v)
+
+    def td(self, colspan: int = 1) -> str:
+        """The cell as HTML: a number, or what stands in its place (— blank, 不适用, 未能识别), its status as
+        a class, its story as a title (made here rather than in the template: a report page has hundreds)."""
+        span = f' colspan="{colspan}"' if colspan > 1 else ""
+        return f'<td class="{self.css}" title="{_attribute(self.title)}"{span}>{self.text}</td>'
+
+
+@lru_cache(maxsize=4096)
+def _attribute(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+# what each cell status means to a reader (the legend and each cell's title say it)
+_STATE_TITLE = {"printed": "报告印发的数字", "inferred": "推算值：报告此处空白，由表内勾稽关系唯一确定",
+                "corrected": "人工更正：维护者按报告原文更正", "blank": "未填报：报告此处空白",
+                "not_applicable": "不适用：报告标明此项不适用（“/”“—”“不适用”）或所用模板无此项",
+                "unread": "未能识别：报告此处可能印有数字，但未能可靠读取或定位；待维护者核对，不计入机关的扣分"}
+_EMPTY_TEXT = {"blank": "—", "not_applicable": "不适用", "unread": "未能识别", "corrected": "—"}
+
+
+def cell(record: Record, path: str, flagged: dict[str, list[str]], values: dict[str, Any] | None = None) -> CellView:
+    value = values[path] if values is not None else get_path(record, path)
+    state = record.status(path, value)
+    title = _STATE_TITLE[state] + ("；" + "；".join(flagged[path]) if path in flagged else "")
+    return CellView(value, state, path in flagged, title)
+
+
+def _tds(cells: list[CellView], colspan: int = 1) -> Markup:
+    return Markup("".join(c.td(colspan) for c in cells))
+
+
+def _flagged(findings: Iterable[Finding]) -> dict[str, list[str]]:
+    """The cells findings concern, each with the findings' words (shown on the cell itself)."""
+    out: dict[str, list[str]] = {}
+    for f in findings:
+        if f.path and f.severity in ("warning", "error"):
+            paths = [f.path] if "[" in f.path else [f.path] + [f"{f.path}[{i}]" for i in range(7)]
+            for p in paths:  # a finding about a whole row marks each of its cells
+                out.setdefault(p, []).append(describe(f))
+    return out
+
+
+def application_rows(record: Record, flagged: dict[str, list[str]]) -> list[dict]:
+    """Section 三 as the template prints it: group labels spanning their rows."""
+    values = dict(iter_cells(record))
+    rows, opened = [], set()
+    sizes = {}
+    for r in APPLICATION_ROWS:
+        sizes[r.group] = sizes.get(r.group, 0) + 1
+    outcome_rows = sum(1 for r in APPLICATION_ROWS if r.path.startswith("applications.outcomes"))
+    for r in APPLICATION_ROWS:
+        lead = []
+        if not r.group:
+            lead.append({"text": r.label, "colspan": 3, "rowspan": 1})
+        else:
+            if "三" not in opened:
+                opened.add("三")
+                lead.append({"text": "三、本年度办理结果", "colspan": 1, "rowspan": outcome_rows})
+            if r.group.startswith("三、"):
+                lead.append({"text": r.label, "colspan": 2, "rowspan": 1})
+            else:
+                if r.group not in opened:
+                    opened.add(r.group)
+                    lead.append({"text": r.group, "colspan": 1, "rowspan": sizes[r.group]})
+                lead.append({"text": r.label, "colspan": 1, "rowspan": 1})
+        cells = [cell(record, f"{r.path}[{i}]", flagged, values) for i in range(7)]
+        rows.append({"lead": lead, "cells": cells, "tds": _tds(cells)})
+    return rows
+
+
+def article20_rows(record: Record, flagged: dict[str, list[str]]) -> list[dict]:
+    out, last = [], None
+    for item in ARTICLE20_ITEMS:
+        if item.item != last:
+            out.append({"heading": item.item, "columns": [c for _, c in item.columns]})
+            last = item.item
+        paths = [f"{item.path}.{f}" if f else item.path for f, _ in item.columns]
+        cells = [cell(record, p, flagged) for p in paths]
+        out.append({"label": item.label, "cells": cells, "tds": _tds(cells, 3 if len(cells) == 1 else 1)})
+    return out
+
+
+def review_cells(record: Record, flagged: dict[str, list[str]]) -> list[CellView]:
+    return [cell(record, f"{r.path}[{i}]", flagged) for r in REVIEW_ROWS for i in range(5)]
+
+
+@dataclass
+class ReportView:
+    outcome: Outcome
+    url: str
+    download: str | None
+    agency: Agency
+    score: Score | None = None                  # None until made (or taken from the page cache)
+    key: str = ""                               # digest of everything its page is made from
+    prepared: downloads.Prepared | None = None  # its rows of the downloads
+
+    @property
+    def brief(self) -> Brief:
+        return self.outcome.brief
+
+    @property
+    def record(self) -> Record:  # read only when a page of this report is made again
+        return self.outcome.record
+
+    @property
+    def province(self) -> str:
+        return province(self.agency.region)
+
+
+
+def render(env: jinja2.Environment, template: str, /, **context: Any) -> str:
+    """A template rendered (and compiled only when some page needs it)."""
+    return env.get_template(template).render(**context)
+
+
+_PROVINCE = re.compile(r"^.+?(?:省|自治区|特别行政区|市)")
+_CITY = re.compile(r"^.+?(?:市|自治州|地区|盟)")
+_DISTRICT = re.compile(r"^.+?(?:区|县|旗)")
+NO_REGION = "未注明地区"
+
+
+def province(region: str | None) -> str:
+    """The province-level part of a region (四川省达州市 → 四川省, 北京市朝阳区 → 北京市)."""
+    m = _PROVINCE.match(region or "")
+    return m.group(0) if m else (region or NO_REGION)
+
+
+def city(region: str | None) -> str:
+    """The city-level part of a region within its province (四川省达州市通川区 → 达州市, 北京市海淀区
+    → 海淀区: a municipality's districts stand where a province's cities do); 省级机关 for a body of
+    the province itself."""
+    rest = (region or "")[len(province(region)):]
+    m = _CITY.match(rest) or _DISTRICT.match(rest)
+    return m.group(0) if m else "省级机关"
+
+
+def region_url(name: str) -> str:
+    return f"regions/{slug(name)}.md"
