@@ -278,16 +278,15 @@ def align(runs: Sequence[Run], slots: Sequence, widths: Sequence[int],
         for j in range(n + 1):
             if i == 0 and j == 0:
                 continue
-            options = []
-            if i > 0:
-                options.append((best[i - 1][j], "skip_run"))
-            if j > 0:
-                options.append((best[i][j - 1], "skip_slot"))
+            # the best of: skip a run, skip a slot, match them (on a tie, the first of these)
+            value, step = (best[i - 1][j], "skip_run") if i > 0 else (float("-inf"), "")
+            if j > 0 and best[i][j - 1] > value:
+                value, step = best[i][j - 1], "skip_slot"
             if i > 0 and j > 0:
                 s = score(i - 1, j - 1)
-                if s > 0:
-                    options.append((best[i - 1][j - 1] + s, "match"))
-            best[i][j], move[i][j] = max(options, key=lambda o: o[0])
+                if s > 0 and best[i - 1][j - 1] + s > value:
+                    value, step = best[i - 1][j - 1] + s, "match"
+            best[i][j], move[i][j] = value, step
     pairs: list[tuple[int, int]] = []
     i, j = m, n
     while i > 0 or j > 0:

@@ -97,6 +97,7 @@ def sniff(data: bytes) -> str:
     return "text"
 
 
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f]")  # control characters other than \t \n \v \f \r
 DAMAGED = "\ufffd"  # what an undecodable byte becomes in the text; extraction says where it stands
 
 
@@ -173,7 +174,7 @@ def decode_text(data: bytes) -> str | None:
             best = text
             continue
         # a decoding that yields control characters is the wrong one
-        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f\v")
+        controls = len(_CONTROLS.findall(text))
         if controls <= len(text) // 1000:
             return text
     return best
