@@ -20,7 +20,7 @@ from pathlib import Path
 from . import __version__
 from .characters import name_key
 from .models import Finding, json_schema
-from .pipeline import Outcome, Refused, add_report, extract_file, process_all
+from .pipeline import Outcome, Refused, add_report, bounded_call, extract_file, process_all
 from .records import node_line, path_loc, refused_files, to_yaml
 from .scores import AgenciesError, load_agencies
 from .sources import ReportError
@@ -52,8 +52,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    try:
-        record, findings = extract_file(args.file)
+    try:  # under the per-file limits, as build reads it
+        record, findings = bounded_call(args.file, extract_file, args.file)
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BROKEN
@@ -204,7 +204,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     root = Path(args.root)
     try:
         with build_lock(root):
-            outcome = add_report(Path(args.file), root, args.agency, args.year)
+            outcome = add_report(Path(args.file), root, args.agency, args.year, cache_dir=root / CACHE_DIR)
     except Busy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BROKEN

@@ -386,9 +386,9 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _work(conn, parent_end, parent: int) -> None:
-    """A worker process: reads reports sent on `conn` one at a time, sends back their outcomes,
-    within the memory limit; any failure of the builder's code becomes that report's error."""
+def _bound_worker(parent_end, parent: int) -> None:
+    """Make this (forked) process a worker of the build: it ends with the build, and its memory is
+    capped at the limit."""
     parent_end.close()  # so that the build's end closing (or dying) is an end of file here
     _die_with(parent)
     gc.enable()
@@ -399,6 +399,17 @@ def _work(conn, parent_end, parent: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
     except (ImportError, ValueError, OSError):  # no such limit on this system
         pass
+
+
+_MEMORY_LIMIT = "reading it needed more memory than the limit of {:g} MB (DISCLOSURE_INDEX_MAX_MEMORY_MB)"
+_TIME_LIMIT = "reading it took longer than the limit of {:g} seconds (DISCLOSURE_INDEX_MAX_SECONDS)"
+_CRASHED = "the reader stopped while reading this file (exit code {}: out of memory, or a crash in a library)"
+
+
+def _work(conn, parent_end, parent: int) -> None:
+    """A worker process: reads reports sent on `conn` one at a time, sends back their outcomes,
+    within the memory limit; any failure of the builder's code becomes that report's error."""
+    _bound_worker(parent_end, parent)
     while True:
         try:
             task = conn.recv()
@@ -409,8 +420,7 @@ def _work(conn, parent_end, parent: int) -> None:
         try:
             outcome = _process_one(task)
         except MemoryError:
-            outcome = _failed(task[0], f"reading it needed more memory than the limit of "
-                                       f"{limits().max_memory_mb:g} MB (DISCLOSURE_INDEX_MAX_MEMORY_MB)", None)
+            outcome = _failed(task[0], _MEMORY_LIMIT.format(limits().max_memory_mb), None)
         except Exception as exc:  # a bug the file revealed: this report's error, never the build's end
             outcome = _failed(task[0], f"the builder failed on this file ({type(exc).__name__}: "
                                        f"{str(exc)[:200]}); please report it", None)
@@ -448,6 +458,53 @@ class _Worker:
         self.conn.close()
 
 
+def _call(conn, parent_end, parent: int, fn, args) -> None:
+    """A worker process for one call: sends back ("ok", result) or ("error", exception)."""
+    _bound_worker(parent_end, parent)
+    try:
+        answer = ("ok", fn(*args))
+    except MemoryError:
+        answer = ("memory", None)
+    except Exception as exc:  # the caller raises it again
+        answer = ("error", exc)
+    try:
+        conn.send(answer)
+    except (OSError, ValueError):
+        pass
+
+
+def bounded_call(path: str | Path, fn, *args):
+    """fn(*args) for one source file, in a worker process under the per-file time and memory limits
+    (builder/limits.py), as `build` reads each report: what `add` and `extract` use. Returns fn's
+    result; raises what fn raised, or LimitError naming the file and the limit it went over, or
+    ReportError when the reader crashed. Where processes cannot be forked, fn runs here, unbounded."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return fn(*args)
+    context = multiprocessing.get_context("fork")
+    conn, child = context.Pipe()
+    process = context.Process(target=_call, args=(child, conn, os.getpid(), fn, args), daemon=True)
+    process.start()
+    child.close()
+    seconds = limits().max_seconds
+    try:
+        if not conn.poll(seconds):
+            raise LimitError(path, _TIME_LIMIT.format(seconds))
+        try:
+            status, value = conn.recv()
+        except (EOFError, OSError):
+            process.join(5)
+            raise ReportError(path, _CRASHED.format(process.exitcode)) from None
+    finally:
+        process.kill()
+        process.join()
+        conn.close()
+    if status == "memory":
+        raise LimitError(path, _MEMORY_LIMIT.format(limits().max_memory_mb))
+    if status == "error":
+        raise value
+    return value
+
+
 IN_FLIGHT = 2  # tasks sent to a worker ahead of its answers: it never waits for the build to send the next
 
 
@@ -478,12 +535,9 @@ def _run_bounded(tasks: list, keys: dict, workers: int):
                         outcome, broken = w.conn.recv(), False
                     except (EOFError, OSError):  # the worker died reading this report
                         w.process.join(5)
-                        outcome = _failed(source, f"the reader stopped while reading this file (exit code "
-                                                  f"{w.process.exitcode}: out of memory, or a crash in a library)",
-                                          keys[source])
+                        outcome = _failed(source, _CRASHED.format(w.process.exitcode), keys[source])
                 elif time.monotonic() - w.started >= seconds:
-                    outcome = _failed(source, f"reading it took longer than the limit of {seconds:g} seconds "
-                                              f"(DISCLOSURE_INDEX_MAX_SECONDS)", keys[source])
+                    outcome = _failed(source, _TIME_LIMIT.format(seconds), keys[source])
                 if outcome is None:
                     continue
                 w.tasks.pop(0)
@@ -612,9 +666,16 @@ def safe_name(agency: str) -> str:
     return agency.translate(_UNSAFE).strip(".") or "unnamed"
 
 
-def add_report(file: Path, root: Path, agency: str | None = None, year: int | None = None) -> Outcome:
+def add_report(file: Path, root: Path, agency: str | None = None, year: int | None = None,
+               cache_dir: Path | None = None) -> Outcome:
     """Copy a report into reports/YEAR/AGENCY.EXT with its record beside it; Refused on a duplicate
-    (the same bytes, or the same agency and year, already present) or an unreadable report."""
+    (the same bytes, or the same agency and year, already present), a file over a limit or an
+    unreadable report. The new file is read as `build` reads one, under the per-file limits; the
+    reports already there are read through `process_all` (their records, or the extraction cache)."""
+    try:
+        check_size(file, file.stat().st_size)
+    except LimitError as exc:
+        raise Refused(str(exc)) from exc
     data = file.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     reports = root / "reports"
@@ -622,7 +683,7 @@ def add_report(file: Path, root: Path, agency: str | None = None, year: int | No
         if hashlib.sha256(existing.read_bytes()).hexdigest() == sha:
             raise Refused(f"{file}: the same file is already in the repository as {_relative(existing, root)}")
     try:
-        record, findings = extract_file(file, data=data)
+        record, findings = bounded_call(file, extract_file, file, None, data)
     except ReportError as exc:
         raise Refused(f"{file}: {exc.reason}") from exc
     extracted = (record.agency, record.year)
@@ -634,11 +695,11 @@ def add_report(file: Path, root: Path, agency: str | None = None, year: int | No
     suffix = file.suffix.lower() if file.suffix.lower() in (".txt", ".html", ".htm", ".pdf", ".docx") \
         else _SUFFIX[record.source.format]
     target = reports / str(record.year) / f"{safe_name(record.agency)}{suffix}"
-    for existing in find_sources(reports) if reports.exists() else ():
-        other = process(existing, root).record
-        if other is not None and (name_key(other.agency), other.year) == (name_key(record.agency), record.year):
+    for other in process_all(reports, root, cache_dir=cache_dir) if reports.exists() else ():
+        if not other.failed and (name_key(other.brief.agency), other.brief.year) == (name_key(record.agency),
+                                                                                    record.year):
             raise Refused(f"{file}: {record.agency} already has a {record.year} report: "
-                          f"{_relative(existing, root)}")
+                          f"{_relative(other.source, root)}")
     for path in (target, record_path(target)):
         if path.exists() or path.is_symlink():
             raise Refused(f"{file}: {_relative(path, root)} already exists; add never writes over a file")

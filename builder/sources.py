@@ -23,6 +23,9 @@ class ReportError(Exception):
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
 
+    def __reduce__(self):  # raised in a worker process, raised again in the build's
+        return type(self), (self.path, self.reason)
+
 
 class LimitError(ReportError):
     """A source file over one of the limits (builder/limits.py). Not remembered between builds: the

@@ -175,3 +175,45 @@ def test_pathological_lines_take_linear_time(name):
         with pytest.raises(ReportError, match="section"):  # not a report: but read, quickly
             extract_file(f"x{suffix}", data=data)
         assert time.perf_counter() - t0 < 5, (name, suffix)
+
+
+def test_add_and_extract_read_a_file_under_the_same_limits_as_build(tmp_path, monkeypatch, capsys):
+    """`add` and `extract` read the new file in a worker process as build does: a file that hangs,
+    crashes the reader or eats memory is refused with a message naming the file and the limit, the
+    command returns, and nothing is written into reports/."""
+    from builder import cli
+    monkeypatch.setenv("DISCLOSURE_INDEX_MAX_SECONDS", "2")
+    _slow_or_broken(monkeypatch)
+    root = _repo(tmp_path, {})
+    before = sorted(p.name for p in (root / "reports").rglob("*"))
+    expected = {"slow.txt": "reading it took longer than the limit of 2 seconds (DISCLOSURE_INDEX_MAX_SECONDS)",
+                "crash.txt": "the reader stopped while reading this file (exit code 3",
+                "greedy.txt": "reading it needed more memory than the limit of 4096 MB (DISCLOSURE_INDEX_MAX_MEMORY_MB)"}
+    for name, message in expected.items():
+        new = tmp_path / name
+        new.write_bytes((TITLE + "正文\n").encode())
+        t0 = time.perf_counter()
+        assert cli.main(["add", str(new), "--root", str(root)]) == cli.EXIT_BROKEN
+        assert f"refused: {new}: {message}" in capsys.readouterr().err
+        assert cli.main(["extract", str(new)]) == cli.EXIT_BROKEN
+        err = capsys.readouterr().err
+        assert f"error: {new}: {message}" in err
+        assert time.perf_counter() - t0 < 30
+    assert sorted(p.name for p in (root / "reports").rglob("*")) == before
+    # a report's own error raised in the worker comes back as that error
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01" * 50)
+    assert cli.main(["add", str(bad), "--root", str(root)]) == cli.EXIT_BROKEN
+    assert f"refused: {bad}: " in capsys.readouterr().err
+
+
+def test_add_refuses_a_file_over_the_size_limit_before_reading_it(tmp_path, monkeypatch, capsys):
+    from builder import cli
+    monkeypatch.setenv("DISCLOSURE_INDEX_MAX_FILE_MB", "1")
+    root = _repo(tmp_path, {})
+    big = tmp_path / "big.txt"
+    big.write_bytes((TITLE + "正文\n").encode() + b" " * 2_000_000)
+    assert cli.main(["add", str(big), "--root", str(root)]) == cli.EXIT_BROKEN
+    err = capsys.readouterr().err
+    assert f"refused: {big}: " in err and "DISCLOSURE_INDEX_MAX_FILE_MB" in err
+    assert not any(p.name.startswith("big") for p in (root / "reports").rglob("*"))
