@@ -508,15 +508,20 @@ def bounded_call(path: str | Path, fn, *args):
 IN_FLIGHT = 2  # tasks sent to a worker ahead of its answers: it never waits for the build to send the next
 
 
-def _run_bounded(tasks: list, keys: dict, workers: int):
-    """Each task's outcome, in the order they finish, read in `workers` reused worker processes; a
-    report not read within the time limit has its worker killed (and replaced) and an error naming
-    the limit; a worker that dies (a crash in a C library, out of memory) leaves an error too. The
-    reports sent to a killed worker after the one it was reading are sent again to another."""
+def _context():
+    return multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+
+
+def _run_bounded(tasks: list, keys: dict, workers: int, first: _Worker | None = None):
+    """Each task's outcome, in the order they finish, read in `workers` reused worker processes (the
+    first of them may be given, already started); a report not read within the time limit has its
+    worker killed (and replaced) and an error naming the limit; a worker that dies (a crash in a C
+    library, out of memory) leaves an error too. The reports sent to a killed worker after the one it
+    was reading are sent again to another."""
     seconds = limits().max_seconds
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    context = _context()
     pending = list(reversed(tasks))
-    pool = [_Worker(context) for _ in range(min(workers, len(tasks)))]
+    pool = ([first] if first else []) + [_Worker(context) for _ in range(min(workers, len(tasks)) - bool(first))]
     try:
         while pending or any(w.tasks for w in pool):
             for w in pool:
@@ -602,18 +607,24 @@ def process_all(reports_dir: Path, root: Path, write: bool = False, progress=Non
     (size and modification time) and whose extractor is the same keeps its outcome without being
     read again (its record is parsed only if a page needs it): adding one report to thousands
     processes one."""
-    sources = list(find_sources(reports_dir))
-    state, across = _load_state(state_file)
-    keys = {s: plain(_state_key(s)) for s in sources}
-    known = {s: state[str(s)][1] for s in sources if str(s) in state and state[str(s)][0] == keys[s]}
-    todo = [s for s in sources if s not in known]
-    jobs = jobs or os.cpu_count() or 1
-    tasks = [(s, root, write, cache_dir) for s in todo]
     # read in worker processes, reused from report to report, so that one report's time and memory
-    # are bounded (builder/limits.py): one worker below PARALLEL_FROM reports, else one per core
-    workers = jobs if jobs > 1 and len(tasks) >= PARALLEL_FROM else 1
-    results: Iterable[Outcome] = _run_bounded(tasks, keys, workers) if tasks else iter(())
-    fresh = list(progress(results, total=len(tasks)) if progress else results)
+    # are bounded (builder/limits.py): one worker below PARALLEL_FROM reports, else one per core. The
+    # first is started before the last build's state is loaded: a process forks in a few milliseconds
+    # while small, and in tens once it holds thousands of outcomes (adding one report makes one)
+    first = _Worker(_context())
+    try:
+        sources = list(find_sources(reports_dir))
+        state, across = _load_state(state_file)
+        keys = {s: plain(_state_key(s)) for s in sources}
+        known = {s: state[str(s)][1] for s in sources if str(s) in state and state[str(s)][0] == keys[s]}
+        todo = [s for s in sources if s not in known]
+        jobs = jobs or os.cpu_count() or 1
+        tasks = [(s, root, write, cache_dir) for s in todo]
+        workers = jobs if jobs > 1 and len(tasks) >= PARALLEL_FROM else 1
+        results: Iterable[Outcome] = _run_bounded(tasks, keys, workers, first) if tasks else iter(())
+        fresh = list(progress(results, total=len(tasks)) if progress else results)
+    finally:
+        first.stop(kill=bool(first.tasks))  # a second stop of a worker _run_bounded stopped does nothing
     by_source = {**known, **{o.source: o for o in fresh}}
     outcomes = [by_source[s] for s in sources]
     good = [o for o in outcomes if not o.failed]

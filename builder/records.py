@@ -6,13 +6,13 @@ import functools
 import gc
 import hashlib
 import hmac
-import json
 import os
 import re
 import stat
 from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
 
+import orjson
 import yaml
 from pydantic import ValidationError
 
@@ -152,7 +152,7 @@ def without_gc(fn: Callable[..., T]) -> Callable[..., T]:
 
 # --- the builder's caches: data only, sealed ---------------------------------------------------
 #
-# A cache under .cache/ is JSON (data, never code: no pickle), and carries an HMAC made with a key kept
+# A cache under .cache/ is JSON (data, never code: no pickle), and carries a MAC (keyed BLAKE2b) made with a key kept
 # outside the repository (CACHE_KEY_FILE). A cache that a pull request commits, or a person edits, or a
 # build cut short, fails the seal and is rebuilt; it is never trusted over a committed record.
 
@@ -182,33 +182,36 @@ def _cache_key() -> bytes:
     return key
 
 
-def seal(text: str) -> str:
-    """Text with its HMAC-SHA256 on a first line of its own."""
-    mac = hmac.new(_cache_key(), text.encode("utf-8"), hashlib.sha256).hexdigest()
-    return f"{mac}\n{text}"
+def _mac(data: bytes) -> bytes:
+    """The keyed BLAKE2b of data (a MAC: RFC 7693 keyed mode), as hex."""
+    return hashlib.blake2b(data, key=_cache_key()[:64], digest_size=32).hexdigest().encode("ascii")
 
 
-def unseal(sealed: str) -> str | None:
-    """The text of sealed text, or None if its seal is not this machine's (made elsewhere, edited, cut)."""
-    mac, _, text = sealed.partition("\n")
-    expected = hmac.new(_cache_key(), text.encode("utf-8"), hashlib.sha256).hexdigest()
-    return text if hmac.compare_digest(mac.encode("utf-8"), expected.encode("ascii")) else None
+def seal(data: bytes) -> bytes:
+    """Data with its MAC on a first line of its own."""
+    return _mac(data) + b"\n" + data
+
+
+def unseal(sealed: bytes) -> bytes | None:
+    """The data of sealed data, or None if its seal is not this machine's (made elsewhere, edited, cut)."""
+    mac, _, data = sealed.partition(b"\n")
+    return data if hmac.compare_digest(mac, _mac(data)) else None
 
 
 @without_gc
 def load_cache(path: Path) -> Any:
     """A cache file of the builder's own as data, or None if it is missing, damaged or not sealed here."""
     try:
-        text = unseal(path.read_text(encoding="utf-8"))
-        return None if text is None else json.loads(text)
-    except (OSError, ValueError):
+        data = unseal(path.read_bytes())
+        return None if data is None else orjson.loads(data)
+    except (OSError, ValueError):  # orjson.JSONDecodeError is a ValueError
         return None
 
 
 def save_cache(path: Path, data: Any) -> None:
     """Write a cache file whole or not at all (a build stopped halfway leaves the old one)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, seal(json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)))
+    write_atomically(path, seal(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)))
 
 
 def plain(value: Any) -> Any:
