@@ -41,6 +41,7 @@ def _env() -> jinja2.Environment:
     )
     env.filters["mdtext"] = md_text
     env.filters["title"] = page_title
+    env.filters["paragraphs"] = paragraphs
     env.filters["num"] = lambda v: "—" if v is None else (f"{v:g}" if isinstance(v, float) else str(v))
     return env
 
@@ -57,6 +58,40 @@ def page_title(text: str) -> str:
     """A page title for front matter: themes put it in <title> and headers unescaped, so the
     characters of markup are replaced by their full-width forms; JSON-quoted for YAML."""
     return Markup(json.dumps(str(text).translate(str.maketrans("<>&\"'", "＜＞＆＂＇")), ensure_ascii=False))
+
+
+# a narrative as a reader should see it: what converters add (Markdown emphasis, list markers) left out,
+# and a paragraph that the source broke across lines (a PDF's line ends) joined again
+_LIST_MARKER = re.compile(r"^(?:[-*+•·▪●]\s*)+")
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_STRAY_EMPHASIS = re.compile(r"\*\*|__")
+_ENUMERATOR = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+[、.．]|\d+[、.．)）]|"
+                         r"[一二三四五六七八九十]+是)")
+_SENTENCE_END = tuple("。！？；：.!?;:”’）)」』…")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff“”‘’（），、。；：]")
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """A narrative's paragraphs for a page: each line of the record's text without Markdown emphasis
+    (**…**) or a list marker (- • ·) that a converter put there; a line that stops mid-sentence (no
+    closing punctuation, not a numbered heading such as （一）主动公开情况) is joined with the next unless
+    that one opens a numbered point (一是, （二）, 3.). The record keeps the text as read."""
+    out: list[str] = []
+    open_sentence = False
+    for line in (text or "").split("\n"):
+        line = _STRAY_EMPHASIS.sub("", _EMPHASIS.sub(r"\2", _LIST_MARKER.sub("", line.strip()))).strip()
+        if not line:
+            open_sentence = False
+            continue
+        if open_sentence and not _ENUMERATOR.match(line):
+            glue = "" if _CJK_CHAR.match(out[-1][-1]) and _CJK_CHAR.match(line[0]) else " "
+            out[-1] += glue + line
+        else:
+            out.append(line)
+        last = out[-1]
+        heading = _ENUMERATOR.match(last) is not None and len(last) <= 40
+        open_sentence = len(last) >= 15 and not heading and not last.endswith(_SENTENCE_END)
+    return out
 
 
 _SLUG_KEEP = frozenset("-_（）·")

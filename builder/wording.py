@@ -26,7 +26,9 @@ def cell_name(path: str | None) -> str:
     base, index = (m.group(1), int(m.group(2))) if m else (path, None)
     if base in _ROWS:
         row = _ROWS[base]
-        label = f"{row.group}{row.label}" if row.group and not row.group.startswith("三、") else row.label
+        # a row of a group is named with its group (（三）不予公开 · 1.属于国家秘密), unless its label says it
+        grouped = row.group and not row.group.startswith("三、") and not row.label.startswith(row.group)
+        label = f"{row.group} · {row.label}" if grouped else row.label
         if base.startswith("review_litigation"):
             cols = REVIEW_COLUMNS
         else:
