@@ -32,19 +32,20 @@ def render_version() -> str:
     return digest.hexdigest()[:16]
 
 
-_RENDER_MODULES = ("site.py", "views.py", "list_pages.py", "page_cache.py", "scores.py", "wording.py", "downloads.py", "models.py", "template.py")
+_RENDER_MODULES = ("site.py", "views.py", "list_pages.py", "page_cache.py", "history.py", "scores.py", "wording.py", "downloads.py", "models.py", "template.py")
 
 
 def _key(*parts: Any) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
-def report_key(o: Outcome, info: Agency) -> str:
+def report_key(o: Outcome, info: Agency, changes: dict[str, Any] | None = None) -> str:
     """What a report's pages and download rows are made from: its record and findings (the
-    across-year ones come after the outcome's own key), and what the agencies file says of it."""
+    across-year ones come after the outcome's own key), what the agencies file says of it, and the
+    commits of its corrections (history.corrections)."""
     own = o.key or outcome_key(o.record, o.findings)
     later = [(f.rule, f.path, f.severity, f.message) for f in o.findings if f.rule.startswith("across_years.")]
-    return _key(own, later, info.name, info.region, info.level, info.kind)
+    return _key(own, later, info.name, info.region, info.level, info.kind, sorted((changes or {}).items()))
 
 
 class PageCache:

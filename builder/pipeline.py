@@ -287,6 +287,19 @@ def _reconcile(committed: Record, fresh: Record, sha: str) -> tuple[Record, list
     return record, notes, True
 
 
+def _as_extracted(record: Record, fresh: Record) -> list[Finding]:
+    """For each corrected cell or field, what extraction reads there now (so that a page shows it
+    beside the correction): rule `correction.extracted`, the value in `printed` when it is a number,
+    the status and value in the message."""
+    out = []
+    for path in record.corrected:
+        value = get_path(fresh, path)
+        out.append(Finding(rule="correction.extracted", severity="info", path=path,
+                           printed=value if isinstance(value, (int, float)) and not isinstance(value, bool) else None,
+                           message=f"extraction reads {fresh.status(path, value)}: {value}"))
+    return out
+
+
 def process(source: Path, root: Path, write: bool = False, cache: Cache | None = None) -> Outcome:
     """The record of one report, per the rules in this module's docstring and `_reconcile`; written
     beside the source when `write` and it changed."""
@@ -333,7 +346,7 @@ def process(source: Path, root: Path, write: bool = False, cache: Cache | None =
     # what extraction noticed, except about cells a person has since corrected; then the arithmetic
     # of the record as it stands
     findings = [f for f in findings if f.rule.startswith(("extract.", "inference.", "read."))
-                and f.path not in record.corrected] + notes + check_record(record)
+                and f.path not in record.corrected] + notes + _as_extracted(record, fresh) + check_record(record)
     outcome.record, outcome.findings = record, findings
     if write and not outcome.failed:
         if not (as_left and notes):

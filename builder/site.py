@@ -21,17 +21,17 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import downloads
+from . import downloads, history
 from .list_pages import _issues, _rankings, _regions
 from .models import Record
 from .page_cache import GENERATED, PageCache, SiteWriter, _key, _write, report_key
 from .pipeline import Outcome
-from .records import file_stamp, without_gc
+from .records import file_stamp, record_path, without_gc
 from .scores import ARTICLE_49, INDICATORS, OVERALL_RULE, Agency, Score, deadline, score
 from .template import APPLICATION_COLUMNS, REVIEW_COLUMNS
 from . import views as page_views
-from .views import (FORMATS, SEARCH_EXCERPT, ReportView, _STATE_TITLE, _env, _flagged, _tds, agency_url,
-                    application_rows, article20_rows, cell, city, province, region_url, report_url,
+from .views import (FORMATS, SEARCH_EXCERPT, ReportView, _STATE_TITLE, _env, _extracted, _flagged, _tds, agency_url,
+                    application_rows, article20_rows, cell, city, correction_rows, province, region_url, report_url,
                     review_cells, slug)
 from .wording import SEVERITY, cell_name, describe
 
@@ -51,7 +51,9 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
     views = []
     for o in good:
         info = agencies.get(o.brief.agency, Agency(o.brief.agency))
-        key = report_key(o, info)
+        corrected = [f.path for f in o.findings if f.rule == "correction.extracted" and f.path]
+        changes = history.corrections(root, record_path(o.source), corrected) if corrected else {}
+        key = report_key(o, info, changes)
         s, prepared = cache.reports.get(key, (None, None))
         ext = o.source.suffix.lower()
         if ext in (".html", ".htm"):  # a saved web page is offered as text, never served as a page
@@ -59,7 +61,7 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
         download = f"downloads/{o.brief.year}/{slug(o.brief.agency)}{ext}"
         # the record's key holds the source's sha256: the copy is made again when the file changes
         writer.page(download, _key(str(o.source), o.key or file_stamp(o.source)), o.source.read_bytes)
-        views.append(ReportView(o, report_url(o.brief), download, info, s, key, prepared))
+        views.append(ReportView(o, report_url(o.brief), download, info, s, key, prepared, changes))
 
     by_agency: dict[str, list[ReportView]] = {}
     for v in views:
@@ -145,13 +147,14 @@ def _make_agency_pages(out_dir: Path, job: AgencyJob) -> tuple[list[tuple[Score,
 
 
 def _render_report(env: jinja2.Environment, v: ReportView) -> str:
-    flagged = _flagged(v.outcome.findings)
+    flagged, extracted = _flagged(v.outcome.findings), _extracted(v.outcome.findings)
     findings = [f for f in v.outcome.findings if f.severity != "info"]
     due, rule = deadline(v.record, v.agency)
     return page_views.render(env, "report.md.j2",
         r=v.record, url=v.url, download=v.download, formats=FORMATS,
-        a20=article20_rows(v.record, flagged), apps=application_rows(v.record, flagged),
-        applicant_columns=APPLICATION_COLUMNS, review=_tds(review_cells(v.record, flagged)),
+        a20=article20_rows(v.record, flagged, extracted), apps=application_rows(v.record, flagged, extracted),
+        applicant_columns=APPLICATION_COLUMNS, review=_tds(review_cells(v.record, flagged, extracted)),
+        corrections=correction_rows(v.record, v.outcome.findings, v.changes),
         review_columns=REVIEW_COLUMNS, findings=[(f, describe(f), SEVERITY[f.severity], cell_name(f.path))
                                                  for f in findings],
         agency_url=agency_url(v.record.agency), states=_STATE_TITLE, info=v.agency,
@@ -166,6 +169,7 @@ def _render_agency(env: jinja2.Environment, agency: str, reports: list[ReportVie
     columns = [key_figures(v.record) for v in reports]
     return page_views.render(env, "agency.md.j2",
         agency=agency, reports=reports, carry=carry, columns=columns, info=reports[0].agency,
+        corrections=[c for v in reports for c in correction_rows(v.record, v.outcome.findings, v.changes, v.url)],
         chart=Markup(trend_chart([v.record.year for v in reports], [c[0][1] for c in columns],
                                  [c[3][1] for c in columns])),
         depth="../../")

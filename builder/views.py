@@ -10,7 +10,7 @@ import hashlib
 import html
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable
 
@@ -22,7 +22,7 @@ from .models import Finding, Record, get_path, iter_cells
 from .pipeline import Brief, Outcome
 from .scores import Agency, Score
 from .template import APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_ROWS
-from .wording import describe
+from .wording import as_extracted, cell_name, describe, extracted_value
 
 # a report is one entry of the search index: its name, region and the opening of its narrative (this many
 # characters); not its tables, its whole prose, nor the template's headings every report repeats: the
@@ -128,6 +128,7 @@ class CellView:
     state: str  # a cell status (models.Record.status): printed | blank | not_applicable | unread | inferred | corrected
     finding: bool
     title: str
+    extracted: str | None = None  # a corrected cell: what extraction reads there (10, 空白, 未能识别)
 
     @property
     def css(self) -> str:
@@ -142,9 +143,11 @@ class CellView:
 
     def td(self, colspan: int = 1) -> str:
         """The cell as HTML: a number, or what stands in its place (— blank, 不适用, 未能识别), its status as
-        a class, its story as a title (made here rather than in the template: a report page has hundreds)."""
+        a class, its story as a title (made here rather than in the template: a report page has hundreds);
+        a corrected cell shows what extraction read beside the correction."""
         span = f' colspan="{colspan}"' if colspan > 1 else ""
-        return f'<td class="{self.css}" title="{_attribute(self.title)}"{span}>{self.text}</td>'
+        was = f'<span class="cell-was">提取：{_attribute(self.extracted)}</span>' if self.extracted else ""
+        return f'<td class="{self.css}" title="{_attribute(self.title)}"{span}>{self.text}{was}</td>'
 
 
 @lru_cache(maxsize=4096)
@@ -160,11 +163,17 @@ _STATE_TITLE = {"printed": "报告印发的数字", "inferred": "推算值：报
 _EMPTY_TEXT = {"blank": "—", "not_applicable": "不适用", "unread": "未能识别", "corrected": "—"}
 
 
-def cell(record: Record, path: str, flagged: dict[str, list[str]], values: dict[str, Any] | None = None) -> CellView:
+def cell(record: Record, path: str, flagged: dict[str, list[str]], values: dict[str, Any] | None = None,
+         extracted: dict[str, Finding] | None = None) -> CellView:
+    """A cell of a report page: its value, status, the findings about it (flagged: see _flagged) and,
+    when corrected, what extraction reads there (extracted: see _extracted)."""
     value = values[path] if values is not None else get_path(record, path)
     state = record.status(path, value)
     title = _STATE_TITLE[state] + ("；" + "；".join(flagged[path]) if path in flagged else "")
-    return CellView(value, state, path in flagged, title)
+    was = (extracted or {}).get(path) if state == "corrected" else None
+    if was is not None:
+        title += f"；自动提取{as_extracted(was)}"
+    return CellView(value, state, path in flagged, title, extracted_value(was) if was is not None else None)
 
 
 def _tds(cells: list[CellView], colspan: int = 1) -> Markup:
@@ -182,7 +191,13 @@ def _flagged(findings: Iterable[Finding]) -> dict[str, list[str]]:
     return out
 
 
-def application_rows(record: Record, flagged: dict[str, list[str]]) -> list[dict]:
+def _extracted(findings: Iterable[Finding]) -> dict[str, Finding]:
+    """The corrected cells with what extraction reads in each (`correction.extracted` findings)."""
+    return {f.path: f for f in findings if f.rule == "correction.extracted" and f.path}
+
+
+def application_rows(record: Record, flagged: dict[str, list[str]],
+                     extracted: dict[str, Finding] | None = None) -> list[dict]:
     """Section 三 as the template prints it: group labels spanning their rows."""
     values = dict(iter_cells(record))
     rows, opened = [], set()
@@ -205,25 +220,36 @@ def application_rows(record: Record, flagged: dict[str, list[str]]) -> list[dict
                     opened.add(r.group)
                     lead.append({"text": r.group, "colspan": 1, "rowspan": sizes[r.group]})
                 lead.append({"text": r.label, "colspan": 1, "rowspan": 1})
-        cells = [cell(record, f"{r.path}[{i}]", flagged, values) for i in range(7)]
+        cells = [cell(record, f"{r.path}[{i}]", flagged, values, extracted) for i in range(7)]
         rows.append({"lead": lead, "cells": cells, "tds": _tds(cells)})
     return rows
 
 
-def article20_rows(record: Record, flagged: dict[str, list[str]]) -> list[dict]:
+def article20_rows(record: Record, flagged: dict[str, list[str]],
+                   extracted: dict[str, Finding] | None = None) -> list[dict]:
     out, last = [], None
     for item in ARTICLE20_ITEMS:
         if item.item != last:
             out.append({"heading": item.item, "columns": [c for _, c in item.columns]})
             last = item.item
         paths = [f"{item.path}.{f}" if f else item.path for f, _ in item.columns]
-        cells = [cell(record, p, flagged) for p in paths]
+        cells = [cell(record, p, flagged, None, extracted) for p in paths]
         out.append({"label": item.label, "cells": cells, "tds": _tds(cells, 3 if len(cells) == 1 else 1)})
     return out
 
 
-def review_cells(record: Record, flagged: dict[str, list[str]]) -> list[CellView]:
-    return [cell(record, f"{r.path}[{i}]", flagged) for r in REVIEW_ROWS for i in range(5)]
+def review_cells(record: Record, flagged: dict[str, list[str]],
+                 extracted: dict[str, Finding] | None = None) -> list[CellView]:
+    return [cell(record, f"{r.path}[{i}]", flagged, None, extracted) for r in REVIEW_ROWS for i in range(5)]
+
+
+def correction_rows(record: Record, findings: Iterable[Finding], changes: dict[str, Any],
+                    url: str = "") -> list[dict]:
+    """A report's hand corrections for its page and its body's: each cell's name, value now, what
+    extraction reads there, and the commit that set it (history.Change, or None if unknown)."""
+    return [{"name": cell_name(f.path) or f.path, "value": get_path(record, f.path), "extracted": extracted_value(f),
+             "change": changes.get(f.path), "year": record.year, "url": url}
+            for f in _extracted(findings).values()]
 
 
 @dataclass
@@ -235,6 +261,7 @@ class ReportView:
     score: Score | None = None                  # None until made (or taken from the page cache)
     key: str = ""                               # digest of everything its page is made from
     prepared: downloads.Prepared | None = None  # its rows of the downloads
+    changes: dict[str, Any] = field(default_factory=dict)  # corrected path → history.Change | None
 
     @property
     def brief(self) -> Brief:

@@ -84,8 +84,31 @@ def describe(f: Finding) -> str:
         "read.damaged_text": "这一部分的文字有无法解码的字节（显示为 �），其余内容照常读取。",
         "read.page_turned": f"{f.message}（页面已转正后读取）",
         "extract.unreadable": "源文件无法自动提取，本记录由维护者人工录入。",
+        "correction.extracted": f"{where or f.path}：维护者人工更正；自动提取{as_extracted(f)}。",
     }
     return texts.get(f.rule, f.message)
+
+
+_EXTRACTED = {"printed": "读作 {}", "inferred": "推算为 {}", "blank": "时为空白", "unread": "时未能识别",
+              "not_applicable": "时标为不适用"}
+
+
+def _extraction(f: Finding) -> tuple[str, str]:
+    status, _, value = f.message.removeprefix("extraction reads ").partition(": ")
+    return status, (_num(f.printed) if f.printed is not None else value)
+
+
+def as_extracted(f: Finding) -> str:
+    """What extraction reads in a corrected cell, from a `correction.extracted` finding: 读作 10,
+    时为空白, 时未能识别, ..."""
+    status, shown = _extraction(f)
+    return _EXTRACTED.get(status, "读作 {}").format(shown)
+
+
+def extracted_value(f: Finding) -> str:
+    """The same, short, for beside the corrected number: 10, 空白, 未能识别, 不适用."""
+    status, shown = _extraction(f)
+    return {"blank": "空白", "unread": "未能识别", "not_applicable": "不适用"}.get(status, shown)
 
 
 SEVERITY = {"error": "错误", "warning": "核对问题", "info": "说明"}
