@@ -237,10 +237,14 @@ def _carry_corrections(fresh: Record, committed: Record) -> Record:
     record = fresh.model_copy(deep=True)
     for path in committed.corrected:
         set_path(record, path, get_path(committed, path))
-        for listed in (record.inferred, record.unread, record.not_applicable):
-            if path in listed:
-                listed.remove(path)
     record.corrected = list(committed.corrected)
+    return _unlist_corrected(record)
+
+
+def _unlist_corrected(record: Record) -> Record:
+    """A corrected cell has one status, corrected: it leaves inferred, unread and not_applicable."""
+    for listed in (record.inferred, record.unread, record.not_applicable):
+        listed[:] = [p for p in listed if p not in record.corrected]
     return record
 
 
@@ -270,9 +274,7 @@ def _reconcile(committed: Record, fresh: Record, sha: str) -> tuple[Record, list
     record = committed.model_copy(deep=True)
     if unchanged and same_extractor:
         record.corrected = sorted(set(record.corrected) | set(unlisted))
-        for listed in (record.inferred, record.unread):
-            listed[:] = [p for p in listed if p not in record.corrected]
-        return record, [], True
+        return _unlist_corrected(record), [], True
     if not unlisted:
         # nothing differs from the new reading but what the person listed: take the new reading
         return _carry_corrections(fresh, committed), [], False

@@ -246,3 +246,27 @@ def test_an_empty_or_truncated_record_is_an_error_never_cells_corrected_to_blank
     assert outcome.error and outcome.record is None
     assert re.search(r"巴州区\.yaml:\d+: ", outcome.error), outcome.error  # the file and the line
     assert target.read_text(encoding="utf-8") == broken  # never rewritten from a guess
+
+
+def test_a_hand_filled_not_applicable_cell_has_one_status_corrected(repo):
+    """A person types the number a report printed where extraction read "/": the cell is corrected,
+    and leaves not_applicable (a cell has exactly one status), on the first build and the next."""
+    source = repo / "reports" / "2023" / "达州市通川区.txt"
+    disclosed = "三、（一）予以公开\t17\t1\t5\t0\t0\t0\t23"
+    source.write_text(source.read_text(encoding="utf-8").replace(disclosed, "三、（一）予以公开\t17\t/\t5\t0\t0\t0\t23"),
+                      encoding="utf-8")
+    target = source.with_suffix(".yaml")
+    target.unlink()
+    first = process(source, repo, write=True)
+    path = "applications.outcomes.disclosed[1]"
+    assert path in first.record.not_applicable
+    _edit(target, lambda d: d["applications"]["outcomes"]["disclosed"].__setitem__(1, 1))
+    for _ in range(2):
+        outcome = process(source, repo, write=True)
+        record = load_record(target)
+        assert record.applications.outcomes.disclosed[1] == 1
+        assert record.corrected == [path] and path not in record.not_applicable
+        assert record.status(path) == "corrected"
+        # and the page shows what extraction read there: not applicable
+        assert any(f.rule == "correction.extracted" and f.path == path and f.message.startswith(
+            "extraction reads not_applicable") for f in outcome.findings)
