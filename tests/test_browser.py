@@ -104,3 +104,29 @@ def test_chinese_search_finds_the_agency(site_url, page, query, expected):
         links = page.locator(".md-search-result__link").evaluate_all("els => els.map(e => e.href)")
         assert any(quote("巴州区") in href for href in links)
     page.screenshot(path=str(SHOTS / f"search-{query}.png"))
+
+
+def test_dark_mode_toggles_and_cells_stay_legible(site_url, page):
+    page.goto(site_url + quote("reports/2023/川汇区政府办公室/"))
+    body = page.locator("body")
+    before = body.get_attribute("data-md-color-scheme")
+    page.locator("label.md-header__button[for^='__palette']").first.click()
+    expect(body).not_to_have_attribute("data-md-color-scheme", before or "")
+    scheme = body.get_attribute("data-md-color-scheme")
+    assert {before, scheme} == {"default", "slate"}
+    # an inferred cell has the dark scheme's own ground, not the light one's pale yellow
+    inferred = page.locator("td.cell-inferred").first
+    colour = inferred.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert colour == ("rgb(74, 63, 18)" if scheme == "slate" else "rgb(255, 244, 204)")
+    page.screenshot(path=str(SHOTS / f"report-{scheme}.png"), full_page=False)
+    page.locator("label.md-header__button[for^='__palette']:visible").first.click()  # back as it was
+    expect(body).to_have_attribute("data-md-color-scheme", before or "default")
+
+
+def test_the_404_page_and_the_footer_are_in_chinese(site_url, page):
+    page.goto(site_url + "404.html")
+    expect(page.locator("h1")).to_contain_text("页面不存在")
+    footer = page.locator(".md-copyright")
+    expect(footer).to_contain_text("本站由开源的公开年报指数生成器构建")
+    assert "Made with" not in footer.inner_text()
+    assert page.title() == "公开年报指数"
