@@ -20,11 +20,17 @@ from .rows import (Run, align, build_runs, fill_gaps, run_values, split_runs,  #
                    strip_numbering)
 from .models import Finding, Record, Source, TablePages, get_path, iter_cells, set_path
 from .sources import ReportError, SourceText
-from .template import (APPLICATION_GROUP_PATTERNS, APPLICATION_ROWS, ARTICLE20_ITEMS,
-                       NARRATIVE_SECTIONS, REVIEW_ROWS)
+from .template import edition_only
+from .template import (AMOUNT_PATHS, APPLICATION_GROUP_PATTERNS, APPLICATION_ROWS, ARTICLE20_ITEMS,
+                       ARTICLE20_ITEMS_2019, EDITIONS, NARRATIVE_SECTIONS, REVIEW_ROWS, SIGNED_SUFFIX,
+                       Edition)
 
-_ARTICLE20_HEADERS = (r"第二十条", r"信息内容", r"本年制发", r"本年废止", r"现行有效", r"处理决定",
-                      r"收费金额")
+# the column headers of table 二 in the 2021 edition, and in the 2019 edition (国办公开办函〔2019〕60号)
+_HEADERS_2021 = (r"本年制发", r"本年废止", r"现行有效", r"本年处理决定", r"收费金额")
+_HEADERS_2019 = (r"本年新制作", r"本年新公开", r"对外公开总数", r"上一年项目数", r"本年增/?减", r"采购项目数",
+                 r"采购总金额", r"其他对外管理服务", r"集中采购")
+_ARTICLE20_HEADERS = (r"第二十条", r"信息内容", r"处理决定", r"本年新", r"制作数量", r"公开数量")
+_ARTICLE20_HEADERS += _HEADERS_2021 + _HEADERS_2019
 _COLUMN_HEADERS = {"自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他",
                    "总计", "申请人情况"}
 _APPLICATION_HEADERS = (r"申请人情况", r"勾稽关系")
@@ -52,7 +58,8 @@ def _is_application_label(text: str) -> bool:
 
 def _is_article20_label(text: str) -> bool:
     t = strip_numbering(text)
-    return any(i.matches(t) for i in ARTICLE20_ITEMS) or any(re.search(h, t) for h in _ARTICLE20_HEADERS)
+    return any(i.matches(t) for i in ARTICLE20_ITEMS + ARTICLE20_ITEMS_2019) or any(
+        re.search(h, t) for h in _ARTICLE20_HEADERS)
 
 
 def _is_review_label(text: str) -> bool:
@@ -87,7 +94,9 @@ def read_row(run: Run, paths: Sequence[str], label: str, findings: list[Finding]
     values: list[int | float | None] = []
     for k, (cell, path) in enumerate(zip(cells, paths)):
         value = cell.value if cell.kind == NUM else None
-        if cell.kind == NA:
+        if cell.kind == JUNK and path.endswith(SIGNED_SUFFIX) and _SIGNED.match(cell.text.replace(" ", "")):
+            value = int(_SIGNED.match(cell.text.replace(" ", "")).group().replace("−", "-").replace("－", "-"))
+        elif cell.kind == NA:
             not_applicable.append(path)
         elif cell.kind == TEXT:
             findings.append(Finding(rule="extract.not_a_number", severity="error", path=path,
@@ -101,6 +110,9 @@ def read_row(run: Run, paths: Sequence[str], label: str, findings: list[Finding]
             value = None
         values.append(value)
     return values
+
+
+_SIGNED = re.compile(r"^[+\-−－]?\d{1,18}$")  # 本年增/减 of the 2019 edition: "+2", "-1"
 
 
 def contradicted(values: Sequence[int | float | None]) -> bool:
@@ -121,11 +133,11 @@ def _check_columns(record: Record, row, findings: list[Finding]) -> None:
     """Unread a row placed by position when a column equation of table 三 that runs through it, with every
     cell printed, does not balance: the template's column totals (（七）总计 = the outcome rows; 本年新收 +
     上年结转 = 办理结果总计 + 结转下年度, 三 每列) contradict where its numbers were put."""
-    from .checks import EQUATIONS
+    from .checks import equations
 
     cells = dict(iter_cells(record))
     mine = {f"{row.path}[{k}]" for k in range(7)}
-    for eq in EQUATIONS:
+    for eq in equations(record.template):
         if eq.rule == "applications.row_total" or not mine & set(eq.paths):
             continue
         values = [cells[p] for p in eq.paths]
@@ -204,29 +216,45 @@ def mark_unread(record: Record, findings: Sequence[Finding]) -> None:
 
 
 def parse_article20(lines: Sequence[Line], record: Record, findings: list[Finding]) -> None:
+    """Fill section 二 by the rows of the record's template edition (`record.template`)."""
+    items = EDITIONS[record.template].article20
     runs = build_runs(lines, 3, _is_article20_label)
-    placed = align(runs, ARTICLE20_ITEMS, [len(item.columns) for item in ARTICLE20_ITEMS])
-    for j, item in enumerate(ARTICLE20_ITEMS):
+    placed = align(runs, items, [len(item.columns) for item in items])
+    for j, item in enumerate(items):
         run = placed.get(j)
         if run is None:
             findings.append(Finding(rule="extract.row_missing", severity="warning", path=item.path,
                                     message=f"section 二: row {item.label} not found"))
             continue
-        paths = [f"{item.path}.{fld}" if fld else item.path for fld, _ in item.columns]
-        values = read_row(run, paths, item.label, findings, counts=not item.path.endswith("fees_10k_yuan"),
-                          not_applicable=record.not_applicable)
-        for path, value in zip(paths, values or ()):
+        paths = list(item.paths)
+        for path, value in zip(paths, _item_values(run, paths, item.label, findings, record)):
             set_path(record, path, value)
 
 
+def _item_values(run: Run, paths: Sequence[str], label: str, findings: list[Finding],
+                 record: Record) -> list[int | float | None]:
+    """One row of table 二 read as `read_row` does, each cell a count except an amount of money; a whole
+    number printed as an amount is kept as a whole number. The 2019 edition's 采购总金额 takes its unit
+    (元 or 万元) from its cell, else from its column header, else none (`procurement_amount_unit`)."""
+    counts = not any(p in AMOUNT_PATHS for p in paths)
+    values = read_row(run, paths, label, findings, counts=counts, not_applicable=record.not_applicable) or []
+    if "article20.procurement_amount" in paths and values:
+        cell = (run_values(run, len(paths)) or [None])[-1]
+        printed = (cell.text if cell is not None else "") + "".join(run.labels)
+        unit = re.search(r"万元|元", printed)
+        record.article20.procurement_amount_unit = unit.group() if unit else None
+    return values
+
+
 def parse_applications(lines: Sequence[Line], record: Record, findings: list[Finding]) -> int:
-    """Fill section 三; returns how many of its rows were found."""
+    """Fill section 三 by the rows of the record's template edition; returns how many of its rows were found."""
+    rows = EDITIONS[record.template].applications
     runs = fill_gaps(split_runs(build_runs(lines, 7, _is_application_label, right_aligned=True, whole_rows=True), 7), lines, 7)
     if runs:  # the column headers above the first row are not its label
         runs[0].labels = [t for t in runs[0].labels if strip_numbering(t) not in _COLUMN_HEADERS]
-    placed = align(runs, APPLICATION_ROWS, [7] * len(APPLICATION_ROWS), APPLICATION_GROUP_PATTERNS)
+    placed = align(runs, rows, [7] * len(rows), APPLICATION_GROUP_PATTERNS)
     positional: list = []  # rows whose columns were worked out from where their numbers stand
-    for j, row in enumerate(APPLICATION_ROWS):
+    for j, row in enumerate(rows):
         run = placed.get(j)
         if run is None:
             findings.append(Finding(rule="extract.row_missing", severity="warning", path=row.path,
@@ -282,6 +310,53 @@ def parse_review(lines: Sequence[Line], record: Record, findings: list[Finding])
     return True
 
 
+# --- which template, if any --------------------------------------------------------------------
+
+PRE_2019 = ("pre-2019 free-form report: not in a template edition the builder reads (the tables of the "
+            "2019 and 2021 editions are not there; its numbers are in prose)")
+
+
+def free_form(lines: Sequence[Line], year: int | None) -> bool:
+    """Whether the text is an annual disclosure report in the free form used before the 2019 template: it
+    names itself such a report, and has none of the template's tables (no 本年新收 row of table 三, no
+    第二十条 items) while its year is before 2019 or it is laid out as those reports were (概述, 依申请公开)."""
+    text = "".join(ln.compact for ln in lines[:400])
+    if not (re.search(r"信息公开", text) and re.search(r"年度?报告|工作报告", text)):
+        return False
+    if any(re.search(r"本年新收|第二十条第", ln.compact) for ln in lines):
+        return False
+    old_layout = re.search(r"^[一二三四五六][、.．]?(概述|依申请公开)", "\n".join(ln.compact for ln in lines), re.M)
+    return (year is not None and year < 2019) or old_layout is not None
+
+
+def edition(article20: Sequence[Line], applications: Sequence[Line], findings: list[Finding]) -> str:
+    """The template edition a report follows: "2019" where its table 二 prints the 2019 edition's columns
+    (本年新制作数量, 上一年项目数量, 本年增/减, 采购项目数量 …) rather than the 2021 edition's (本年制发件数,
+    本年处理决定数量, 本年收费金额 …); where table 二 does not say, "2019" when table 三 prints （六）其他处理
+    without the 2021 edition's three sub-rows (逾期不补正, 收费通知). Else "2021". A table 三 of the other
+    edition than table 二 says is a finding (its rows are read as table 二's edition prints them)."""
+    two = "".join(ln.compact for ln in article20)
+    score = sum(bool(re.search(h, two)) for h in _HEADERS_2019) - sum(bool(re.search(h, two)) for h in _HEADERS_2021)
+    three = "".join(ln.compact for ln in applications)
+    split_other = bool(re.search(r"不补正|收费通知|缴纳费用", three))
+    one_other = not split_other and bool(re.search(r"其他处理", three))
+    if score > 0 and split_other or score < 0 and one_other:
+        findings.append(Finding(
+            rule="extract.mixed_edition", severity="warning", path="applications.outcomes.other",
+            message="table 二 follows the " + ("2019" if score > 0 else "2021") + " edition of the template "
+                    "and table 三's （六）其他处理 the other; read by table 二's edition"))
+    if score:
+        return "2019" if score > 0 else "2021"
+    return "2019" if one_other else "2021"
+
+
+def _cell_order(path: str) -> int:
+    return _ORDER[path]
+
+
+_ORDER = {p: k for k, (p, _) in enumerate(iter_cells(Record.model_construct()))}
+
+
 def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
     """The record of one report. Raises ReportError when the text is not a readable report."""
     lines = to_lines(fold_text(source.text))
@@ -297,6 +372,8 @@ def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
             after = [v for v in sections.values() if v > first]
             app_region = (max(0, first - 3), min(after) if after else len(lines))
     if app_region is None:
+        if free_form(lines, year):
+            raise ReportError(source.path, PRE_2019)
         if not any(re.search(r"第二十条|行政复议|信息公开", ln.compact) for ln in lines[:200]):
             raise ReportError(source.path, "not a government information disclosure annual report: "
                                            "none of the template's sections or tables was found")
@@ -325,23 +402,31 @@ def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
     a20 = _region(lines, sections, "article20")
     if a20 is not None:
         regions["article20"] = lines[a20[0]:min(a20[1], app_region[0])]
+    record.template = edition(regions.get("article20", ()), regions["applications"], findings)
+    if a20 is not None:
         parse_article20(regions["article20"], record, findings)
     else:
         findings.append(Finding(rule="extract.section_missing", severity="warning", path="article20",
                                 message="section 二 (主动公开政府信息情况) not found"))
     found = parse_applications(regions["applications"], record, findings)
-    misread_columns(record, APPLICATION_ROWS, 7, findings, "section 三", "applications")
+    rows = EDITIONS[record.template].applications
+    misread_columns(record, rows, 7, findings, "section 三", "applications")
+    if record.template != "2021":  # the cells its edition lacks: not applicable, listed (record format)
+        record.not_applicable = list(dict.fromkeys(
+            record.not_applicable + sorted(edition_only("2021"), key=_cell_order)))
     if found == 0:
-        raise ReportError(source.path, "section 三 has no table: none of its 25 rows was found")
+        if free_form(lines, year):
+            raise ReportError(source.path, PRE_2019)
+        raise ReportError(source.path, f"section 三 has no table: none of its {len(rows)} rows was found")
     rl = _region(lines, sections, "review_litigation")
     if rl is not None:
         regions["review_litigation"] = lines[rl[0]:rl[1]]
     has_review = rl is not None and parse_review(regions["review_litigation"], record, findings)
     misread_columns(record, REVIEW_ROWS, 5, findings, "section 四", "review_litigation")
     later = any(k in sections for k in ("review_litigation", "problems", "other_matters"))
-    if not later and found < len(APPLICATION_ROWS):
+    if not later and found < len(rows):
         raise ReportError(source.path, f"the report is truncated: the text ends in section 三 after "
-                                       f"{found} of its {len(APPLICATION_ROWS)} rows")
+                                       f"{found} of its {len(rows)} rows")
     if not has_review:
         if not any(k in sections for k in ("problems", "other_matters")):
             raise ReportError(source.path, "the report is truncated: section 四 (行政复议、行政诉讼) "

@@ -16,7 +16,8 @@ from typing import Any, Callable, Iterator, TypeVar
 import yaml
 from pydantic import ValidationError
 
-from .models import Record
+from .models import Record, _lacking
+from .template import EDITIONS
 
 SOURCE_SUFFIXES = (".txt", ".text", ".pdf", ".docx", ".html", ".htm", ".doc", ".mht", ".mhtml")
 RECORD_SUFFIX = ".yaml"
@@ -442,7 +443,11 @@ def _absent_cells(data: dict) -> list[str]:
     # the lists that say what a person corrected, and (in records with a template edition, written since
     # the lists of unread and not-applicable cells exist) those lists too
     absent = [key for key in _LISTS + (_LATER_LISTS if "template" in data else ()) if key not in data]
+    # the cells only the other template edition has are not written (models.Record.dump)
+    lacking = _lacking(data["template"]) if data.get("template") in EDITIONS else _lacking("2021")
     for path, keys, size in _cell_layout():
+        if path in lacking or f"{path}[0]" in lacking:
+            continue
         obj: Any = data
         for key in keys:
             obj = obj.get(key, _ABSENT) if type(obj) is dict else _ABSENT

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any, Callable, Optional
 
 from .characters import name_key
-from .checks import EQUATIONS
+from .checks import equations
 from .models import Record, iter_cells
 
 # 《中华人民共和国政府信息公开条例》（国令第711号）第四十九条
@@ -52,7 +52,9 @@ def _present(record: Record) -> tuple[int, int]:
     """(cells the report printed, cells it could have printed): cells unread by the builder or marked not
     applicable are in neither, so only what the report itself left blank counts against it."""
     excluded = set(record.unread) | set(record.not_applicable)
-    cells = [(path, v) for path, v in iter_cells(record) if path not in excluded or path in record.corrected]
+    # the cells of the report's own template edition (models.iter_cells own=True): a 2019 report is not
+    # charged for the 2021 edition's cells, nor a 2021 report for the 2019 edition's
+    cells = [(path, v) for path, v in iter_cells(record, own=True) if path not in excluded or path in record.corrected]
     printed = sum(1 for path, v in cells if v is not None and path not in record.inferred)
     return printed, len(cells)
 
@@ -65,7 +67,7 @@ def completeness(record: Record, agency: Agency) -> Optional[float]:
 def consistency(record: Record, agency: Agency) -> Optional[float]:
     values = dict(iter_cells(record))
     checked = balanced = 0
-    for eq in EQUATIONS:
+    for eq in equations(record.template):  # the arithmetic of the report's own edition
         vals = [values[p] for p in eq.paths]
         if any(v is None for v in vals) or any(p in record.inferred for p in eq.paths):
             continue  # an equation with a blank or inferred cell tests nothing the report printed

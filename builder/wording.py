@@ -4,9 +4,10 @@ from __future__ import annotations
 import re
 
 from .models import Finding
-from .template import APPLICATION_COLUMNS, APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_COLUMNS, REVIEW_ROWS
+from .template import (APPLICATION_COLUMNS, APPLICATION_ROWS, ARTICLE20_ITEMS, ARTICLE20_ITEMS_2019, OTHER_UNDIVIDED,
+                       REVIEW_COLUMNS, REVIEW_ROWS)
 
-_ROWS = {r.path: r for r in APPLICATION_ROWS + REVIEW_ROWS}
+_ROWS = {r.path: r for r in APPLICATION_ROWS + (OTHER_UNDIVIDED,) + REVIEW_ROWS}
 _SECTIONS = {"article20": "第二部分“主动公开政府信息情况”",
              "applications": "第三部分“收到和处理政府信息公开申请情况”",
              "review_litigation": "第四部分“政府信息公开行政复议、行政诉讼情况”"}
@@ -32,9 +33,9 @@ def cell_name(path: str | None) -> str:
         else:
             cols = APPLICATION_COLUMNS
         return label if index is None else f"{label} · {cols[index]}"
-    for item in ARTICLE20_ITEMS:
-        for field, column in item.columns:
-            if path == (f"{item.path}.{field}" if field else item.path):
+    for item in ARTICLE20_ITEMS + ARTICLE20_ITEMS_2019:  # a cell both editions print: the 2021 edition's words
+        for cell_path, (_, column) in zip(item.paths, item.columns):
+            if path == cell_path:
                 return f"{item.label} · {column}"
         if path == item.path:
             return item.label
