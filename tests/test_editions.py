@@ -23,7 +23,8 @@ from golden import differences, load_golden
 
 EDITIONS = ROOT / "tests" / "fixtures" / "editions"
 NAME = "示范县交通运输局"
-FILES = [EDITIONS / f"{NAME}.txt", EDITIONS / f"{NAME}.html"]
+FILES = [EDITIONS / f"{NAME}.txt", EDITIONS / f"{NAME}.html", EDITIONS / f"{NAME}-crawled.txt",
+         EDITIONS / f"{NAME}.docx"]
 GOLD = load_golden(EDITIONS / f"{NAME}.gold.yaml")
 ONLY_2021 = sorted(edition_only("2021"))
 ONLY_2019 = sorted(edition_only("2019"))
@@ -35,7 +36,7 @@ def record_2019() -> Record:
     return record
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: p.suffix[1:])
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name[len(NAME):])
 def test_a_2019_edition_report_reads_to_its_golden_record(path):
     record, findings = extract_file(path)
     assert record.template == "2019"
