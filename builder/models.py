@@ -322,6 +322,14 @@ class Record(_Model):
         `not_applicable`."""
         return self.model_dump(mode="json", by_alias=True, exclude=_absent_keys(self.template))
 
+    def dropped_cells(self) -> list[str]:
+        """The keys only the 2019 edition has that hold a value in a record of the 2021 edition: `dump`
+        leaves those keys out, so a value put there (by hand) would be lost; [] for a 2019 record."""
+        if self.template != "2021":
+            return []
+        held = [p for p in sorted(_lacking("2021")) if get_path(self, p) is not None]
+        return held + (["article20.procurement_amount_unit"] if self.article20.procurement_amount_unit else [])
+
     def lacks(self, path: str) -> bool:
         """Whether the record's template edition has no such cell (it is then not applicable)."""
         return path in _lacking(self.template)

@@ -428,6 +428,11 @@ def load_record(path: str | Path) -> Record:
             f"{shown(path)}:{node_line(text, e['loc'])}: {loc_path(e['loc'])}: {_message(e)}"
             for e in exc.errors())
         raise RecordError(path, f"schema errors: {problems}") from exc
+    dropped = record.dropped_cells()
+    if dropped:
+        raise RecordError(path, f"{shown(path)}:{node_line(text, path_loc(dropped[0]))}: {dropped[0]}: a key of the 2019 "
+                                "edition of the template, in a record that says template: \"2021\" (set "
+                                "template: \"2019\" if the report follows that edition)")
     absent = _absent_cells(data)
     if absent:
         lines = text.count("\n") + 1

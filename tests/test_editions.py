@@ -153,3 +153,17 @@ def test_the_report_page_shows_the_2019_rows_as_printed_and_names_the_edition(tm
     shown = [text for _, text in cells_of(page) if text]
     assert shown[:3] == ["0", "0", "0"]
     assert str(values["article20.other_services_decisions"]) in shown
+
+
+def test_a_2019_key_written_into_a_2021_record_is_an_error_never_dropped(tmp_path):
+    record, _ = extract_file(REPORTS / "2023" / "达州市通川区.txt")
+    text = to_yaml(record).replace("      misc: [", "      undivided: [1, 0, 0, 0, 0, 0, 1]\n      misc: [", 1)
+    path = tmp_path / "r.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RecordError, match=r"r\.yaml:\d+: applications\.outcomes\.other\.undivided\[0\]: a key of the "
+                                          r"2019 edition"):
+        load_record(path)
+    # said to be a 2019 record, it lacks the 2019 edition's other keys: incomplete, not read as blank
+    path.write_text(text.replace("template: '2021'", "template: '2019'"), encoding="utf-8")
+    with pytest.raises(RecordError, match=r"ends without 19 of its cells .*article20\.regulations\.made"):
+        load_record(path)
