@@ -20,17 +20,13 @@ from .rows import (Run, align, build_runs, fill_gaps, run_values, split_runs,  #
                    strip_numbering)
 from .models import Finding, Record, Source, TablePages, get_path, iter_cells, set_path
 from .sources import ReportError, SourceText
-from .template import edition_only
+from .editions import HEADERS_2019, HEADERS_2021, PRE_2019, edition, free_form
 from .template import (AMOUNT_PATHS, APPLICATION_GROUP_PATTERNS, APPLICATION_ROWS, ARTICLE20_ITEMS,
                        ARTICLE20_ITEMS_2019, EDITIONS, NARRATIVE_SECTIONS, REVIEW_ROWS, SIGNED_SUFFIX,
-                       Edition)
+                       edition_only)
 
-# the column headers of table 二 in the 2021 edition, and in the 2019 edition (国办公开办函〔2019〕60号)
-_HEADERS_2021 = (r"本年制发", r"本年废止", r"现行有效", r"本年处理决定", r"收费金额")
-_HEADERS_2019 = (r"本年新制作", r"本年新公开", r"对外公开总数", r"上一年项目数", r"本年增/?减", r"采购项目数",
-                 r"采购总金额", r"其他对外管理服务", r"集中采购")
-_ARTICLE20_HEADERS = (r"第二十条", r"信息内容", r"处理决定", r"本年新", r"制作数量", r"公开数量")
-_ARTICLE20_HEADERS += _HEADERS_2021 + _HEADERS_2019
+# table 二's headings and column headers, of both editions (editions.py): labels, not stray cells
+_ARTICLE20_HEADERS = (r"第二十条", r"信息内容", r"处理决定", r"本年新", r"制作数量", r"公开数量") + HEADERS_2021 + HEADERS_2019
 _COLUMN_HEADERS = {"自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他",
                    "总计", "申请人情况"}
 _APPLICATION_HEADERS = (r"申请人情况", r"勾稽关系")
@@ -194,7 +190,7 @@ def misread_columns(record: Record, rows: Sequence, size: int, findings: list[Fi
 # findings that say a cell's content could not be read or placed: their cells are `unread`
 UNREAD_RULES = frozenset({"extract.illegible", "extract.not_a_number", "extract.not_a_count",
                           "extract.row_layout", "extract.row_missing", "extract.section_missing",
-                          "extract.placement_contradicted", "extract.columns_contradicted",
+                          "extract.placement_contradicted", "extract.columns_contradicted", "extract.mixed_edition",
                           "read.unreadable"})
 
 
@@ -233,9 +229,10 @@ def parse_article20(lines: Sequence[Line], record: Record, findings: list[Findin
 
 def _item_values(run: Run, paths: Sequence[str], label: str, findings: list[Finding],
                  record: Record) -> list[int | float | None]:
-    """One row of table 二 read as `read_row` does, each cell a count except an amount of money; a whole
-    number printed as an amount is kept as a whole number. The 2019 edition's 采购总金额 takes its unit
-    (元 or 万元) from its cell, else from its column header, else none (`procurement_amount_unit`)."""
+    """One row of table 二 read as `read_row` does, each cell a count except an amount of money
+    (template.AMOUNT_PATHS). The 2019 edition's 采购总金额 takes its unit (元 or 万元) from its cell, else
+    from the labels printed before the row (its column header: 采购总金额（万元）), else none
+    (`procurement_amount_unit`)."""
     counts = not any(p in AMOUNT_PATHS for p in paths)
     values = read_row(run, paths, label, findings, counts=counts, not_applicable=record.not_applicable) or []
     if "article20.procurement_amount" in paths and values:
@@ -310,46 +307,6 @@ def parse_review(lines: Sequence[Line], record: Record, findings: list[Finding])
     return True
 
 
-# --- which template, if any --------------------------------------------------------------------
-
-PRE_2019 = ("pre-2019 free-form report: not in a template edition the builder reads (the tables of the "
-            "2019 and 2021 editions are not there; its numbers are in prose)")
-
-
-def free_form(lines: Sequence[Line], year: int | None) -> bool:
-    """Whether the text is an annual disclosure report in the free form used before the 2019 template: it
-    names itself such a report, and has none of the template's tables (no 本年新收 row of table 三, no
-    第二十条 items) while its year is before 2019 or it is laid out as those reports were (概述, 依申请公开)."""
-    text = "".join(ln.compact for ln in lines[:400])
-    if not (re.search(r"信息公开", text) and re.search(r"年度?报告|工作报告", text)):
-        return False
-    if any(re.search(r"本年新收|第二十条第", ln.compact) for ln in lines):
-        return False
-    old_layout = re.search(r"^[一二三四五六][、.．]?(概述|依申请公开)", "\n".join(ln.compact for ln in lines), re.M)
-    return (year is not None and year < 2019) or old_layout is not None
-
-
-def edition(article20: Sequence[Line], applications: Sequence[Line], findings: list[Finding]) -> str:
-    """The template edition a report follows: "2019" where its table 二 prints the 2019 edition's columns
-    (本年新制作数量, 上一年项目数量, 本年增/减, 采购项目数量 …) rather than the 2021 edition's (本年制发件数,
-    本年处理决定数量, 本年收费金额 …); where table 二 does not say, "2019" when table 三 prints （六）其他处理
-    without the 2021 edition's three sub-rows (逾期不补正, 收费通知). Else "2021". A table 三 of the other
-    edition than table 二 says is a finding (its rows are read as table 二's edition prints them)."""
-    two = "".join(ln.compact for ln in article20)
-    score = sum(bool(re.search(h, two)) for h in _HEADERS_2019) - sum(bool(re.search(h, two)) for h in _HEADERS_2021)
-    three = "".join(ln.compact for ln in applications)
-    split_other = bool(re.search(r"不补正|收费通知|缴纳费用", three))
-    one_other = not split_other and bool(re.search(r"其他处理", three))
-    if score > 0 and split_other or score < 0 and one_other:
-        findings.append(Finding(
-            rule="extract.mixed_edition", severity="warning", path="applications.outcomes.other",
-            message="table 二 follows the " + ("2019" if score > 0 else "2021") + " edition of the template "
-                    "and table 三's （六）其他处理 the other; read by table 二's edition"))
-    if score:
-        return "2019" if score > 0 else "2021"
-    return "2019" if one_other else "2021"
-
-
 def _cell_order(path: str) -> int:
     return _ORDER[path]
 
@@ -409,6 +366,8 @@ def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
         findings.append(Finding(rule="extract.section_missing", severity="warning", path="article20",
                                 message="section 二 (主动公开政府信息情况) not found"))
     found = parse_applications(regions["applications"], record, findings)
+    if any(f.rule == "extract.mixed_edition" for f in findings):  # its （六） rows are not the edition's one row
+        set_path(record, "applications.outcomes.other.undivided", [None] * 7)
     rows = EDITIONS[record.template].applications
     misread_columns(record, rows, 7, findings, "section 三", "applications")
     if record.template != "2021":  # the cells its edition lacks: not applicable, listed (record format)

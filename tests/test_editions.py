@@ -167,3 +167,20 @@ def test_a_2019_key_written_into_a_2021_record_is_an_error_never_dropped(tmp_pat
     path.write_text(text.replace("template: '2021'", "template: '2019'"), encoding="utf-8")
     with pytest.raises(RecordError, match=r"ends without 19 of its cells .*article20\.regulations\.made"):
         load_record(path)
+
+
+def test_a_2019_table_two_above_the_2021_sub_rows_of_other_handling_is_said(tmp_path):
+    text = FILES[0].read_text(encoding="utf-8").replace(
+        "（六）其他处理\t1\t0\t0\t0\t0\t0\t1",
+        "（六）其他处理\t1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请\t1\t0\t0\t0\t0\t0\t1\n"
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请\t0\t0\t0\t0\t0\t0\t0\n"
+        "3.其他\t0\t0\t0\t0\t0\t0\t0")
+    assert "逾期不补正" in text
+    path = tmp_path / "mixed.txt"
+    path.write_text(text, encoding="utf-8")
+    record, findings = extract_file(path)
+    assert record.template == "2019"
+    assert "extract.mixed_edition" in {f.rule for f in findings}
+    # no number of the 2021 sub-rows is put in the 2019 edition's one row: it is unread, never guessed
+    assert record.applications.outcomes.other.undivided == [None] * 7
+    assert {f"applications.outcomes.other.undivided[{k}]" for k in range(7)} <= set(record.unread)
