@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from .cells import Line
+from .cells import NA, NUM, Line
 from .models import Finding
 
 # the column headers of table 二 that only one edition prints
@@ -32,17 +32,30 @@ def free_form(lines: Sequence[Line], year: int | None) -> bool:
     return (year is not None and year < 2019) or old_layout is not None
 
 
+def _one_row_of_other(lines: Sequence[Line]) -> bool:
+    """Whether table 三 prints one row of numbers under （六）其他处理: at most 7 values between that label and
+    （七）总计 (the 2021 edition prints three rows there: 21 values, even where a converter lost their labels)."""
+    start = next((k for k, ln in enumerate(lines) if re.search(r"其他处理", ln.compact)), None)
+    if start is None:
+        return False
+    end = next((k for k in range(start + 1, len(lines)) if re.search(r"总[计记]|合计", lines[k].compact)), None)
+    if end is None:
+        return False
+    values = sum(c.kind in (NUM, NA) for ln in lines[start:end] for c in ln.cells)
+    return 0 < values <= 7
+
+
 def edition(article20: Sequence[Line], applications: Sequence[Line], findings: list[Finding]) -> str:
     """The template edition a report follows: "2019" where its table 二 prints the 2019 edition's columns
     (本年新制作数量, 上一年项目数量, 本年增/减, 采购项目数量 …) rather than the 2021 edition's (本年制发件数,
     本年处理决定数量, 本年收费金额 …); where table 二 does not say, "2019" when table 三 prints （六）其他处理
-    without the 2021 edition's three sub-rows (逾期不补正, 收费通知). Else "2021". A 2019 table 二 above a table
+    as one row of numbers, without the 2021 edition's three sub-rows (逾期不补正, 收费通知). Else "2021". A 2019 table 二 above a table
     三 with the 2021 edition's sub-rows is a finding: its （六）其他处理 is unread (extract.UNREAD_RULES)."""
     two = "".join(ln.compact for ln in article20)
     score = sum(bool(re.search(h, two)) for h in HEADERS_2019) - sum(bool(re.search(h, two)) for h in HEADERS_2021)
     three = "".join(ln.compact for ln in applications)
     split_other = bool(re.search(r"不补正|收费通知|缴纳费用", three))
-    one_other = not split_other and bool(re.search(r"其他处理", three))
+    one_other = not split_other and _one_row_of_other(applications)
     if score > 0 and split_other:  # (a 2021 table 三 may have lost its sub-rows' labels: not said of it)
         findings.append(Finding(
             rule="extract.mixed_edition", severity="warning", path="applications.outcomes.other.undivided",

@@ -184,3 +184,20 @@ def test_a_2019_table_two_above_the_2021_sub_rows_of_other_handling_is_said(tmp_
     # no number of the 2021 sub-rows is put in the 2019 edition's one row: it is unread, never guessed
     assert record.applications.outcomes.other.undivided == [None] * 7
     assert {f"applications.outcomes.other.undivided[{k}]" for k in range(7)} <= set(record.unread)
+
+
+def test_without_table_two_the_edition_is_told_by_the_rows_under_other_handling(tmp_path):
+    text = FILES[0].read_text(encoding="utf-8")
+    no_two = text[:text.index("二、主动公开")] + text[text.index("三、收到和处理"):]
+    path = tmp_path / "no-two.txt"
+    path.write_text(no_two, encoding="utf-8")
+    record, _ = extract_file(path)
+    assert record.template == "2019"
+    assert record.applications.outcomes.other.undivided == [1, 0, 0, 0, 0, 0, 1]
+    # a 2021 table 三 whose three （六） rows lost their labels is not taken for the 2019 edition's one row
+    lost = no_two.replace("（六）其他处理\t1\t0\t0\t0\t0\t0\t1",
+                          "（六）其他处理\t\t1\t0\t0\t0\t0\t0\t1\n\t0\t0\t0\t0\t0\t0\t0\n\t0\t0\t0\t0\t0\t0\t0")
+    path.write_text(lost, encoding="utf-8")
+    record, _ = extract_file(path)
+    assert record.template == "2021"
+    assert record.applications.outcomes.other.misc == [0] * 7
