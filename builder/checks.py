@@ -6,14 +6,12 @@ correction) and inference (one blank cell that an equation determines is filled 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 from .characters import name_key
 from .models import Finding, Record, iter_cells
-from .template import APPLICATION_COLUMNS, APPLICATION_ROWS, REVIEW_ROWS
-
-_OUTCOME_ROWS = [r for r in APPLICATION_ROWS if r.path.startswith("applications.outcomes.")
-                 and not r.path.endswith(".total")]
+from .template import APPLICATION_COLUMNS, EDITIONS, REVIEW_ROWS
 
 
 @dataclass(frozen=True)
@@ -30,13 +28,18 @@ class Equation:
         return self.lhs + self.rhs
 
 
-def _equations() -> tuple[Equation, ...]:
+@lru_cache(maxsize=None)
+def equations(template: str = "2021") -> tuple[Equation, ...]:
+    """The arithmetic of a template edition's tables 三 and 四 (the same in both editions, over the rows each
+    prints: the 2019 edition's （七）总计 adds up its one （六）其他处理 row, the 2021 edition's its three)."""
+    rows = EDITIONS[template].applications
+    outcome_rows = [r for r in rows if r.path.startswith("applications.outcomes.") and not r.path.endswith(".total")]
     eqs = []
-    for row in APPLICATION_ROWS:
+    for row in rows:
         eqs.append(Equation("applications.row_total", tuple(f"{row.path}[{c}]" for c in range(6)),
                             (f"{row.path}[6]",), f"row {row.label}: the six applicant columns add up to 总计"))
     for c, col in enumerate(APPLICATION_COLUMNS):
-        eqs.append(Equation("applications.outcomes_total", tuple(f"{r.path}[{c}]" for r in _OUTCOME_ROWS),
+        eqs.append(Equation("applications.outcomes_total", tuple(f"{r.path}[{c}]" for r in outcome_rows),
                             (f"applications.outcomes.total[{c}]",),
                             f"column {col}: the outcome rows add up to （七）总计"))
         eqs.append(Equation("applications.balance",
@@ -49,7 +52,7 @@ def _equations() -> tuple[Equation, ...]:
     return tuple(eqs)
 
 
-EQUATIONS: tuple[Equation, ...] = _equations()
+EQUATIONS: tuple[Equation, ...] = equations("2021")  # the 2021 edition's: see `equations` for a record's own
 
 
 def _num(x: float) -> float | int:
@@ -60,7 +63,7 @@ def check_record(record: Record) -> list[Finding]:
     """Every equation whose cells are all present and that does not balance."""
     findings = []
     cells = dict(iter_cells(record))
-    for eq in EQUATIONS:
+    for eq in equations(record.template):
         values = [cells[p] for p in eq.paths]
         if any(v is None for v in values):
             continue

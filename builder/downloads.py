@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from .template import AMOUNT_PATHS
 from .models import MAX_COUNT, Finding, Record, iter_cells, json_schema
 from .scores import INDICATORS, Agency, Score
 from .wording import cell_name
@@ -50,8 +51,12 @@ def columns() -> list[Column]:
     ]
     sample = Record.model_construct()
     for path, _ in iter_cells(sample):
-        kind = "real" if path.endswith("fees_10k_yuan") else "integer"
+        kind = "real" if path in AMOUNT_PATHS else "integer"
         cols.append(Column(path, kind, cell_name(path) + "（为空时见 unread、not_applicable：否则为报告未填报）", None))
+        if path == "article20.procurement_amount":
+            cols.append(Column("article20.procurement_amount_unit", "text",
+                               "政府集中采购 采购总金额的单位（元 或 万元，报告所印；2019 年版格式）",
+                               lambda r: r.record.article20.procurement_amount_unit))
     cols += [
         Column("inferred", "text", "推算出的单元格路径，以分号分隔（报告空白、由勾稽关系唯一确定）",
                lambda r: ";".join(r.record.inferred)),

@@ -20,11 +20,13 @@ from .rows import (Run, align, build_runs, fill_gaps, run_values, split_runs,  #
                    strip_numbering)
 from .models import Finding, Record, Source, TablePages, get_path, iter_cells, set_path
 from .sources import ReportError, SourceText
-from .template import (APPLICATION_GROUP_PATTERNS, APPLICATION_ROWS, ARTICLE20_ITEMS,
-                       NARRATIVE_SECTIONS, REVIEW_ROWS)
+from .editions import HEADERS_2019, HEADERS_2021, PRE_2019, edition, free_form
+from .template import (AMOUNT_PATHS, APPLICATION_GROUP_PATTERNS, APPLICATION_ROWS, ARTICLE20_ITEMS,
+                       ARTICLE20_ITEMS_2019, EDITIONS, NARRATIVE_SECTIONS, REVIEW_ROWS, SIGNED_SUFFIX,
+                       edition_only)
 
-_ARTICLE20_HEADERS = (r"第二十条", r"信息内容", r"本年制发", r"本年废止", r"现行有效", r"处理决定",
-                      r"收费金额")
+# table 二's headings and column headers, of both editions (editions.py): labels, not stray cells
+_ARTICLE20_HEADERS = (r"第二十条", r"信息内容", r"处理决定", r"本年新", r"制作数量", r"公开数量") + HEADERS_2021 + HEADERS_2019
 _COLUMN_HEADERS = {"自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他",
                    "总计", "申请人情况"}
 _APPLICATION_HEADERS = (r"申请人情况", r"勾稽关系")
@@ -52,7 +54,8 @@ def _is_application_label(text: str) -> bool:
 
 def _is_article20_label(text: str) -> bool:
     t = strip_numbering(text)
-    return any(i.matches(t) for i in ARTICLE20_ITEMS) or any(re.search(h, t) for h in _ARTICLE20_HEADERS)
+    return any(i.matches(t) for i in ARTICLE20_ITEMS + ARTICLE20_ITEMS_2019) or any(
+        re.search(h, t) for h in _ARTICLE20_HEADERS)
 
 
 def _is_review_label(text: str) -> bool:
@@ -87,7 +90,9 @@ def read_row(run: Run, paths: Sequence[str], label: str, findings: list[Finding]
     values: list[int | float | None] = []
     for k, (cell, path) in enumerate(zip(cells, paths)):
         value = cell.value if cell.kind == NUM else None
-        if cell.kind == NA:
+        if cell.kind == JUNK and path.endswith(SIGNED_SUFFIX) and _SIGNED.match(cell.text.replace(" ", "")):
+            value = int(_SIGNED.match(cell.text.replace(" ", "")).group().replace("−", "-").replace("－", "-"))
+        elif cell.kind == NA:
             not_applicable.append(path)
         elif cell.kind == TEXT:
             findings.append(Finding(rule="extract.not_a_number", severity="error", path=path,
@@ -101,6 +106,9 @@ def read_row(run: Run, paths: Sequence[str], label: str, findings: list[Finding]
             value = None
         values.append(value)
     return values
+
+
+_SIGNED = re.compile(r"^[+\-−－]?\d{1,18}$")  # 本年增/减 of the 2019 edition: "+2", "-1"
 
 
 def contradicted(values: Sequence[int | float | None]) -> bool:
@@ -121,11 +129,11 @@ def _check_columns(record: Record, row, findings: list[Finding]) -> None:
     """Unread a row placed by position when a column equation of table 三 that runs through it, with every
     cell printed, does not balance: the template's column totals (（七）总计 = the outcome rows; 本年新收 +
     上年结转 = 办理结果总计 + 结转下年度, 三 每列) contradict where its numbers were put."""
-    from .checks import EQUATIONS
+    from .checks import equations
 
     cells = dict(iter_cells(record))
     mine = {f"{row.path}[{k}]" for k in range(7)}
-    for eq in EQUATIONS:
+    for eq in equations(record.template):
         if eq.rule == "applications.row_total" or not mine & set(eq.paths):
             continue
         values = [cells[p] for p in eq.paths]
@@ -182,7 +190,7 @@ def misread_columns(record: Record, rows: Sequence, size: int, findings: list[Fi
 # findings that say a cell's content could not be read or placed: their cells are `unread`
 UNREAD_RULES = frozenset({"extract.illegible", "extract.not_a_number", "extract.not_a_count",
                           "extract.row_layout", "extract.row_missing", "extract.section_missing",
-                          "extract.placement_contradicted", "extract.columns_contradicted",
+                          "extract.placement_contradicted", "extract.columns_contradicted", "extract.mixed_edition",
                           "read.unreadable"})
 
 
@@ -204,29 +212,46 @@ def mark_unread(record: Record, findings: Sequence[Finding]) -> None:
 
 
 def parse_article20(lines: Sequence[Line], record: Record, findings: list[Finding]) -> None:
+    """Fill section 二 by the rows of the record's template edition (`record.template`)."""
+    items = EDITIONS[record.template].article20
     runs = build_runs(lines, 3, _is_article20_label)
-    placed = align(runs, ARTICLE20_ITEMS, [len(item.columns) for item in ARTICLE20_ITEMS])
-    for j, item in enumerate(ARTICLE20_ITEMS):
+    placed = align(runs, items, [len(item.columns) for item in items])
+    for j, item in enumerate(items):
         run = placed.get(j)
         if run is None:
             findings.append(Finding(rule="extract.row_missing", severity="warning", path=item.path,
                                     message=f"section 二: row {item.label} not found"))
             continue
-        paths = [f"{item.path}.{fld}" if fld else item.path for fld, _ in item.columns]
-        values = read_row(run, paths, item.label, findings, counts=not item.path.endswith("fees_10k_yuan"),
-                          not_applicable=record.not_applicable)
-        for path, value in zip(paths, values or ()):
+        paths = list(item.paths)
+        for path, value in zip(paths, _item_values(run, paths, item.label, findings, record)):
             set_path(record, path, value)
 
 
+def _item_values(run: Run, paths: Sequence[str], label: str, findings: list[Finding],
+                 record: Record) -> list[int | float | None]:
+    """One row of table 二 read as `read_row` does, each cell a count except an amount of money
+    (template.AMOUNT_PATHS). The 2019 edition's 采购总金额 takes its unit (元 or 万元) from its cell, else
+    from the labels printed before the row (its column header: 采购总金额（万元）), else none
+    (`procurement_amount_unit`)."""
+    counts = not any(p in AMOUNT_PATHS for p in paths)
+    values = read_row(run, paths, label, findings, counts=counts, not_applicable=record.not_applicable) or []
+    if "article20.procurement_amount" in paths and values:
+        cell = (run_values(run, len(paths)) or [None])[-1]
+        printed = (cell.text if cell is not None else "") + "".join(run.labels)
+        unit = re.search(r"万元|元", printed)
+        record.article20.procurement_amount_unit = unit.group() if unit else None
+    return values
+
+
 def parse_applications(lines: Sequence[Line], record: Record, findings: list[Finding]) -> int:
-    """Fill section 三; returns how many of its rows were found."""
+    """Fill section 三 by the rows of the record's template edition; returns how many of its rows were found."""
+    rows = EDITIONS[record.template].applications
     runs = fill_gaps(split_runs(build_runs(lines, 7, _is_application_label, right_aligned=True, whole_rows=True), 7), lines, 7)
     if runs:  # the column headers above the first row are not its label
         runs[0].labels = [t for t in runs[0].labels if strip_numbering(t) not in _COLUMN_HEADERS]
-    placed = align(runs, APPLICATION_ROWS, [7] * len(APPLICATION_ROWS), APPLICATION_GROUP_PATTERNS)
+    placed = align(runs, rows, [7] * len(rows), APPLICATION_GROUP_PATTERNS)
     positional: list = []  # rows whose columns were worked out from where their numbers stand
-    for j, row in enumerate(APPLICATION_ROWS):
+    for j, row in enumerate(rows):
         run = placed.get(j)
         if run is None:
             findings.append(Finding(rule="extract.row_missing", severity="warning", path=row.path,
@@ -282,6 +307,13 @@ def parse_review(lines: Sequence[Line], record: Record, findings: list[Finding])
     return True
 
 
+def _cell_order(path: str) -> int:
+    return _ORDER[path]
+
+
+_ORDER = {p: k for k, (p, _) in enumerate(iter_cells(Record.model_construct()))}
+
+
 def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
     """The record of one report. Raises ReportError when the text is not a readable report."""
     lines = to_lines(fold_text(source.text))
@@ -297,6 +329,8 @@ def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
             after = [v for v in sections.values() if v > first]
             app_region = (max(0, first - 3), min(after) if after else len(lines))
     if app_region is None:
+        if free_form(lines, year):
+            raise ReportError(source.path, PRE_2019)
         if not any(re.search(r"第二十条|行政复议|信息公开", ln.compact) for ln in lines[:200]):
             raise ReportError(source.path, "not a government information disclosure annual report: "
                                            "none of the template's sections or tables was found")
@@ -325,23 +359,33 @@ def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
     a20 = _region(lines, sections, "article20")
     if a20 is not None:
         regions["article20"] = lines[a20[0]:min(a20[1], app_region[0])]
+    record.template = edition(regions.get("article20", ()), regions["applications"], findings)
+    if a20 is not None:
         parse_article20(regions["article20"], record, findings)
     else:
         findings.append(Finding(rule="extract.section_missing", severity="warning", path="article20",
                                 message="section 二 (主动公开政府信息情况) not found"))
     found = parse_applications(regions["applications"], record, findings)
-    misread_columns(record, APPLICATION_ROWS, 7, findings, "section 三", "applications")
+    if any(f.rule == "extract.mixed_edition" for f in findings):  # its （六） rows are not the edition's one row
+        set_path(record, "applications.outcomes.other.undivided", [None] * 7)
+    rows = EDITIONS[record.template].applications
+    misread_columns(record, rows, 7, findings, "section 三", "applications")
+    if record.template != "2021":  # the cells its edition lacks: not applicable, listed (record format)
+        record.not_applicable = list(dict.fromkeys(
+            record.not_applicable + sorted(edition_only("2021"), key=_cell_order)))
     if found == 0:
-        raise ReportError(source.path, "section 三 has no table: none of its 25 rows was found")
+        if free_form(lines, year):
+            raise ReportError(source.path, PRE_2019)
+        raise ReportError(source.path, f"section 三 has no table: none of its {len(rows)} rows was found")
     rl = _region(lines, sections, "review_litigation")
     if rl is not None:
         regions["review_litigation"] = lines[rl[0]:rl[1]]
     has_review = rl is not None and parse_review(regions["review_litigation"], record, findings)
     misread_columns(record, REVIEW_ROWS, 5, findings, "section 四", "review_litigation")
     later = any(k in sections for k in ("review_litigation", "problems", "other_matters"))
-    if not later and found < len(APPLICATION_ROWS):
+    if not later and found < len(rows):
         raise ReportError(source.path, f"the report is truncated: the text ends in section 三 after "
-                                       f"{found} of its {len(APPLICATION_ROWS)} rows")
+                                       f"{found} of its {len(rows)} rows")
     if not has_review:
         if not any(k in sections for k in ("problems", "other_matters")):
             raise ReportError(source.path, "the report is truncated: section 四 (行政复议、行政诉讼) "

@@ -7,7 +7,7 @@ under `unread` or `not_applicable` is never filled (an unreadable cell is not a 
 """
 from __future__ import annotations
 
-from .checks import EQUATIONS
+from .checks import equations
 from .models import Finding, Record, iter_cells, set_path
 
 
@@ -20,7 +20,7 @@ def infer(record: Record) -> list[Finding]:
     refused.update(record.unread, record.not_applicable)
     while True:
         candidates: dict[str, set[float]] = {}
-        for eq in EQUATIONS:
+        for eq in equations(record.template):
             values = {p: cells[p] for p in eq.paths}
             blanks = [p for p, v in values.items() if v is None]
             if len(blanks) != 1 or blanks[0] in refused:

@@ -67,6 +67,9 @@ Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_co
 Text = Annotated[Optional[str], Field(max_length=200_000), AfterValidator(_text)]
 """Prose as printed: line breaks and tabs, no other control characters."""
 
+Change = Annotated[Optional[int], Field(ge=-MAX_COUNT, le=MAX_COUNT, strict=True)]
+"""A signed count: the 2019 edition's 本年增/减 (how many items were added, negative for removed)."""
+
 Row7 = Annotated[
     list[Count],
     Field(min_length=7, max_length=7,
@@ -96,6 +99,10 @@ class Documents(_Model):
     issued: Count = Field(None, description="本年制发件数")
     repealed: Count = Field(None, description="本年废止件数")
     in_force: Count = Field(None, description="现行有效件数")
+    # the 2019 edition's columns (absent from a record of the 2021 edition)
+    made: Count = Field(None, description="本年新制作数量 (2019 edition)")
+    published: Count = Field(None, description="本年新公开数量 (2019 edition)")
+    public_total: Count = Field(None, description="对外公开总数量 (2019 edition)")
 
 
 class Article20(_Model):
@@ -107,6 +114,25 @@ class Article20(_Model):
     punishment: Count = Field(None, description="（六）行政处罚 本年处理决定数量")
     enforcement: Count = Field(None, description="（六）行政强制 本年处理决定数量")
     fees_10k_yuan: Amount = Field(None, description="（八）行政事业性收费 本年收费金额（万元）")
+    # the 2019 edition's items (absent from a record of the 2021 edition); its 处理决定数量 of 行政许可,
+    # 行政处罚 and 行政强制 are licensing, punishment and enforcement above
+    licensing_previous: Count = Field(None, description="（五）行政许可 上一年项目数量 (2019 edition)")
+    licensing_change: Change = Field(None, description="（五）行政许可 本年增/减 (2019 edition)")
+    other_services_previous: Count = Field(None, description="（五）其他对外管理服务事项 上一年项目数量 (2019 edition)")
+    other_services_change: Change = Field(None, description="（五）其他对外管理服务事项 本年增/减 (2019 edition)")
+    other_services_decisions: Count = Field(None, description="（五）其他对外管理服务事项 处理决定数量 (2019 edition)")
+    punishment_previous: Count = Field(None, description="（六）行政处罚 上一年项目数量 (2019 edition)")
+    punishment_change: Change = Field(None, description="（六）行政处罚 本年增/减 (2019 edition)")
+    enforcement_previous: Count = Field(None, description="（六）行政强制 上一年项目数量 (2019 edition)")
+    enforcement_change: Change = Field(None, description="（六）行政强制 本年增/减 (2019 edition)")
+    fees_previous: Count = Field(None, description="（八）行政事业性收费 上一年项目数量 (2019 edition)")
+    fees_change: Change = Field(None, description="（八）行政事业性收费 本年增/减 (2019 edition)")
+    procurement_projects: Count = Field(None, description="（九）政府集中采购 采购项目数量 (2019 edition)")
+    procurement_amount: Amount = Field(None, description="（九）政府集中采购 采购总金额, in procurement_amount_unit "
+                                                         "(2019 edition)")
+    procurement_amount_unit: Optional[Literal["元", "万元"]] = Field(
+        None, description="the unit the report prints with 采购总金额 (元 or 万元), null where it prints none "
+                          "(2019 edition)")
 
 
 class Withheld(_Model):
@@ -146,6 +172,8 @@ class OtherHandling(_Model):
     no_correction: Row7 = Field(default_factory=_blank7, description="1.申请人无正当理由逾期不补正…")
     unpaid_fee: Row7 = Field(default_factory=_blank7, description="2.申请人逾期未按收费通知要求缴纳费用…")
     misc: Row7 = Field(default_factory=_blank7, description="3.其他")
+    undivided: Row7 = Field(default_factory=_blank7, description="（六）其他处理, printed as one row (2019 edition; "
+                                                                  "absent from a record of the 2021 edition)")
 
 
 class Outcomes(_Model):
@@ -283,13 +311,28 @@ class Record(_Model):
             return "inferred"
         if path in self.unread:
             return "unread"
-        if path in self.not_applicable:
+        if path in self.not_applicable or self.lacks(path):
             return "not_applicable"
         return "blank" if (get_path(self, path) if value is ... else value) is None else "printed"
 
     def dump(self) -> dict[str, Any]:
-        """The record as plain data, keys in the public format's order."""
-        return self.model_dump(mode="json", by_alias=True)
+        """The record as plain data, keys in the public format's order. The keys only the other template
+        edition has are left out (a record of the 2021 edition has no 2019 keys: `template` says they are
+        not applicable); a record of the 2019 edition keeps the 2021 keys, null and listed under
+        `not_applicable`."""
+        return self.model_dump(mode="json", by_alias=True, exclude=_absent_keys(self.template))
+
+    def dropped_cells(self) -> list[str]:
+        """The keys only the 2019 edition has that hold a value in a record of the 2021 edition: `dump`
+        leaves those keys out, so a value put there (by hand) would be lost; [] for a 2019 record."""
+        if self.template != "2021":
+            return []
+        held = [p for p in sorted(_lacking("2021")) if get_path(self, p) is not None]
+        return held + (["article20.procurement_amount_unit"] if self.article20.procurement_amount_unit else [])
+
+    def lacks(self, path: str) -> bool:
+        """Whether the record's template edition has no such cell (it is then not applicable)."""
+        return path in _lacking(self.template)
 
 
 # --- addressing cells by path ------------------------------------------------------------
@@ -325,18 +368,52 @@ def set_path(model: BaseModel, path: str, value: Any) -> None:
 
 @lru_cache(maxsize=1)
 def _cell_plan() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
-    """The template's cells as (attribute path, cell paths, fields): an item of 二 is read field by
-    field, a row of 三 or 四 is read once and split into its columns."""
-    from .template import APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_ROWS
+    """The cells of both template editions as (attribute path, cell paths, fields): a cell of 二 is read as
+    a field of what holds it, a row of 三 or 四 is read once and split into its columns. In the template's
+    order, a 2019-only cell after the 2021 edition's (（六）其他处理 after its three sub-rows)."""
+    from .template import (APPLICATION_ROWS, ARTICLE20_ITEMS, ARTICLE20_ITEMS_2019, OTHER_UNDIVIDED,
+                           REVIEW_ROWS)
 
     plan = []
-    for item in ARTICLE20_ITEMS:
-        fields = tuple(f for f, _ in item.columns)
-        plan.append((item.path, tuple(f"{item.path}.{f}" if f else item.path for f in fields), fields))
-    for row in APPLICATION_ROWS + REVIEW_ROWS:
-        size = 7 if row in APPLICATION_ROWS else 5
+    for path in dict.fromkeys(p for item in ARTICLE20_ITEMS + ARTICLE20_ITEMS_2019 for p in item.paths):
+        parent, field = path.rsplit(".", 1)
+        plan.append((parent, (path,), (field,)))
+    rows = []
+    for row in APPLICATION_ROWS:
+        rows.append((row, 7))
+        if row.path.endswith(".other.misc"):
+            rows.append((OTHER_UNDIVIDED, 7))
+    for row, size in rows + [(row, 5) for row in REVIEW_ROWS]:
         plan.append((row.path, tuple(f"{row.path}[{i}]" for i in range(size)), ()))
     return tuple(plan)
+
+
+@lru_cache(maxsize=None)
+def _lacking(template: str) -> frozenset[str]:
+    """The cells a record of this template edition does not have: those only the other edition prints."""
+    from .template import EDITIONS, edition_only
+
+    return frozenset().union(*(edition_only(k) for k in EDITIONS if k != template))
+
+
+@lru_cache(maxsize=None)
+def _absent_keys(template: str) -> dict[str, Any]:
+    """What `dump` leaves out of a record of this edition: the keys only the 2019 edition has (as a
+    pydantic `exclude` tree); nothing for a 2019 record."""
+    if template == "2019":
+        return {}
+    from .template import edition_only
+
+    tree: dict[str, Any] = {}
+    for path in edition_only("2019"):
+        parts = _INDEX_RE.sub(r"\1", path).split(".")
+        node = tree
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = True
+    if "article20" in tree:
+        tree["article20"]["procurement_amount_unit"] = True
+    return tree
 
 
 @lru_cache(maxsize=1)
@@ -346,15 +423,19 @@ def cell_paths() -> frozenset[str]:
     return frozenset(p for _, paths, _ in _cell_plan() for p in paths)
 
 
-def iter_cells(record: Record) -> Iterator[tuple[str, Any]]:
-    """Every numeric cell of the record as (path, value), in the template's order."""
+def iter_cells(record: Record, own: bool = False) -> Iterator[tuple[str, Any]]:
+    """Every numeric cell of the record as (path, value), in the template's order: of both editions, or
+    with `own` only those of the record's own edition (`template`)."""
+    lacking = _lacking(record.template) if own else frozenset()
     for base, paths, fields in _cell_plan():
+        if lacking and paths[0] in lacking:
+            continue
         obj: Any = record
         for part in base.split("."):
             obj = getattr(obj, part)
         if fields:
             for path, f in zip(paths, fields):
-                yield path, getattr(obj, f) if f else obj
+                yield path, getattr(obj, f)
         else:
             yield from zip(paths, obj)
 

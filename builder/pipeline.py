@@ -38,7 +38,7 @@ PARALLEL_FROM = 64  # below this many reports, starting worker processes costs m
 # the modules whose code decides what a record holds
 _EXTRACTION_MODULES = ("sources.py", "limits.py", "read_html.py", "read_docx.py", "read_pdf.py", "pdf_tables.py", "pdf_turn.py",
                        "read_ocr.py", "read_ocr_page.py", "ocr_grid.py", "cells.py", "characters.py",
-                       "rows.py", "metadata.py", "extract.py", "infer.py", "checks.py", "template.py", "models.py")
+                       "rows.py", "metadata.py", "editions.py", "extract.py", "infer.py", "checks.py", "template.py", "models.py")
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,8 @@ import orjson
 import yaml
 from pydantic import ValidationError
 
-from .models import Record
+from .models import Record, _lacking
+from .template import EDITIONS
 
 SOURCE_SUFFIXES = (".txt", ".text", ".pdf", ".docx", ".html", ".htm", ".doc", ".mht", ".mhtml")
 RECORD_SUFFIX = ".yaml"
@@ -430,6 +431,11 @@ def load_record(path: str | Path) -> Record:
             f"{shown(path)}:{node_line(text, e['loc'])}: {loc_path(e['loc'])}: {_message(e)}"
             for e in exc.errors())
         raise RecordError(path, f"schema errors: {problems}") from exc
+    dropped = record.dropped_cells()
+    if dropped:
+        raise RecordError(path, f"{shown(path)}:{node_line(text, path_loc(dropped[0]))}: {dropped[0]}: a key of the 2019 "
+                                "edition of the template, in a record that says template: \"2021\" (set "
+                                "template: \"2019\" if the report follows that edition)")
     absent = _absent_cells(data)
     if absent:
         lines = text.count("\n") + 1
@@ -445,7 +451,11 @@ def _absent_cells(data: dict) -> list[str]:
     # the lists that say what a person corrected, and (in records with a template edition, written since
     # the lists of unread and not-applicable cells exist) those lists too
     absent = [key for key in _LISTS + (_LATER_LISTS if "template" in data else ()) if key not in data]
+    # the cells only the other template edition has are not written (models.Record.dump)
+    lacking = _lacking(data["template"]) if data.get("template") in EDITIONS else _lacking("2021")
     for path, keys, size in _cell_layout():
+        if path in lacking or f"{path}[0]" in lacking:
+            continue
         obj: Any = data
         for key in keys:
             obj = obj.get(key, _ABSENT) if type(obj) is dict else _ABSENT

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any, Callable, Optional
 
 from .characters import name_key
-from .checks import EQUATIONS
+from .checks import equations
 from .models import Record, iter_cells
 
 # 《中华人民共和国政府信息公开条例》（国令第711号）第四十九条
@@ -52,7 +52,9 @@ def _present(record: Record) -> tuple[int, int]:
     """(cells the report printed, cells it could have printed): cells unread by the builder or marked not
     applicable are in neither, so only what the report itself left blank counts against it."""
     excluded = set(record.unread) | set(record.not_applicable)
-    cells = [(path, v) for path, v in iter_cells(record) if path not in excluded or path in record.corrected]
+    # the cells of the report's own template edition (models.iter_cells own=True): a 2019 report is not
+    # charged for the 2021 edition's cells, nor a 2021 report for the 2019 edition's
+    cells = [(path, v) for path, v in iter_cells(record, own=True) if path not in excluded or path in record.corrected]
     printed = sum(1 for path, v in cells if v is not None and path not in record.inferred)
     return printed, len(cells)
 
@@ -65,7 +67,7 @@ def completeness(record: Record, agency: Agency) -> Optional[float]:
 def consistency(record: Record, agency: Agency) -> Optional[float]:
     values = dict(iter_cells(record))
     checked = balanced = 0
-    for eq in EQUATIONS:
+    for eq in equations(record.template):  # the arithmetic of the report's own edition
         vals = [values[p] for p in eq.paths]
         if any(v is None for v in vals) or any(p in record.inferred for p in eq.paths):
             continue  # an equation with a blank or inferred cell tests nothing the report printed
@@ -117,13 +119,14 @@ class Indicator:
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("completeness", "完整性", 0.20,
               "报告印发（含人工更正）的数字单元格数 ÷ 模板全部数字单元格数（第二部分 6 项 10 格、第三部分 25 行 × 7 列、"
-              "第四部分 15 格，共 200 格）× 100。推算值不计为印发；未能识别（unread）和不适用（not_applicable）的单元格"
+              "第四部分 15 格，共 200 格；采用 2019 年版格式的报告按该版的单元格计，第二部分 8 项 22 格、第三部分 23 行 × 7 列，"
+              "共 198 格，2021 年版独有的单元格不计）× 100。推算值不计为印发；未能识别（unread）和不适用（not_applicable）的单元格"
               "既不计入分子也不计入分母：只有报告本身未填报的单元格扣分，本站未能读取的不算在机关头上。",
               "全部单元格均未能识别或不适用时缺失；此外不会缺失：一份报告未填报的单元格越多，得分越低。", completeness),
     Indicator("consistency", "内部一致性", 0.25,
               "表内勾稽关系中，所涉单元格全部为报告印发数字的那些等式里，成立的等式所占比例 × 100。等式包括：每行六类申请人之和等于"
               "总计（applications.*[0..5] → [6]），各办理结果之和等于（七）总计，本年新收 + 上年结转 = 办理结果总计 + 结转下年度"
-              "（每列），行政复议、行政诉讼各部分之和等于总计。",
+              "（每列），行政复议、行政诉讼各部分之和等于总计（2019 年版格式的报告，各办理结果含其单独一行的（六）其他处理）。",
               "没有任何一个等式可以检验（相关单元格空白或为推算值）时缺失。", consistency),
     Indicator("timeliness", "及时性", 0.15,
               "以报告落款日期（source.published_on）对照条例第四十九条的公布期限：按期为 100；逾期按天线性递减，"

@@ -28,7 +28,7 @@ from .page_cache import GENERATED, PageCache, SiteWriter, _key, _write, report_k
 from .pipeline import Outcome
 from .records import file_stamp, record_path, without_gc
 from .scores import ARTICLE_49, INDICATORS, OVERALL_RULE, Agency, Score, deadline, score
-from .template import APPLICATION_COLUMNS, REVIEW_COLUMNS
+from .template import APPLICATION_COLUMNS, EDITIONS, REVIEW_COLUMNS
 from . import views as page_views
 from .views import (FORMATS, SEARCH_EXCERPT, ReportView, _STATE_TITLE, _env, _extracted, _flagged, _tds, agency_url,
                     application_rows, article20_rows, cell, city, correction_rows, province, region_url, report_url,
@@ -151,7 +151,7 @@ def _render_report(env: jinja2.Environment, v: ReportView) -> str:
     findings = [f for f in v.outcome.findings if f.severity != "info"]
     due, rule = deadline(v.record, v.agency)
     return page_views.render(env, "report.md.j2",
-        r=v.record, url=v.url, download=v.download, formats=FORMATS,
+        r=v.record, url=v.url, download=v.download, formats=FORMATS, edition=EDITIONS[v.record.template],
         a20=article20_rows(v.record, flagged, extracted), apps=application_rows(v.record, flagged, extracted),
         applicant_columns=APPLICATION_COLUMNS, review=_tds(review_cells(v.record, flagged, extracted)),
         corrections=correction_rows(v.record, v.outcome.findings, v.changes),

@@ -1,7 +1,10 @@
-"""The national template (国办公开办函〔2021〕30号): its tables, rows, columns and labels.
+"""The national template (国办公开办函〔2021〕30号): its tables, rows, columns and labels, and those
+of its 2019 edition (《中华人民共和国政府信息公开工作年度报告格式（试行）》, 国办公开办函〔2019〕60号,
+used for the 2019 and 2020 reports and by some bodies later).
 
 This is the one description of the template's structure. The parser finds rows by
-these labels, the checks walk these rows, the pages print these labels.
+these labels, the checks walk these rows, the pages print these labels. `EDITIONS` says which
+rows each edition prints; `edition_only` which cells one edition has and the other lacks.
 """
 from __future__ import annotations
 
@@ -115,6 +118,13 @@ class Article20Item:
     def matches(self, text: str) -> bool:
         return any(p.search(text) for p in _compiled(self.patterns))
 
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """The record path of each column's cell: the item's path for "", `path.field` for a field, and
+        `path` + suffix for a suffix starting with "_" (the 2019 edition's `article20.licensing_previous`)."""
+        return tuple(self.path + f if f.startswith("_") else f"{self.path}.{f}" if f else self.path
+                     for f, _ in self.columns)
+
 
 _DOCS = (("issued", "本年制发件数"), ("repealed", "本年废止件数"), ("in_force", "现行有效件数"))
 ARTICLE20_ITEMS: tuple[Article20Item, ...] = (
@@ -130,6 +140,71 @@ ARTICLE20_ITEMS: tuple[Article20Item, ...] = (
     Article20Item("article20.fees_10k_yuan", "行政事业性收费", "第二十条第（八）项",
                   (("", "本年收费金额（单位：万元）"),), (r"事业性收费",)),
 )
+
+
+# --- the 2019 edition (国办公开办函〔2019〕60号) ----------------------------------------------
+# Its table 二 prints, for 规章 and 规范性文件, 本年新制作/本年新公开/对外公开总数量; for 行政许可, 其他对外
+# 管理服务事项, 行政处罚 and 行政强制, 上一年项目数量/本年增减/处理决定数量; for 行政事业性收费, 上一年项目
+# 数量/本年增减; and a row 政府集中采购 with 采购项目数量/采购总金额 (第二十条第（九）项). Its 处理决定数量 is
+# the 2021 edition's 本年处理决定数量 (same record field); the rest are cells of their own.
+_MADE = (("made", "本年新制作数量"), ("published", "本年新公开数量"), ("public_total", "对外公开总数量"))
+_ITEMS = (("_previous", "上一年项目数量"), ("_change", "本年增/减"))
+ARTICLE20_ITEMS_2019: tuple[Article20Item, ...] = (
+    Article20Item("article20.regulations", "规章", "第二十条第（一）项", _MADE, (r"^规章",)),
+    Article20Item("article20.normative_documents", "规范性文件", "第二十条第（一）项", _MADE,
+                  (r"规范性文件",)),
+    Article20Item("article20.licensing", "行政许可", "第二十条第（五）项",
+                  _ITEMS + (("", "处理决定数量"),), (r"^行政许可$",)),
+    Article20Item("article20.other_services", "其他对外管理服务事项", "第二十条第（五）项",
+                  _ITEMS + (("_decisions", "处理决定数量"),), (r"^其他对外管理服务",)),
+    Article20Item("article20.punishment", "行政处罚", "第二十条第（六）项",
+                  _ITEMS + (("", "处理决定数量"),), (r"^行政处罚$",)),
+    Article20Item("article20.enforcement", "行政强制", "第二十条第（六）项",
+                  _ITEMS + (("", "处理决定数量"),), (r"^行政强制$",)),
+    Article20Item("article20.fees", "行政事业性收费", "第二十条第（八）项", _ITEMS, (r"事业性收费",)),
+    Article20Item("article20.procurement", "政府集中采购", "第二十条第（九）项",
+                  (("_projects", "采购项目数量"), ("_amount", "采购总金额")), (r"集中采购",)),
+)
+# cells of table 二 that hold signed numbers (本年增/减: "+2", "-1") and amounts of money (not counts)
+SIGNED_SUFFIX = "_change"
+AMOUNT_PATHS = ("article20.fees_10k_yuan", "article20.procurement_amount")
+
+# Its table 三 prints （六）其他处理 as one row (the 2021 edition splits it into three).
+OTHER_UNDIVIDED = _row(f"{_OUT}.other.undivided", "（六）其他处理", "三、本年度办理结果", r"^其他处理$")
+APPLICATION_ROWS_2019: tuple[Row, ...] = tuple(
+    OTHER_UNDIVIDED if r.path.endswith(".other.no_correction") else r
+    for r in APPLICATION_ROWS if not r.path.startswith(f"{_OUT}.other.") or r.path.endswith(".no_correction"))
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One edition of the template: the rows of its tables 二 and 三 (table 四 is the same in both)."""
+
+    key: str          # as the record's `template` says it
+    name: str         # as the site names it
+    article20: tuple[Article20Item, ...]
+    applications: tuple[Row, ...]
+
+    @property
+    def cells(self) -> frozenset[str]:
+        """The paths of every numeric cell this edition prints."""
+        return frozenset([p for item in self.article20 for p in item.paths]
+                         + [f"{r.path}[{k}]" for r in self.applications for k in range(7)]
+                         + [f"{r.path}[{k}]" for r in REVIEW_ROWS for k in range(5)])
+
+
+EDITIONS: dict[str, Edition] = {
+    "2021": Edition("2021", "2021 年版格式（国办公开办函〔2021〕30号）", ARTICLE20_ITEMS, APPLICATION_ROWS),
+    "2019": Edition("2019", "2019 年版格式（国办公开办函〔2019〕60号）", ARTICLE20_ITEMS_2019,
+                    APPLICATION_ROWS_2019),
+}
+
+
+@lru_cache(maxsize=None)
+def edition_only(key: str) -> frozenset[str]:
+    """The cells edition `key` prints and the other edition lacks (not applicable in a record of the other)."""
+    others = frozenset().union(*(e.cells for k, e in EDITIONS.items() if k != key))
+    return EDITIONS[key].cells - others
 
 
 @dataclass(frozen=True)

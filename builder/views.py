@@ -21,7 +21,7 @@ from . import downloads
 from .models import Finding, Record, get_path, iter_cells
 from .pipeline import Brief, Outcome
 from .scores import Agency, Score
-from .template import APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_ROWS
+from .template import EDITIONS, REVIEW_ROWS
 from .wording import as_extracted, cell_name, describe, extracted_value
 
 # a report is one entry of the search index: its name, region and the opening of its narrative (this many
@@ -42,7 +42,7 @@ def _env() -> jinja2.Environment:
     env.filters["mdtext"] = md_text
     env.filters["title"] = page_title
     env.filters["paragraphs"] = paragraphs
-    env.filters["num"] = lambda v: "—" if v is None else (f"{v:g}" if isinstance(v, float) else str(v))
+    env.filters["num"] = lambda v: "—" if v is None else (f"{v:.15g}" if isinstance(v, float) else str(v))
     return env
 
 
@@ -139,7 +139,7 @@ class CellView:
         v = self.value
         if v is None:
             return _EMPTY_TEXT.get(self.state, "—")
-        return f"{v:g}" if isinstance(v, float) else str(v)
+        return f"{v:.15g}" if isinstance(v, float) else str(v)
 
     def td(self, colspan: int = 1) -> str:
         """The cell as HTML: a number, or what stands in its place (— blank, 不适用, 未能识别), its status as
@@ -198,14 +198,16 @@ def _extracted(findings: Iterable[Finding]) -> dict[str, Finding]:
 
 def application_rows(record: Record, flagged: dict[str, list[str]],
                      extracted: dict[str, Finding] | None = None) -> list[dict]:
-    """Section 三 as the template prints it: group labels spanning their rows."""
+    """Section 三 as the record's template edition prints it (the 2019 edition: one （六）其他处理 row):
+    group labels spanning their rows."""
     values = dict(iter_cells(record))
     rows, opened = [], set()
     sizes = {}
-    for r in APPLICATION_ROWS:
+    template_rows = EDITIONS[record.template].applications
+    for r in template_rows:
         sizes[r.group] = sizes.get(r.group, 0) + 1
-    outcome_rows = sum(1 for r in APPLICATION_ROWS if r.path.startswith("applications.outcomes"))
-    for r in APPLICATION_ROWS:
+    outcome_rows = sum(1 for r in template_rows if r.path.startswith("applications.outcomes"))
+    for r in template_rows:
         lead = []
         if not r.group:
             lead.append({"text": r.label, "colspan": 3, "rowspan": 1})
@@ -227,14 +229,22 @@ def application_rows(record: Record, flagged: dict[str, list[str]],
 
 def article20_rows(record: Record, flagged: dict[str, list[str]],
                    extracted: dict[str, Finding] | None = None) -> list[dict]:
+    """Section 二 as the record's template edition prints it: a heading (第二十条第（X）项) and its column
+    labels above its items, each item's cells (a one-cell item spans the three columns, a two-cell item
+    leaves the third empty)."""
     out, last = [], None
-    for item in ARTICLE20_ITEMS:
+    for item in EDITIONS[record.template].article20:
         if item.item != last:
             out.append({"heading": item.item, "columns": [c for _, c in item.columns]})
             last = item.item
-        paths = [f"{item.path}.{f}" if f else item.path for f, _ in item.columns]
-        cells = [cell(record, p, flagged, None, extracted) for p in paths]
-        out.append({"label": item.label, "cells": cells, "tds": _tds(cells, 3 if len(cells) == 1 else 1)})
+        cells = [cell(record, p, flagged, None, extracted) for p in item.paths]
+        tds = _tds(cells, 3 if len(cells) == 1 else 1)
+        unit = record.article20.procurement_amount_unit
+        if unit and item.paths[-1] == "article20.procurement_amount" and cells[-1].value is not None:
+            # the amount with the unit the report prints it in (元 or 万元)
+            tds = _tds(cells[:-1]) + Markup(cells[-1].td().replace("</td>", html.escape(unit) + "</td>"))
+        out.append({"label": item.label, "cells": cells,
+                    "tds": tds + (Markup("<td></td>") if len(cells) == 2 else Markup(""))})
     return out
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 import re
 
 from .models import Finding
-from .template import APPLICATION_COLUMNS, APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_COLUMNS, REVIEW_ROWS
+from .template import (APPLICATION_COLUMNS, APPLICATION_ROWS, ARTICLE20_ITEMS, ARTICLE20_ITEMS_2019, OTHER_UNDIVIDED,
+                       REVIEW_COLUMNS, REVIEW_ROWS)
 
-_ROWS = {r.path: r for r in APPLICATION_ROWS + REVIEW_ROWS}
+_ROWS = {r.path: r for r in APPLICATION_ROWS + (OTHER_UNDIVIDED,) + REVIEW_ROWS}
 _SECTIONS = {"article20": "第二部分“主动公开政府信息情况”",
              "applications": "第三部分“收到和处理政府信息公开申请情况”",
              "review_litigation": "第四部分“政府信息公开行政复议、行政诉讼情况”"}
@@ -34,9 +35,9 @@ def cell_name(path: str | None) -> str:
         else:
             cols = APPLICATION_COLUMNS
         return label if index is None else f"{label} · {cols[index]}"
-    for item in ARTICLE20_ITEMS:
-        for field, column in item.columns:
-            if path == (f"{item.path}.{field}" if field else item.path):
+    for item in ARTICLE20_ITEMS + ARTICLE20_ITEMS_2019:  # a cell both editions print: the 2021 edition's words
+        for cell_path, (_, column) in zip(item.paths, item.columns):
+            if path == cell_path:
                 return f"{item.label} · {column}"
         if path == item.path:
             return item.label
@@ -80,6 +81,8 @@ def describe(f: Finding) -> str:
                                           "整行列为未能识别，不予猜测。",
         "extract.columns_contradicted": f"{_SECTIONS.get(f.path or '', '本表')}：多数行与本行“总计”不符，像是各列整体错位读取，"
                                         "整张表列为未能识别，不发布错位的数字。",
+        "extract.mixed_edition": "第二部分采用 2019 年版格式，第三部分却印有 2021 年版“（六）其他处理”的三个分项："
+                                 "2019 年版此处只有一行，这一行列为未能识别，不予猜测。",
         "reports.duplicate": "同一机关同一年度有不止一份报告文件（例如修订版与原版并存）：请维护者保留其一；在此之前两份都不发布。",
         "read.damaged_text": "这一部分的文字有无法解码的字节（显示为 �），其余内容照常读取。",
         "read.page_turned": f"{f.message}（页面已转正后读取）",

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from builder.template import AMOUNT_PATHS, SIGNED_SUFFIX
 from builder.models import Narrative, Record, Source, TablePages, iter_cells, set_path
 from builder.records import _yaml, load_record, to_yaml
 from conftest import REPORTS, ROOT
@@ -37,9 +38,12 @@ def awkward_records():
                                       published_on=dt.date(2024, 1, k % 28 + 1) if k % 2 else None,
                                       pages=TablePages(article20=[1], applications=[2, 3]) if k % 3 == 0 else None),
                         narrative=Narrative(overview=text, problems=text * 2 or None, other_matters=None))
-        for n, (path, _) in enumerate(iter_cells(record)):
-            if "fees" in path:
+        record.template = "2019" if k % 2 else "2021"  # each edition's keys (a record holds its own)
+        for n, (path, _) in enumerate(iter_cells(record, own=True)):
+            if path in AMOUNT_PATHS:
                 set_path(record, path, [0.1, 1953.86, 1e22, 1e-7, 12345678.9, 0.0][k % 6])
+            elif path.endswith(SIGNED_SUFFIX):
+                set_path(record, path, -n * (k + 1))
             elif not path.startswith("article20") and n % (k + 2) == 0:
                 set_path(record, path, (n * 7919 * (k + 1)) % 10 ** (k % 9 + 1))
         record.inferred = ["applications.new[0]"] if k % 4 == 0 else []
