@@ -15,13 +15,19 @@ from .sources import DAMAGED
 from .template import SECTIONS
 
 
+# a heading's number printed twice ("三、三、收到和处理…", "(一)(一)"): a converter kept both the word
+# processor's list numbering and the number typed after it
+_DOUBLED_NUMBER = re.compile(r"^([一二三四五六七八九十]{1,3}[、.．]|\([一二三四五六七八九十]{1,3}\))\1+")
+
+
 def find_sections(lines: Sequence[Line]) -> dict[str, int]:
-    """Index (into lines) of each section heading found, in order."""
+    """Index (into lines) of each section heading found, in order. A heading whose number is printed
+    twice (`三、三、…`) is read as printed once."""
     found: dict[str, int] = {}
     start = 0
     for section in SECTIONS:
         for k in range(start, len(lines)):
-            text = lines[k].compact
+            text = _DOUBLED_NUMBER.sub(r"\1", lines[k].compact)
             # the heading as the template prints it; or its words alone on a line, the numeral lost
             # (OCR drops a leading 二、 now and then)
             if len(text) <= 40 and (re.match(section.pattern, text) or (

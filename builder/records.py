@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from .models import Record
 
-SOURCE_SUFFIXES = (".txt", ".text", ".pdf", ".docx", ".html", ".htm", ".doc", ".mht", ".mhtml")
+SOURCE_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm", ".doc", ".mht", ".mhtml")
 RECORD_SUFFIX = ".yaml"
 
 
