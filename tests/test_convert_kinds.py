@@ -34,10 +34,14 @@ def expectation(name: str) -> tuple[dict, dict]:
     changes = {**expect["printed"], **{p: None for p in expect["unread"]}}
     for path, value in changes.items():
         base, _, index = path.partition("[")
+        *parents, last = base.split(".")
         node = gold
-        for part in base.split("."):
+        for part in parents:
             node = node[part]
-        node[int(index[:-1])] = value
+        if index:
+            node[last][int(index[:-1])] = value
+        else:
+            node[last] = value
     return expect, gold
 
 
