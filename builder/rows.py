@@ -229,15 +229,12 @@ def join_pieces(run: Run, width: int, agrees: Callable[[list[int]], bool]) -> Ru
     the columns so made. Otherwise the run is returned unchanged, `unjoined` set to the number of
     joinings that agree (0, or 2 for two or more): its cells cannot be placed (`run_values` is None).
 
-    A run of `width` cells or fewer, or with anything but whole numbers, is returned as it is: a row
-    with the right number of pieces is never joined. A piece of more than one digit starting with 0
+    A run of `width` cells or fewer, of more than MAX_EXTRA_PIECES extra pieces, or with anything but
+    whole numbers, is returned as it is: a row with the right number of pieces is never joined. A piece of more than one digit starting with 0
     does not begin a number, and no number is joined from a piece "0" followed by more."""
     pieces = [_digits(c) for c in run.cells]
     extra = len(pieces) - width
-    if extra <= 0 or None in pieces:
-        return run
-    if extra > MAX_EXTRA_PIECES:
-        run.unjoined = 0
+    if extra <= 0 or extra > MAX_EXTRA_PIECES or None in pieces:
         return run
     fits: list[tuple[list[Cell], tuple[int, ...]]] = []
     for glued in itertools.combinations(range(len(pieces) - 1), extra):  # gaps between pieces closed

@@ -6,6 +6,8 @@ to its seed's golden record cell by cell; what cannot be placed with certainty i
 finding, never a wrong number."""
 from __future__ import annotations
 
+import sys
+
 import pytest
 import yaml
 
@@ -117,8 +119,9 @@ def test_joining_rules():
     # two numbers broken in one row: 1|2 and 1|5, the one way that agrees
     two = join_pieces(_run("1 2 3 0 0 0 0 1 5"), 7, balances)
     assert [c.value for c in two.cells] == [12, 3, 0, 0, 0, 0, 15] and two.joined == (0, 6)
-    # more extra pieces than a broken number leaves: not joined at all
-    assert join_pieces(_run("2 1 1 0 0 0 0 4 1 0 0"), 7, balances).unjoined == 0
+    # more extra pieces than broken numbers leave: not taken for pieces (the row is placed, or not, as it is)
+    many = join_pieces(_run("2 1 1 0 0 0 0 4 1 0 0"), 7, balances)
+    assert many.unjoined == -1 and len(many.cells) == 11
     # table 四's row of 15: every group's total must agree
     rl = join_pieces(_run("1 2 0 0 0 12 1 1 0 0 2 0 0 0 0 0"), 15, review)
     assert [c.value for c in rl.cells] == [12, 0, 0, 0, 12, 1, 1, 0, 0, 2, 0, 0, 0, 0, 0] and rl.joined == (0,)
@@ -137,3 +140,38 @@ def test_a_markdown_file_is_a_report_source(tmp_path):
     assert [p.relative_to(tmp_path).as_posix() for p in added] == ["reports/2023/达州市通川区.md"]
     outcome = process(added[0], tmp_path)
     assert outcome.record is not None and outcome.record.applications.new == [55, 4, 5, 0, 0, 0, 64]
+
+
+def _every_break():
+    """(name, text) for the seed's crawler export with one number of two digits or more broken at each
+    place it can be broken."""
+    sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
+    from make_convert_kinds import cell_lines, seed_record
+
+    lines = cell_lines(seed_record()).split("\n")
+    for k, line in enumerate(lines):
+        if line.isdigit() and len(line) > 1:
+            for cut in range(1, len(line)):
+                yield f"{line[:cut]}|{line[cut:]}@{k}", "\n".join(lines[:k] + [line[:cut], line[cut:]] + lines[k + 1:])
+
+
+BREAKS = dict(_every_break())
+
+
+@pytest.mark.parametrize("name", sorted(BREAKS))
+def test_any_number_broken_anywhere_gives_no_wrong_number(name, tmp_path):
+    """Every cell of the seed's export with any one number broken: the printed number, or joined to it and
+    listed as inferred, or unread with a finding; never another number."""
+    expect = yaml.safe_load((KINDS / "split-one.expect.yaml").read_text(encoding="utf-8"))
+    want = golden_cells(load_golden(GOLDEN / "2023" / f"{expect['seed']}.gold.yaml"))
+    path = tmp_path / "report.txt"
+    path.write_text(BREAKS[name], encoding="utf-8")
+    record, findings = extract_file(path)
+    reasons = [f.path for f in findings if f.path]
+    for cell, value in iter_cells(record):
+        if value is None:
+            assert want[cell] is None or (cell in record.unread and any(covers(f, cell) for f in reasons)), cell
+        else:
+            assert want[cell] is not None and float(value) == float(want[cell]), (cell, value, want[cell])
+    joined = [f.path for f in findings if f.rule == "extract.pieces_joined"]
+    assert record.inferred == joined and len(joined) <= 1
