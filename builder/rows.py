@@ -195,12 +195,23 @@ def _stray(cell: Cell, is_label) -> bool:
     return cell.kind == JUNK or (len(re.sub(r"\s", "", cell.text)) <= 6 and not is_label(cell.text))
 
 
+def _spread(cells: Sequence[Cell]) -> bool:
+    """Whether cells are one number repeated in the cells of one row, as a converter prints a merged
+    cell (docling repeats a cell spanning three columns in each of them: `| 行政许可 | 136302 | 136302 |
+    136302 |`)."""
+    return (len(cells) > 1 and len({c.line for c in cells}) == 1 and len({c.text for c in cells}) == 1
+            and all(c.kind == NUM and not c.loose for c in cells))
+
+
 def run_values(run: Run, width: int) -> list[Cell] | None:
     """The run's cells in column order, `width` of them; None if they cannot be placed in the
-    columns without guessing."""
+    columns without guessing. A one-column row printed as one number repeated across the cells of its
+    line (a merged cell, as docling prints it) is that number."""
     cells = run.cells
     if run.ambiguous:
         return None
+    if width == 1 and _spread(cells):
+        return cells[:1]
     if len(cells) > width:
         if any(c.kind != BLANK for c in cells[:-width]):
             return None

@@ -54,7 +54,7 @@ def results() -> dict:
 
 def test_there_is_a_fixture_of_each_kind():
     assert NAMES == sorted(["split-one", "split-two", "split-none", "md-doubled", "md-dropped-labels",
-                            "md-dropped-unplaceable", "md-html-dropped-labels", "md-table2-prose",
+                            "md-dropped-unplaceable", "md-html-dropped-labels", "md-docling", "md-table2-prose",
                             "md-generic-header", "md-other-header", "md-other-header-rows"])
 
 
@@ -175,3 +175,17 @@ def test_any_number_broken_anywhere_gives_no_wrong_number(name, tmp_path):
             assert want[cell] is not None and float(value) == float(want[cell]), (cell, value, want[cell])
     joined = [f.path for f in findings if f.rule == "extract.pieces_joined"]
     assert record.inferred == joined and len(joined) <= 1
+
+
+def test_a_number_repeated_over_a_merged_cell_is_read_once_and_only_then():
+    from builder.cells import NUM, to_lines
+    from builder.rows import run_values
+
+    def run_of(text: str) -> Run:
+        return Run(["行政许可"], [c for ln in to_lines(text) for c in ln.cells if c.kind == NUM])
+
+    assert [c.value for c in run_values(run_of("| 行政许可 | 136302 | 136302 | 136302 |"), 1)] == [136302]
+    assert run_values(run_of("| 行政许可 | 136302 | 136303 | 136302 |"), 1) is None  # not one number
+    assert run_values(run_of("行政许可\n5\n5\n5"), 1) is None  # one cell per line: three cells, not a span
+    assert run_values(run_of("行政许可 5 5 5"), 1) is None  # numbers after a label with single spaces
+    assert [c.value for c in run_values(run_of("| 规章 | 0 | 0 | 0 |"), 3)] == [0, 0, 0]
