@@ -189,3 +189,18 @@ def test_a_number_repeated_over_a_merged_cell_is_read_once_and_only_then():
     assert run_values(run_of("行政许可\n5\n5\n5"), 1) is None  # one cell per line: three cells, not a span
     assert run_values(run_of("行政许可 5 5 5"), 1) is None  # numbers after a label with single spaces
     assert [c.value for c in run_values(run_of("| 规章 | 0 | 0 | 0 |"), 3)] == [0, 0, 0]
+
+
+@pytest.mark.parametrize("row", ["一、本年新收政府信息公开申请数量 55 4 5 0 0 0 6 4",
+                                 "一、本年新收政府信息公开申请数量\t55\t4\t5\t0\t0\t0\t6\t4"])
+def test_a_number_broken_into_two_tokens_of_one_line_is_joined(row, tmp_path):
+    from conftest import REPORTS
+
+    text = (REPORTS / "2023" / "达州市通川区.txt").read_text(encoding="utf-8")
+    printed = "一、本年新收政府信息公开申请数量\t55\t4\t5\t0\t0\t0\t64"
+    assert printed in text
+    path = tmp_path / "report.txt"
+    path.write_text(text.replace(printed, row), encoding="utf-8")
+    record, findings = extract_file(path)
+    assert record.applications.new == [55, 4, 5, 0, 0, 0, 64] and record.inferred == ["applications.new[6]"]
+    assert [f.rule for f in findings if f.rule.startswith("extract.")] == ["extract.pieces_joined"]
