@@ -204,3 +204,27 @@ def test_a_number_broken_into_two_tokens_of_one_line_is_joined(row, tmp_path):
     record, findings = extract_file(path)
     assert record.applications.new == [55, 4, 5, 0, 0, 0, 64] and record.inferred == ["applications.new[6]"]
     assert [f.rule for f in findings if f.rule.startswith("extract.")] == ["extract.pieces_joined"]
+
+
+def test_a_number_of_table_four_in_pieces_is_joined_when_every_group_agrees(tmp_path):
+    from conftest import REPORTS
+
+    text = (REPORTS / "2023" / "达州市通川区.txt").read_text(encoding="utf-8")
+    printed = "2\t1\t0\t1\t4\t3\t1\t1\t3\t8\t0\t0\t0\t0\t0"
+    assert printed in text
+    path = tmp_path / "report.txt"
+    # 行政复议 printed as 12 0 0 0 12, its 12 broken into 1 and 2 (1 2 0 0 0 12: only 12 agrees)
+    path.write_text(text.replace(printed, "1\t2\t0\t0\t0\t12\t3\t1\t1\t3\t8\t0\t0\t0\t0\t0"), encoding="utf-8")
+    record, findings = extract_file(path)
+    assert record.review_litigation.review == [12, 0, 0, 0, 12]
+    assert record.review_litigation.litigation_direct == [3, 1, 1, 3, 8]
+    assert record.inferred == ["review_litigation.review[0]"]
+    # 1 2 1 0 1 14: 12 1 0 1 14 and 1 2 10 1 14 both agree; 1 2 0 0 0 13: none does. The table is unread
+    path.write_text(text.replace(printed, "1\t2\t1\t0\t1\t14\t3\t1\t1\t3\t8\t0\t0\t0\t0\t0"), encoding="utf-8")
+    assert extract_file(path)[0].review_litigation.review == [None] * 5
+    path.write_text(text.replace(printed, "1\t2\t0\t0\t0\t13\t3\t1\t1\t3\t8\t0\t0\t0\t0\t0"), encoding="utf-8")
+    record, findings = extract_file(path)
+    assert [v for row in ("review", "litigation_direct", "litigation_after_review")
+            for v in getattr(record.review_litigation, row)] == [None] * 15
+    assert len([p for p in record.unread if p.startswith("review_litigation")]) == 15
+    assert [f.rule for f in findings if f.path == "review_litigation"] == ["extract.pieces_unjoined"]
