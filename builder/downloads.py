@@ -53,7 +53,7 @@ def columns() -> list[Column]:
         kind = "real" if path.endswith("fees_10k_yuan") else "integer"
         cols.append(Column(path, kind, cell_name(path) + "（为空时见 unread、not_applicable：否则为报告未填报）", None))
     cols += [
-        Column("inferred", "text", "推算出的单元格路径，以分号分隔（报告空白、由勾稽关系唯一确定）",
+        Column("inferred", "text", "推算出的单元格路径，以分号分隔（报告空白或数字被拆成几段印出、由勾稽关系唯一确定）",
                lambda r: ";".join(r.record.inferred)),
         Column("corrected", "text", "人工更正的单元格路径，以分号分隔", lambda r: ";".join(r.record.corrected)),
         Column("unread", "text", "未能识别的单元格路径，以分号分隔（报告可能印有数字，但未能可靠读取或定位；值为空）",
