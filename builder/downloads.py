@@ -58,7 +58,7 @@ def columns() -> list[Column]:
                                "政府集中采购 采购总金额的单位（元 或 万元，报告所印；2019 年版格式）",
                                lambda r: r.record.article20.procurement_amount_unit))
     cols += [
-        Column("inferred", "text", "推算出的单元格路径，以分号分隔（报告空白、由勾稽关系唯一确定）",
+        Column("inferred", "text", "推算出的单元格路径，以分号分隔（报告空白或数字被拆成几段印出、由勾稽关系唯一确定）",
                lambda r: ";".join(r.record.inferred)),
         Column("corrected", "text", "人工更正的单元格路径，以分号分隔", lambda r: ";".join(r.record.corrected)),
         Column("unread", "text", "未能识别的单元格路径，以分号分隔（报告可能印有数字，但未能可靠读取或定位；值为空）",

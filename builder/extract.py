@@ -16,7 +16,7 @@ from .cells import JUNK, NA, NUM, TEXT, Line, to_lines
 from .characters import fold_text
 from .metadata import (_region, as_printed, damaged_text, date_in, find_sections,  # noqa: F401
                        parse_narrative, parse_published, parse_title, parse_wrappers, signature_agency)
-from .rows import (Run, align, build_runs, fill_gaps, run_values, split_runs,  # noqa: F401
+from .rows import (Run, align, build_runs, fill_gaps, join_pieces, run_values, split_runs,  # noqa: F401
                    strip_numbering)
 from .models import Finding, Record, Source, TablePages, get_path, iter_cells, set_path
 from .sources import ReportError, SourceText
@@ -73,13 +73,23 @@ def _row_path(paths: Sequence[str]) -> str:
 
 
 def read_row(run: Run, paths: Sequence[str], label: str, findings: list[Finding],
-             counts: bool = True, not_applicable: list[str] | None = None) -> list[int | float | None] | None:
+             counts: bool = True, not_applicable: list[str] | None = None,
+             inferred: list[str] | None = None) -> list[int | float | None] | None:
     """The values of one template row printed as `run`, one per cell path; findings for what cannot
     be read (those cells become unread, see `mark_unread`); the paths of cells marked not applicable
-    ("/", "—", 不适用) appended to `not_applicable`. None (and a finding) when the cells cannot be
+    ("/", "—", 不适用) appended to `not_applicable`, of cells whose number was joined from pieces
+    (`join_pieces`) to `inferred`, each with a finding. None (and a finding) when the cells cannot be
     placed in the row's columns."""
     not_applicable = not_applicable if not_applicable is not None else []
     cells = run_values(run, len(paths))
+    if run.unjoined >= 0:
+        printed = " ".join(c.text for c in run.cells)
+        findings.append(Finding(
+            rule="extract.pieces_unjoined", severity="warning", path=_row_path(paths),
+            message=f"row {label}: {len(run.cells)} number pieces ({printed}) for {len(paths)} columns, as when "
+                    f"a number is broken over lines; {'no' if run.unjoined == 0 else 'more than one'} way of "
+                    "joining them agrees with the row's total: left unread rather than guess"))
+        return None
     if cells is None:
         printed = " ".join(c.text or "□" for c in run.cells)
         findings.append(Finding(
@@ -105,10 +115,24 @@ def read_row(run: Run, paths: Sequence[str], label: str, findings: list[Finding]
                                     message=f"row {label}: cell {k + 1} is {value}, not a whole number"))
             value = None
         values.append(value)
+    for k in run.joined:
+        if inferred is not None:
+            inferred.append(paths[k])
+        findings.append(Finding(
+            rule="extract.pieces_joined", severity="info", path=paths[k], expected=values[k],
+            message=f"row {label}: cell {k + 1} was printed in pieces (the row had more numbers than columns) "
+                    f"and joined into {cells[k].text}, the one joining that agrees with the row's total"))
     return values
 
 
 _SIGNED = re.compile(r"^[+\-−－]?\d{1,18}$")  # 本年增/减 of the 2019 edition: "+2", "-1"
+
+
+def balances(values: Sequence[int | float]) -> bool:
+    """Whether a row's parts add up to its printed total (the last cell). Source: the template's row
+    totals, 三 每行 总计 = 自然人 + 法人或其他组织 (商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他);
+    四 每组 总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结."""
+    return sum(values[:-1]) == values[-1]
 
 
 def contradicted(values: Sequence[int | float | None]) -> bool:
@@ -191,7 +215,7 @@ def misread_columns(record: Record, rows: Sequence, size: int, findings: list[Fi
 UNREAD_RULES = frozenset({"extract.illegible", "extract.not_a_number", "extract.not_a_count",
                           "extract.row_layout", "extract.row_missing", "extract.section_missing",
                           "extract.placement_contradicted", "extract.columns_contradicted", "extract.mixed_edition",
-                          "read.unreadable"})
+                          "extract.pieces_unjoined", "read.unreadable"})
 
 
 def covers(finding_path: str | None, path: str) -> bool:
@@ -247,6 +271,7 @@ def parse_applications(lines: Sequence[Line], record: Record, findings: list[Fin
     """Fill section 三 by the rows of the record's template edition; returns how many of its rows were found."""
     rows = EDITIONS[record.template].applications
     runs = fill_gaps(split_runs(build_runs(lines, 7, _is_application_label, right_aligned=True, whole_rows=True), 7), lines, 7)
+    runs = [join_pieces(run, 7, balances) for run in runs]
     if runs:  # the column headers above the first row are not its label
         runs[0].labels = [t for t in runs[0].labels if strip_numbering(t) not in _COLUMN_HEADERS]
     placed = align(runs, rows, [7] * len(rows), APPLICATION_GROUP_PATTERNS)
@@ -258,7 +283,7 @@ def parse_applications(lines: Sequence[Line], record: Record, findings: list[Fin
                                     message=f"section 三: row {row.group}{row.label} not found"))
             continue
         values = read_row(run, [f"{row.path}[{k}]" for k in range(7)], row.label, findings,
-                          not_applicable=record.not_applicable)
+                          not_applicable=record.not_applicable, inferred=record.inferred)
         if values is not None and run.by_position and contradicted(values):
             findings.append(_contradiction(row.path, f"section 三: row {row.group}{row.label}", values))
             values = None
@@ -295,9 +320,10 @@ def parse_review(lines: Sequence[Line], record: Record, findings: list[Finding])
         return True
     whole = Run([], cells, placed=len(runs) == 1 and runs[0].placed,
                 by_position=any(r.by_position for r in runs)).trim()
+    whole = join_pieces(whole, 15, lambda v: all(balances(v[k:k + 5]) for k in (0, 5, 10)))
     paths = [f"{row.path}[{k}]" for row in REVIEW_ROWS for k in range(5)]
     values = read_row(whole, paths, "四、政府信息公开行政复议、行政诉讼情况", findings,
-                      not_applicable=record.not_applicable)
+                      not_applicable=record.not_applicable, inferred=record.inferred)
     if values is not None and whole.by_position and any(contradicted(values[k:k + 5]) for k in (0, 5, 10)):
         findings.append(_contradiction("review_litigation", "section 四", values))
         values = None
@@ -396,6 +422,9 @@ def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
         setattr(record.narrative, key, parse_narrative(lines, sections, key, agency))
     findings += [Finding(rule=n.rule, severity=n.severity, path=n.path, message=n.message)
                  for n in source.notes] + damaged_text(lines, sections)
+    # a joined cell whose row was unread after all (its columns contradicted) is not inferred
+    cells = dict(iter_cells(record))
+    record.inferred[:] = [p for p in record.inferred if cells[p] is not None]
     mark_unread(record, findings)
     if lines and lines[-1].page > 1:  # a paged source: say where each table stands
         record.source.pages = TablePages(**{

@@ -9,19 +9,34 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Sequence
 
-from .cells import Line
+from .cells import BLANK, Line
 from .models import Finding
 from .sources import DAMAGED
 from .template import SECTIONS
 
 
+# a heading's number printed twice ("三、三、收到和处理…", "(一)(一)"): a converter kept both the word
+# processor's list numbering and the number typed after it
+_DOUBLED_NUMBER = re.compile(r"^([一二三四五六七八九十]{1,3}[、.．]|\([一二三四五六七八九十]{1,3}\))\1+")
+
+
+def _heading_text(line: Line) -> str:
+    """A line's text as a heading: the line without whitespace, or the one cell of a table row whose other
+    cells are empty (a converter caught the heading above a table as the table's first row), its number
+    printed once where a converter printed it twice (`三、三、…`)."""
+    filled = [c for c in line.cells if c.kind != BLANK] if line.multi else ()
+    text = re.sub(r"\s+", "", filled[0].text) if len(filled) == 1 else line.compact
+    return _DOUBLED_NUMBER.sub(r"\1", text)
+
+
 def find_sections(lines: Sequence[Line]) -> dict[str, int]:
-    """Index (into lines) of each section heading found, in order."""
+    """Index (into lines) of each section heading found, in order. A heading whose number is printed
+    twice (`三、三、…`), or printed as the one cell of a table row, is found."""
     found: dict[str, int] = {}
     start = 0
     for section in SECTIONS:
         for k in range(start, len(lines)):
-            text = lines[k].compact
+            text = _heading_text(lines[k])
             # the heading as the template prints it; or its words alone on a line, the numeral lost
             # (OCR drops a leading 二、 now and then)
             if len(text) <= 40 and (re.match(section.pattern, text) or (

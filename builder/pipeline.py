@@ -718,7 +718,7 @@ def add_report(file: Path, root: Path, agency: str | None = None, year: int | No
     # what the person set instead of what the report reads is a correction: no later extraction reverts it
     record.corrected = sorted(set(record.corrected) | {
         key for key, before in zip(("agency", "year"), extracted) if getattr(record, key) != before})
-    suffix = file.suffix.lower() if file.suffix.lower() in (".txt", ".html", ".htm", ".pdf", ".docx") \
+    suffix = file.suffix.lower() if file.suffix.lower() in (".txt", ".md", ".html", ".htm", ".pdf", ".docx") \
         else _SUFFIX[record.source.format]
     target = reports / str(record.year) / f"{safe_name(record.agency)}{suffix}"
     for other in process_all(reports, root, cache_dir=cache_dir) if reports.exists() else ():

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from .models import Record, _lacking
 from .template import EDITIONS
 
-SOURCE_SUFFIXES = (".txt", ".text", ".pdf", ".docx", ".html", ".htm", ".doc", ".mht", ".mhtml")
+SOURCE_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm", ".doc", ".mht", ".mhtml")
 RECORD_SUFFIX = ".yaml"
 
 

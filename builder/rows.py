@@ -8,10 +8,11 @@ guessing is left for the caller to report as unread.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
 from .cells import BLANK, JUNK, NA, NUM, TEXT, Cell, Line
 
@@ -39,6 +40,9 @@ class Run:
     by_position: bool = False  # its columns were worked out from where its cells stand (less certain than
                                # a delimited row of every cell): its own total must bear them out
     ambiguous: bool = False    # a delimited row whose blank cells could stand in more than one column
+    joined: tuple[int, ...] = ()  # columns whose number was printed in pieces and joined (see join_pieces)
+    unjoined: int = -1  # a row of more number pieces than columns: how many joinings agreed with its total
+                        # when not exactly one (0 or 2, "two or more"); -1 for a row not in pieces
 
     @property
     def has_number(self) -> bool:
@@ -191,12 +195,23 @@ def _stray(cell: Cell, is_label) -> bool:
     return cell.kind == JUNK or (len(re.sub(r"\s", "", cell.text)) <= 6 and not is_label(cell.text))
 
 
+def _spread(cells: Sequence[Cell]) -> bool:
+    """Whether cells are one number repeated in the cells of one row, as a converter prints a merged
+    cell (docling repeats a cell spanning three columns in each of them: `| 行政许可 | 136302 | 136302 |
+    136302 |`)."""
+    return (len(cells) > 1 and len({c.line for c in cells}) == 1 and len({c.text for c in cells}) == 1
+            and all(c.kind == NUM and not c.loose for c in cells))
+
+
 def run_values(run: Run, width: int) -> list[Cell] | None:
     """The run's cells in column order, `width` of them; None if they cannot be placed in the
-    columns without guessing."""
+    columns without guessing. A one-column row printed as one number repeated across the cells of its
+    line (a merged cell, as docling prints it) is that number."""
     cells = run.cells
     if run.ambiguous:
         return None
+    if width == 1 and _spread(cells):
+        return cells[:1]
     if len(cells) > width:
         if any(c.kind != BLANK for c in cells[:-width]):
             return None
@@ -205,6 +220,56 @@ def run_values(run: Run, width: int) -> list[Cell] | None:
         nums = [c for c in cells if c.kind == NUM]
         return nums if len(nums) == width else None
     return cells
+
+
+# a number is broken into at most this many more pieces than its row has columns (a crawler's line
+# break inside a cell); more extra pieces are not taken for broken numbers
+MAX_EXTRA_PIECES = 3
+
+
+def _digits(cell: Cell) -> str | None:
+    """A piece of a number: the digits of a whole-number cell as printed (\"05\" keeps its 0), else None."""
+    text = cell.text.strip()
+    return text if cell.kind == NUM and text.isascii() and text.isdigit() else None
+
+
+def join_pieces(run: Run, width: int, agrees: Callable[[list[int]], bool]) -> Run:
+    """A row printed with more number pieces than columns (a crawler broke 162 into `1` and `62`, on two
+    lines or as two tokens), its neighbouring pieces joined back where exactly one way of joining makes
+    the row agree with its own printed total (`agrees`, given the row's `width` values); `joined` names
+    the columns so made. Otherwise the run is returned unchanged, `unjoined` set to the number of
+    joinings that agree (0, or 2 for two or more): its cells cannot be placed (`run_values` is None).
+
+    A run of `width` cells or fewer, of more than MAX_EXTRA_PIECES extra pieces, or with anything but
+    whole numbers, is returned as it is: a row with the right number of pieces is never joined. A piece of more than one digit starting with 0
+    does not begin a number, and no number is joined from a piece "0" followed by more."""
+    pieces = [_digits(c) for c in run.cells]
+    extra = len(pieces) - width
+    if extra <= 0 or extra > MAX_EXTRA_PIECES or None in pieces:
+        return run
+    fits: list[tuple[list[Cell], tuple[int, ...]]] = []
+    for glued in itertools.combinations(range(len(pieces) - 1), extra):  # gaps between pieces closed
+        groups: list[list[int]] = []
+        for k in range(len(pieces)):
+            if k - 1 in glued:
+                groups[-1].append(k)
+            else:
+                groups.append([k])
+        if any(len(g) > 1 and pieces[g[0]].startswith("0") for g in groups):
+            continue
+        values = [int("".join(pieces[k] for k in g)) for g in groups]
+        if agrees(values):
+            cells = [run.cells[g[0]] if len(g) == 1 else Cell("".join(pieces[k] for k in g), NUM, values[i],
+                                                               col=run.cells[g[0]].col, line=run.cells[g[0]].line)
+                     for i, g in enumerate(groups)]
+            fits.append((cells, tuple(i for i, g in enumerate(groups) if len(g) > 1)))
+            if len(fits) > 1:
+                break
+    if len(fits) != 1:
+        run.unjoined = len(fits)
+        return run
+    cells, joined = fits[0]
+    return Run(run.labels, cells, run.line, placed=run.placed, by_position=run.by_position, joined=joined)
 
 
 def split_runs(runs: list[Run], width: int) -> list[Run]:

@@ -156,7 +156,7 @@ def _attribute(text: str) -> str:
 
 
 # what each cell status means to a reader (the legend and each cell's title say it)
-_STATE_TITLE = {"printed": "报告印发的数字", "inferred": "推算值：报告此处空白，由表内勾稽关系唯一确定",
+_STATE_TITLE = {"printed": "报告印发的数字", "inferred": "推算值：报告此处空白（或数字被拆成几段印出），由表内勾稽关系唯一确定",
                 "corrected": "人工更正：维护者按报告原文更正", "blank": "未填报：报告此处空白",
                 "not_applicable": "不适用：报告标明此项不适用（“/”“—”“不适用”）或所用模板无此项",
                 "unread": "未能识别：报告此处可能印有数字，但未能可靠读取或定位；待维护者核对，不计入机关的扣分"}

@@ -83,6 +83,11 @@ def describe(f: Finding) -> str:
                                         "整张表列为未能识别，不发布错位的数字。",
         "extract.mixed_edition": "第二部分采用 2019 年版格式，第三部分却印有 2021 年版“（六）其他处理”的三个分项："
                                  "2019 年版此处只有一行，这一行列为未能识别，不予猜测。",
+        "extract.pieces_joined": f"{where}：报告中这个数字被拆成几段印出（本行的数字多于列数），拼接后为 {expected}；"
+                                 "只有这一种拼接能使本行与其“总计”相符，列为推算。",
+        "extract.pieces_unjoined": f"{where or row}：本行的数字多于列数，像是某个数字被拆成几段印出；"
+                                   f"{'没有任何' if '; no way' in f.message else '不止一种'}拼接方式能使本行与其“总计”相符，"
+                                   "整行列为未能识别，不予猜测。",
         "reports.duplicate": "同一机关同一年度有不止一份报告文件（例如修订版与原版并存）：请维护者保留其一；在此之前两份都不发布。",
         "read.damaged_text": "这一部分的文字有无法解码的字节（显示为 �），其余内容照常读取。",
         "read.page_turned": f"{f.message}（页面已转正后读取）",
