@@ -161,6 +161,7 @@ def _render_report(env: jinja2.Environment, v: ReportView) -> str:
     due, rule = deadline(v.record, v.agency)
     return page_views.render(env, "report.md.j2",
         r=v.record, url=v.url, download=v.download, formats=FORMATS,
+        api_url=report_json_url(v.brief.year, v.brief.agency),
         a20=article20_rows(v.record, flagged), apps=application_rows(v.record, flagged),
         applicant_columns=APPLICATION_COLUMNS, review=_tds(review_cells(v.record, flagged)),
         review_columns=REVIEW_COLUMNS, findings=[(f, describe(f), SEVERITY[f.severity], cell_name(f.path))

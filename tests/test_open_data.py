@@ -93,7 +93,8 @@ def test_each_report_json_equals_its_record_with_every_cells_status(site):
             seen.add(data["status"][path])
         entry = next(e for e in index["reports"] if e["json"] == url)
         assert (entry["agency"], entry["year"]) == (record.agency, record.year)
-        assert (root / "site" / entry["page"] / "index.html").exists()
+        page = (root / "site" / entry["page"] / "index.html").read_text(encoding="utf-8")
+        assert f'href="../../../{url}"' in page  # the report's page links to its JSON
         assert entry["digest"] == data["digest"]
         assert entry["sha256"] == hashlib.sha256((root / "site" / url).read_bytes()).hexdigest()
     assert seen == STATUSES
