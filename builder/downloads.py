@@ -257,8 +257,8 @@ class About:
         return f"{(self.date or '0000-00-00').replace('-', '.')}+{self.digest[:8]}"
 
     def citation(self) -> str:
-        return (f"公开年报指数贡献者. {TITLE}：政府信息公开工作年度报告数据, 版本 {self.version}"
-                f"（{self.date or '日期未知'}）. 许可：CC BY 4.0.")
+        return (f"公开年报指数贡献者：《{TITLE}：政府信息公开工作年度报告数据》，数据版本 {self.version}"
+                f"（{self.date or '日期未知'}），CC BY 4.0。")
 
     def fields(self) -> dict[str, str | None]:
         return {"title": TITLE, "version": self.version, "date": self.date, "license": LICENSE["name"],
