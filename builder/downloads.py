@@ -27,7 +27,7 @@ class Column:
     name: str  # ASCII snake_case: a column name any SQL engine or data frame takes unquoted
     type: str  # integer | real | text | date (text YYYY-MM-DD) | number (an integer or a real)
     description: str
-    get: Callable[["Row"], Any] | None  # None for a record cell: read by its path
+    get: Callable[["Row"], Any] | None  # None for a record cell (read by its path), and in cell_columns()
     path: str | None = None  # a record cell's path (applications.new[0]); None for other columns
 
 
