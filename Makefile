@@ -2,23 +2,30 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+STAMP  := $(VENV)/.installed-site
+TESTED := $(VENV)/.installed-test
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site test browser check serve bench bench-scale clean
 
+# what a build needs (OCR of scanned reports included), without the test tools
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,ocr]'
+	$(BIN)/pip install --quiet -e '.[ocr]'
 	touch $(STAMP)
+
+# and the test tools (pytest, playwright, frictionless, ...)
+$(TESTED): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,ocr]'
+	touch $(TESTED)
 
 ## build the site from reports/ into site/
 site: $(STAMP)
 	$(BIN)/python -m builder site --site-dir site
 
 ## run the tests
-test: $(STAMP) browser
+test: $(TESTED) browser
 	$(BIN)/python -m pytest -q
 
 ## Debian's Chromium (and CJK fonts) for the browser tests, if missing
@@ -37,12 +44,12 @@ serve: site
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 ## measure extraction speed and each reader (seconds per page, memory, accuracy)
-bench: $(STAMP)
+bench: $(TESTED)
 	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_readers.py
 
 ## build the site from 100, 1,000 and 10,000 synthetic reports and measure every stage (about an hour)
-bench-scale: $(STAMP)
+bench-scale: $(TESTED)
 	$(BIN)/python benchmarks/bench_scale.py --sizes 100 1000 10000 --runs 3
 
 clean:

@@ -1,8 +1,12 @@
-"""The data set as downloads: CSV (one row per agency-year, every cell a column), JSON, SQLite and
-the JSON Schema, all derived from the records and their column documentation, never written twice."""
+"""The data set as downloads: CSV (one row per agency-year, every cell a column), the long cells
+table (one row per cell, with its status), JSON, SQLite, the JSON Schema and the Frictionless data
+package descriptor, all derived from the records and their column documentation, never written twice.
+Every column name is ASCII snake_case (a cell's column is its record path made SQL-friendly:
+applications.new[0] → applications_new_0); the Chinese labels are in the documentation."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import math
@@ -11,20 +15,26 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from .template import AMOUNT_PATHS
-from .models import MAX_COUNT, Finding, Record, iter_cells, json_schema
+from .models import MAX_COUNT, Finding, Record, iter_cells, json_schema, lacking_cells
 from .scores import INDICATORS, Agency, Score
 from .wording import cell_name
 
 
 @dataclass(frozen=True)
 class Column:
-    name: str
-    type: str  # integer | real | text
+    name: str  # ASCII snake_case: a column name any SQL engine or data frame takes unquoted
+    type: str  # integer | real | text | date (text YYYY-MM-DD) | number (an integer or a real)
     description: str
-    get: Callable[["Row"], Any] | None  # None for a record cell: read by its path
+    get: Callable[["Row"], Any] | None  # None for a record cell (read by its path), and in cell_columns()
+    path: str | None = None  # a record cell's path (applications.new[0]); None for other columns
+
+
+def sql_name(path: str) -> str:
+    """A cell path as a column name: 'applications.outcomes.total[6]' → 'applications_outcomes_total_6'."""
+    return path.replace(".", "_").replace("[", "_").replace("]", "")
 
 
 @dataclass(frozen=True)
@@ -43,8 +53,11 @@ def columns() -> list[Column]:
         Column("region", "text", "地区（机关名录 reports/agencies.yaml）", lambda r: r.agency.region),
         Column("level", "text", "行政层级（省级、市级、县级、乡级）", lambda r: r.agency.level),
         Column("kind", "text", "机关类别：government 人民政府，department 部门及其他机关", lambda r: r.agency.kind),
-        Column("published_on", "text", "报告落款的发布日期（YYYY-MM-DD），未印为空",
-               lambda r: r.record.source.published_on.isoformat() if r.record.source.published_on else None),
+        Column("peer_group", "text", "排名所用的可比组（行政层级与机关类别，如“县级人民政府”）", lambda r: r.agency.group),
+        Column("published_on", "date", "报告落款的发布日期（YYYY-MM-DD），未印为空",
+               lambda r: _iso(r.record.source.published_on)),
+        Column("posted_on", "date", "发布机关在网站上发布报告的日期（YYYY-MM-DD），未知为空",
+               lambda r: _iso(r.record.source.posted_on)),
         Column("source_path", "text", "源文件在仓库中的路径", lambda r: r.record.source.path),
         Column("source_sha256", "text", "源文件的 SHA-256", lambda r: r.record.source.sha256),
         Column("source_format", "text", "源文件格式：text、html、pdf、pdf-ocr、docx", lambda r: r.record.source.format),
@@ -52,9 +65,10 @@ def columns() -> list[Column]:
     sample = Record.model_construct()
     for path, _ in iter_cells(sample):
         kind = "real" if path in AMOUNT_PATHS else "integer"
-        cols.append(Column(path, kind, cell_name(path) + "（为空时见 unread、not_applicable：否则为报告未填报）", None))
+        cols.append(Column(sql_name(path), kind, f"{cell_name(path)}（记录路径 {path}；为空时见 unread、"
+                           "not_applicable，否则为报告未填报）", None, path))
         if path == "article20.procurement_amount":
-            cols.append(Column("article20.procurement_amount_unit", "text",
+            cols.append(Column("article20_procurement_amount_unit", "text",
                                "政府集中采购 采购总金额的单位（元 或 万元，报告所印；2019 年版格式）",
                                lambda r: r.record.article20.procurement_amount_unit))
     cols += [
@@ -73,7 +87,11 @@ def columns() -> list[Column]:
         cols.append(Column(f"score_{ind.key}", "real", f"指标“{ind.name}”得分（0–100），缺失为空",
                            lambda r, k=ind.key: _round(r.score.values[k])))
     cols.append(Column("score_overall", "real", "总分（0–100），缺失为空", lambda r: _round(r.score.overall)))
-    return cols
+    return cols + rank_columns()
+
+
+def _iso(date: Any) -> str | None:
+    return date.isoformat() if date else None
 
 
 def _round(x: float | None) -> float | None:
@@ -97,7 +115,8 @@ def _columns() -> tuple[Column, ...]:
 
 def prepare(row: Row) -> Prepared:
     cells = dict(iter_cells(row.record))
-    values = tuple(cells[c.name] if c.get is None else c.get(row) for c in _columns())
+    base = _columns()[:-len(rank_columns())]  # the ranks depend on the other reports: see with_ranks()
+    values = tuple(cells[c.path] if c.get is None else c.get(row) for c in base) + (None,) * len(rank_columns())
     for c, v in zip(_columns(), values):
         # the record's validation keeps these out; a download never holds what a reader cannot parse
         if isinstance(v, float) and not math.isfinite(v) or isinstance(v, int) and not -MAX_COUNT <= v <= MAX_COUNT:
@@ -135,26 +154,32 @@ def _csv_line(values: Sequence[Any]) -> str:
     return buf.getvalue()
 
 
-def to_csv(rows: Sequence[Row | Prepared]) -> bytes:
+def to_csv(rows: Sequence[Row | Prepared], about: About | None = None) -> bytes:
+    """The reports table; its version and date are in datapackage.json (a comment line would break CSV readers)."""
     header = _csv_line([c.name for c in _columns()])
     # the BOM lets spreadsheet programs read the Chinese
     return (header + "".join(p.csv for p in _prepared(rows))).encode("utf-8-sig")
 
 
-def to_json(rows: Sequence[Row | Prepared]) -> bytes:
-    """{"schema": 1, "reports": [...]}, one report per line (diffs of the file stay readable)."""
-    entries = ",\n".join(p.json for p in _prepared(rows))
-    return ('{"schema":1,"reports":[\n' + entries + ("\n" if entries else "") + "]}\n").encode("utf-8")
-
-
-def to_sqlite(rows: Sequence[Row | Prepared]) -> bytes:
+def to_json(rows: Sequence[Row | Prepared], about: About | None = None) -> bytes:
+    """{"schema": 1, "version", "date", "license", "citation", "reports": [...]}, one report per line
+    (diffs of the file stay readable)."""
     prepared = _prepared(rows)
+    about = about or About.of(prepared)
+    head = json.dumps({"schema": 1, **about.fields()}, ensure_ascii=False, separators=(",", ":"))[:-1]
+    entries = ",\n".join(p.json for p in prepared)
+    return (head + ',"reports":[\n' + entries + ("\n" if entries else "") + "]}\n").encode("utf-8")
+
+
+def to_sqlite(rows: Sequence[Row | Prepared], about: About | None = None) -> bytes:
+    prepared = _prepared(rows)
+    about = about or About.of(prepared)
     cols = _columns()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "data.sqlite"
         db = sqlite3.connect(path)
         db.execute("PRAGMA journal_mode = OFF")
-        quoted = ", ".join(f'"{c.name}" {c.type.upper()}' for c in cols)
+        quoted = ", ".join(f'"{c.name}" {_SQL_TYPES[c.type]}' for c in cols)
         db.execute(f"CREATE TABLE reports (id INTEGER PRIMARY KEY, {quoted})")
         marks = ", ".join("?" for _ in cols)
         db.executemany(f"INSERT INTO reports ({', '.join(chr(34) + c.name + chr(34) for c in cols)}) "
@@ -163,20 +188,201 @@ def to_sqlite(rows: Sequence[Row | Prepared]) -> bytes:
                    "path TEXT, printed REAL, expected REAL, message TEXT)")
         db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?)",
                        ((k + 1, *f) for k, p in enumerate(prepared) for f in p.findings))
-        db.execute("CREATE TABLE columns (name TEXT PRIMARY KEY, type TEXT, description TEXT)")
-        db.executemany("INSERT INTO columns VALUES (?, ?, ?)", [(c.name, c.type, c.description) for c in cols])
+        _sqlite_open_data(db, prepared, about)
+        db.execute("CREATE TABLE columns (table_name TEXT, name TEXT, type TEXT, description TEXT, "
+                   "PRIMARY KEY (table_name, name))")
+        db.executemany("INSERT INTO columns VALUES (?, ?, ?, ?)",
+                       [(table, c.name, c.type, c.description) for table, table_cols in
+                        (("reports", cols), ("cells", cell_columns())) for c in table_cols])
         db.commit()
         db.close()
         return path.read_bytes()
+
+
+_SQL_TYPES = {"integer": "INTEGER", "real": "REAL", "text": "TEXT", "date": "TEXT", "number": "NUMERIC"}
 
 
 def schema_json() -> bytes:
     return json.dumps(json_schema(), ensure_ascii=False, indent=2).encode("utf-8")
 
 
-FILES: dict[str, tuple[str, Callable[[Sequence[Row | Prepared]], bytes]]] = {
+# --- group ranks: a report's rank depends on the other reports of its group and year, so its columns
+# are filled when the files are joined, not in the report's cached share (prepare() leaves them null)
+
+def rank_columns() -> list[Column]:
+    """The last columns of the reports table: the report's rank within its comparable group
+    (peer_group) and year, per indicator and overall, as list_pages.group_ranks ranks them."""
+    return [*(Column(f"rank_{ind.key}", "integer", f"指标“{ind.name}”在同组（peer_group）同年度中的名次"
+                     "（1 为最高，同分同名次；缺失为空）", lambda r: None) for ind in INDICATORS),
+            Column("rank_overall", "integer", "总分在同组（peer_group）同年度中的名次（1 为最高，同分同名次；缺失为空）",
+                   lambda r: None)]
+
+
+def with_ranks(rows: Sequence[Prepared], ranks: Sequence[Mapping[str, int]]) -> list[Prepared]:
+    """The rows with their rank columns filled: ranks[k] maps an indicator's key (and "overall") to
+    row k's rank, as list_pages.group_ranks gives it. The JSON entry gains "ranks"."""
+    keys = [c.name.removeprefix("rank_") for c in rank_columns()]
+    n, out = len(keys), []
+    for p, r in zip(rows, ranks, strict=True):
+        if not (p.row.endswith(",null" * n + "]") and p.csv.endswith("," * n + "\n")):
+            raise ValueError("with_ranks: a row whose ranks are already filled")
+        values = [r.get(k) for k in keys]
+        out.append(Prepared(p.row[:-(5 * n + 1)] + "".join(f",{json.dumps(v)}" for v in values) + "]",
+                            p.csv[:-(n + 1)] + "".join("," + ("" if v is None else str(v)) for v in values) + "\n",
+                            p.json[:-1] + ',"ranks":' + json.dumps(dict(zip(keys, values))) + "}", p.findings))
+    return out
+
+
+# --- the data's license, version and date ------------------------------------------------------------
+
+TITLE = "公开年报指数 / Disclosure Index"
+LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International（知识共享 署名 4.0 国际）",
+           "path": "https://creativecommons.org/licenses/by/4.0/"}
+CODE_LICENSE = "MIT"
+
+
+@dataclass(frozen=True)
+class About:
+    """The data's version and date, the same in every download. The date is the newest commit of
+    reports/ (data_api.data_date), else the newest date a record holds: never the build's clock, so
+    that a build is reproducible. The version is that date and a digest of the data's rows."""
+    date: str | None  # YYYY-MM-DD, None when no report has a date
+    digest: str       # sha256 of every row of the reports table
+
+    @classmethod
+    def of(cls, rows: Sequence[Prepared], date: str | None = None) -> "About":
+        if date is None:
+            at = [k for k, c in enumerate(_columns()) if c.type == "date"]
+            dates = [d for p in rows for d in (json.loads(p.row)[k] for k in at) if d]
+            date = max(dates, default=None)
+        return cls(date, hashlib.sha256("\n".join(p.row for p in rows).encode()).hexdigest())
+
+    @property
+    def version(self) -> str:
+        return f"{(self.date or '0000-00-00').replace('-', '.')}+{self.digest[:8]}"
+
+    def citation(self) -> str:
+        return (f"公开年报指数贡献者：《{TITLE}：政府信息公开工作年度报告数据》，数据版本 {self.version}"
+                f"（{self.date or '日期未知'}），CC BY 4.0。")
+
+    def fields(self) -> dict[str, str | None]:
+        return {"title": TITLE, "version": self.version, "date": self.date, "license": LICENSE["name"],
+                "license_url": LICENSE["path"], "code_license": CODE_LICENSE, "citation": self.citation()}
+
+
+# --- the long cells table: one row per cell of every report, with its status --------------------
+
+def cell_columns() -> list[Column]:
+    """The columns of the cells table (CSV and SQLite), documented."""
+    return [
+        Column("agency", "text", "报告机关（报告所署名称）", None),
+        Column("year", "integer", "报告年度", None),
+        Column("path", "text", "单元格在记录中的路径（如 applications.new[0]；其列名形式见 reports 表，如 applications_new_0）", None),
+        Column("label", "text", "单元格在模板中的名称（如“一、本年新收政府信息公开申请数量 · 自然人”）", None),
+        Column("value", "number", "单元格的数字（印发、推算或人工更正的数字）；空白、不适用、未能识别时为空", None),
+        Column("status", "text", "状态：printed 印发；blank 报告未填报；not_applicable 不适用；unread 未能识别（报告可能印有数字，"
+                                 "值为空）；inferred 由勾稽关系推算；corrected 人工更正", None),
+    ]
+
+
+@lru_cache(maxsize=1)
+def _cells_plan() -> tuple[tuple[int, str, str], ...]:
+    """(its index in a reports row, path, template label) of every cell, in the template's order."""
+    return tuple((k, c.path, cell_name(c.path)) for k, c in enumerate(_columns()) if c.path)
+
+
+def cell_rows(rows: Sequence[Row | Prepared]) -> Iterator[tuple[int, int, str, int, str, str, Any, str]]:
+    """(report number from 1, cell number from 1 in the template's order, agency, year, path, label,
+    value, status) for every cell of every report's template edition (a 2021 report has the 2021
+    edition's 200 cells, a 2019 report its own edition's; models.lacking_cells); the status is
+    models.Record.status's, from the report's lists of inferred, corrected, unread and not applicable cells."""
+    at = {c.name: k for k, c in enumerate(_columns())}
+    for n, p in enumerate(_prepared(rows), 1):
+        values = json.loads(p.row)
+        lists = {name: {x for x in values[at[name]].split(";") if x}
+                 for name in ("inferred", "corrected", "unread", "not_applicable")}
+        template = values[at["template"]]
+        # only its lists and edition: status() reads nothing else given the value
+        record = Record.model_construct(template=template, **lists)
+        lacking = lacking_cells(template)
+        agency, year = values[at["agency"]], values[at["year"]]
+        for cell, (k, path, label) in enumerate(_cells_plan(), 1):
+            if path not in lacking:
+                yield n, cell, agency, year, path, label, values[k], record.status(path, values[k])
+
+
+def to_cells_csv(rows: Sequence[Row | Prepared], about: About | None = None) -> bytes:
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\n")
+    out.writerow([c.name for c in cell_columns()])
+    out.writerows((csv_text(agency), year, path, label, "" if value is None else value, status)
+                  for _, _, agency, year, path, label, value, status in cell_rows(rows))
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def _sqlite_open_data(db: sqlite3.Connection, rows: Sequence[Prepared], about: About) -> None:
+    """The cells table, and the about table (the data's version, date, license and citation). `cells`
+    is a view joining each report's cell values (cell_values: report, cell, value, status) with the
+    reports and the template's cells (template_cells: path, label, column name): the same rows as the
+    cells CSV, without a copy of each body's name and each label per cell (a tenth of the size)."""
+    db.execute("CREATE TABLE template_cells (id INTEGER PRIMARY KEY, path TEXT UNIQUE, label TEXT, column_name TEXT)")
+    db.executemany("INSERT INTO template_cells VALUES (?, ?, ?, ?)",
+                   [(k, path, label, sql_name(path)) for k, (_, path, label) in enumerate(_cells_plan(), 1)])
+    db.execute("CREATE TABLE cell_values (report_id INTEGER REFERENCES reports(id), "
+               "cell_id INTEGER REFERENCES template_cells(id), value NUMERIC, status TEXT, PRIMARY KEY (report_id, cell_id)) "
+               "WITHOUT ROWID")
+    db.executemany("INSERT INTO cell_values VALUES (?, ?, ?, ?)",
+                   ((n, cell, value, status) for n, cell, _, _, _, _, value, status in cell_rows(rows)))
+    db.execute("CREATE INDEX cell_values_cell ON cell_values (cell_id)")
+    db.execute("CREATE VIEW cells AS SELECT v.report_id, r.agency, r.year, t.path, t.label, v.value, v.status "
+               "FROM cell_values v JOIN reports r ON r.id = v.report_id JOIN template_cells t ON t.id = v.cell_id")
+    db.execute("CREATE TABLE about (key TEXT PRIMARY KEY, value TEXT)")
+    db.executemany("INSERT INTO about VALUES (?, ?)", about.fields().items())
+
+
+# --- the Frictionless data package descriptor of the CSV files --------------------------------------
+
+_FRICTIONLESS_TYPES = {"integer": "integer", "real": "number", "text": "string", "date": "date", "number": "number"}
+
+
+def datapackage(rows: Sequence[Row | Prepared], about: About | None = None) -> bytes:
+    """datapackage.json (Frictionless Data Package v1): the CSV files, their columns and keys, the
+    data's version, date and license; generated from the same column definitions as the files."""
+    about = about or About.of(_prepared(rows))
+
+    def fields(cols: list[Column]) -> list[dict]:
+        return [{"name": c.name, "type": _FRICTIONLESS_TYPES[c.type], "description": c.description,
+                 **({"title": cell_name(c.path)} if c.path else {})} for c in cols]
+
+    def resource(name: str, path: str, cols: list[Column], key: list[str], **more: Any) -> dict:
+        return {"name": name, "path": path, "profile": "tabular-data-resource", "format": "csv",
+                "mediatype": "text/csv", "encoding": "utf-8-sig",
+                "schema": {"fields": fields(cols), "missingValues": [""], "primaryKey": key, **more}}
+
+    descriptor = {
+        "profile": "tabular-data-package", "name": "disclosure-index", "title": TITLE,
+        "description": "各级政府机关政府信息公开工作年度报告（国办公开办函〔2021〕30号模板）的数字，逐份报告、逐个单元格，"
+                       "每个单元格标明状态。",
+        "version": about.version, "created": f"{about.date}T00:00:00Z" if about.date else None,
+        "licenses": [LICENSE], "citation": about.citation(), "keywords": ["政府信息公开", "年度报告", "open government"],
+        "resources": [
+            resource("reports", "disclosure-index.csv", columns(), ["agency", "year"]),
+            resource("cells", "disclosure-index-cells.csv", cell_columns(), ["agency", "year", "path"],
+                     foreignKeys=[{"fields": ["agency", "year"],
+                                   "reference": {"resource": "reports", "fields": ["agency", "year"]}}]),
+        ],
+    }
+    if descriptor["created"] is None:
+        del descriptor["created"]
+    return (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+Make = Callable[[Sequence[Row | Prepared], "About | None"], bytes]
+FILES: dict[str, tuple[str, Make]] = {
     "disclosure-index.csv": ("CSV：每个机关每个年度一行，每个单元格一列（UTF-8，带 BOM）", to_csv),
-    "disclosure-index.json": ("JSON：全部记录、核对发现与得分", to_json),
-    "disclosure-index.sqlite": ("SQLite 数据库：reports、findings、columns 三张表", to_sqlite),
-    "record.schema.json": ("记录格式的 JSON Schema（由数据模型生成）", lambda rows: schema_json()),
+    "disclosure-index-cells.csv": ("CSV 长表：每份报告的每个单元格一行（机关、年度、路径、模板名称、数值、状态）", to_cells_csv),
+    "disclosure-index.json": ("JSON：全部记录、核对发现、得分与名次", to_json),
+    "disclosure-index.sqlite": ("SQLite 数据库：reports、cells（单元格长表）、findings、columns、about 等表", to_sqlite),
+    "datapackage.json": ("Frictionless 数据包描述（两个 CSV 文件的列、类型、主键，数据版本与许可）", datapackage),
+    "record.schema.json": ("记录格式的 JSON Schema（由数据模型生成）", lambda rows, about=None: schema_json()),
 }

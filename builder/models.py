@@ -327,12 +327,12 @@ class Record(_Model):
         leaves those keys out, so a value put there (by hand) would be lost; [] for a 2019 record."""
         if self.template != "2021":
             return []
-        held = [p for p in sorted(_lacking("2021")) if get_path(self, p) is not None]
+        held = [p for p in sorted(lacking_cells("2021")) if get_path(self, p) is not None]
         return held + (["article20.procurement_amount_unit"] if self.article20.procurement_amount_unit else [])
 
     def lacks(self, path: str) -> bool:
         """Whether the record's template edition has no such cell (it is then not applicable)."""
-        return path in _lacking(self.template)
+        return path in lacking_cells(self.template)
 
 
 # --- addressing cells by path ------------------------------------------------------------
@@ -389,7 +389,7 @@ def _cell_plan() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
 
 
 @lru_cache(maxsize=None)
-def _lacking(template: str) -> frozenset[str]:
+def lacking_cells(template: str) -> frozenset[str]:
     """The cells a record of this template edition does not have: those only the other edition prints."""
     from .template import EDITIONS, edition_only
 
@@ -426,7 +426,7 @@ def cell_paths() -> frozenset[str]:
 def iter_cells(record: Record, own: bool = False) -> Iterator[tuple[str, Any]]:
     """Every numeric cell of the record as (path, value), in the template's order: of both editions, or
     with `own` only those of the record's own edition (`template`)."""
-    lacking = _lacking(record.template) if own else frozenset()
+    lacking = lacking_cells(record.template) if own else frozenset()
     for base, paths, fields in _cell_plan():
         if lacking and paths[0] in lacking:
             continue

@@ -16,7 +16,7 @@ import orjson
 import yaml
 from pydantic import ValidationError
 
-from .models import Record, _lacking
+from .models import Record, lacking_cells
 from .template import EDITIONS
 
 SOURCE_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm", ".doc", ".mht", ".mhtml")
@@ -452,7 +452,7 @@ def _absent_cells(data: dict) -> list[str]:
     # the lists of unread and not-applicable cells exist) those lists too
     absent = [key for key in _LISTS + (_LATER_LISTS if "template" in data else ()) if key not in data]
     # the cells only the other template edition has are not written (models.Record.dump)
-    lacking = _lacking(data["template"]) if data.get("template") in EDITIONS else _lacking("2021")
+    lacking = lacking_cells(data["template"]) if data.get("template") in EDITIONS else lacking_cells("2021")
     for path, keys, size in _cell_layout():
         if path in lacking or f"{path}[0]" in lacking:
             continue

@@ -22,7 +22,8 @@ import jinja2
 from markupsafe import Markup
 
 from . import downloads, history
-from .list_pages import _issues, _rankings, _regions
+from .data_api import data_date, report_json_url, write_api
+from .list_pages import _issues, _rankings, _regions, group_ranks
 from .models import Record
 from .page_cache import GENERATED, PageCache, SiteWriter, _key, _write, report_key
 from .pipeline import Outcome
@@ -75,14 +76,7 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
     writer.text("methodology.md", env.get_template("methodology.md.j2").render(
         indicators=INDICATORS, overall_rule=OVERALL_RULE, article_49=ARTICLE_49))
 
-    prepared_rows = [v.prepared for v in views]
-    files = []
-    for name, (description, make) in downloads.FILES.items():
-        rel = f"downloads/data/{name}"
-        writer.page(rel, _key(name, [v.key for v in views]), partial(make, prepared_rows))
-        files.append((name, description, _size((out_dir / rel).stat().st_size)))
-    writer.text("data.md", env.get_template("data.md.j2").render(
-        files=files, columns=downloads.columns(), count=len(views)))
+    _data(env, writer, views, root)
 
     newest = sorted(views, key=lambda v: (v.brief.published_on is not None,
                                           v.brief.published_on or v.brief.year, v.brief.agency),
@@ -94,6 +88,23 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
     writer.prune()
     cache.save(writer, made)
     return writer.written
+
+
+def _data(env: jinja2.Environment, writer: SiteWriter, views: list[ReportView], root: Path) -> None:
+    """The downloads, the static API (data_api) and the data page that documents them."""
+    ranks = group_ranks(views)
+    rows = downloads.with_ranks([v.prepared for v in views], [ranks[id(v)] for v in views])
+    about = downloads.About.of(rows, data_date(root))
+    files = []
+    for name, (description, make) in downloads.FILES.items():
+        rel = f"downloads/data/{name}"
+        writer.page(rel, _key(name, about), partial(make, rows, about))
+        files.append((name, description, _size((writer.out / rel).stat().st_size)))
+    write_api(writer, views, about)
+    writer.text("data.md", env.get_template("data.md.j2").render(
+        files=files, columns=downloads.columns(), cell_columns=downloads.cell_columns(), count=len(views),
+        about=about, license=downloads.LICENSE, example=views[0] if views else None,
+        example_json=report_json_url(views[0].brief.year, views[0].brief.agency) if views else None))
 
 
 PARALLEL_PAGES = 256  # from this many report pages to make, they are made by a process per core
@@ -152,6 +163,7 @@ def _render_report(env: jinja2.Environment, v: ReportView) -> str:
     due, rule = deadline(v.record, v.agency)
     return page_views.render(env, "report.md.j2",
         r=v.record, url=v.url, download=v.download, formats=FORMATS, edition=EDITIONS[v.record.template],
+        api_url=report_json_url(v.brief.year, v.brief.agency),
         a20=article20_rows(v.record, flagged, extracted), apps=application_rows(v.record, flagged, extracted),
         applicant_columns=APPLICATION_COLUMNS, review=_tds(review_cells(v.record, flagged, extracted)),
         corrections=correction_rows(v.record, v.outcome.findings, v.changes),

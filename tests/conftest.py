@@ -16,7 +16,7 @@ def root() -> Path:
     return ROOT
 
 # what the builder generates in content/: left out when a test copies the repository
-GENERATED_PAGES = ("index.md", "issues.md", "methodology.md", "data.md", "reports", "agencies", "rankings",
+GENERATED_PAGES = ("index.md", "issues.md", "methodology.md", "data.md", "reports", "agencies", "rankings", "api",
                    "downloads", "regions", "issues")
 
 
@@ -32,16 +32,17 @@ def copy_repository(dest: Path) -> Path:
     return dest
 
 
-def build_site_in(root: Path):
-    """Build a copy of the repository's site as `make site` does; returns the outcomes and the
-    number of pages the builder wrote."""
+def build_site_in(root: Path, write: bool = False):
+    """Build a copy of the repository's site as `make site` does (with write, records are written
+    back under reports/ as `make site` does too); returns the outcomes and the number of pages the
+    builder wrote."""
     import os
     import subprocess
 
     from builder.pipeline import process_all
     from builder.site import build_site, write_search_dictionary
 
-    outcomes = process_all(root / "reports", root)
+    outcomes = process_all(root / "reports", root, write=write)
     written = build_site(outcomes, root, root / "content")
     write_search_dictionary(root / ".cache" / "search" / "jieba_user.txt", outcomes)
     out = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(root / "site")],

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 
 import pytest
@@ -33,11 +34,13 @@ def test_csv_has_one_row_per_report_and_every_cell(rows):
     for row, r in zip(table, rows):
         assert row["agency"] == r.record.agency and int(row["year"]) == r.record.year
         for path, value in iter_cells(r.record):
-            assert row[path] == ("" if value is None else str(value)), path
+            assert row[downloads.sql_name(path)] == ("" if value is None else str(value)), path
         assert row["inferred"] == ";".join(r.record.inferred)
-    # the 2021 edition's 200 cells, the 2019 edition's own cells and the unit of its 采购总金额
+        assert row["peer_group"] == r.agency.group
+    # identity and source, the 2021 edition's 200 cells, the 2019 edition's own cells and the unit of its
+    # 采购总金额, status lists and findings, scores, ranks
     only_2019 = len(edition_only("2019")) + 1
-    assert len(table[0]) == len(downloads.columns()) == 9 + 200 + only_2019 + 6 + len(downloads.INDICATORS) + 1
+    assert len(table[0]) == len(downloads.columns()) == 11 + 200 + only_2019 + 6 + 2 * (len(downloads.INDICATORS) + 1)
 
 
 def test_json_round_trips_the_records(rows):
@@ -45,6 +48,8 @@ def test_json_round_trips_the_records(rows):
     for item, r in zip(data["reports"], rows):
         assert Record.model_validate(item["record"]) == r.record
         assert item["scores"]["overall"] == round(r.score.overall, 2)
+    about = downloads.About.of([downloads.prepare(r) for r in rows])
+    assert data["version"] == about.version and data["date"] == about.date and data["license"] == "CC-BY-4.0"
 
 
 def test_sqlite_holds_the_same_table(rows, tmp_path):
@@ -56,18 +61,26 @@ def test_sqlite_holds_the_same_table(rows, tmp_path):
     assert len(got) == 5
     for row, r in zip(got, rows):
         for p, value in iter_cells(r.record):
-            assert row[p] == value, p
-    documented = {name for (name,) in db.execute("SELECT name FROM columns")}
-    assert documented == {c.name for c in downloads.columns()}
+            assert row[downloads.sql_name(p)] == value, p
+    for table, cols in (("reports", downloads.columns()), ("cells", downloads.cell_columns())):
+        documented = [name for (name,) in db.execute("SELECT name FROM columns WHERE table_name = ?", (table,))]
+        assert sorted(documented) == sorted(c.name for c in cols)
+        # SQL-friendly: every column can be named unquoted (no keyword such as GROUP, no dots or brackets)
+        for c in cols:
+            db.execute(f"SELECT {c.name} FROM {table} LIMIT 1").fetchall()
+    about = dict(db.execute("SELECT key, value FROM about").fetchall())
+    assert about["license"] == "CC-BY-4.0" and about["version"].startswith(about["date"].replace("-", "."))
 
 
 def test_downloads_are_byte_identical_when_rebuilt(rows):
     for name, (_, make) in downloads.FILES.items():
-        assert make(rows) == make(rows), name
+        assert make(rows, None) == make(rows, None), name
 
 
 def test_every_column_is_documented():
-    for c in downloads.columns():
-        assert c.description and c.type in ("integer", "real", "text")
+    for c in downloads.columns() + downloads.cell_columns():
+        assert c.description and c.type in ("integer", "real", "text", "date", "number")
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", c.name), c.name  # ASCII snake_case
     names = [c.name for c in downloads.columns()]
-    assert names.index("applications.new[0]") < names.index("review_litigation.review[0]")
+    assert names.index("applications_new_0") < names.index("review_litigation_review_0")
+    assert len(set(names)) == len(names)

@@ -192,7 +192,7 @@ def test_data_page_lists_every_download_and_column(built):
     for name in downloads.FILES:
         assert f"downloads/data/{name}" in html
         assert (root / "site" / "downloads" / "data" / name).exists()
-    assert html.count('<td class="text"><code>applications.') == 175 + 7  # and the 2019 edition's （六）其他处理
+    assert html.count('<td class="text"><code>applications_') == 175 + 7  # and the 2019 edition's （六）其他处理
 
 
 def test_a_pdf_report_page_links_each_table_to_its_page(tmp_path):

@@ -257,9 +257,20 @@ def test_csv_text_cells_cannot_be_formulas(hostile_rows):
     rows = list(csv.DictReader(io.StringIO(to_csv(hostile_rows).decode("utf-8-sig"))))
     assert rows[0]["agency"] == "'=HYPERLINK(\"http://evil\",\"x\")"
     assert rows[0]["region"] == "'+cmd|' /C calc'!A0"
-    assert rows[0]["applications.new[0]"] == "126"  # numbers are numbers
+    assert rows[0]["applications_new_0"] == "126"  # numbers are numbers
     for value in rows[0].values():
         assert not value or value[0] not in "=+@\t\r" and not (value[0] == "-" and not re.fullmatch(r"-?[\d.]+", value))
+
+
+def test_the_cells_table_cannot_hold_formulas_either(hostile_rows):
+    from builder.downloads import to_cells_csv
+
+    rows = list(csv.DictReader(io.StringIO(to_cells_csv(hostile_rows).decode("utf-8-sig"))))
+    assert len(rows) == 200
+    for row in rows:
+        assert row["agency"] == "'=HYPERLINK(\"http://evil\",\"x\")"
+        for value in row.values():
+            assert not value or value[0] not in "=+@\t\r" and not (value[0] == "-" and not re.fullmatch(r"-?[\d.]+", value))
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "ok", "", "巴州区"])
@@ -287,10 +298,12 @@ def test_sqlite_holds_the_largest_count(hostile_rows):
     path = Path(os.environ.get("TMPDIR", "/tmp")) / f"trust-{os.getpid()}.sqlite"
     path.write_bytes(to_sqlite(hostile_rows))
     try:
-        value = sqlite3.connect(path).execute('SELECT "applications.new[0]" FROM reports').fetchone()[0]
+        db = sqlite3.connect(path)
+        value = db.execute("SELECT applications_new_0 FROM reports").fetchone()[0]
+        cell = db.execute("SELECT value FROM cells WHERE path = 'applications.new[0]'").fetchone()[0]
     finally:
         path.unlink()
-    assert value == 2 ** 63 - 1
+    assert value == cell == 2 ** 63 - 1
 
 
 # --- 4. links and special files under reports/ are refused, never read -------------------------------------

@@ -1,0 +1,86 @@
+"""The static data API: a JSON file per report at a stable address by year and body
+(api/v1/reports/2023/巴州区.json), listed in api/v1/index.json, and the date the data stands at.
+
+A report's file is its share of the JSON download (downloads.prepare: the record as the models
+define it, the findings, the scores) with each cell's status (models.Record.status) and the address
+of its page. It is made through the page cache under the report's key, so an incremental build writes
+only the files of reports that changed. The data's version and date are in the index (and every
+download), not in each report's file: a new commit does not rewrite every file.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .downloads import About
+from .models import iter_cells
+from .page_cache import SiteWriter, _key
+from .pipeline import record_digest
+from .views import report_url, slug
+
+if TYPE_CHECKING:
+    from .views import ReportView
+
+API = "api/v1"
+API_VERSION = 1
+
+
+def report_json_url(year: int, agency: str) -> str:
+    """A report's JSON file, relative to the site root (the same slug as its page)."""
+    return f"{API}/reports/{year}/{slug(agency)}.json"
+
+
+def page_url(v: "ReportView") -> str:
+    """A report's page as the site serves it, relative to the site root (reports/2023/巴州区/)."""
+    return report_url(v.brief).removesuffix(".md") + "/"
+
+
+def report_json(v: "ReportView") -> bytes:
+    """One report's file: {"api", "agency", "year", "page", "digest", "record", "status",
+    "agency_info", "findings", "scores"}; "digest" is the record's (pipeline.record_digest: its
+    content, its own digest field left out), "status" maps every cell of its template edition to printed | blank |
+    not_applicable | unread | inferred | corrected."""
+    entry = json.loads(v.prepared.json)
+    record = v.record
+    data = {"api": API_VERSION, "agency": v.brief.agency, "year": v.brief.year, "page": page_url(v),
+            "digest": record_digest(record), "record": entry.pop("record"),
+            "status": {path: record.status(path, value) for path, value in iter_cells(record, own=True)}, **entry}
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n").encode("utf-8")
+
+
+def write_api(writer: SiteWriter, views: list["ReportView"], about: About) -> None:
+    """Every report's JSON file (made again only when the report's key changed) and the index:
+    {"api", "version", "date", "license", ..., "reports": [{"agency", "year", "region", "json",
+    "page", "digest", "sha256"}]}: the record's digest (as in its file) and the sha256 of the file as
+    written, read back from the file (a report's file unchanged since the last build is not made)."""
+    entries = []
+    for v in views:
+        rel = report_json_url(v.brief.year, v.brief.agency)
+        writer.page(rel, _key("api", API_VERSION, v.key), lambda v=v: report_json(v))
+        data = (writer.out / rel).read_bytes()
+        entries.append({"agency": v.brief.agency, "year": v.brief.year, "region": v.agency.region,
+                        "json": rel, "page": page_url(v), "digest": json.loads(data)["digest"],
+                        "sha256": hashlib.sha256(data).hexdigest()})
+    head = json.dumps({"api": API_VERSION, **about.fields()}, ensure_ascii=False, separators=(",", ":"))[:-1]
+    lines = ",\n".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) for e in entries)
+    writer.text(f"{API}/index.json", head + ',"reports":[\n' + lines + ("\n" if lines else "") + "]}\n")
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def data_date(root: Path) -> str | None:
+    """The date of the newest commit that touched reports/ (YYYY-MM-DD, the committer's date), or
+    None outside a git work tree or when reports/ has no commit (the caller then takes the newest date
+    the records hold). Never the clock: two builds of one commit give the same files."""
+    try:
+        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%cs", "--", "reports"],
+                             capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    date = out.stdout.strip()
+    return date if out.returncode == 0 and _DATE.match(date) else None

@@ -1,0 +1,220 @@
+"""The data for researchers (issue 16): the per-report JSON files and the cells table equal the
+records, statuses included; the data package validates with frictionless; the data's license,
+citation, version and date are on the data page and in every download; builds are reproducible and
+an incremental build rewrites only the files of the report that changed."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from builder import downloads
+from builder.data_api import data_date, report_json_url
+from builder.models import get_path, iter_cells
+from builder.pipeline import record_digest
+from builder.records import load_record, record_path, to_yaml
+from builder.wording import cell_name
+from conftest import ROOT, build_site_in, copy_repository
+
+STATUSES = {"printed", "blank", "not_applicable", "unread", "inferred", "corrected"}
+DATE = "2024-05-06"  # the committer's date of the test repository's one commit
+
+
+def _every_status(root: Path) -> None:
+    """Reports whose cells take every status: a row of one report printed with an illegible cell and a
+    "/" (unread, not applicable) and two blank cells no arithmetic fills (blank); a cell of another
+    corrected by hand, as a maintainer would; the rest printed or inferred."""
+    source = root / "reports" / "2023" / "达州市通川区.txt"
+    text = source.read_text(encoding="utf-8")
+    for printed, variant in (("三、（一）予以公开\t17\t1\t5\t0\t0\t0\t23", "三、（一）予以公开\t17\t?\t5\t/\t0\t0\t23"),
+                             ("3\t8\t0\t0\t0\t0\t0\n", "3\t8\t\t\t0\t0\t0\n")):
+        assert printed in text
+        text = text.replace(printed, variant, 1)
+    source.write_text(text, encoding="utf-8")
+    path = record_path(root / "reports" / "2023" / "巴州区.txt")
+    record = load_record(path)
+    record.article20.licensing = (record.article20.licensing or 0) + 1
+    record.corrected = ["article20.licensing"]
+    path.write_text(to_yaml(record), encoding="utf-8")
+
+
+def _git(root: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_DATE": f"{DATE}T12:00:00+00:00", "GIT_COMMITTER_DATE": f"{DATE}T12:00:00+00:00",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org"}
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = copy_repository(tmp_path_factory.mktemp("repo"))
+    _every_status(root)
+    _git(root, "init", "-q")
+    _git(root, "add", "reports")
+    _git(root, "commit", "-q", "-m", "reports")
+    outcomes, _ = build_site_in(root, write=True)
+    return root, outcomes
+
+
+def _data(root: Path) -> Path:
+    return root / "site" / "downloads" / "data"
+
+
+def test_the_data_date_is_the_newest_commit_of_reports_not_the_clock(site, tmp_path):
+    root, _ = site
+    assert data_date(root) == DATE
+    assert data_date(tmp_path) is None  # no git work tree: the newest date a record holds is taken
+
+
+def test_each_report_json_equals_its_record_with_every_cells_status(site):
+    root, outcomes = site
+    index = json.loads((root / "site" / "api" / "v1" / "index.json").read_text(encoding="utf-8"))
+    assert len(index["reports"]) == len(outcomes) == 5
+    seen = set()
+    for o in outcomes:
+        record = load_record(record_path(o.source))  # the record as committed under reports/
+        url = report_json_url(record.year, record.agency)
+        data = json.loads((root / "site" / url).read_text(encoding="utf-8"))
+        assert data["record"] == record.dump()  # field by field, every key of the record
+        assert data["digest"] == record.source.digest == record_digest(record)
+        assert set(data["status"]) == {p for p, _ in iter_cells(record, own=True)}
+        for path, value in iter_cells(record, own=True):
+            assert get_path(record, path) == value
+            assert data["status"][path] == record.status(path), path
+            seen.add(data["status"][path])
+        entry = next(e for e in index["reports"] if e["json"] == url)
+        assert (entry["agency"], entry["year"]) == (record.agency, record.year)
+        page = (root / "site" / entry["page"] / "index.html").read_text(encoding="utf-8")
+        assert f'href="../../../{url}"' in page  # the report's page links to its JSON
+        assert entry["digest"] == data["digest"]
+        assert entry["sha256"] == hashlib.sha256((root / "site" / url).read_bytes()).hexdigest()
+    assert seen == STATUSES
+
+
+def test_the_cells_table_equals_the_records(site):
+    root, outcomes = site
+    text = (_data(root) / "disclosure-index-cells.csv").read_text(encoding="utf-8-sig")
+    table = list(csv.DictReader(io.StringIO(text)))
+    assert list(table[0]) == ["agency", "year", "path", "label", "value", "status"]
+    db = sqlite3.connect(_data(root) / "disclosure-index.sqlite")
+    stored = db.execute("SELECT agency, year, path, label, value, status FROM cells").fetchall()
+    assert len(table) == len(stored) == 200 * len(outcomes)
+    by_report: dict = {}
+    for row in table:
+        by_report.setdefault((row["agency"], int(row["year"])), []).append(
+            (row["path"], row["label"], row["value"], row["status"]))
+    in_sqlite = {(agency, year, path): (label, value, status) for agency, year, path, label, value, status in stored}
+    for o in outcomes:
+        record = load_record(record_path(o.source))
+        expected = [(path, cell_name(path), value, record.status(path)) for path, value in iter_cells(record, own=True)]
+        # the CSV: every cell, in the template's order, the value as text
+        assert by_report[(record.agency, record.year)] == [
+            (path, label, "" if value is None else str(value), status) for path, label, value, status in expected]
+        # SQLite: every cell, the value a number (NULL when it has none)
+        for path, label, value, status in expected:
+            assert in_sqlite[(record.agency, record.year, path)] == (label, value, status), path
+    assert {s for (s,) in db.execute("SELECT DISTINCT status FROM cells")} == STATUSES
+
+
+def test_group_and_rank_columns_rank_each_group_and_year(site):
+    root, _ = site
+    rows = list(csv.DictReader(io.StringIO((_data(root) / "disclosure-index.csv").read_text(encoding="utf-8-sig"))))
+    for row in rows:
+        peers = [float(r["score_overall"]) for r in rows
+                 if (r["peer_group"], r["year"]) == (row["peer_group"], row["year"]) and r["score_overall"]]
+        better = sum(s > float(row["score_overall"]) for s in peers)
+        assert int(row["rank_overall"]) == better + 1
+    assert len({r["peer_group"] for r in rows}) > 1
+
+
+def test_the_data_package_validates_with_frictionless(site, tmp_path):
+    frictionless = pytest.importorskip("frictionless")
+    root, _ = site
+    report = frictionless.validate(str(_data(root) / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
+    descriptor = json.loads((_data(root) / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["licenses"][0]["name"] == "CC-BY-4.0" and descriptor["version"]
+    names = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in descriptor["resources"]}
+    assert names == {"reports": [c.name for c in downloads.columns()],
+                     "cells": [c.name for c in downloads.cell_columns()]}
+    # and it can fail: a count that is text breaks the reports table's schema
+    for name in ("datapackage.json", "disclosure-index.csv", "disclosure-index-cells.csv"):
+        (tmp_path / name).write_bytes((_data(root) / name).read_bytes())
+    broken = (tmp_path / "disclosure-index.csv").read_text(encoding="utf-8-sig").replace(",2023,", ",二〇二三,", 1)
+    (tmp_path / "disclosure-index.csv").write_text(broken, encoding="utf-8-sig")
+    assert not frictionless.validate(str(tmp_path / "datapackage.json")).valid
+
+
+def test_version_date_license_and_citation_are_in_every_download_and_on_the_data_page(site):
+    root, _ = site
+    about = json.loads((_data(root) / "disclosure-index.json").read_text(encoding="utf-8"))
+    assert about["date"] == DATE and about["license"] == "CC-BY-4.0"
+    assert about["version"].startswith("2024.05.06+")
+    db = sqlite3.connect(_data(root) / "disclosure-index.sqlite")
+    assert dict(db.execute("SELECT key, value FROM about")) == {k: v for k, v in about.items() if k != "schema"
+                                                                and k != "reports"}
+    package = json.loads((_data(root) / "datapackage.json").read_text(encoding="utf-8"))
+    assert (package["version"], package["created"]) == (about["version"], f"{DATE}T00:00:00Z")
+    index = json.loads((root / "site" / "api" / "v1" / "index.json").read_text(encoding="utf-8"))
+    assert (index["version"], index["date"]) == (about["version"], DATE)
+    html = (root / "site" / "data" / "index.html").read_text(encoding="utf-8")
+    for shown in (about["version"], DATE, "CC BY 4.0", "creativecommons.org/licenses/by/4.0/", "CITATION.cff",
+                  "api/v1/index.json", "disclosure-index-cells.csv"):
+        assert shown in html, shown
+    assert about["citation"] in html
+
+
+def test_two_builds_give_byte_identical_downloads(site, tmp_path):
+    root, _ = site
+    again = copy_repository(tmp_path)
+    shutil.rmtree(again / "reports")
+    shutil.copytree(root / "reports", again / "reports")  # the same reports, in another folder, built again
+    _git(again, "init", "-q")
+    _git(again, "add", "reports")
+    _git(again, "commit", "-q", "-m", "reports")
+    build_site_in(again, write=True)
+    for folder in ("downloads/data", "api/v1"):
+        first = sorted(p.relative_to(root / "site") for p in (root / "site" / folder).rglob("*") if p.is_file())
+        second = sorted(p.relative_to(again / "site") for p in (again / "site" / folder).rglob("*") if p.is_file())
+        assert first == second and first
+        for rel in first:
+            assert (root / "site" / rel).read_bytes() == (again / "site" / rel).read_bytes(), rel
+
+
+def test_an_incremental_build_rewrites_only_the_changed_reports_json(tmp_path):
+    from builder.pipeline import process_all
+    from builder.site import build_site
+    root = copy_repository(tmp_path)
+    cache = tmp_path / ".cache" / "pages.json"
+    build_site(process_all(root / "reports", root), root, root / "content", cache)
+    api = root / "content" / "api" / "v1" / "reports" / "2023"
+    before = {p.name: p.stat().st_mtime_ns for p in api.iterdir()}
+    path = record_path(root / "reports" / "2023" / "巴州区.txt")
+    record = load_record(path)
+    record.article20.licensing = (record.article20.licensing or 0) + 1
+    record.corrected = [*record.corrected, "article20.licensing"]
+    path.write_text(to_yaml(record), encoding="utf-8")
+    build_site(process_all(root / "reports", root), root, root / "content", cache)
+    changed = {p.name for p in api.iterdir() if p.stat().st_mtime_ns != before[p.name]}
+    assert changed == {"巴州区.json"}
+    data = json.loads((api / "巴州区.json").read_text(encoding="utf-8"))
+    assert data["record"]["article20"]["licensing"] == record.article20.licensing
+    assert data["status"]["article20.licensing"] == "corrected"
+
+
+def test_citation_cff_is_valid_cff_1_2_0():
+    data = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert data["cff-version"] == "1.2.0"
+    for key in ("message", "title", "authors"):  # the keys CFF 1.2.0 requires
+        assert data[key], key
+    assert all(isinstance(a, dict) and (a.get("name") or a.get("family-names")) for a in data["authors"])
+    assert set(data["license"]) == {"MIT", "CC-BY-4.0"}
