@@ -181,8 +181,10 @@ def test_ranking_page_scores_match_the_index(built):
         row = row[:row.index("</tr>")]
         assert f"{s.overall:.1f}" in row
         for value in s.values.values():
-            assert (f"{value:.1f}" if value is not None else "缺失") in row
-    assert html.count("缺失") >= 4  # 及时性 of four reports without a printed date
+            assert (f"{value.value:.1f}" if value.value is not None else "不适用") in row
+            if value.denominator:  # every rate shows its counts
+                assert f"{value.numerator:g}/{value.denominator:g}" in row
+    assert html.count("样本过小") >= 4  # rates below the minimum n are shown, not ranked
 
 
 def test_data_page_lists_every_download_and_column(built):
