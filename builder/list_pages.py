@@ -15,7 +15,7 @@ from .pipeline import Outcome
 from .scores import INDICATORS, MIN_N
 from .standing import OVERALL
 from . import views as page_views
-from .views import NO_REGION, STATUS_TEXT, ReportView, agency_url, city, region_url, slug
+from .views import NO_REGION, STATUS_TEXT, ReportView, agency_url, city, rank_span, region_url, slug
 from .wording import SEVERITY, describe
 
 RANKING_PAGE_ROWS = 1000  # a ranking table longer than this is split: by comparable group, then province
@@ -125,21 +125,14 @@ def ranking_rows(views: list[ReportView]) -> list[dict]:
             x = s.values[ind.key]
             counts = f"{x.numerator:g}/{x.denominator:g}" if x.denominator is not None and ind.denominator else ""
             cells.append({"value": x.value, "status": x.status, "counts": counts, "rank": st.ranks.get(ind.key),
-                          "range": _range(st, ind.key), "text": STATUS_TEXT[x.status]})
+                          "range": rank_span(st, ind.key), "text": STATUS_TEXT[x.status]})
         rows.append({"agency": v.brief.agency, "url": v.url, "region": v.agency.region, "group": v.agency.group,
                      "province": v.province, "scores": cells, "overall": s.overall, "reason": s.reason,
-                     "rank": st.ranks.get(OVERALL), "range": _range(st, OVERALL),
+                     "rank": st.ranks.get(OVERALL), "range": rank_span(st, OVERALL),
                      "sensitivity": st.sensitivity_range,
                      "id": f"{v.key}:{v.page_key}"})  # all a row shows: its report's inputs and standing
     rows.sort(key=lambda row: (row["overall"] is None, -(row["overall"] or 0), row["agency"]))
     return rows
-
-
-def _range(st, key: str) -> str:
-    if key not in st.ranges:
-        return ""
-    best, worst = st.ranges[key]
-    return str(best) if best == worst else f"{best}–{worst}"
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -212,13 +212,15 @@ def completeness(record: Record, agency: Agency) -> Value:
 def consistency(record: Record, agency: Agency) -> Value:
     values = dict(iter_cells(record))
     excluded = (set(record.unread) | set(record.not_applicable)) - set(record.corrected)
+    inferred = set(record.inferred)
     applicable = balanced = 0
     for eq in EQUATIONS:
-        if any(p in excluded for p in eq.paths):
+        paths = eq.paths
+        if excluded and not excluded.isdisjoint(paths):
             continue  # a cell the builder could not read, or that does not apply: not the report's doing
         applicable += 1
-        vals = [values[p] for p in eq.paths]
-        if any(v is None for v in vals) or any(p in record.inferred for p in eq.paths):
+        vals = [values[p] for p in paths]
+        if None in vals or inferred and not inferred.isdisjoint(paths):
             continue  # a blank (or a blank the arithmetic filled) leaves the equation unverified
         balanced += sum(vals[:len(eq.lhs)]) == sum(vals[len(eq.lhs):])
     return rate(balanced, applicable)

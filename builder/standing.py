@@ -12,7 +12,7 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Hashable, Iterable, Optional, Sequence
 
-from .scores import BASE_WEIGHTS, INDICATORS, Score, weighted
+from .scores import BASE_WEIGHTS, INDICATORS, Score
 
 OVERALL = "overall"
 
@@ -123,8 +123,13 @@ def _rank_group(members: list[tuple[Hashable, Score]], out: dict[Hashable, Stand
     if overall:
         _place(overall, OVERALL, out)
         peers[OVERALL] = (*quartiles([p for _, p, _ in overall]), len(overall))
+        # each ranked report's scored indicators as (index, points), once: a weighting is then a sum
+        keys = [ind.key for ind in INDICATORS]
+        parts = [[(k, INDICATORS[k].points(s.values[key].value)) for k, key in enumerate(keys) if s.values[key].scored]
+                 for ident, s in members if s.overall is not None]
         for name, weights in ALTERNATIVE_WEIGHTS:
-            alt = [weighted(s.values, weights) for ident, s in members if s.overall is not None]
+            w = [weights[key] for key in keys]
+            alt = [sum(w[k] * p for k, p in ps) / sum(w[k] for k, _ in ps) for ps in parts]
             for (ident, _, _), r in zip(overall, ranks(alt)):
                 out[ident].sensitivity[name] = r
     for ident, _ in members:

@@ -255,13 +255,23 @@ def _pct(x: float | None) -> str:
     return "—" if x is None else f"{x:.1f}"
 
 
+def rank_span(standing: Standing | None, key: str) -> str:
+    """The ranks a report's interval allows: "2–5", or "3" when it is one rank; "" when it is not ranked."""
+    if standing is None or key not in standing.ranges:
+        return ""
+    best, worst = standing.ranges[key]
+    return str(best) if best == worst else f"{best}–{worst}"
+
+
 def rank_text(standing: Standing | None, key: str) -> str:
-    """第 3 名（第 2–5 名，共 12）: a rank with the range its intervals allow, or 不排名."""
+    """第 3 名（按 95% 区间：第 2–5 名；共 12）: a rank with the range its intervals allow, or 不排名."""
     if standing is None or key not in standing.ranks:
         return "不排名"
-    best, worst = standing.ranges[key]
-    span = f"第 {best} 名" if best == worst else f"第 {best}–{worst} 名"
-    return f"第 {standing.ranks[key]} 名（区间可区分：{span}；共 {standing.ranked[key]}）"
+    return f"第 {standing.ranks[key]} 名（按 95% 区间：第 {rank_span(standing, key)} 名；共 {standing.ranked[key]}）"
+
+
+def _peers(peer: tuple[float, float, float, int] | None) -> str:
+    return f"{_pct(peer[0])} / {_pct(peer[1])} / {_pct(peer[2])}（{peer[3]} 份）" if peer else "—"
 
 
 def indicator_rows(s: Score, standing: Standing | None) -> list[dict]:
@@ -280,7 +290,7 @@ def indicator_rows(s: Score, standing: Standing | None) -> list[dict]:
             "counts": f"{v.numerator:g} / {v.denominator:g}" if rate else "—",
             "interval": f"{_pct(v.low)}–{_pct(v.high)}" if rate and v.low is not None else "—",
             "note": v.note, "rank": rank_text(standing, ind.key),
-            "peers": f"{_pct(peer[0])} / {_pct(peer[1])} / {_pct(peer[2])}（{peer[3]} 份）" if peer else "—",
+            "peers": _peers(peer),
             "position": position(v.value, peer, ind.higher_better) if peer and v.scored else "—",
         })
     return rows
@@ -296,4 +306,4 @@ def overall_row(s: Score, standing: Standing | None) -> dict:
             "rank": rank_text(standing, OVERALL),
             "sensitivity": ("第 {} 名".format(sens[0]) if sens[0] == sens[1] else f"第 {sens[0]}–{sens[1]} 名")
             if sens else "—",
-            "peers": f"{_pct(peer[0])} / {_pct(peer[1])} / {_pct(peer[2])}（{peer[3]} 份）" if peer else "—"}
+            "peers": _peers(peer)}
