@@ -81,12 +81,17 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
     writer.text("methodology.md", env.get_template("methodology.md.j2").render(**methodology_context()))
 
     prepared_rows = [v.prepared for v in views]
-    score_rows = [row for v in views for row in downloads.score_rows(v.brief.agency, v.brief.year, v.agency.group,
-                                                                      v.score, v.standing)]
+    long_table: list[list[tuple]] = []  # the long table of scores, made when a download is made
+
+    def make_file(make):
+        if not long_table:
+            long_table.append([row for v in views for row in downloads.score_rows(
+                v.brief.agency, v.brief.year, v.agency.group, v.score, v.standing)])
+        return make(prepared_rows, long_table[0])
     files = []
     for name, (description, make) in downloads.FILES.items():
         rel = f"downloads/data/{name}"
-        writer.page(rel, _key(name, [v.key for v in views]), partial(make, prepared_rows, score_rows))
+        writer.page(rel, _key(name, [v.key for v in views]), partial(make_file, make))
         files.append((name, description, _size((out_dir / rel).stat().st_size)))
     writer.text("data.md", env.get_template("data.md.j2").render(
         files=files, columns=downloads.columns(), score_columns=downloads.SCORE_COLUMNS, count=len(views),
