@@ -75,3 +75,11 @@ def test_both_flags_are_shown_on_the_report_page(tmp_path):
     page = (root / "content" / "reports" / "2023" / "巴州区.md").read_text(encoding="utf-8")
     assert "正文写明的数字为 7，但表格中行政复议 · 总计为 4" in page
     assert "印为 128，上一年度为 12，变化超过 5 倍" in page
+
+
+def test_a_litigation_count_is_compared_with_both_kinds_of_suit():
+    record, _ = extract_file(REPORTS / "2023" / "巴州区.txt")  # 8 direct + 2 after review: "行政诉讼10件"
+    record.narrative.overview = record.narrative.overview.replace("行政诉讼10件", "行政诉讼8件")
+    found = check_narrative(record)
+    assert [(f.printed, f.expected) for f in found] == [(8, 10)]
+    assert "两类行政诉讼（未经复议直接起诉、复议后起诉）总计之和为 10" in describe(found[0])
