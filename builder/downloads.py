@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from .template import AMOUNT_PATHS
 from .models import MAX_COUNT, Finding, Record, iter_cells, json_schema, lacking_cells
-from .scores import INDICATORS, Agency, Score
+from .scores import INDICATORS, METHOD_VERSION, Agency, Score
 from .wording import cell_name
 
 
@@ -56,7 +56,7 @@ def columns() -> list[Column]:
         Column("peer_group", "text", "排名所用的可比组（行政层级与机关类别，如“县级人民政府”）", lambda r: r.agency.group),
         Column("published_on", "date", "报告落款的发布日期（YYYY-MM-DD），未印为空",
                lambda r: _iso(r.record.source.published_on)),
-        Column("posted_on", "date", "发布机关在网站上发布报告的日期（YYYY-MM-DD），未知为空",
+        Column("posted_on", "date", "发布平台所示的发布日期（YYYY-MM-DD），及时性的首要依据；未知为空",
                lambda r: _iso(r.record.source.posted_on)),
         Column("source_path", "text", "源文件在仓库中的路径", lambda r: r.record.source.path),
         Column("source_sha256", "text", "源文件的 SHA-256", lambda r: r.record.source.sha256),
@@ -84,14 +84,66 @@ def columns() -> list[Column]:
                lambda r: sum(f.severity != "info" for f in r.findings)),
     ]
     for ind in INDICATORS:
-        cols.append(Column(f"score_{ind.key}", "real", f"指标“{ind.name}”得分（0–100），缺失为空",
-                           lambda r, k=ind.key: _round(r.score.values[k])))
-    cols.append(Column("score_overall", "real", "总分（0–100），缺失为空", lambda r: _round(r.score.overall)))
+        what = "得分（0–100）" if not ind.denominator else f"（%，{ind.direction}）= {ind.numerator} ÷ {ind.denominator}"
+        cols += [Column(f"score_{ind.key}", "real", f"指标“{ind.name}”{what}，无数值为空",
+                        lambda r, k=ind.key: _round(r.score.values[k].value)),
+                 Column(f"{ind.key}_status", "text", f"指标“{ind.name}”的状态：scored 计分，small 分母小于最小样本量，"
+                        "not_applicable 不适用，missing 缺失", lambda r, k=ind.key: r.score.values[k].status)]
+        if ind.denominator:
+            cols += [Column(f"{ind.key}_numerator", "real", f"指标“{ind.name}”的分子：{ind.numerator}",
+                            lambda r, k=ind.key: r.score.values[k].numerator),
+                     Column(f"{ind.key}_denominator", "real", f"指标“{ind.name}”的分母：{ind.denominator}",
+                            lambda r, k=ind.key: r.score.values[k].denominator)]
+    cols.append(Column("score_overall", "real", "总分（0–100），不排名时为空", lambda r: _round(r.score.overall)))
+    cols.append(Column("not_ranked_reason", "text", "不排名的原因（有总分时为空）", lambda r: r.score.reason or None))
+    cols.append(Column("method_version", "text", "指数方法版本（见方法说明的修订记录）", lambda r: METHOD_VERSION))
     return cols + rank_columns()
 
 
 def _iso(date: Any) -> str | None:
     return date.isoformat() if date else None
+
+
+# the long table of scores: one row per report and indicator (and one for the overall score)
+SCORE_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("agency", "text", "报告机关"),
+    ("year", "integer", "报告年度"),
+    ("group", "text", "可比组（行政层级 + 机关类别）"),
+    ("indicator", "text", "指标键（completeness、consistency、timeliness、disclosure、corrected）或 overall（总分）"),
+    ("value", "real", "数值：比率为百分数，及时性与总分为 0–100 的得分；无数值为空"),
+    ("numerator", "real", "比率的分子（及时性、总分为空）"),
+    ("denominator", "real", "比率的分母（及时性、总分为空）"),
+    ("interval_low", "real", "95% 区间下限（比率为 Wilson 区间，总分为各指标区间的加权平均）"),
+    ("interval_high", "real", "95% 区间上限"),
+    ("status", "text", "scored 计分 | small 分母小于最小样本量 | not_applicable 不适用 | missing 缺失；总分行为 ranked 或 not_ranked"),
+    ("rankable", "integer", "1 参加排名，0 不参加"),
+    ("rank", "integer", "组内名次（1 为最好，同分同名次）"),
+    ("rank_best", "integer", "95% 区间无法区分时的最好名次"),
+    ("rank_worst", "integer", "95% 区间无法区分时的最差名次"),
+    ("ranked_in_group", "integer", "组内参加该项排名的报告数"),
+    ("sensitivity_best", "integer", "总分行：备选权重下的最好名次"),
+    ("sensitivity_worst", "integer", "总分行：备选权重下的最差名次"),
+    ("note", "text", "说明：缺失、不适用或样本过小的原因，及时性的依据，不排名的原因"),
+    ("method_version", "text", "指数方法版本"),
+)
+
+
+def score_rows(agency: str, year: int, group: str, score: Score, standing: Any) -> list[tuple]:
+    """A report's rows of the long table of scores (SCORE_COLUMNS), its standing from builder/standing.py."""
+    out = []
+    for ind in INDICATORS:
+        v = score.values[ind.key]
+        best, worst = standing.ranges.get(ind.key, (None, None))
+        out.append((agency, year, group, ind.key, _round(v.value), v.numerator, v.denominator, _round(v.low),
+                    _round(v.high), v.status, int(ind.key in standing.ranks), standing.ranks.get(ind.key), best, worst,
+                    standing.ranked.get(ind.key), None, None, v.note or None, METHOD_VERSION))
+    best, worst = standing.ranges.get("overall", (None, None))
+    sens = standing.sensitivity_range or (None, None)
+    out.append((agency, year, group, "overall", _round(score.overall), None, None, _round(score.low),
+                _round(score.high), "ranked" if score.overall is not None else "not_ranked",
+                int(score.overall is not None), standing.ranks.get("overall"), best, worst,
+                standing.ranked.get("overall"), sens[0], sens[1], score.reason or None, METHOD_VERSION))
+    return out
 
 
 def _round(x: float | None) -> float | None:
@@ -125,7 +177,10 @@ def prepare(row: Row) -> Prepared:
         "record": row.record.dump(),
         "agency_info": {"region": row.agency.region, "level": row.agency.level, "kind": row.agency.kind},
         "findings": [f.model_dump(exclude_none=True) for f in row.findings],
-        "scores": {**{k: _round(v) for k, v in row.score.values.items()}, "overall": _round(row.score.overall)},
+        "scores": {**{k: {"value": _round(v.value), "numerator": v.numerator, "denominator": v.denominator,
+                          "low": _round(v.low), "high": _round(v.high), "status": v.status}
+                      for k, v in row.score.values.items()},
+                   "overall": _round(row.score.overall), "not_ranked_reason": row.score.reason or None},
     }
     text = tuple(c.type == "text" for c in _columns())
     return Prepared(json.dumps(values, ensure_ascii=False, separators=(",", ":"), allow_nan=False),
@@ -154,16 +209,23 @@ def _csv_line(values: Sequence[Any]) -> str:
     return buf.getvalue()
 
 
-def to_csv(rows: Sequence[Row | Prepared], about: About | None = None) -> bytes:
+def scores_csv(score_rows: Sequence[tuple]) -> bytes:
+    """The long table of scores (SCORE_COLUMNS) as CSV, with a BOM for spreadsheet programs."""
+    lines = [_csv_line([name for name, _, _ in SCORE_COLUMNS])]
+    lines += [_csv_line([csv_text(v) for v in row]) for row in score_rows]
+    return "".join(lines).encode("utf-8-sig")
+
+
+def to_csv(rows: Sequence[Row | Prepared], about: About | None = None, scores: Sequence[tuple] = ()) -> bytes:
     """The reports table; its version and date are in datapackage.json (a comment line would break CSV readers)."""
     header = _csv_line([c.name for c in _columns()])
     # the BOM lets spreadsheet programs read the Chinese
     return (header + "".join(p.csv for p in _prepared(rows))).encode("utf-8-sig")
 
 
-def to_json(rows: Sequence[Row | Prepared], about: About | None = None) -> bytes:
-    """{"schema": 1, "version", "date", "license", "citation", "reports": [...]}, one report per line
-    (diffs of the file stay readable)."""
+def to_json(rows: Sequence[Row | Prepared], about: About | None = None, scores: Sequence[tuple] = ()) -> bytes:
+    """{"schema": 1, "version", "date", "license", "citation", "method_version", "reports": [...]}, one
+    report per line (diffs of the file stay readable)."""
     prepared = _prepared(rows)
     about = about or About.of(prepared)
     head = json.dumps({"schema": 1, **about.fields()}, ensure_ascii=False, separators=(",", ":"))[:-1]
@@ -171,7 +233,7 @@ def to_json(rows: Sequence[Row | Prepared], about: About | None = None) -> bytes
     return (head + ',"reports":[\n' + entries + ("\n" if entries else "") + "]}\n").encode("utf-8")
 
 
-def to_sqlite(rows: Sequence[Row | Prepared], about: About | None = None) -> bytes:
+def to_sqlite(rows: Sequence[Row | Prepared], about: About | None = None, scores: Sequence[tuple] = ()) -> bytes:
     prepared = _prepared(rows)
     about = about or About.of(prepared)
     cols = _columns()
@@ -194,6 +256,10 @@ def to_sqlite(rows: Sequence[Row | Prepared], about: About | None = None) -> byt
         db.executemany("INSERT INTO columns VALUES (?, ?, ?, ?)",
                        [(table, c.name, c.type, c.description) for table, table_cols in
                         (("reports", cols), ("cells", cell_columns())) for c in table_cols])
+        db.execute(f"CREATE TABLE scores ({', '.join(f'{chr(34)}{n}{chr(34)} {t.upper()}' for n, t, _ in SCORE_COLUMNS)})")
+        db.executemany(f"INSERT INTO scores VALUES ({', '.join('?' for _ in SCORE_COLUMNS)})", scores)
+        db.execute("CREATE TABLE score_columns (name TEXT PRIMARY KEY, type TEXT, description TEXT)")
+        db.executemany("INSERT INTO score_columns VALUES (?, ?, ?)", SCORE_COLUMNS)
         db.commit()
         db.close()
         return path.read_bytes()
@@ -267,7 +333,8 @@ class About:
 
     def fields(self) -> dict[str, str | None]:
         return {"title": TITLE, "version": self.version, "date": self.date, "license": LICENSE["name"],
-                "license_url": LICENSE["path"], "code_license": CODE_LICENSE, "citation": self.citation()}
+                "license_url": LICENSE["path"], "code_license": CODE_LICENSE, "citation": self.citation(),
+                "method_version": METHOD_VERSION}
 
 
 # --- the long cells table: one row per cell of every report, with its status --------------------
@@ -363,11 +430,17 @@ def datapackage(rows: Sequence[Row | Prepared], about: About | None = None) -> b
         "profile": "tabular-data-package", "name": "disclosure-index", "title": TITLE,
         "description": "各级政府机关政府信息公开工作年度报告（国办公开办函〔2021〕30号模板）的数字，逐份报告、逐个单元格，"
                        "每个单元格标明状态。",
-        "version": about.version, "created": f"{about.date}T00:00:00Z" if about.date else None,
+        "version": about.version, "method_version": METHOD_VERSION,
+        "created": f"{about.date}T00:00:00Z" if about.date else None,
         "licenses": [LICENSE], "citation": about.citation(), "keywords": ["政府信息公开", "年度报告", "open government"],
         "resources": [
             resource("reports", "disclosure-index.csv", columns(), ["agency", "year"]),
             resource("cells", "disclosure-index-cells.csv", cell_columns(), ["agency", "year", "path"],
+                     foreignKeys=[{"fields": ["agency", "year"],
+                                   "reference": {"resource": "reports", "fields": ["agency", "year"]}}]),
+            resource("scores", "disclosure-index-scores.csv",
+                     [Column(name, kind, description, None) for name, kind, description in SCORE_COLUMNS],
+                     ["agency", "year", "indicator"],
                      foreignKeys=[{"fields": ["agency", "year"],
                                    "reference": {"resource": "reports", "fields": ["agency", "year"]}}]),
         ],
@@ -377,12 +450,18 @@ def datapackage(rows: Sequence[Row | Prepared], about: About | None = None) -> b
     return (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-Make = Callable[[Sequence[Row | Prepared], "About | None"], bytes]
+# each file made from (every report's prepared rows, the data's About, the long table of scores)
+Make = Callable[[Sequence[Row | Prepared], "About | None", Sequence[tuple]], bytes]
 FILES: dict[str, tuple[str, Make]] = {
-    "disclosure-index.csv": ("CSV：每个机关每个年度一行，每个单元格一列（UTF-8，带 BOM）", to_csv),
-    "disclosure-index-cells.csv": ("CSV 长表：每份报告的每个单元格一行（机关、年度、路径、模板名称、数值、状态）", to_cells_csv),
+    "disclosure-index.csv": ("CSV：每个机关每个年度一行，每个单元格一列，各指标的数值、分子、分母与名次（UTF-8，带 BOM）", to_csv),
+    "disclosure-index-cells.csv": ("CSV 长表：每份报告的每个单元格一行（机关、年度、路径、模板名称、数值、状态）",
+                                   lambda rows, about=None, scores=(): to_cells_csv(rows, about)),
+    "disclosure-index-scores.csv": ("CSV 长表：指数得分，每份报告每项指标一行（含分子、分母、区间、名次与名次范围）",
+                                    lambda rows, about=None, scores=(): scores_csv(scores)),
     "disclosure-index.json": ("JSON：全部记录、核对发现、得分与名次", to_json),
-    "disclosure-index.sqlite": ("SQLite 数据库：reports、cells（单元格长表）、findings、columns、about 等表", to_sqlite),
-    "datapackage.json": ("Frictionless 数据包描述（两个 CSV 文件的列、类型、主键，数据版本与许可）", datapackage),
-    "record.schema.json": ("记录格式的 JSON Schema（由数据模型生成）", lambda rows, about=None: schema_json()),
+    "disclosure-index.sqlite": ("SQLite 数据库：reports、cells（单元格长表）、scores（得分长表）、findings、columns、about 等表",
+                                to_sqlite),
+    "datapackage.json": ("Frictionless 数据包描述（三个 CSV 文件的列、类型、主键，数据版本与许可）",
+                         lambda rows, about=None, scores=(): datapackage(rows, about)),
+    "record.schema.json": ("记录格式的 JSON Schema（由数据模型生成）", lambda rows, about=None, scores=(): schema_json()),
 }

@@ -12,9 +12,10 @@ import jinja2
 
 from .page_cache import SiteWriter, _key
 from .pipeline import Outcome
-from .scores import INDICATORS
+from .scores import INDICATORS, MIN_N
+from .standing import OVERALL
 from . import views as page_views
-from .views import NO_REGION, ReportView, agency_url, city, region_url, slug
+from .views import NO_REGION, STATUS_TEXT, ReportView, agency_url, city, rank_span, region_url, slug
 from .wording import SEVERITY, describe
 
 RANKING_PAGE_ROWS = 1000  # a ranking table longer than this is split: by comparable group, then province
@@ -56,14 +57,14 @@ def _rankings(env: jinja2.Environment, writer: SiteWriter, views: list[ReportVie
         members = [v for v in views if v.brief.year == year]
         if writer.unchanged(f"rankings/{year}", _key(years, [v.key for v in members])):
             continue
-        rows = ranking_rows(members, group_ranks(members))
+        rows = ranking_rows(members)
         made = []
         for page in _split(rows, ["group", "province"], RANKING_PAGE_ROWS, f"rankings/{year}"):
             # a page split into groups links to them; one split within a group also shows its top rows
             top = page.rows[:RANKING_TOP] if page.children and page.path else [] if page.children else page.rows
             writer.page(page.rel, _key(year, years, page.path, [r["id"] for r in page.rows], page.children), partial(
                 page_views.render, env, "rankings.md.j2", year=year, years=years, path=page.path, rows=top,
-                count=len(page.rows), children=page.children, indicators=INDICATORS,
+                count=len(page.rows), children=page.children, indicators=INDICATORS, min_n=MIN_N,
                 groups=sorted({r["group"] for r in page.rows}), depth=page.depth, top=RANKING_TOP))
             made.append(page.rel)
         writer.remember(f"rankings/{year}", made)
@@ -113,32 +114,23 @@ def _issues(env: jinja2.Environment, writer: SiteWriter, views: list[ReportView]
             describe(f) for f in o.findings if f.severity == "error")) for o in failed]))
 
 
-def group_ranks(views: list[ReportView]) -> dict[int, dict[str, int]]:
-    """Each report's rank within its comparable group and year, per indicator and overall
-    (1 is best; equal scores share a rank; a missing score has no rank)."""
-    out: dict[int, dict[str, int]] = {id(v): {} for v in views}
-    groups: dict[tuple[int, str], list[ReportView]] = {}
-    for v in views:
-        groups.setdefault((v.brief.year, v.agency.group), []).append(v)
-    for members in groups.values():
-        for key in [ind.key for ind in INDICATORS] + ["overall"]:
-            scored = [(v.score.overall if key == "overall" else v.score.values[key], v) for v in members]
-            scored = sorted(((value, v) for value, v in scored if value is not None), key=lambda p: -p[0])
-            for k, (value, v) in enumerate(scored):
-                # the rank of a score is one more than the number of better scores
-                rank = k + 1 if k == 0 or scored[k - 1][0] != value else out[id(scored[k - 1][1])][key]
-                out[id(v)][key] = rank
-    return out
-
-
-def ranking_rows(views: list[ReportView], ranks: dict[int, dict[str, int]]) -> list[dict]:
+def ranking_rows(views: list[ReportView]) -> list[dict]:
+    """A ranking table's rows: each indicator's value with its counts and rank, the overall score with its
+    rank range, or why the report is not ranked; ranked reports first, best first."""
     rows = []
     for v in views:
-        r = ranks[id(v)]
+        st, s = v.standing, v.score
+        cells = []
+        for ind in INDICATORS:
+            x = s.values[ind.key]
+            counts = f"{x.numerator:g}/{x.denominator:g}" if x.denominator is not None and ind.denominator else ""
+            cells.append({"value": x.value, "status": x.status, "counts": counts, "rank": st.ranks.get(ind.key),
+                          "range": rank_span(st, ind.key), "text": STATUS_TEXT[x.status]})
         rows.append({"agency": v.brief.agency, "url": v.url, "region": v.agency.region, "group": v.agency.group,
-                     "province": v.province, "scores": [(v.score.values[i.key], r.get(i.key)) for i in INDICATORS],
-                     "overall": v.score.overall, "rank": r.get("overall"),
-                     "id": f"{v.key}:{sorted(r.items())}"})  # all a row shows: its report's inputs and ranks
+                     "province": v.province, "scores": cells, "overall": s.overall, "reason": s.reason,
+                     "rank": st.ranks.get(OVERALL), "range": rank_span(st, OVERALL),
+                     "sensitivity": st.sensitivity_range,
+                     "id": f"{v.key}:{v.page_key}"})  # all a row shows: its report's inputs and standing
     rows.sort(key=lambda row: (row["overall"] is None, -(row["overall"] or 0), row["agency"]))
     return rows
 

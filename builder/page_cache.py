@@ -32,8 +32,8 @@ def render_version() -> str:
     return digest.hexdigest()[:16]
 
 
-_RENDER_MODULES = ("site.py", "views.py", "list_pages.py", "page_cache.py", "history.py", "scores.py", "wording.py",
-                   "downloads.py", "models.py", "template.py", "data_api.py")
+_RENDER_MODULES = ("site.py", "views.py", "list_pages.py", "page_cache.py", "history.py", "scores.py", "standing.py",
+                   "flags.py", "wording.py", "downloads.py", "models.py", "template.py", "data_api.py")
 
 
 def _key(*parts: Any) -> str:
@@ -64,8 +64,8 @@ class PageCache:
         if isinstance(data, dict) and data.get("version") == render_version():
             try:
                 self.pages = {str(k): (str(key), stamp) for k, (key, stamp) in data["pages"].items()}
-                self.reports = {str(k): (Score(dict(values), overall), downloads.Prepared(row, csv, js, tuple(
-                    tuple(f) for f in found))) for k, (values, overall, row, csv, js, found) in data["reports"].items()}
+                self.reports = {str(k): (Score.from_data(score), downloads.Prepared(row, csv, js, tuple(
+                    tuple(f) for f in found))) for k, (score, row, csv, js, found) in data["reports"].items()}
                 stamp, entries = data["directory"]
                 self.directory = (stamp, Agencies({n: Agency(n, *info) for n, info in entries.items()}))
                 self.groups = {str(k): (key, [tuple(p) for p in pages]) for k, (key, pages) in data["groups"].items()}
@@ -86,7 +86,7 @@ class PageCache:
                 "version": render_version(), "groups": writer.groups,
                 # each page with the size and time its file had when made: a file changed since is made again
                 "pages": {rel: (key, file_stamp(os.path.join(writer.out, rel))) for rel, key in writer.keys.items()},
-                "reports": {k: (score.values, score.overall, p.row, p.csv, p.json, p.findings)
+                "reports": {k: (score.to_data(), p.row, p.csv, p.json, p.findings)
                             for k, (score, p) in reports.items()},
                 "directory": (stamp, {a.name: (a.region, a.level, a.kind) for a in agencies.values()})})
 

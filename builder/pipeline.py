@@ -25,6 +25,7 @@ from typing import Iterable
 from . import __version__
 from .characters import name_key
 from .checks import check_across_years, check_record
+from .flags import check_jumps, check_narrative
 from .extract import extract
 from .infer import infer
 from .models import META_PATHS, Finding, Record, get_path, iter_cells, set_path
@@ -336,7 +337,7 @@ def process(source: Path, root: Path, write: bool = False, cache: Cache | None =
         if committed is not None and committed.source.sha256 == sha:
             # a record typed by hand for a report the extractor cannot read stands as it is
             outcome.record = committed
-            outcome.findings = check_record(committed) + [Finding(
+            outcome.findings = check_record(committed) + check_narrative(committed) + [Finding(
                 rule="extract.unreadable", severity="info", message=f"extraction: {exc.reason}")]
             outcome.key = outcome_key(committed, outcome.findings)
             return outcome
@@ -348,7 +349,8 @@ def process(source: Path, root: Path, write: bool = False, cache: Cache | None =
     # what extraction noticed, except about cells a person has since corrected; then the arithmetic
     # of the record as it stands
     findings = [f for f in findings if f.rule.startswith(("extract.", "inference.", "read."))
-                and f.path not in record.corrected] + notes + _as_extracted(record, fresh) + check_record(record)
+                and f.path not in record.corrected] + notes + _as_extracted(record, fresh) + check_record(record) \
+        + check_narrative(record)
     outcome.record, outcome.findings = record, findings
     if write and not outcome.failed:
         if not (as_left and notes):
@@ -379,7 +381,8 @@ def _state_version() -> str:
 
 @lru_cache(maxsize=1)
 def _module_digest() -> str:
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:10]
+    """This module and the review flags it adds to outcomes (builder/flags.py)."""
+    return hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).parent / "flags.py").read_bytes()).hexdigest()[:10]
 
 
 def _failed(source: Path, error: str, stamp) -> Outcome:
@@ -606,7 +609,8 @@ def _across_years(good: list[Outcome], cached: dict) -> tuple[dict, list[tuple[s
             pairs = cached[agency][1]
         else:
             source_of = {id(o.record): str(o.source) for o in members}
-            pairs = [(source_of[id(r)], f) for r, f in check_across_years([o.record for o in members])]
+            records = [o.record for o in members]
+            pairs = [(source_of[id(r)], f) for r, f in check_across_years(records) + check_jumps(records)]
         found[agency] = (keys, pairs)
         out += pairs
     return found, out

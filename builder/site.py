@@ -23,17 +23,20 @@ from markupsafe import Markup
 
 from . import downloads, history
 from .data_api import data_date, report_json_url, write_api
-from .list_pages import _issues, _rankings, _regions, group_ranks
+from .list_pages import _issues, _rankings, _regions
 from .models import Record
 from .page_cache import GENERATED, PageCache, SiteWriter, _key, _write, report_key
 from .pipeline import Outcome
 from .records import file_stamp, record_path, without_gc
-from .scores import ARTICLE_49, INDICATORS, OVERALL_RULE, Agency, Score, deadline, score
+from .scores import (ARTICLE_31_2007, ARTICLE_49, CHANGELOG, DEADLINE_RULES, INDICATORS, LATE_DAYS_TO_ZERO,
+                     METHOD_VERSION, MIN_N, MISSING_RULE, OVERALL_RULE, Agency, Score, publication, score)
+from .standing import ALTERNATIVE_WEIGHTS, PEER_RULE, RANK_RULE, SENSITIVITY_RULE, standings
+from .flags import JUMP_RULE, NARRATIVE_RULE
 from .template import APPLICATION_COLUMNS, EDITIONS, REVIEW_COLUMNS
 from . import views as page_views
 from .views import (FORMATS, SEARCH_EXCERPT, ReportView, _STATE_TITLE, _env, _extracted, _flagged, _tds, agency_url,
-                    application_rows, article20_rows, cell, city, correction_rows, province, region_url, report_url,
-                    review_cells, slug)
+                    application_rows, article20_rows, cell, city, correction_rows, indicator_rows, overall_row,
+                    province, region_url, report_url, review_cells, slug)
 from .wording import SEVERITY, cell_name, describe
 
 __all__ = ["GENERATED", "build_site", "cell", "city", "province", "slug", "agency_url", "write_search_dictionary"]
@@ -64,6 +67,11 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
         writer.page(download, _key(str(o.source), o.key or file_stamp(o.source)), o.source.read_bytes)
         views.append(ReportView(o, report_url(o.brief), download, info, s, key, prepared, changes))
 
+    _score_views(views)
+    placed = standings((id(v), v.brief.year, v.agency.group, v.score) for v in views)
+    for v in views:
+        v.standing = placed[id(v)]
+        v.page_key = _key(v.key, v.standing.to_data())  # a page shows its group's ranks and quartiles
     by_agency: dict[str, list[ReportView]] = {}
     for v in views:
         by_agency.setdefault(v.brief.agency, []).append(v)
@@ -73,8 +81,7 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
     _rankings(env, writer, views, years)
     _regions(env, writer, by_agency)
     _issues(env, writer, views, failed, years, root)
-    writer.text("methodology.md", env.get_template("methodology.md.j2").render(
-        indicators=INDICATORS, overall_rule=OVERALL_RULE, article_49=ARTICLE_49))
+    writer.text("methodology.md", env.get_template("methodology.md.j2").render(**methodology_context()))
 
     _data(env, writer, views, root)
 
@@ -92,17 +99,21 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
 
 def _data(env: jinja2.Environment, writer: SiteWriter, views: list[ReportView], root: Path) -> None:
     """The downloads, the static API (data_api) and the data page that documents them."""
-    ranks = group_ranks(views)
-    rows = downloads.with_ranks([v.prepared for v in views], [ranks[id(v)] for v in views])
+    rows = downloads.with_ranks([v.prepared for v in views], [v.standing.ranks for v in views])
     about = downloads.About.of(rows, data_date(root))
+    # the long table of scores: each report's values with its standing in its group (ranks, ranges)
+    scores = [row for v in views for row in downloads.score_rows(
+        v.brief.agency, v.brief.year, v.agency.group, v.score, v.standing)]
+    key = _key(about, [v.page_key for v in views])
     files = []
     for name, (description, make) in downloads.FILES.items():
         rel = f"downloads/data/{name}"
-        writer.page(rel, _key(name, about), partial(make, rows, about))
+        writer.page(rel, _key(name, key), partial(make, rows, about, scores))
         files.append((name, description, _size((writer.out / rel).stat().st_size)))
     write_api(writer, views, about)
     writer.text("data.md", env.get_template("data.md.j2").render(
-        files=files, columns=downloads.columns(), cell_columns=downloads.cell_columns(), count=len(views),
+        files=files, columns=downloads.columns(), cell_columns=downloads.cell_columns(),
+        score_columns=downloads.SCORE_COLUMNS, version=METHOD_VERSION, count=len(views),
         about=about, license=downloads.LICENSE, example=views[0] if views else None,
         example_json=report_json_url(views[0].brief.year, views[0].brief.agency) if views else None))
 
@@ -125,9 +136,9 @@ def _agency_pages(writer: SiteWriter, out_dir: Path, by_agency: dict[str, list[R
     jobs = []
     for agency, reports in sorted(by_agency.items()):
         reports.sort(key=lambda v: v.brief.year)
-        render = [writer.stale(v.url, v.key) for v in reports]
-        render_agency = writer.stale(agency_url(agency), _key([v.key for v in reports]))
-        if any(render) or render_agency or any(v.score is None for v in reports):
+        render = [writer.stale(v.url, v.page_key) for v in reports]
+        render_agency = writer.stale(agency_url(agency), _key([v.page_key for v in reports]))
+        if any(render) or render_agency:
             jobs.append(AgencyJob(agency, reports, render, render_agency))
     work = partial(_make_agency_pages, out_dir)
     cores = os.cpu_count() or 1
@@ -136,31 +147,42 @@ def _agency_pages(writer: SiteWriter, out_dir: Path, by_agency: dict[str, list[R
             results = list(pool.map(work, jobs, chunksize=max(1, len(jobs) // (cores * 8))))
     else:
         results = [work(job) for job in jobs]
-    for job, (made, written) in zip(jobs, results):
-        for v, (s, prepared) in zip(job.reports, made):
-            v.score, v.prepared = s, prepared
-        writer.written += written
+    writer.written += sum(results)
 
 
-def _make_agency_pages(out_dir: Path, job: AgencyJob) -> tuple[list[tuple[Score, downloads.Prepared]], int]:
-    """Make one agency's pages (in a worker process or not); its reports' scores and download rows,
-    and how many files were written."""
+def _make_agency_pages(out_dir: Path, job: AgencyJob) -> int:
+    """Make one agency's pages (in a worker process or not); how many files were written."""
     env, written = _env(), 0
     for v, again in zip(job.reports, job.render):
-        if v.score is None:
-            v.score = score(v.record, v.agency)
-            v.prepared = downloads.prepare(downloads.Row(v.record, v.agency, v.score, tuple(v.outcome.findings)))
         if again:
             written += _write(out_dir / v.url, _render_report(env, v))
     if job.render_agency:
         written += _write(out_dir / agency_url(job.agency), _render_agency(env, job.agency, job.reports))
-    return [(v.score, v.prepared) for v in job.reports], written
+    return written
+
+
+def _score_one(v: ReportView) -> tuple[Score, downloads.Prepared]:
+    s = score(v.record, v.agency)
+    return s, downloads.prepare(downloads.Row(v.record, v.agency, s, tuple(v.outcome.findings)))
+
+
+def _score_views(views: list[ReportView]) -> None:
+    """Score the reports whose score the page cache does not hold (by a process per core when many):
+    ranks and quartiles need every report's score before any page is made."""
+    todo = [v for v in views if v.score is None]
+    cores = os.cpu_count() or 1
+    if cores > 1 and len(todo) >= PARALLEL_PAGES:
+        with ProcessPoolExecutor(max_workers=cores, initializer=gc.enable) as pool:
+            made = list(pool.map(_score_one, todo, chunksize=max(1, len(todo) // (cores * 8))))
+    else:
+        made = [_score_one(v) for v in todo]
+    for v, (s, prepared) in zip(todo, made):
+        v.score, v.prepared = s, prepared
 
 
 def _render_report(env: jinja2.Environment, v: ReportView) -> str:
     flagged, extracted = _flagged(v.outcome.findings), _extracted(v.outcome.findings)
     findings = [f for f in v.outcome.findings if f.severity != "info"]
-    due, rule = deadline(v.record, v.agency)
     return page_views.render(env, "report.md.j2",
         r=v.record, url=v.url, download=v.download, formats=FORMATS, edition=EDITIONS[v.record.template],
         api_url=report_json_url(v.brief.year, v.brief.agency),
@@ -170,8 +192,8 @@ def _render_report(env: jinja2.Environment, v: ReportView) -> str:
         review_columns=REVIEW_COLUMNS, findings=[(f, describe(f), SEVERITY[f.severity], cell_name(f.path))
                                                  for f in findings],
         agency_url=agency_url(v.record.agency), states=_STATE_TITLE, info=v.agency,
-        scores=[(ind, v.score.values[ind.key]) for ind in INDICATORS],
-        overall=v.score.overall, due=due, due_rule=rule, excerpt=SEARCH_EXCERPT,
+        scores=indicator_rows(v.score, v.standing), overall=overall_row(v.score, v.standing),
+        pub=publication(v.record, v.agency), version=METHOD_VERSION, excerpt=SEARCH_EXCERPT,
         depth="../../../")  # /reports/YEAR/AGENCY/ → the site root
 
 
@@ -182,9 +204,19 @@ def _render_agency(env: jinja2.Environment, agency: str, reports: list[ReportVie
     return page_views.render(env, "agency.md.j2",
         agency=agency, reports=reports, carry=carry, columns=columns, info=reports[0].agency,
         corrections=[c for v in reports for c in correction_rows(v.record, v.outcome.findings, v.changes, v.url)],
+        overall=[(v, overall_row(v.score, v.standing)) for v in reports],
         chart=Markup(trend_chart([v.record.year for v in reports], [c[0][1] for c in columns],
                                  [c[3][1] for c in columns])),
         depth="../../")
+
+
+def methodology_context() -> dict[str, Any]:
+    """Everything the methodology page prints, from the one definition of the index."""
+    return dict(indicators=INDICATORS, overall_rule=OVERALL_RULE, missing_rule=MISSING_RULE, min_n=MIN_N,
+                rank_rule=RANK_RULE, sensitivity_rule=SENSITIVITY_RULE, peer_rule=PEER_RULE,
+                alternatives=[name for name, _ in ALTERNATIVE_WEIGHTS], flag_rules=[JUMP_RULE, NARRATIVE_RULE],
+                article_49=ARTICLE_49, article_31=ARTICLE_31_2007, deadline_rules=[r for _, r in DEADLINE_RULES],
+                late_days=LATE_DAYS_TO_ZERO, version=METHOD_VERSION, changelog=CHANGELOG)
 
 
 def _size(n: int) -> str:

@@ -21,6 +21,7 @@ from . import downloads
 from .models import Finding, Record, get_path, iter_cells
 from .pipeline import Brief, Outcome
 from .scores import Agency, Score
+from .standing import Standing
 from .template import EDITIONS, REVIEW_ROWS
 from .wording import as_extracted, cell_name, describe, extracted_value
 
@@ -272,6 +273,8 @@ class ReportView:
     key: str = ""                               # digest of everything its page is made from
     prepared: downloads.Prepared | None = None  # its rows of the downloads
     changes: dict[str, Any] = field(default_factory=dict)  # corrected path → history.Change | None
+    standing: Standing | None = None            # its ranks and its group's quartiles (standing.py)
+    page_key: str = ""                          # key and standing: everything its page shows
 
     @property
     def brief(self) -> Brief:
@@ -315,3 +318,64 @@ def city(region: str | None) -> str:
 
 def region_url(name: str) -> str:
     return f"regions/{slug(name)}.md"
+
+
+STATUS_TEXT = {"scored": "计分", "small": "样本过小，不计分", "not_applicable": "不适用", "missing": "缺失"}
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{x:.1f}"
+
+
+def rank_span(standing: Standing | None, key: str) -> str:
+    """The ranks a report's interval allows: "2–5", or "3" when it is one rank; "" when it is not ranked."""
+    if standing is None or key not in standing.ranges:
+        return ""
+    best, worst = standing.ranges[key]
+    return str(best) if best == worst else f"{best}–{worst}"
+
+
+def rank_text(standing: Standing | None, key: str) -> str:
+    """第 3 名（按 95% 区间：第 2–5 名；共 12）: a rank with the range its intervals allow, or 不排名."""
+    if standing is None or key not in standing.ranks:
+        return "不排名"
+    return f"第 {standing.ranks[key]} 名（按 95% 区间：第 {rank_span(standing, key)} 名；共 {standing.ranked[key]}）"
+
+
+def _peers(peer: tuple[float, float, float, int] | None) -> str:
+    return f"{_pct(peer[0])} / {_pct(peer[1])} / {_pct(peer[2])}（{peer[3]} 份）" if peer else "—"
+
+
+def indicator_rows(s: Score, standing: Standing | None) -> list[dict]:
+    """What a page shows of each indicator of a report: value, its counts, interval, status, rank and
+    range, the group's quartiles and where the report stands among them (all text, escaped by Jinja)."""
+    from .scores import INDICATORS
+    from .standing import position
+    rows = []
+    for ind in INDICATORS:
+        v = s.values[ind.key]
+        peer = standing.peers.get(ind.key) if standing else None
+        rate = v.denominator is not None and ind.denominator
+        rows.append({
+            "ind": ind, "status": v.status, "status_text": STATUS_TEXT[v.status],
+            "value": _pct(v.value) if v.value is not None else "—",
+            "counts": f"{v.numerator:g} / {v.denominator:g}" if rate else "—",
+            "interval": f"{_pct(v.low)}–{_pct(v.high)}" if rate and v.low is not None else "—",
+            "note": v.note, "rank": rank_text(standing, ind.key),
+            "peers": _peers(peer),
+            "position": position(v.value, peer, ind.higher_better) if peer and v.scored else "—",
+        })
+    return rows
+
+
+def overall_row(s: Score, standing: Standing | None) -> dict:
+    """The overall score as a page shows it: score, interval, rank and range, weight sensitivity."""
+    from .standing import OVERALL
+    sens = standing.sensitivity_range if standing else None
+    peer = standing.peers.get(OVERALL) if standing else None
+    return {"value": _pct(s.overall), "ranked": s.overall is not None, "reason": s.reason,
+            "interval": f"{_pct(s.low)}–{_pct(s.high)}" if s.overall is not None else "—",
+            "rank": rank_text(standing, OVERALL),
+            "sensitivity": ("第 {} 名".format(sens[0]) if sens[0] == sens[1] else f"第 {sens[0]}–{sens[1]} 名")
+            if sens else "—",
+            "peers": _peers(peer)}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from .flags import JUMP_FACTOR
 from .models import Finding
 from .template import (APPLICATION_COLUMNS, APPLICATION_ROWS, ARTICLE20_ITEMS, ARTICLE20_ITEMS_2019, OTHER_UNDIVIDED,
                        REVIEW_COLUMNS, REVIEW_ROWS)
@@ -65,6 +66,10 @@ def describe(f: Finding) -> str:
         "review_litigation.row_total": f"{row}：结果维持、结果纠正、其他结果、尚未审结之和为 {expected}，但“总计”印为 {printed}。",
         "across_years.carry": f"“{col}”列：上年结转印为 {printed}，但上一年度报告的“结转下年度继续办理”为 {expected}。",
         "across_years.in_force": f"{where}印为 {printed}；按上一年度的现行有效件数加本年制发、减本年废止，应为 {expected}。",
+        "across_years.jump": f"{where}印为 {printed}，上一年度为 {expected}，变化超过 {JUMP_FACTOR} 倍：请核对原文（核对发现，不影响得分）。",
+        "review.narrative": f"正文写明的数字为 {printed}，但表格中"
+                            f"{'两类行政诉讼（未经复议直接起诉、复议后起诉）总计之和' if (f.path or '').startswith('review_litigation.litigation') else where}"
+                            f"为 {expected}：请核对原文（核对发现，不影响得分）。",
         "inference.conflict": f"{where}：空白；表内各项勾稽关系推算出的值互相矛盾，因此不作推算。",
         "inference.impossible": f"{where}：空白；按印发的合计推算将得到 {expected}，不是有效的件数，因此不作推算。",
         "extract.row_layout": f"{where or row}：无法确定各个数字分别属于哪一列，列为未能识别而不猜测。",

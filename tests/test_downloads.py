@@ -6,6 +6,7 @@ import io
 import json
 import re
 import sqlite3
+import tempfile
 
 import pytest
 
@@ -14,6 +15,7 @@ from builder.models import Record, iter_cells
 from builder.pipeline import process_all
 from builder.scores import Agency, load_agencies, score
 from builder.template import edition_only
+from builder.standing import standings
 from conftest import REPORTS, ROOT
 
 
@@ -38,9 +40,12 @@ def test_csv_has_one_row_per_report_and_every_cell(rows):
         assert row["inferred"] == ";".join(r.record.inferred)
         assert row["peer_group"] == r.agency.group
     # identity and source, the 2021 edition's 200 cells, the 2019 edition's own cells and the unit of its
-    # 采购总金额, status lists and findings, scores, ranks
+    # 采购总金额, status lists and findings, each indicator's value and status (a rate also its numerator
+    # and denominator), the overall score, why not ranked, the method's version, the ranks
     only_2019 = len(edition_only("2019")) + 1
-    assert len(table[0]) == len(downloads.columns()) == 11 + 200 + only_2019 + 6 + 2 * (len(downloads.INDICATORS) + 1)
+    rates = sum(1 for i in downloads.INDICATORS if i.denominator)
+    assert len(table[0]) == len(downloads.columns()) == (11 + 200 + only_2019 + 6 + 2 * len(downloads.INDICATORS)
+                                                         + 2 * rates + 3 + len(downloads.INDICATORS) + 1)
 
 
 def test_json_round_trips_the_records(rows):
@@ -72,9 +77,52 @@ def test_sqlite_holds_the_same_table(rows, tmp_path):
     assert about["license"] == "CC-BY-4.0" and about["version"].startswith(about["date"].replace("-", "."))
 
 
-def test_downloads_are_byte_identical_when_rebuilt(rows):
+@pytest.fixture(scope="module")
+def long_rows(rows):
+    placed = standings((k, r.record.year, r.agency.group, r.score) for k, r in enumerate(rows))
+    return [row for k, r in enumerate(rows)
+            for row in downloads.score_rows(r.record.agency, r.record.year, r.agency.group, r.score, placed[k])]
+
+
+def test_downloads_are_byte_identical_when_rebuilt(rows, long_rows):
     for name, (_, make) in downloads.FILES.items():
-        assert make(rows, None) == make(rows, None), name
+        assert make(rows, None, long_rows) == make(rows, None, long_rows), name
+
+
+def test_every_download_names_the_method_version(rows, long_rows):
+    from builder.scores import METHOD_VERSION
+    for name, (_, make) in downloads.FILES.items():
+        if name.endswith(".schema.json") or name.endswith("-cells.csv"):
+            continue  # the record's format and its cells, not the index (datapackage.json describes the CSVs)
+        data = make(rows, None, long_rows)
+        if name.endswith(".sqlite"):
+            with tempfile.NamedTemporaryFile(suffix=".sqlite") as f:
+                f.write(data)
+                f.flush()
+                db = sqlite3.connect(f.name)
+                assert db.execute("SELECT value FROM about WHERE key = 'method_version'").fetchone() == (METHOD_VERSION,)
+                assert {v for (v,) in db.execute("SELECT DISTINCT method_version FROM scores")} == {METHOD_VERSION}
+        else:
+            assert METHOD_VERSION in data.decode("utf-8-sig"), name
+
+
+def test_the_long_table_of_scores_has_a_row_per_report_and_indicator(rows, long_rows):
+    table = list(csv.DictReader(io.StringIO(downloads.scores_csv(long_rows).decode("utf-8-sig"))))
+    assert list(table[0]) == [name for name, _, _ in downloads.SCORE_COLUMNS]
+    assert len(table) == len(rows) * (len(downloads.INDICATORS) + 1)
+    row = {(t["agency"], t["indicator"]): t for t in table}
+    bz = row[("巴州区", "corrected")]
+    assert (bz["numerator"], bz["denominator"], bz["status"], bz["rankable"], bz["rank"]) == ("4", "14", "scored", "1", "1")
+    small = row[("攀枝花市西区人民政府办公室", "disclosure")]  # 1 request: shown, not ranked
+    assert (small["value"], small["numerator"], small["denominator"], small["status"], small["rankable"], small["rank"]) \
+        == ("100.0", "1", "1", "small", "0", "")
+    with tempfile.NamedTemporaryFile(suffix=".sqlite") as f:
+        f.write(downloads.to_sqlite(rows, None, long_rows))
+        f.flush()
+        db = sqlite3.connect(f.name)
+        assert db.execute("SELECT COUNT(*) FROM scores").fetchone() == (len(table),)
+        assert db.execute("SELECT numerator, denominator, rank FROM scores WHERE agency = '巴州区' AND "
+                          "indicator = 'disclosure'").fetchone() == (97, 123, 1)
 
 
 def test_every_column_is_documented():

@@ -15,6 +15,7 @@ from builder.infer import infer
 from builder.models import Record, iter_cells, set_path
 from builder.pipeline import Outcome, extract_file
 from builder.records import RecordError, load_record, to_yaml
+from builder.models import lacking_cells
 from builder.scores import Agency, completeness
 from builder.sources import ReportError
 from builder.template import edition_only
@@ -115,7 +116,11 @@ def test_a_pre_2019_free_form_report_gets_a_message_naming_the_file():
 
 def test_completeness_counts_the_cells_of_the_report_s_own_edition(record_2019):
     agency = Agency(record_2019.agency, kind="department")
-    assert completeness(record_2019, agency) == 100.0  # every cell of its edition printed, "/" not charged
+    got = completeness(record_2019, agency)
+    # every cell of its edition printed, "/" not charged: the 2019 edition's 198 cells less those marked "/"
+    assert got.value == 100.0 and got.numerator == got.denominator
+    assert got.denominator == 198 - len(record_2019.not_applicable) + len([
+        p for p in record_2019.not_applicable if p in lacking_cells("2019")])
 
 
 def test_downloads_hold_the_2019_keys(record_2019):

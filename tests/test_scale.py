@@ -160,3 +160,27 @@ def test_a_report_is_one_search_entry_with_its_name_and_region(tmp_path):
     entry = next(d for d in reports if "达州市通川区" in d["title"].replace("\u200b", ""))
     text = entry["text"].replace("\u200b", "")
     assert "四川省达州市通川区" in text and "总计" not in text and len(text) < 300  # not its tables
+
+
+def test_a_new_report_in_a_group_renders_the_group_again_since_its_pages_show_ranks_and_quartiles(tmp_path, renders):
+    root = copy_repository(tmp_path / "repo")
+    build(root)
+    renders.clear()
+    # a twin of 巴州区 joins 县级人民政府: 巴州区 and 达州市通川区 now rank among three
+    shutil.copy(root / "reports" / "2023" / "巴州区.txt", root / "reports" / "2023" / "巴州区二.txt")
+    text = (root / "reports" / "2023" / "巴州区二.txt").read_text(encoding="utf-8")
+    (root / "reports" / "2023" / "巴州区二.txt").write_text(text.replace("巴州区", "巴州区二", 1), encoding="utf-8")
+    with open(root / "reports" / "agencies.yaml", "a", encoding="utf-8") as f:
+        f.write("巴州区二: {region: 四川省巴中市巴州区, level: 县级, kind: government}\n")
+    outcomes = build(root)
+    names = {o.brief.agency for o in outcomes}
+    assert "巴州区二" in names, names
+    # the three reports of 县级人民政府 are made again; the three of 县级部门 are not
+    assert renders.count("report.md.j2") == 3
+    page = (root / "content" / "reports" / "2023" / "达州市通川区.md").read_text(encoding="utf-8")
+    assert "共 3）" in page and "（3 份）" in page
+    scratch = copy_repository(tmp_path / "scratch")
+    shutil.rmtree(scratch / "reports")
+    shutil.copytree(root / "reports", scratch / "reports")
+    build(scratch, cached=False)
+    assert same_tree(root / "content", scratch / "content") == []

@@ -181,8 +181,10 @@ def test_ranking_page_scores_match_the_index(built):
         row = row[:row.index("</tr>")]
         assert f"{s.overall:.1f}" in row
         for value in s.values.values():
-            assert (f"{value:.1f}" if value is not None else "缺失") in row
-    assert html.count("缺失") >= 4  # 及时性 of four reports without a printed date
+            assert (f"{value.value:.1f}" if value.value is not None else "不适用") in row
+            if value.denominator:  # every rate shows its counts
+                assert f"{value.numerator:g}/{value.denominator:g}" in row
+    assert html.count("样本过小") >= 4  # rates below the minimum n are shown, not ranked
 
 
 def test_data_page_lists_every_download_and_column(built):
@@ -240,3 +242,34 @@ def test_text_faults_readers_saw_are_gone(built):
 def test_narrative_paragraphs(text, expected):
     from builder.views import paragraphs
     assert paragraphs(text) == expected
+
+
+def test_methodology_page_prints_the_rules_version_and_change_log_from_their_definitions(built):
+    import html as html_lib
+
+    from builder.flags import JUMP_RULE, NARRATIVE_RULE
+    from builder.scores import ARTICLE_49, CHANGELOG, METHOD_VERSION, MIN_N, MISSING_RULE, OVERALL_RULE
+    from builder.standing import ALTERNATIVE_WEIGHTS, PEER_RULE, RANK_RULE, SENSITIVITY_RULE
+    root, _, _ = built
+    text = html_lib.unescape((root / "site" / "methodology" / "index.html").read_text(encoding="utf-8"))
+    for rule in (ARTICLE_49, OVERALL_RULE, MISSING_RULE, RANK_RULE, SENSITIVITY_RULE, PEER_RULE, JUMP_RULE,
+                 NARRATIVE_RULE):
+        assert rule in text
+    assert f"方法版本 {METHOD_VERSION}" in text and all(f"<strong>{v}</strong>" in text for v, _ in CHANGELOG)
+    assert f"分母小于 <strong>{MIN_N}</strong>" in text
+    assert all(f"<li>{name}</li>" in text for name, _ in ALTERNATIVE_WEIGHTS)
+
+
+def test_report_and_body_pages_show_counts_ranges_quartiles_and_sensitivity(built):
+    import html as html_lib
+    root, _, _ = built
+    report = html_lib.unescape((root / "site" / "reports" / "2023" / "巴州区" / "index.html").read_text(encoding="utf-8"))
+    assert "4 / 14" in report and "11.7–54.6" in report          # 纠正率 with its n and interval
+    assert "第 1 名（按 95% 区间：第 1–2 名；共 2）" in report      # overall: the intervals overlap 达州市通川区's
+    assert "62.7 / 68.1 / 73.5（2 份）" in report and "高于组内 P75，优于中位数" in report  # 公开率 among its group
+    assert "不同权重下：第 1 名" in report
+    body = html_lib.unescape((root / "site" / "agencies" / "达州市通川区" / "index.html").read_text(encoding="utf-8"))
+    assert "63.2–73.2" in body and "第 2 名（按 95% 区间：第 1–2 名；共 2）" in body
+    small = html_lib.unescape((root / "site" / "reports" / "2023" / "攀枝花市西区人民政府办公室" / "index.html")
+                              .read_text(encoding="utf-8"))
+    assert "分母 1 小于最小样本量 10" in small and "1 / 1" in small
