@@ -142,7 +142,9 @@ def to_json(rows: Sequence[Row | Prepared]) -> bytes:
     return ('{"schema":1,"reports":[\n' + entries + ("\n" if entries else "") + "]}\n").encode("utf-8")
 
 
-def to_sqlite(rows: Sequence[Row | Prepared]) -> bytes:
+def to_sqlite(rows: Sequence[Row | Prepared], coverage: Sequence[Any] = ()) -> bytes:
+    """The reports, their findings and the coverage (coverage.Entry) as tables, each documented in a table
+    of its columns."""
     prepared = _prepared(rows)
     cols = _columns()
     with tempfile.TemporaryDirectory() as tmp:
@@ -160,18 +162,64 @@ def to_sqlite(rows: Sequence[Row | Prepared]) -> bytes:
                        ((k + 1, *f) for k, p in enumerate(prepared) for f in p.findings))
         db.execute("CREATE TABLE columns (name TEXT PRIMARY KEY, type TEXT, description TEXT)")
         db.executemany("INSERT INTO columns VALUES (?, ?, ?)", [(c.name, c.type, c.description) for c in cols])
+        quoted = ", ".join(f'"{c.name}" {c.type.upper()}' for c in COVERAGE_COLUMNS)
+        db.execute(f"CREATE TABLE coverage ({quoted})")
+        db.executemany(f"INSERT INTO coverage VALUES ({', '.join('?' for _ in COVERAGE_COLUMNS)})",
+                       ([c.get(e) for c in COVERAGE_COLUMNS] for e in coverage))
+        db.execute("CREATE TABLE coverage_columns (name TEXT PRIMARY KEY, type TEXT, description TEXT)")
+        db.executemany("INSERT INTO coverage_columns VALUES (?, ?, ?)",
+                       [(c.name, c.type, c.description) for c in COVERAGE_COLUMNS])
         db.commit()
         db.close()
         return path.read_bytes()
+
+
+def _iso(d: Any) -> str | None:
+    return d.isoformat() if d else None
+
+
+# the coverage table (builder/coverage.py): one row per region, body and year a body is expected to report in
+COVERAGE_COLUMNS: tuple[Column, ...] = (
+    Column("region", "text", "地区（报告登记表 reports/registry/，否则机关名录）", lambda e: e.region),
+    Column("body", "text", "机关（登记表中的全称；登记表未列的，为报告所署名称）", lambda e: e.body),
+    Column("kind", "text", "机关类别：government 人民政府（次年3月31日前公布），department 部门及其他机关"
+                           "（次年1月31日前公布），空为不明", lambda e: e.kind),
+    Column("year", "integer", "报告年度", lambda e: e.year),
+    Column("state", "text", "report 本库已收录；listed 发布机关已公布、本库未收录；missing 未找到", lambda e: e.state),
+    Column("report_page", "text", "本站的报告页（state 为 report 时）",
+           lambda e: e.page.removesuffix(".md") + "/" if e.page else None),
+    Column("url", "text", "发布机关公布的原文地址（已知时）", lambda e: e.url),
+    Column("listed_as", "text", "发布机关列表中的名称（与 body 不同时）", lambda e: e.listed_as),
+    Column("template", "text", "登记表所记的模板：2021、2019、pre-2019（2019 年前的自由格式）、no-text（无正文）",
+           lambda e: e.template),
+    Column("status", "text", "登记表状态：archived 原页面已存档；listed-only 仅见于列表", lambda e: e.status),
+    Column("listings", "integer", "发布机关列出的次数（0 为未列出；多于 1 次时取最早的发布日期）", lambda e: e.listings),
+    Column("date", "text", "公布日期（YYYY-MM-DD）：依次取记录的 posted_on、登记表的发布日期、报告落款日期",
+           lambda e: _iso(e.date)),
+    Column("evidence", "text", "公布日期的依据：posted_on、registry 或 published_on；空为日期不明", lambda e: e.evidence),
+    Column("due", "text", "条例第四十九条的公布期限（YYYY-MM-DD）", lambda e: _iso(e.due)),
+    Column("late_days", "integer", "逾期天数（0 为按期；空为日期不明或未找到）", lambda e: e.late_days),
+    Column("timeliness", "text", "on_time 按期；late 逾期；unknown 日期不明；空为未找到", lambda e: e.timeliness),
+)
+
+
+def coverage_csv(coverage: Sequence[Any]) -> bytes:
+    """The coverage table as CSV (UTF-8 with BOM), one row per region, body and year."""
+    lines = [_csv_line([c.name for c in COVERAGE_COLUMNS])]
+    lines += [_csv_line([csv_text(c.get(e)) for c in COVERAGE_COLUMNS]) for e in coverage]
+    return "".join(lines).encode("utf-8-sig")
 
 
 def schema_json() -> bytes:
     return json.dumps(json_schema(), ensure_ascii=False, indent=2).encode("utf-8")
 
 
-FILES: dict[str, tuple[str, Callable[[Sequence[Row | Prepared]], bytes]]] = {
-    "disclosure-index.csv": ("CSV：每个机关每个年度一行，每个单元格一列（UTF-8，带 BOM）", to_csv),
-    "disclosure-index.json": ("JSON：全部记录、核对发现与得分", to_json),
-    "disclosure-index.sqlite": ("SQLite 数据库：reports、findings、columns 三张表", to_sqlite),
-    "record.schema.json": ("记录格式的 JSON Schema（由数据模型生成）", lambda rows: schema_json()),
+FILES: dict[str, tuple[str, Callable[..., bytes]]] = {  # each made by make(rows, coverage)
+    "disclosure-index.csv": ("CSV：每个机关每个年度一行，每个单元格一列（UTF-8，带 BOM）",
+                             lambda rows, coverage=(): to_csv(rows)),
+    "disclosure-index.json": ("JSON：全部记录、核对发现与得分", lambda rows, coverage=(): to_json(rows)),
+    "disclosure-index.sqlite": ("SQLite 数据库：reports、findings、columns、coverage、coverage_columns 五张表", to_sqlite),
+    "coverage.csv": ("CSV：覆盖与及时性，每个地区、机关、年度一行（UTF-8，带 BOM）",
+                     lambda rows, coverage=(): coverage_csv(coverage)),
+    "record.schema.json": ("记录格式的 JSON Schema（由数据模型生成）", lambda rows, coverage=(): schema_json()),
 }

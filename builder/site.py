@@ -22,11 +22,14 @@ import jinja2
 from markupsafe import Markup
 
 from . import downloads
+from .coverage import coverage
+from .coverage_pages import coverage_pages
 from .list_pages import _issues, _rankings, _regions
 from .models import Record
 from .page_cache import GENERATED, PageCache, SiteWriter, _key, _write, report_key
 from .pipeline import Outcome
 from .records import file_stamp, without_gc
+from .registry import load_registries
 from .scores import ARTICLE_49, INDICATORS, OVERALL_RULE, Agency, Score, deadline, score
 from .template import APPLICATION_COLUMNS, REVIEW_COLUMNS
 from . import views as page_views
@@ -70,6 +73,9 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
     _rankings(env, writer, views, years)
     _regions(env, writer, by_agency)
     _issues(env, writer, views, failed, years, root)
+    # a wrong registry stops the build before this (cli); here one is left out rather than stop a build
+    entries = coverage([(v.brief, v.url) for v in views], agencies, load_registries(root / "reports")[0])
+    coverage_pages(env, writer, entries, set(by_agency))
     writer.text("methodology.md", env.get_template("methodology.md.j2").render(
         indicators=INDICATORS, overall_rule=OVERALL_RULE, article_49=ARTICLE_49))
 
@@ -77,10 +83,10 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
     files = []
     for name, (description, make) in downloads.FILES.items():
         rel = f"downloads/data/{name}"
-        writer.page(rel, _key(name, [v.key for v in views]), partial(make, prepared_rows))
+        writer.page(rel, _key(name, [v.key for v in views], entries), partial(make, prepared_rows, entries))
         files.append((name, description, _size((out_dir / rel).stat().st_size)))
     writer.text("data.md", env.get_template("data.md.j2").render(
-        files=files, columns=downloads.columns(), count=len(views)))
+        files=files, columns=downloads.columns(), coverage_columns=downloads.COVERAGE_COLUMNS, count=len(views)))
 
     newest = sorted(views, key=lambda v: (v.brief.published_on is not None,
                                           v.brief.published_on or v.brief.year, v.brief.agency),
