@@ -74,8 +74,9 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
     _regions(env, writer, by_agency)
     _issues(env, writer, views, failed, years, root)
     # a wrong registry stops the build before this (cli); here one is left out rather than stop a build
-    entries = coverage([(v.brief, v.url) for v in views], agencies, load_registries(root / "reports")[0])
-    coverage_pages(env, writer, entries, set(by_agency))
+    registries = load_registries(root / "reports")[0]
+    entries = coverage([(v.brief, v.url) for v in views], agencies, registries)
+    coverage_pages(env, writer, entries, set(by_agency), {r.region for r in registries})
     writer.text("methodology.md", env.get_template("methodology.md.j2").render(
         indicators=INDICATORS, overall_rule=OVERALL_RULE, article_49=ARTICLE_49))
 
