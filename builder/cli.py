@@ -191,6 +191,18 @@ def _directory_warnings(root: Path, reports: Path, outcomes: list[Outcome], agen
     return len(warnings)
 
 
+def _registry_warnings(root: Path, outcomes: list[Outcome], registries: list) -> int:
+    """Print, as warnings, reports whose dates or address differ from their registry's listing, or
+    that their body's registry does not list (registry.record_problems). Their number."""
+    from .registry import record_problems
+
+    good = [(_name(o.source, root), o.record) for o in outcomes if not o.failed]
+    problems = record_problems(registries, good) if registries else []
+    for file, what in problems:
+        print(one_line(f"{file}: warning: {what}"))
+    return len(problems)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     root = Path(args.root)
     reports = Path(args.reports) if args.reports else root / "reports"
@@ -200,12 +212,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     outcomes = process_all(reports, root, write=False, progress=_progress("checking"),
                            cache_dir=root / CACHE_DIR)
     n, errors, warnings = _report(outcomes, root)
-    refused, agencies, _ = _untrusted(root, reports)
+    refused, agencies, registries = _untrusted(root, reports)
     # printed; not arithmetic, so not --strict (and nothing to say of an agencies file that is wrong)
     directory = _directory_warnings(root, reports, outcomes, agencies) if agencies is not None else 0
+    directory += _registry_warnings(root, outcomes, registries or [])
     broken = sum(o.failed for o in outcomes)
     print(f"{n} reports: {n - broken} readable, {broken} broken; {errors + refused} errors, {warnings} warnings"
-          + (f", {directory} about the agencies file" if directory else ""))
+          + (f", {directory} about the agencies file and registries" if directory else ""))
     if broken or refused or (args.strict and warnings):
         return EXIT_BROKEN
     return EXIT_OK

@@ -315,3 +315,35 @@ def kind_problems(registries: Iterable[Registry], agencies: dict) -> list[tuple[
                 out.append((registry._file, line, f"body {body!r}: region {registry.region} here, {entry.region} "
                                                   "in reports/agencies.yaml"))
     return out
+
+
+def record_problems(registries: Iterable[Registry], records: Iterable[tuple[str, Any]]) -> list[tuple[str, str]]:
+    """Where a report in the repository (file, Record) and the registry of its body disagree: the registry
+    does not list its year, or lists other posting dates or addresses for it. (file, what), warnings."""
+    listed: dict[tuple[str, int], list[Listing]] = {}
+    owners: dict[str, tuple[Registry, str]] = {}
+    for registry in registries:
+        for key, body in registry._names().items():
+            owners.setdefault(key, (registry, body))
+        for r in registry.reports:
+            listed.setdefault((name_key(r.body), r.year), []).append(r)
+    out = []
+    for file, record in records:
+        owner = owners.get(name_key(record.agency))
+        if owner is None:
+            continue
+        registry, body = owner
+        rows = listed.get((name_key(body), record.year), [])
+        where = f"{registry._file or registry.region}"
+        if not rows:
+            out.append((file, f"{body} {record.year}: not in the registry {where}: add the report's listing"))
+            continue
+        posted = {r.posted for r in rows if r.posted}
+        if record.source.posted_on and posted and record.source.posted_on not in posted:
+            out.append((file, f"source.posted_on {record.source.posted_on}, but the registry {where} lists it as "
+                              f"posted {', '.join(sorted(map(str, posted)))}"))
+        urls = {r.url for r in rows if r.url}
+        if record.source.url and urls and record.source.url not in urls:
+            out.append((file, f"source.url {record.source.url}, but the registry {where} lists "
+                              f"{', '.join(sorted(urls))}"))
+    return out

@@ -302,3 +302,20 @@ def test_the_sqlite_download_holds_the_coverage_table(built):
                       ).fetchone() == ("listed", "2024-01-31", "on_time")
     documented = {name for (name,) in db.execute("SELECT name FROM coverage_columns")}
     assert documented == {name for (name,) in [(d[0],) for d in db.execute("SELECT * FROM coverage").description]}
+
+
+def test_check_warns_where_a_report_and_its_registry_listing_disagree(tmp_path):
+    shutil.copytree(REPORTS, tmp_path / "reports")
+    path = tmp_path / "reports" / "registry" / f"{REGION}.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    k = _line_of(lines, "t20250124_96946")  # 行政审批局's 2024 report, in the repository
+    assert "posted: 2025-01-24" in lines[k]
+    lines[k] = lines[k].replace("posted: 2025-01-24", "posted: 2025-01-25")
+    del lines[_line_of(lines, "t20220114_80607")]  # 公安局's 2021 report, in the repository
+    path.write_text("".join(lines), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "builder", "check", "--root", str(tmp_path)], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout  # warnings
+    assert ("reports/2024/平潭综合实验区行政审批局.html: warning: source.posted_on 2025-01-24, but the registry "
+            f"reports/registry/{REGION}.yaml lists it as posted 2025-01-25") in out.stdout.replace(str(tmp_path) + "/", "")
+    assert "reports/2021/平潭综合实验区公安局.html: warning: 平潭综合实验区公安局 2021: not in the registry" in out.stdout
