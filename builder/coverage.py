@@ -18,9 +18,8 @@ from .characters import name_key
 from .pipeline import Brief
 from .registry import Listing, Registry
 from .scores import Agency, deadline
+from .views import NO_REGION
 
-NO_REGION = "未注明地区"
-STATES = {"report": "已收录", "listed": "已发布，本库未收录", "missing": "未找到"}
 EVIDENCE = {"posted_on": "发布机关的发布日期（记录 source.posted_on）",
             "registry": "发布机关列表中的发布日期（报告登记表）",
             "published_on": "报告落款日期（记录 source.published_on）"}
@@ -57,6 +56,7 @@ class Entry:
 
     @property
     def timeliness_text(self) -> str:
+        """What the coverage page says of its timeliness: 按期, 逾期 N 天, 日期不明, or — if not found."""
         return {"on_time": "按期", "late": f"逾期 {self.late_days} 天", "unknown": "日期不明",
                 None: "—"}[self.timeliness]
 
@@ -156,6 +156,7 @@ class Tally:
 
 
 def tally(entries: Iterable[Entry]) -> Tally:
+    """The bodies among these entries, and how many entries are in each state and each timeliness."""
     entries = list(entries)
     count = lambda attr, value: sum(getattr(e, attr) == value for e in entries)  # noqa: E731
     return Tally(len({e.body for e in entries}), count("state", "report"), count("state", "listed"),
