@@ -81,10 +81,11 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
         indicators=INDICATORS, overall_rule=OVERALL_RULE, article_49=ARTICLE_49))
 
     prepared_rows = [v.prepared for v in views]
+    report_keys, coverage_key = [v.key for v in views], _key(entries)
     files = []
     for name, (description, make) in downloads.FILES.items():
         rel = f"downloads/data/{name}"
-        writer.page(rel, _key(name, [v.key for v in views], entries), partial(make, prepared_rows, entries))
+        writer.page(rel, _key(name, report_keys, coverage_key), partial(make, prepared_rows, entries))
         files.append((name, description, _size((out_dir / rel).stat().st_size)))
     writer.text("data.md", env.get_template("data.md.j2").render(
         files=files, columns=downloads.columns(), coverage_columns=downloads.COVERAGE_COLUMNS, count=len(views)))
