@@ -141,9 +141,13 @@ def _report(outcomes: list[Outcome], root: Path, reports: Path | None = None) ->
     return len(outcomes), errors, warnings
 
 
-def _untrusted(root: Path, reports: Path) -> tuple[int, dict | None]:
+def _untrusted(root: Path, reports: Path) -> tuple[int, dict | None, list | None]:
     """Print, as errors, what under reports/ is refused unread (links, special files) and what is wrong
-    in the agencies file; (the number of errors, the agencies file as read, or None if it is wrong)."""
+    in the agencies file and the registries (reports/registry/*.yaml, each problem on its file and line);
+    (the number of errors, the agencies file as read or None if it is wrong, the registries as read or None
+    if one is wrong)."""
+    from .registry import RegistryError, kind_problems, load_registries
+
     github = os.environ.get("GITHUB_ACTIONS") == "true"
     problems: list[tuple[str, int, str, str]] = []
     for path, why in refused_files(reports):
@@ -154,11 +158,18 @@ def _untrusted(root: Path, reports: Path) -> tuple[int, dict | None]:
         agencies = None
         file = _name(Path(exc.file), root) if Path(exc.file).is_absolute() else exc.file
         problems.append((file, exc.line, "agencies file", exc.problem))
+    registries, wrong = load_registries(reports)
+    for exc in wrong:
+        file = _name(Path(exc.file), root) if Path(exc.file).is_absolute() else exc.file
+        problems += [(file, line, "registry", why) for line, why in exc.problems]
+    if agencies is not None:
+        for file, line, why in kind_problems(registries, agencies):
+            problems.append((_name(Path(file), root) if Path(file).is_absolute() else file, line, "registry", why))
     for file, line, title, why in problems:
         print(one_line(f"{file}:{line}: error: {why}"))
         if github:
             print(workflow_command("error", file, line, title, why))
-    return len(problems), agencies
+    return len(problems), agencies, None if wrong else registries
 
 
 def _directory_warnings(root: Path, reports: Path, outcomes: list[Outcome], agencies: dict) -> int:
@@ -180,6 +191,18 @@ def _directory_warnings(root: Path, reports: Path, outcomes: list[Outcome], agen
     return len(warnings)
 
 
+def _registry_warnings(root: Path, outcomes: list[Outcome], registries: list) -> int:
+    """Print, as warnings, reports whose dates or address differ from their registry's listing, or
+    that their body's registry does not list (registry.record_problems). Their number."""
+    from .registry import record_problems
+
+    good = [(_name(o.source, root), o.record) for o in outcomes if not o.failed]
+    problems = record_problems(registries, good) if registries else []
+    for file, what in problems:
+        print(one_line(f"{file}: warning: {what}"))
+    return len(problems)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     root = Path(args.root)
     reports = Path(args.reports) if args.reports else root / "reports"
@@ -189,12 +212,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     outcomes = process_all(reports, root, write=False, progress=_progress("checking"),
                            cache_dir=root / CACHE_DIR)
     n, errors, warnings = _report(outcomes, root)
-    refused, agencies = _untrusted(root, reports)
+    refused, agencies, registries = _untrusted(root, reports)
     # printed; not arithmetic, so not --strict (and nothing to say of an agencies file that is wrong)
     directory = _directory_warnings(root, reports, outcomes, agencies) if agencies is not None else 0
+    directory += _registry_warnings(root, outcomes, registries or [])
     broken = sum(o.failed for o in outcomes)
     print(f"{n} reports: {n - broken} readable, {broken} broken; {errors + refused} errors, {warnings} warnings"
-          + (f", {directory} about the agencies file" if directory else ""))
+          + (f", {directory} about the agencies file and registries" if directory else ""))
     if broken or refused or (args.strict and warnings):
         return EXIT_BROKEN
     return EXIT_OK
@@ -273,9 +297,10 @@ def _build_locked(root: Path, out: Path) -> list[Outcome] | None:
     outcomes = process_all(root / "reports", root, write=True, progress=_progress("extracting"),
                            cache_dir=root / CACHE_DIR, state_file=root / STATE_FILE)
     n, errors, warnings = _report(outcomes, root)
-    _, agencies = _untrusted(root, root / "reports")
-    if agencies is None:  # refused files are left out of the site; a wrong agencies file stops it
-        print("error: the agencies file is wrong: no pages written", file=sys.stderr)
+    _, agencies, registries = _untrusted(root, root / "reports")
+    if agencies is None or registries is None:  # refused files are left out; a wrong agencies file stops it
+        print(f"error: the {'agencies file' if agencies is None else 'registry'} is wrong: no pages written",
+              file=sys.stderr)
         return None
     written = build_site(outcomes, root, out, cache_file=root / PAGE_CACHE)
     write_search_dictionary(root / SEARCH_DICTIONARY, outcomes)
@@ -312,6 +337,35 @@ def cmd_site(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_registry_import(args: argparse.Namespace) -> int:
+    """A publisher's list (registry.tsv) into a registry file under reports/registry/, keeping the bodies
+    (kinds, aliases, years, notes) the file already has."""
+    from .registry import REGISTRY_DIR, RegistryError, import_tsv, load_registry, to_yaml
+    from .records import write_atomically
+
+    root = Path(args.root)
+    target = Path(args.into) if args.into else root / "reports" / REGISTRY_DIR / f"{args.region}.yaml"
+    try:
+        existing = load_registry(target) if target.exists() else None
+    except RegistryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BROKEN
+    try:
+        registry = import_tsv(Path(args.tsv).read_text(encoding="utf-8"), args.region, existing, args.source)
+    except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
+        print(f"error: {args.tsv}: {exc}", file=sys.stderr)
+        return EXIT_BROKEN
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(target, to_yaml(registry))
+    try:
+        load_registry(target)
+    except RegistryError as exc:
+        print(f"{target}: written, but wrong: {exc}", file=sys.stderr)
+        return EXIT_BROKEN
+    print(f"{target}: {len(registry.reports)} reports of {len(registry.bodies)} bodies")
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m builder", description=__doc__.splitlines()[0])
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -342,6 +396,14 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--year", type=int, help="the year the report covers, if the title does not say it")
     s.add_argument("--root", default=os.getcwd(), help="the repository (default: here)")
     s.set_defaults(func=cmd_add)
+
+    s = sub.add_parser("registry-import", help="import a publisher's list of reports (TSV) into reports/registry/")
+    s.add_argument("tsv", help="the list: year, body, kind, posted, template, status, url (tab-separated)")
+    s.add_argument("--region", required=True, help="the region, as in reports/agencies.yaml")
+    s.add_argument("--into", help="the registry file (default: ROOT/reports/registry/REGION.yaml)")
+    s.add_argument("--source", help="where the list comes from (kept in the file)")
+    s.add_argument("--root", default=os.getcwd(), help="the repository (default: here)")
+    s.set_defaults(func=cmd_registry_import)
 
     s = sub.add_parser("build", help="write records beside new reports and the site's pages into content/")
     s.add_argument("--root", default=os.getcwd(), help="the repository (default: here)")

@@ -104,6 +104,15 @@ def _iso(date: Any) -> str | None:
     return date.isoformat() if date else None
 
 
+@dataclass(frozen=True)
+class Joined:
+    """What the downloads hold besides each report's own rows, made from all the reports together: the
+    long table of scores (SCORE_COLUMNS rows, ranks being relative to a report's group) and the
+    coverage (coverage.Entry, one per region, body and year)."""
+    scores: Sequence[tuple] = ()
+    coverage: Sequence[Any] = ()
+
+
 # the long table of scores: one row per report and indicator (and one for the overall score)
 SCORE_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("agency", "text", "报告机关"),
@@ -216,14 +225,14 @@ def scores_csv(score_rows: Sequence[tuple]) -> bytes:
     return "".join(lines).encode("utf-8-sig")
 
 
-def to_csv(rows: Sequence[Row | Prepared], about: About | None = None, scores: Sequence[tuple] = ()) -> bytes:
+def to_csv(rows: Sequence[Row | Prepared], about: About | None = None, joined: Joined | None = None) -> bytes:
     """The reports table; its version and date are in datapackage.json (a comment line would break CSV readers)."""
     header = _csv_line([c.name for c in _columns()])
     # the BOM lets spreadsheet programs read the Chinese
     return (header + "".join(p.csv for p in _prepared(rows))).encode("utf-8-sig")
 
 
-def to_json(rows: Sequence[Row | Prepared], about: About | None = None, scores: Sequence[tuple] = ()) -> bytes:
+def to_json(rows: Sequence[Row | Prepared], about: About | None = None, joined: Joined | None = None) -> bytes:
     """{"schema": 1, "version", "date", "license", "citation", "method_version", "reports": [...]}, one
     report per line (diffs of the file stay readable)."""
     prepared = _prepared(rows)
@@ -233,7 +242,10 @@ def to_json(rows: Sequence[Row | Prepared], about: About | None = None, scores: 
     return (head + ',"reports":[\n' + entries + ("\n" if entries else "") + "]}\n").encode("utf-8")
 
 
-def to_sqlite(rows: Sequence[Row | Prepared], about: About | None = None, scores: Sequence[tuple] = ()) -> bytes:
+def to_sqlite(rows: Sequence[Row | Prepared], about: About | None = None, joined: Joined | None = None) -> bytes:
+    """The reports, their findings and cells, the long table of scores and the coverage as tables, each
+    documented in a table of its columns, with the data's About."""
+    joined = joined or Joined()
     prepared = _prepared(rows)
     about = about or About.of(prepared)
     cols = _columns()
@@ -257,15 +269,54 @@ def to_sqlite(rows: Sequence[Row | Prepared], about: About | None = None, scores
                        [(table, c.name, c.type, c.description) for table, table_cols in
                         (("reports", cols), ("cells", cell_columns())) for c in table_cols])
         db.execute(f"CREATE TABLE scores ({', '.join(f'{chr(34)}{n}{chr(34)} {t.upper()}' for n, t, _ in SCORE_COLUMNS)})")
-        db.executemany(f"INSERT INTO scores VALUES ({', '.join('?' for _ in SCORE_COLUMNS)})", scores)
+        db.executemany(f"INSERT INTO scores VALUES ({', '.join('?' for _ in SCORE_COLUMNS)})", joined.scores)
         db.execute("CREATE TABLE score_columns (name TEXT PRIMARY KEY, type TEXT, description TEXT)")
         db.executemany("INSERT INTO score_columns VALUES (?, ?, ?)", SCORE_COLUMNS)
+        quoted = ", ".join(f'"{c.name}" {c.type.upper()}' for c in COVERAGE_COLUMNS)
+        db.execute(f"CREATE TABLE coverage ({quoted})")
+        db.executemany(f"INSERT INTO coverage VALUES ({', '.join('?' for _ in COVERAGE_COLUMNS)})",
+                       ([c.get(e) for c in COVERAGE_COLUMNS] for e in joined.coverage))
+        db.execute("CREATE TABLE coverage_columns (name TEXT PRIMARY KEY, type TEXT, description TEXT)")
+        db.executemany("INSERT INTO coverage_columns VALUES (?, ?, ?)",
+                       [(c.name, c.type, c.description) for c in COVERAGE_COLUMNS])
         db.commit()
         db.close()
         return path.read_bytes()
 
 
 _SQL_TYPES = {"integer": "INTEGER", "real": "REAL", "text": "TEXT", "date": "TEXT", "number": "NUMERIC"}
+
+
+# the coverage table (builder/coverage.py): one row per region, body and year a body is expected to report in
+COVERAGE_COLUMNS: tuple[Column, ...] = (
+    Column("region", "text", "地区（报告登记表 reports/registry/，否则机关名录）", lambda e: e.region),
+    Column("body", "text", "机关（登记表中的全称；登记表未列的，为报告所署名称）", lambda e: e.body),
+    Column("kind", "text", "机关类别：government 人民政府（次年3月31日前公布），department 部门及其他机关"
+                           "（次年1月31日前公布），空为不明", lambda e: e.kind),
+    Column("year", "integer", "报告年度", lambda e: e.year),
+    Column("state", "text", "report 本库已收录；listed 发布机关已公布、本库未收录；missing 未找到", lambda e: e.state),
+    Column("report_page", "text", "本站的报告页（state 为 report 时）",
+           lambda e: e.page.removesuffix(".md") + "/" if e.page else None),
+    Column("url", "text", "发布机关公布的原文地址（已知时）", lambda e: e.url),
+    Column("listed_as", "text", "发布机关列表中的名称（与 body 不同时）", lambda e: e.listed_as),
+    Column("template", "text", "登记表所记的模板：2021、2019、pre-2019（2019 年前的自由格式）、no-text（无正文）",
+           lambda e: e.template),
+    Column("status", "text", "登记表状态：archived 原页面已存档；listed-only 仅见于列表", lambda e: e.status),
+    Column("listings", "integer", "发布机关列出的次数（0 为未列出；多于 1 次时取最早的发布日期）", lambda e: e.listings),
+    Column("date", "text", "公布日期（YYYY-MM-DD）：依次取记录的 posted_on、登记表的发布日期、报告落款日期",
+           lambda e: _iso(e.date)),
+    Column("evidence", "text", "公布日期的依据：posted_on、registry 或 published_on；空为日期不明", lambda e: e.evidence),
+    Column("due", "text", "条例第四十九条的公布期限（YYYY-MM-DD）", lambda e: _iso(e.due)),
+    Column("late_days", "integer", "逾期天数（0 为按期；空为日期不明或未找到）", lambda e: e.late_days),
+    Column("timeliness", "text", "on_time 按期；late 逾期；unknown 日期不明；空为未找到", lambda e: e.timeliness),
+)
+
+
+def coverage_csv(coverage: Sequence[Any]) -> bytes:
+    """The coverage table as CSV (UTF-8 with BOM), one row per region, body and year."""
+    lines = [_csv_line([c.name for c in COVERAGE_COLUMNS])]
+    lines += [_csv_line([csv_text(c.get(e)) for c in COVERAGE_COLUMNS]) for e in coverage]
+    return "".join(lines).encode("utf-8-sig")
 
 
 def schema_json() -> bytes:
@@ -438,6 +489,7 @@ def datapackage(rows: Sequence[Row | Prepared], about: About | None = None) -> b
             resource("cells", "disclosure-index-cells.csv", cell_columns(), ["agency", "year", "path"],
                      foreignKeys=[{"fields": ["agency", "year"],
                                    "reference": {"resource": "reports", "fields": ["agency", "year"]}}]),
+            resource("coverage", "coverage.csv", list(COVERAGE_COLUMNS), ["region", "body", "year"]),
             resource("scores", "disclosure-index-scores.csv",
                      [Column(name, kind, description, None) for name, kind, description in SCORE_COLUMNS],
                      ["agency", "year", "indicator"],
@@ -450,18 +502,20 @@ def datapackage(rows: Sequence[Row | Prepared], about: About | None = None) -> b
     return (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-# each file made from (every report's prepared rows, the data's About, the long table of scores)
-Make = Callable[[Sequence[Row | Prepared], "About | None", Sequence[tuple]], bytes]
+# each file made from (every report's prepared rows, the data's About, the tables made from all reports)
+Make = Callable[[Sequence[Row | Prepared], "About | None", "Joined | None"], bytes]
 FILES: dict[str, tuple[str, Make]] = {
     "disclosure-index.csv": ("CSV：每个机关每个年度一行，每个单元格一列，各指标的数值、分子、分母与名次（UTF-8，带 BOM）", to_csv),
     "disclosure-index-cells.csv": ("CSV 长表：每份报告的每个单元格一行（机关、年度、路径、模板名称、数值、状态）",
-                                   lambda rows, about=None, scores=(): to_cells_csv(rows, about)),
+                                   lambda rows, about=None, joined=None: to_cells_csv(rows, about)),
     "disclosure-index-scores.csv": ("CSV 长表：指数得分，每份报告每项指标一行（含分子、分母、区间、名次与名次范围）",
-                                    lambda rows, about=None, scores=(): scores_csv(scores)),
+                                    lambda rows, about=None, joined=None: scores_csv((joined or Joined()).scores)),
+    "coverage.csv": ("CSV：覆盖与及时性，每个地区、机关、年度一行（UTF-8，带 BOM）",
+                     lambda rows, about=None, joined=None: coverage_csv((joined or Joined()).coverage)),
     "disclosure-index.json": ("JSON：全部记录、核对发现、得分与名次", to_json),
-    "disclosure-index.sqlite": ("SQLite 数据库：reports、cells（单元格长表）、scores（得分长表）、findings、columns、about 等表",
-                                to_sqlite),
-    "datapackage.json": ("Frictionless 数据包描述（三个 CSV 文件的列、类型、主键，数据版本与许可）",
-                         lambda rows, about=None, scores=(): datapackage(rows, about)),
-    "record.schema.json": ("记录格式的 JSON Schema（由数据模型生成）", lambda rows, about=None, scores=(): schema_json()),
+    "disclosure-index.sqlite": ("SQLite 数据库：reports、cells（单元格长表）、scores（得分长表）、coverage（覆盖与及时性）、"
+                                "findings、columns、about 等表", to_sqlite),
+    "datapackage.json": ("Frictionless 数据包描述（各 CSV 文件的列、类型、主键，数据版本与许可）",
+                         lambda rows, about=None, joined=None: datapackage(rows, about)),
+    "record.schema.json": ("记录格式的 JSON Schema（由数据模型生成）", lambda rows, about=None, joined=None: schema_json()),
 }

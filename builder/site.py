@@ -23,11 +23,14 @@ from markupsafe import Markup
 
 from . import downloads, history
 from .data_api import data_date, report_json_url, write_api
+from .coverage import coverage
+from .coverage_pages import coverage_pages
 from .list_pages import _issues, _rankings, _regions
 from .models import Record
 from .page_cache import GENERATED, PageCache, SiteWriter, _key, _write, report_key
 from .pipeline import Outcome
 from .records import file_stamp, record_path, without_gc
+from .registry import load_registries
 from .scores import (ARTICLE_31_2007, ARTICLE_49, CHANGELOG, DEADLINE_RULES, INDICATORS, LATE_DAYS_TO_ZERO,
                      METHOD_VERSION, MIN_N, MISSING_RULE, OVERALL_RULE, Agency, Score, publication, score)
 from .standing import ALTERNATIVE_WEIGHTS, PEER_RULE, RANK_RULE, SENSITIVITY_RULE, standings
@@ -81,9 +84,13 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
     _rankings(env, writer, views, years)
     _regions(env, writer, by_agency)
     _issues(env, writer, views, failed, years, root)
+    # a wrong registry stops the build before this (cli); here one is left out rather than stop a build
+    registries = load_registries(root / "reports")[0]
+    entries = coverage([(v.brief, v.url) for v in views], agencies, registries)
+    coverage_pages(env, writer, entries, set(by_agency), {r.region for r in registries})
     writer.text("methodology.md", env.get_template("methodology.md.j2").render(**methodology_context()))
 
-    _data(env, writer, views, root)
+    _data(env, writer, views, root, entries)
 
     newest = sorted(views, key=lambda v: (v.brief.published_on is not None,
                                           v.brief.published_on or v.brief.year, v.brief.agency),
@@ -97,23 +104,27 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
     return writer.written
 
 
-def _data(env: jinja2.Environment, writer: SiteWriter, views: list[ReportView], root: Path) -> None:
-    """The downloads, the static API (data_api) and the data page that documents them."""
+def _data(env: jinja2.Environment, writer: SiteWriter, views: list[ReportView], root: Path,
+          entries: list) -> None:
+    """The downloads, the static API (data_api) and the data page that documents them; entries: the
+    coverage (coverage.Entry)."""
     rows = downloads.with_ranks([v.prepared for v in views], [v.standing.ranks for v in views])
     about = downloads.About.of(rows, data_date(root))
     # the long table of scores: each report's values with its standing in its group (ranks, ranges)
     scores = [row for v in views for row in downloads.score_rows(
         v.brief.agency, v.brief.year, v.agency.group, v.score, v.standing)]
-    key = _key(about, [v.page_key for v in views])
+    joined = downloads.Joined(scores, entries)
+    key = _key(about, [v.page_key for v in views], entries)
     files = []
     for name, (description, make) in downloads.FILES.items():
         rel = f"downloads/data/{name}"
-        writer.page(rel, _key(name, key), partial(make, rows, about, scores))
+        writer.page(rel, _key(name, key), partial(make, rows, about, joined))
         files.append((name, description, _size((writer.out / rel).stat().st_size)))
     write_api(writer, views, about)
     writer.text("data.md", env.get_template("data.md.j2").render(
         files=files, columns=downloads.columns(), cell_columns=downloads.cell_columns(),
-        score_columns=downloads.SCORE_COLUMNS, version=METHOD_VERSION, count=len(views),
+        score_columns=downloads.SCORE_COLUMNS, coverage_columns=downloads.COVERAGE_COLUMNS,
+        version=METHOD_VERSION, count=len(views),
         about=about, license=downloads.LICENSE, example=views[0] if views else None,
         example_json=report_json_url(views[0].brief.year, views[0].brief.agency) if views else None))
 

@@ -17,7 +17,7 @@ def root() -> Path:
 
 # what the builder generates in content/: left out when a test copies the repository
 GENERATED_PAGES = ("index.md", "issues.md", "methodology.md", "data.md", "reports", "agencies", "rankings", "api",
-                   "downloads", "regions", "issues")
+                   "downloads", "regions", "issues", "coverage")
 
 
 def copy_repository(dest: Path) -> Path:

@@ -28,7 +28,7 @@ def test_check_reports_the_carry_between_years(tmp_path):
     reports = tmp_path / "reports"
     shutil.copytree(REPORTS, reports, ignore=shutil.ignore_patterns("*.yaml"))
     text = (REPORTS / "2023" / "达州市通川区.txt").read_text(encoding="utf-8")
-    (reports / "2024").mkdir()
+    (reports / "2024").mkdir(exist_ok=True)
     # the same body a year later, printing 上年结转 1 where 2023 carried 4 forward
     (reports / "2024" / "达州市通川区.txt").write_text(text.replace("2023 年政府信息公开", "2024 年政府信息公开", 1),
                                                   encoding="utf-8")

@@ -59,7 +59,7 @@ def test_a_jump_from_the_previous_year_is_flagged_on_the_later_year():
 def test_both_flags_are_shown_on_the_report_page(tmp_path):
     root = copy_repository(tmp_path / "repo")
     shutil.rmtree(root / "reports" / "2023")
-    (root / "reports" / "2022").mkdir()
+    (root / "reports" / "2022").mkdir(exist_ok=True)
     (root / "reports" / "2023").mkdir()
     text = (REPORTS / "2023" / "巴州区.txt").read_text(encoding="utf-8")
     (root / "reports" / "2023" / "巴州区.txt").write_text(text.replace("行政复议4件", "行政复议7件"), encoding="utf-8")

@@ -59,7 +59,7 @@ def test_the_whole_path(repo, tmp_path):
     sh(repo, "git", "commit", "-qm", "添加达州市通川区2024年报告")
     assert sh(repo, "git", "status", "--porcelain").stdout.strip() == ""
     check = builder(repo, "check")
-    assert "6 reports: 6 readable, 0 broken" in check.stdout
+    assert "13 reports: 13 readable, 0 broken" in check.stdout
     # the 2024 report prints 上年结转 1, 2023 carried 4 forward: a warning, shown, not corrected
     assert "across_years.carry" in check.stdout
 
@@ -76,7 +76,7 @@ def test_the_whole_path(repo, tmp_path):
     assert {"reports/2024/达州市通川区/index.html", "agencies/达州市通川区/index.html",
             "rankings/2024/index.html", "index.html", "search/search_index.json"} <= changed
     expected = ("reports", "agencies", "rankings", "regions", "downloads", "search", "index.html", "issues", "data",
-                "api", "sitemap.xml", "sitemap.xml.gz", "404.html")
+                "api", "coverage", "sitemap.xml", "sitemap.xml.gz", "404.html")
     assert not [p for p in changed if p.split("/")[0] not in expected]
 
     # a number extracted wrong is corrected by hand in the record; the rebuild keeps and marks it

@@ -154,9 +154,9 @@ def test_a_report_is_one_search_entry_with_its_name_and_region(tmp_path):
     assert "达州市通川区" in raw and "\u200b" in raw and "\\u8fbe" not in raw
     docs = json.loads(raw)["docs"]
     reports = [d for d in docs if d["location"].startswith("reports/")]
-    assert len(reports) == 5 and not any("#" in d["location"] for d in reports)
+    assert len(reports) == 12 and not any("#" in d["location"] for d in reports)  # the seeds and 平潭's
     agencies = [d for d in docs if d["location"].startswith("agencies/")]
-    assert len(agencies) == 5 and not any("#" in d["location"] for d in agencies)
+    assert len(agencies) == 10 and not any("#" in d["location"] for d in agencies)
     entry = next(d for d in reports if "达州市通川区" in d["title"].replace("\u200b", ""))
     text = entry["text"].replace("\u200b", "")
     assert "四川省达州市通川区" in text and "总计" not in text and len(text) < 300  # not its tables

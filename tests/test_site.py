@@ -50,16 +50,19 @@ def cells_of(html: str) -> list[tuple[str, str]]:
 
 
 def expected_cells(record: Record) -> list[str]:
-    """The record's cells in the order the page prints them: 二, 三, 四."""
+    """The record's cells in the order the page prints them: 二, 三, 四; a cell without a number shows what
+    stands in its place (未能识别 for an unread cell, 不适用, else — for a blank)."""
+    def text(path: str, v) -> str:
+        if v is not None:
+            return f"{v:.15g}" if isinstance(v, float) else str(v)
+        return "未能识别" if path in record.unread else "不适用" if path in record.not_applicable else "—"
+
     out = []
     for item in ARTICLE20_ITEMS:
         for path in item.paths:
-            v = get_path(record, path)
-            out.append("—" if v is None else (f"{v:.15g}" if isinstance(v, float) else str(v)))
-    for row in APPLICATION_ROWS:
-        out += ["—" if v is None else str(v) for v in get_path(record, row.path)]
-    for row in REVIEW_ROWS:
-        out += ["—" if v is None else str(v) for v in get_path(record, row.path)]
+            out.append(text(path, get_path(record, path)))
+    for row in APPLICATION_ROWS + REVIEW_ROWS:
+        out += [text(f"{row.path}[{i}]", v) for i, v in enumerate(get_path(record, row.path))]
     return out
 
 
@@ -103,19 +106,23 @@ def test_inferred_and_printed_cells_are_marked(built):
 
 
 def test_agency_pages_link_the_years_and_the_directory_lists_every_body(built):
+    from builder.scores import load_agencies
+    from builder.views import province
+
     root, outcomes, _ = built
+    agencies = load_agencies(root / "reports" / "agencies.yaml")
     index = (root / "site" / "index.html").read_text(encoding="utf-8")
     directory = (root / "site" / "regions" / "index.html").read_text(encoding="utf-8")
     assert 'href="四川省/">四川省</a>（3 个机关）' in directory and 'href="河南省/">河南省</a>（1 个机关）' in directory
+    assert 'href="福建省/">福建省</a>（5 个机关）' in directory  # 平潭综合实验区 and four of its bodies
     for o in outcomes:
-        assert f'href="reports/2023/{o.record.agency}/"' in index  # among the newest
-        province = {"川汇区政府办公室": "河南省", "大通湖区委区管委会办公室": "湖南省"}.get(
-            o.record.agency, "四川省")
-        listed = (root / "site" / "regions" / province / "index.html").read_text(encoding="utf-8")
-        assert f'href="../../agencies/{o.record.agency}/"' in listed
-        agency = (root / "site" / "agencies" / o.record.agency / "index.html").read_text(encoding="utf-8")
-        assert f'href="../../reports/2023/{o.record.agency}/"' in agency
-    assert "5 份" in index
+        name, year = o.record.agency, o.record.year
+        assert f'href="reports/{year}/{name}/"' in index  # among the newest
+        listed = (root / "site" / "regions" / province(agencies[name].region) / "index.html").read_text(encoding="utf-8")
+        assert f'href="../../agencies/{name}/"' in listed
+        agency = (root / "site" / "agencies" / name / "index.html").read_text(encoding="utf-8")
+        assert f'href="../../reports/{year}/{name}/"' in agency
+    assert f"{len(outcomes)} 份" in index
 
 
 def test_rebuilding_unchanged_records_writes_nothing(built):
@@ -174,17 +181,19 @@ def test_ranking_page_scores_match_the_index(built):
     from builder.scores import Agency, load_agencies, score
     root, outcomes, _ = built
     agencies = load_agencies(root / "reports" / "agencies.yaml")
-    html = (root / "site" / "rankings" / "2023" / "index.html").read_text(encoding="utf-8")
+    pages = {year: (root / "site" / "rankings" / str(year) / "index.html").read_text(encoding="utf-8")
+             for year in {o.record.year for o in outcomes}}
     for o in outcomes:
         s = score(o.record, agencies.get(o.record.agency, Agency(o.record.agency)))
-        row = html[html.index(f">{o.record.agency}</a>"):]
+        page = pages[o.record.year]
+        row = page[page.index(f">{o.record.agency}</a>"):]
         row = row[:row.index("</tr>")]
-        assert f"{s.overall:.1f}" in row
+        assert (f"{s.overall:.1f}" if s.overall is not None else "不排名") in row
         for value in s.values.values():
             assert (f"{value.value:.1f}" if value.value is not None else "不适用") in row
             if value.denominator:  # every rate shows its counts
                 assert f"{value.numerator:g}/{value.denominator:g}" in row
-    assert html.count("样本过小") >= 4  # rates below the minimum n are shown, not ranked
+    assert sum(page.count("样本过小") for page in pages.values()) >= 4  # rates below the minimum n: shown, not ranked
 
 
 def test_data_page_lists_every_download_and_column(built):

@@ -114,7 +114,7 @@ def test_a_billion_laughs_is_an_error_and_fast(tmp_path):
 
 
 def test_records_the_builder_writes_read_back_identically(tmp_path):
-    for source in sorted(REPORTS.glob("*/*.yaml")):
+    for source in sorted(REPORTS.glob("2*/*.yaml")):  # the records, not agencies.yaml or registry/
         record = load_record(source)
         path = tmp_path / "r.yaml"
         path.write_text(to_yaml(record), encoding="utf-8")
