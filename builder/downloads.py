@@ -409,33 +409,46 @@ def _cells_plan() -> tuple[tuple[int, str, str], ...]:
     return tuple((k, c.path, cell_name(c.path)) for k, c in enumerate(_columns()) if c.path)
 
 
-def cell_rows(rows: Sequence[Row | Prepared]) -> Iterator[tuple[int, int, str, int, str, str, Any, str]]:
-    """(report number from 1, cell number from 1 in the template's order, agency, year, path, label,
-    value, status) for every cell of every report's template edition (a 2021 report has the 2021
-    edition's 200 cells, a 2019 report its own edition's; models.lacking_cells); the status is
-    models.Record.status's, from the report's lists of inferred, corrected, unread and not applicable cells."""
+def report_cells(rows: Sequence[Row | Prepared]) -> Iterator[tuple[int, str, int, list[tuple[int, Any, str]]]]:
+    """Per report: (its number from 1, agency, year, [(cell number from 1 in the template's order, value,
+    status)]) for every cell of the report's template edition (a 2021 report has the 2021 edition's 200
+    cells, a 2019 report its own edition's; models.lacking_cells); the status is models.Record.status's,
+    from the report's lists of inferred, corrected, unread and not applicable cells."""
     at = {c.name: k for k, c in enumerate(_columns())}
+    plan = list(enumerate(_cells_plan(), 1))
     for n, p in enumerate(_prepared(rows), 1):
         values = json.loads(p.row)
-        lists = {name: {x for x in values[at[name]].split(";") if x}
+        lists = {name: [x for x in values[at[name]].split(";") if x]
                  for name in ("inferred", "corrected", "unread", "not_applicable")}
         template = values[at["template"]]
         # only its lists and edition: status() reads nothing else given the value
-        record = Record.model_construct(template=template, **lists)
+        status = Record.model_construct(template=template, **lists).status
         lacking = lacking_cells(template)
-        agency, year = values[at["agency"]], values[at["year"]]
-        for cell, (k, path, label) in enumerate(_cells_plan(), 1):
-            if path not in lacking:
-                yield n, cell, agency, year, path, label, values[k], record.status(path, values[k])
+        yield n, values[at["agency"]], values[at["year"]], [
+            (cell, values[k], status(path, values[k])) for cell, (k, path, _) in plan if path not in lacking]
+
+
+@lru_cache(maxsize=1)
+def _cells_csv_columns() -> dict[int, str]:
+    """Each cell's path and label as the middle of its CSV line (quoted as the csv module would)."""
+    out = {}
+    for cell, (_, path, label) in enumerate(_cells_plan(), 1):
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="").writerow([path, label])
+        out[cell] = buf.getvalue()
+    return out
 
 
 def to_cells_csv(rows: Sequence[Row | Prepared], about: About | None = None) -> bytes:
-    buf = io.StringIO()
-    out = csv.writer(buf, lineterminator="\n")
-    out.writerow([c.name for c in cell_columns()])
-    out.writerows((csv_text(agency), year, path, label, "" if value is None else value, status)
-                  for _, _, agency, year, path, label, value, status in cell_rows(rows))
-    return buf.getvalue().encode("utf-8-sig")
+    """The long cells table as CSV: a line per cell of every report (cell_columns). Written line by line
+    from parts quoted once (a body's name once per report, a cell's path and label once), since the
+    table has some two hundred lines per report."""
+    middle = _cells_csv_columns()
+    lines = [_csv_line([c.name for c in cell_columns()])]
+    for _, agency, year, cells in report_cells(rows):
+        head = _csv_line([csv_text(agency), year]).rstrip("\n") + ","
+        lines += [f"{head}{middle[cell]},{'' if value is None else value},{status}\n" for cell, value, status in cells]
+    return "".join(lines).encode("utf-8-sig")
 
 
 def _sqlite_open_data(db: sqlite3.Connection, rows: Sequence[Prepared], about: About) -> None:
@@ -449,8 +462,9 @@ def _sqlite_open_data(db: sqlite3.Connection, rows: Sequence[Prepared], about: A
     db.execute("CREATE TABLE cell_values (report_id INTEGER REFERENCES reports(id), "
                "cell_id INTEGER REFERENCES template_cells(id), value NUMERIC, status TEXT, PRIMARY KEY (report_id, cell_id)) "
                "WITHOUT ROWID")
-    db.executemany("INSERT INTO cell_values VALUES (?, ?, ?, ?)",
-                   ((n, cell, value, status) for n, cell, _, _, _, _, value, status in cell_rows(rows)))
+    for n, _, _, cells in report_cells(rows):
+        db.executemany("INSERT INTO cell_values VALUES (?, ?, ?, ?)",
+                       [(n, cell, value, status) for cell, value, status in cells])
     db.execute("CREATE INDEX cell_values_cell ON cell_values (cell_id)")
     db.execute("CREATE VIEW cells AS SELECT v.report_id, r.agency, r.year, t.path, t.label, v.value, v.status "
                "FROM cell_values v JOIN reports r ON r.id = v.report_id JOIN template_cells t ON t.id = v.cell_id")
