@@ -13,12 +13,12 @@ import math
 import sqlite3
 import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from .template import AMOUNT_PATHS
-from .models import MAX_COUNT, Finding, Record, iter_cells, json_schema, lacking_cells
+from .models import MAX_COUNT, Finding, Record, iter_cells, json_schema, lacking_cells, value_status
 from .scores import INDICATORS, METHOD_VERSION, Agency, Score
 from .wording import cell_name
 
@@ -107,10 +107,16 @@ def _iso(date: Any) -> str | None:
 @dataclass(frozen=True)
 class Joined:
     """What the downloads hold besides each report's own rows, made from all the reports together: the
-    long table of scores (SCORE_COLUMNS rows, ranks being relative to a report's group) and the
-    coverage (coverage.Entry, one per region, body and year)."""
+    long table of scores (SCORE_COLUMNS rows, ranks being relative to a report's group), the coverage
+    (coverage.Entry, one per region, body and year), and the cells of the reports' rows (report_cells),
+    worked out once for the files that hold them (the cells CSV and the SQLite file)."""
+    rows: Sequence[Row | Prepared]
     scores: Sequence[tuple] = ()
     coverage: Sequence[Any] = ()
+
+    @cached_property
+    def cells(self) -> list[tuple[int, str, int, list[tuple[int, Any, str]]]]:
+        return list(report_cells(self.rows))
 
 
 # the long table of scores: one row per report and indicator (and one for the overall score)
@@ -245,8 +251,8 @@ def to_json(rows: Sequence[Row | Prepared], about: About | None = None, joined: 
 def to_sqlite(rows: Sequence[Row | Prepared], about: About | None = None, joined: Joined | None = None) -> bytes:
     """The reports, their findings and cells, the long table of scores and the coverage as tables, each
     documented in a table of its columns, with the data's About."""
-    joined = joined or Joined()
     prepared = _prepared(rows)
+    joined = joined or Joined(prepared)
     about = about or About.of(prepared)
     cols = _columns()
     with tempfile.TemporaryDirectory() as tmp:
@@ -262,7 +268,7 @@ def to_sqlite(rows: Sequence[Row | Prepared], about: About | None = None, joined
                    "path TEXT, printed REAL, expected REAL, message TEXT)")
         db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?)",
                        ((k + 1, *f) for k, p in enumerate(prepared) for f in p.findings))
-        _sqlite_open_data(db, prepared, about)
+        _sqlite_open_data(db, prepared, about, joined)
         db.execute("CREATE TABLE columns (table_name TEXT, name TEXT, type TEXT, description TEXT, "
                    "PRIMARY KEY (table_name, name))")
         db.executemany("INSERT INTO columns VALUES (?, ?, ?, ?)",
@@ -421,11 +427,11 @@ def report_cells(rows: Sequence[Row | Prepared]) -> Iterator[tuple[int, str, int
         lists = {name: [x for x in values[at[name]].split(";") if x]
                  for name in ("inferred", "corrected", "unread", "not_applicable")}
         template = values[at["template"]]
-        # only its lists and edition: status() reads nothing else given the value
-        status = Record.model_construct(template=template, **lists).status
+        listed = Record.model_construct(template=template, **lists).listed_statuses()  # as Record.status
         lacking = lacking_cells(template)
         yield n, values[at["agency"]], values[at["year"]], [
-            (cell, values[k], status(path, values[k])) for cell, (k, path, _) in plan if path not in lacking]
+            (cell, values[k], listed.get(path) or value_status(values[k]))
+            for cell, (k, path, _) in plan if path not in lacking]
 
 
 @lru_cache(maxsize=1)
@@ -439,19 +445,20 @@ def _cells_csv_columns() -> dict[int, str]:
     return out
 
 
-def to_cells_csv(rows: Sequence[Row | Prepared], about: About | None = None) -> bytes:
+def to_cells_csv(rows: Sequence[Row | Prepared], about: About | None = None, joined: Joined | None = None) -> bytes:
     """The long cells table as CSV: a line per cell of every report (cell_columns). Written line by line
     from parts quoted once (a body's name once per report, a cell's path and label once), since the
     table has some two hundred lines per report."""
     middle = _cells_csv_columns()
     lines = [_csv_line([c.name for c in cell_columns()])]
-    for _, agency, year, cells in report_cells(rows):
+    for _, agency, year, cells in (joined or Joined(rows)).cells:
         head = _csv_line([csv_text(agency), year]).rstrip("\n") + ","
         lines += [f"{head}{middle[cell]},{'' if value is None else value},{status}\n" for cell, value, status in cells]
     return "".join(lines).encode("utf-8-sig")
 
 
-def _sqlite_open_data(db: sqlite3.Connection, rows: Sequence[Prepared], about: About) -> None:
+def _sqlite_open_data(db: sqlite3.Connection, rows: Sequence[Prepared], about: About,
+                      joined: Joined | None = None) -> None:
     """The cells table, and the about table (the data's version, date, license and citation). `cells`
     is a view joining each report's cell values (cell_values: report, cell, value, status) with the
     reports and the template's cells (template_cells: path, label, column name): the same rows as the
@@ -462,7 +469,7 @@ def _sqlite_open_data(db: sqlite3.Connection, rows: Sequence[Prepared], about: A
     db.execute("CREATE TABLE cell_values (report_id INTEGER REFERENCES reports(id), "
                "cell_id INTEGER REFERENCES template_cells(id), value NUMERIC, status TEXT, PRIMARY KEY (report_id, cell_id)) "
                "WITHOUT ROWID")
-    for n, _, _, cells in report_cells(rows):
+    for n, _, _, cells in (joined or Joined(rows)).cells:
         db.executemany("INSERT INTO cell_values VALUES (?, ?, ?, ?)",
                        [(n, cell, value, status) for cell, value, status in cells])
     db.execute("CREATE INDEX cell_values_cell ON cell_values (cell_id)")
@@ -521,11 +528,11 @@ Make = Callable[[Sequence[Row | Prepared], "About | None", "Joined | None"], byt
 FILES: dict[str, tuple[str, Make]] = {
     "disclosure-index.csv": ("CSV：每个机关每个年度一行，每个单元格一列，各指标的数值、分子、分母与名次（UTF-8，带 BOM）", to_csv),
     "disclosure-index-cells.csv": ("CSV 长表：每份报告的每个单元格一行（机关、年度、路径、模板名称、数值、状态）",
-                                   lambda rows, about=None, joined=None: to_cells_csv(rows, about)),
+                                   to_cells_csv),
     "disclosure-index-scores.csv": ("CSV 长表：指数得分，每份报告每项指标一行（含分子、分母、区间、名次与名次范围）",
-                                    lambda rows, about=None, joined=None: scores_csv((joined or Joined()).scores)),
+                                    lambda rows, about=None, joined=None: scores_csv(joined.scores if joined else ())),
     "coverage.csv": ("CSV：覆盖与及时性，每个地区、机关、年度一行（UTF-8，带 BOM）",
-                     lambda rows, about=None, joined=None: coverage_csv((joined or Joined()).coverage)),
+                     lambda rows, about=None, joined=None: coverage_csv(joined.coverage if joined else ())),
     "disclosure-index.json": ("JSON：全部记录、核对发现、得分与名次", to_json),
     "disclosure-index.sqlite": ("SQLite 数据库：reports、cells（单元格长表）、scores（得分长表）、coverage（覆盖与及时性）、"
                                 "findings、columns、about 等表", to_sqlite),

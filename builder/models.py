@@ -272,6 +272,15 @@ CorrectablePath = Annotated[str, AfterValidator(_correctable_path)]
 TemplateEdition = Literal["2021", "2019"]
 
 
+# the statuses a record lists, in the order that decides a cell listed twice (a corrected cell is corrected)
+_LISTED_STATUSES = ("corrected", "inferred", "unread", "not_applicable")
+
+
+def value_status(value: Any) -> str:
+    """The status of a cell no list names: blank without a value, else printed."""
+    return "blank" if value is None else "printed"
+
+
 class Record(_Model):
     """One annual report of one agency, as printed.
 
@@ -305,15 +314,21 @@ class Record(_Model):
     def status(self, path: str, value: Any = ...) -> str:
         """The status of one cell: printed | blank | not_applicable | unread | inferred | corrected.
         `value`: the cell's value when the caller has it at hand (else read from the record)."""
-        if path in self.corrected:
-            return "corrected"
-        if path in self.inferred:
-            return "inferred"
-        if path in self.unread:
-            return "unread"
-        if path in self.not_applicable or self.lacks(path):
+        for listed in _LISTED_STATUSES:  # the first list that holds the cell says its status
+            if path in getattr(self, listed):
+                return listed
+        if self.lacks(path):
             return "not_applicable"
-        return "blank" if (get_path(self, path) if value is ... else value) is None else "printed"
+        return value_status(get_path(self, path) if value is ... else value)
+
+    def listed_statuses(self) -> dict[str, str]:
+        """The status of every cell the record lists (corrected, inferred, unread, not_applicable), by the
+        precedence `status` applies: for many cells at once, `listed_statuses().get(path)`, then
+        not_applicable if `lacks(path)`, else `value_status(value)`."""
+        out: dict[str, str] = {}
+        for listed in reversed(_LISTED_STATUSES):
+            out.update(dict.fromkeys(getattr(self, listed), listed))
+        return out
 
     def dump(self) -> dict[str, Any]:
         """The record as plain data, keys in the public format's order. The keys only the other template

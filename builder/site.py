@@ -113,7 +113,7 @@ def _data(env: jinja2.Environment, writer: SiteWriter, views: list[ReportView], 
     # the long table of scores: each report's values with its standing in its group (ranks, ranges)
     scores = [row for v in views for row in downloads.score_rows(
         v.brief.agency, v.brief.year, v.agency.group, v.score, v.standing)]
-    joined = downloads.Joined(scores, entries)
+    joined = downloads.Joined(rows, scores, entries)
     key = _key(about, [v.page_key for v in views], entries)
     files = []
     for name, (description, make) in downloads.FILES.items():

@@ -89,7 +89,7 @@ def long_rows(rows):
 
 def test_downloads_are_byte_identical_when_rebuilt(rows, long_rows):
     for name, (_, make) in downloads.FILES.items():
-        assert make(rows, None, downloads.Joined(long_rows)) == make(rows, None, downloads.Joined(long_rows)), name
+        assert make(rows, None, downloads.Joined(rows, long_rows)) == make(rows, None, downloads.Joined(rows, long_rows)), name
 
 
 def test_every_download_names_the_method_version(rows, long_rows):
@@ -97,7 +97,7 @@ def test_every_download_names_the_method_version(rows, long_rows):
     for name, (_, make) in downloads.FILES.items():
         if name.endswith(".schema.json") or name.endswith("-cells.csv") or name == "coverage.csv":
             continue  # the record's format, its cells, the registry: not the index (datapackage.json names it)
-        data = make(rows, None, downloads.Joined(long_rows))
+        data = make(rows, None, downloads.Joined(rows, long_rows))
         if name.endswith(".sqlite"):
             with tempfile.NamedTemporaryFile(suffix=".sqlite") as f:
                 f.write(data)
@@ -120,7 +120,7 @@ def test_the_long_table_of_scores_has_a_row_per_report_and_indicator(rows, long_
     assert (small["value"], small["numerator"], small["denominator"], small["status"], small["rankable"], small["rank"]) \
         == ("100.0", "1", "1", "small", "0", "")
     with tempfile.NamedTemporaryFile(suffix=".sqlite") as f:
-        f.write(downloads.to_sqlite(rows, None, downloads.Joined(long_rows)))
+        f.write(downloads.to_sqlite(rows, None, downloads.Joined(rows, long_rows)))
         f.flush()
         db = sqlite3.connect(f.name)
         assert db.execute("SELECT COUNT(*) FROM scores").fetchone() == (len(table),)
