@@ -126,7 +126,8 @@ def ranking_rows(views: list[ReportView]) -> list[dict]:
             counts = f"{x.numerator:g}/{x.denominator:g}" if x.denominator is not None and ind.denominator else ""
             cells.append({"value": x.value, "status": x.status, "counts": counts, "rank": st.ranks.get(ind.key),
                           "range": rank_span(st, ind.key), "text": STATUS_TEXT[x.status]})
-        rows.append({"agency": v.brief.agency, "url": v.url, "region": v.agency.region, "group": v.agency.group,
+        rows.append({"agency": v.brief.agency, "edition": v.brief.template, "url": v.url, "region": v.agency.region,
+                     "group": v.agency.group,
                      "province": v.province, "scores": cells, "overall": s.overall, "reason": s.reason,
                      "rank": st.ranks.get(OVERALL), "range": rank_span(st, OVERALL),
                      "sensitivity": st.sensitivity_range,

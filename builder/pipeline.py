@@ -61,6 +61,7 @@ class Brief:
     year: int
     published_on: dt.date | None
     posted_on: dt.date | None = None  # when the publisher posted it (the coverage pages' first evidence)
+    template: str = "2021"            # the template edition the report follows (lists say so beside a 2019 one)
 
 
 class Outcome:
@@ -92,7 +93,7 @@ class Outcome:
     def record(self, value: Record | None) -> None:
         self._record, self._json = value, None
         self.brief = None if value is None else Brief(value.agency, value.year, value.source.published_on,
-                                                       value.source.posted_on)
+                                                       value.source.posted_on, value.template)
 
     @property
     def failed(self) -> bool:
@@ -114,8 +115,8 @@ class Outcome:
         b = self.brief
         return {"findings": [f.model_dump() for f in self.findings], "error": self.error,
                 "key": self.key, "json": self._json or (self._record.model_dump_json() if self._record else None),
-                "brief": [b.agency, b.year, *(d.isoformat() if d else None for d in (b.published_on, b.posted_on))]
-                if b else None}
+                "brief": [b.agency, b.year, *(d.isoformat() if d else None for d in (b.published_on, b.posted_on)),
+                          b.template] if b else None}
 
     @classmethod
     def from_data(cls, source: Path, data: dict) -> "Outcome":
@@ -123,10 +124,12 @@ class Outcome:
         new = cls(source, findings=[Finding.model_validate(f) for f in data["findings"]], error=data["error"])
         new.key, new._json = data["key"], data["json"]
         if data["brief"] is not None:
-            agency, year, published, posted = data["brief"]
-            if not isinstance(agency, str) or not isinstance(year, int) or new._json is None:
+            agency, year, published, posted, template = data["brief"]
+            if not isinstance(agency, str) or not isinstance(year, int) or new._json is None \
+                    or template not in ("2021", "2019"):
                 raise ValueError("not an outcome")
-            new.brief = Brief(agency, year, *(dt.date.fromisoformat(d) if d else None for d in (published, posted)))
+            new.brief = Brief(agency, year, *(dt.date.fromisoformat(d) if d else None for d in (published, posted)),
+                              template)
         return new
 
     def __repr__(self) -> str:

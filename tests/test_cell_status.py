@@ -224,3 +224,28 @@ def test_a_row_split_over_two_lines_is_read_or_unread_never_a_crash():
     r = read(CONTROL.replace(row, "四、结转下年度继续办理\t\t\t5\t1\t0\n0\t3\t1\t10")).record
     assert all(v is None or v == (5, 1, 0, 0, 3, 1, 10)[k] or f"applications.carried_forward[{k}]" in r.inferred
                for k, v in enumerate(r.applications.carried_forward))
+
+
+SAME_BODY = [
+    ("中国（青禾）自由贸易试验区管理委员会", "中国(青禾)自由贸易试验区管理委员会"),  # full- and half-width punctuation
+    ("达州市通川区", "达州市 通川区"), ("达州市通川区", "达州市通川区\u3000"),       # whitespace, ideographic too
+    ("巴州区", "巴\u200b州\u200c区\ufeff"),                                           # invisible characters
+    ("\u2f00里镇人民政府", "一里镇人民政府"), ("青禾县", "\u2ed8禾县"),              # CJK radicals for ideographs
+    ("平潭综合实验区ＡＢＣ局", "平潭综合实验区ABC局"),                                  # full-width letters
+]
+OTHER_BODIES = [
+    ("巴州区", "巴州区人民政府"), ("平潭综合实验区", "平潭综合实验区公安局"), ("达州市通川区", "达州市达川区"),
+    ("攀枝花市西区", "攀枝花市东区"), ("中国（青禾）自贸区", "中国（青禾）自贸区（二期）"),
+]
+
+
+def test_names_that_normalize_alike_are_one_body_and_others_are_not():
+    """Issue 13: one normalization (NFKC, radicals, invisible characters, whitespace, full/half width) for
+    every comparison of bodies: agencies.yaml, across years, duplicates, add and check."""
+    for a, b in SAME_BODY:
+        assert name_key(a) == name_key(b), (a, b)
+        agencies = Agencies({a: Agency(a, "某地", "县级", "department")})
+        assert agencies.get(b) is not None and agencies.get(b).name == a, (a, b)
+    for a, b in OTHER_BODIES:
+        assert name_key(a) != name_key(b), (a, b)
+        assert Agencies({a: Agency(a, "某地", "县级", "department")}).get(b) is None, (a, b)
