@@ -223,7 +223,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("applications", "三", "收到和处理政府信息公开申请情况", r"^三[、.．]?收到和处理"),
     Section("review_litigation", "四", "政府信息公开行政复议、行政诉讼情况",
             r"^四[、.．]?政府信息公开行政复议|^四[、.．]?.{0,6}行政复议.{0,4}行政诉讼"),
-    Section("problems", "五", "存在的主要问题及改进情况", r"^五[、.．]?存在的主要问题"),
-    Section("other_matters", "六", "其他需要报告的事项", r"^六[、.．]?其他需要报告"),
+    Section("problems", "五", "存在的主要问题及改进情况", r"^五[、.．]?存在(?:的)?(?:主要)?问题"),
+    Section("other_matters", "六", "其他需要报告的事项", r"^六[、.．]?其他需要(?:报告|说明)"),
 )
 NARRATIVE_SECTIONS = ("overview", "problems", "other_matters")

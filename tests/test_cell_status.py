@@ -249,3 +249,16 @@ def test_names_that_normalize_alike_are_one_body_and_others_are_not():
     for a, b in OTHER_BODIES:
         assert name_key(a) != name_key(b), (a, b)
         assert Agencies({a: Agency(a, "某地", "县级", "department")}).get(b) is None, (a, b)
+
+
+def test_section_headings_as_portals_vary_them_are_found():
+    """五、存在问题及改进措施 (without 的主要) and 六、其他需要说明的事项 are the sections 五 and 六: table 四 ends
+    where 五 begins, and the narrative of 五 is read."""
+    text = SEED.replace("五、存在的主要问题及改进措施", "五、存在问题及改进措施").replace(
+        "六、其他需要报告的事项", "六、其他需要说明的事项")
+    assert text != SEED
+    expected = read(SEED).record
+    r = read(text).record
+    assert r.narrative.problems and r.narrative.problems == expected.narrative.problems
+    assert r.narrative.other_matters == expected.narrative.other_matters
+    assert r.review_litigation == expected.review_litigation and not r.unread
