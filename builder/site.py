@@ -33,6 +33,7 @@ from .records import file_stamp, record_path, without_gc
 from .registry import load_registries
 from .scores import (ARTICLE_31_2007, ARTICLE_49, CHANGELOG, DEADLINE_RULES, INDICATORS, LATE_DAYS_TO_ZERO,
                      METHOD_VERSION, MIN_N, MISSING_RULE, OVERALL_RULE, Agency, Score, publication, score)
+from .home import at_a_glance
 from .summary import issue_url, site_settings, summary, trend_chart
 from .standing import ALTERNATIVE_WEIGHTS, PEER_RULE, RANK_RULE, SENSITIVITY_RULE, standings
 from .flags import JUMP_RULE, NARRATIVE_RULE
@@ -99,9 +100,10 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
                                           v.brief.published_on or v.brief.year, v.brief.agency),
                     reverse=True)
     provinces = Counter(reports[0].province for reports in by_agency.values())
+    glance = at_a_glance(views, entries, {r.region for r in registries}, lambda v: v.province)
     writer.text("index.md", env.get_template("index.md.j2").render(
         views=views, newest=newest[:20], agencies=len(by_agency), years=years, failed=failed,
-        provinces=sorted(provinces.items()), region_url=region_url))
+        provinces=sorted(provinces.items()), region_url=region_url, glance=glance))
     writer.prune()
     cache.save(writer, made)
     return writer.written

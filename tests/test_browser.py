@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
 from urllib.parse import quote
@@ -212,3 +213,10 @@ def test_report_summary_and_its_correction_link(site_url, page):
     page.screenshot(path=str(SHOTS / "report-summary-达州市通川区-2023.png"))
     page.goto(site_url + "agencies/" + quote("达州市通川区") + "/")
     page.screenshot(path=str(SHOTS / "agency-达州市通川区.png"), full_page=True)
+    page.goto(site_url)
+    expect(page.locator("svg.mini")).to_have_count(4)  # reports by year, by province; two rates' spread
+    expect(page.locator("table.coverage-glance a").first).to_have_attribute("href", re.compile("^coverage/.+/$"))
+    page.locator("table.coverage-glance a").first.click()
+    expect(page.locator("h1")).to_contain_text("福建省平潭综合实验区")
+    page.goto(site_url)
+    page.screenshot(path=str(SHOTS / "home.png"), full_page=True)

@@ -136,3 +136,25 @@ def test_the_chart_fits_its_view_box_and_leaves_out_blank_years():
     assert min(xs) >= 0 and max(xs) <= 360
     # seven years in 360 units: no number over the bars (they would overlap), each year's label once
     assert 'class="bar-label"' not in svg and svg.count('class="year-label"') == 7
+
+
+def test_the_home_page_counts_the_reports_and_prints_each_years_quartiles(built):
+    from builder.standing import quartiles
+    root, outcomes, agencies = built
+    page = (root / "site" / "index.html").read_text(encoding="utf-8")
+    years: dict[int, int] = {}
+    rates: dict[int, list[float]] = {}
+    for o in outcomes:
+        years[o.record.year] = years.get(o.record.year, 0) + 1
+        d = score(o.record, agencies.get(o.record.agency, Agency(o.record.agency))).values["disclosure"]
+        if d.scored:
+            rates.setdefault(o.record.year, []).append(d.value)
+    chart = page[page.index('aria-label="各年度的报告数"'):]
+    chart = chart[:chart.index("</svg>")]
+    assert re.findall(r'label-end">(\d+)</text><rect[^>]*/><text[^>]*>(\d+)<', chart) == [
+        (str(y), str(n)) for y, n in sorted(years.items())]
+    table = page[page.index('<table class="report-list spread">'):]
+    table = table[:table.index("</table>")]
+    rows = re.findall(r"<tr><td>(\d+)</td>" + r'<td class="num">([\d.]+)</td>' * 4, table)
+    assert rows and rows == [(str(y), str(len(xs)), *(f"{q:.1f}" for q in quartiles(xs)))
+                             for y, xs in sorted(rates.items(), reverse=True)]
