@@ -194,6 +194,11 @@ def test_report_page_on_a_phone_does_not_scroll_sideways(site_url, phone):
     chart = phone.locator("svg.trend")
     assert _within(chart.bounding_box(), width)
     phone.screenshot(path=str(SHOTS / "phone-agency-达州市通川区.png"), full_page=True)
+    phone.goto(site_url + "agencies/" + quote("平潭综合实验区") + "/")  # two years: two score points, a line
+    _no_sideways_scroll(phone)
+    assert _within(phone.locator("svg.trend").bounding_box(), width)
+    expect(phone.locator("svg.trend .score-dot")).to_have_count(2)
+    phone.locator("svg.trend").screenshot(path=str(SHOTS / "phone-agency-平潭综合实验区-chart.png"))
     phone.goto(site_url)
     _no_sideways_scroll(phone)
     phone.screenshot(path=str(SHOTS / "phone-home.png"), full_page=True)
