@@ -12,7 +12,7 @@ from builder.models import Record
 from builder.scores import load_agencies, score, Agency
 from builder.summary import issue_url, site_settings, trend_chart
 from builder.views import agency_url, report_url
-from conftest import ROOT, build_site_in, copy_repository
+from conftest import build_site_in, copy_repository
 
 REPOSITORY = "https://github.com/disclosure-index/disclosure-index"
 
@@ -27,7 +27,7 @@ def built(tmp_path_factory):
 
 def glance(page: str) -> dict[str, str]:
     """The summary block of a page: each <dt>'s text → its <dd>'s text (tags dropped)."""
-    block = page[page.index('<div class="report-glance"'):]
+    block = page[page.index('<section class="report-glance"'):]
     block = block[:block.index("</dl>")]
     return {dt: html.unescape(re.sub(r"<[^>]+>", "", dd))
             for dt, dd in re.findall(r"<dt>(.*?)</dt><dd[^>]*>(.*?)</dd>", block)}
