@@ -86,7 +86,7 @@ def test_a_body_page_summarises_its_latest_report_with_its_chart(built):
     latest = max(many, key=lambda r: r.year)
     page = (root / "site" / agency_url(latest.agency).replace(".md", "/index.html")).read_text(encoding="utf-8")
     got, want = glance(page), expected(latest, agencies.get(latest.agency, Agency(latest.agency)))
-    assert f"{latest.year} 年度报告" in page
+    assert f'最新一年：<a href="../../{report_url(latest).replace(".md", "/")}">{latest.year} 年度报告</a>' in page
     assert got["本年新收申请"] == want["本年新收申请"] and got["行政复议"] == want["行政复议"]
     chart = page[page.index('<svg class="trend"'):]
     chart = chart[:chart.index("</svg>")]
