@@ -33,6 +33,8 @@ from .records import file_stamp, record_path, without_gc
 from .registry import load_registries
 from .scores import (ARTICLE_31_2007, ARTICLE_49, CHANGELOG, DEADLINE_RULES, INDICATORS, LATE_DAYS_TO_ZERO,
                      METHOD_VERSION, MIN_N, MISSING_RULE, OVERALL_RULE, Agency, Score, publication, score)
+from .home import at_a_glance
+from .summary import issue_url, site_settings, summary, trend_chart
 from .standing import ALTERNATIVE_WEIGHTS, PEER_RULE, RANK_RULE, SENSITIVITY_RULE, standings
 from .flags import JUMP_RULE, NARRATIVE_RULE
 from .template import APPLICATION_COLUMNS, EDITIONS, REVIEW_COLUMNS
@@ -56,6 +58,7 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
     good = sorted((o for o in outcomes if not o.failed), key=lambda o: (o.brief.agency, o.brief.year))
     failed = sorted((o for o in outcomes if o.failed), key=lambda o: str(o.source))
     views = []
+    links = site_settings(root)
     for o in good:
         info = agencies.get(o.brief.agency, Agency(o.brief.agency))
         corrected = [f.path for f in o.findings if f.rule == "correction.extracted" and f.path]
@@ -68,13 +71,14 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
         download = f"downloads/{o.brief.year}/{slug(o.brief.agency)}{ext}"
         # the record's key holds the source's sha256: the copy is made again when the file changes
         writer.page(download, _key(str(o.source), o.key or file_stamp(o.source)), o.source.read_bytes)
-        views.append(ReportView(o, report_url(o.brief), download, info, s, key, prepared, changes))
+        views.append(ReportView(o, report_url(o.brief), download, info, s, key, prepared, changes, links=links))
 
     _score_views(views)
     placed = standings((id(v), v.brief.year, v.agency.group, v.score) for v in views)
     for v in views:
         v.standing = placed[id(v)]
-        v.page_key = _key(v.key, v.standing.to_data())  # a page shows its group's ranks and quartiles
+        # a page shows its group's ranks and quartiles, and links to the repository
+        v.page_key = _key(v.key, v.standing.to_data(), v.links)
     by_agency: dict[str, list[ReportView]] = {}
     for v in views:
         by_agency.setdefault(v.brief.agency, []).append(v)
@@ -96,9 +100,10 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
                                           v.brief.published_on or v.brief.year, v.brief.agency),
                     reverse=True)
     provinces = Counter(reports[0].province for reports in by_agency.values())
+    glance = at_a_glance(views, entries, {r.region for r in registries}, lambda v: v.province)
     writer.text("index.md", env.get_template("index.md.j2").render(
         views=views, newest=newest[:20], agencies=len(by_agency), years=years, failed=failed,
-        provinces=sorted(provinces.items()), region_url=region_url))
+        provinces=sorted(provinces.items()), region_url=region_url, glance=glance))
     writer.prune()
     cache.save(writer, made)
     return writer.written
@@ -205,6 +210,8 @@ def _render_report(env: jinja2.Environment, v: ReportView) -> str:
         agency_url=agency_url(v.record.agency), states=_STATE_TITLE, info=v.agency,
         scores=indicator_rows(v.score, v.standing), overall=overall_row(v.score, v.standing),
         pub=publication(v.record, v.agency), version=METHOD_VERSION, excerpt=SEARCH_EXCERPT,
+        glance=summary(v.record, v.score, v.standing),
+        fix=issue_url(*v.links, v.record, v.url.replace(".md", "/")),
         depth="../../../")  # /reports/YEAR/AGENCY/ → the site root
 
 
@@ -216,8 +223,11 @@ def _render_agency(env: jinja2.Environment, agency: str, reports: list[ReportVie
         agency=agency, reports=reports, carry=carry, columns=columns, info=reports[0].agency,
         corrections=[c for v in reports for c in correction_rows(v.record, v.outcome.findings, v.changes, v.url)],
         overall=[(v, overall_row(v.score, v.standing)) for v in reports],
-        chart=Markup(trend_chart([v.record.year for v in reports], [c[0][1] for c in columns],
-                                 [c[3][1] for c in columns])),
+        glance=summary(reports[-1].record, reports[-1].score, reports[-1].standing),
+        chart=Markup(trend_chart([v.record.year for v in reports],
+                                 {label: [c[k][1] for c in columns] for k, label in ((0, "本年新收"), (3, "予以公开"),
+                                                                                     (4, "部分公开"))},
+                                 [v.score.overall for v in reports])),
         depth="../../")
 
 
@@ -232,31 +242,6 @@ def methodology_context() -> dict[str, Any]:
 
 def _size(n: int) -> str:
     return f"{n / 1024:.1f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
-
-def trend_chart(years: list[int], received: list[Any], disclosed: list[Any]) -> str:
-    """A small SVG chart of applications received and disclosed per year (blank years left out)."""
-    width, height, pad = 520, 200, 36
-    values = [v for v in received + disclosed if v is not None]
-    top = max(values + [1])
-    step = (width - 2 * pad) / max(1, len(years))
-    parts = [f'<svg class="trend" viewBox="0 0 {width} {height}" role="img" aria-label="历年收到与公开的申请">',
-             f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" class="axis"/>']
-    for k, year in enumerate(years):
-        x = pad + k * step
-        for j, (series, css) in enumerate(((received, "bar-received"), (disclosed, "bar-disclosed"))):
-            v = series[k]
-            if v is None:
-                continue
-            h = (height - 2 * pad) * v / top
-            parts.append(f'<rect class="{css}" x="{x + 8 + j * step * 0.4:.1f}" y="{height - pad - h:.1f}" '
-                         f'width="{step * 0.35:.1f}" height="{h:.1f}"><title>{year} 年：{v}</title></rect>')
-            parts.append(f'<text x="{x + 8 + j * step * 0.4 + step * 0.17:.1f}" y="{height - pad - h - 4:.1f}" '
-                         f'class="bar-label">{v}</text>')
-        parts.append(f'<text x="{x + step / 2:.1f}" y="{height - pad + 16}" class="year-label">{year}</text>')
-    parts.append(f'<text x="{pad}" y="16" class="legend"><tspan class="legend-received">■ 本年新收申请</tspan>'
-                 f'<tspan dx="12" class="legend-disclosed">■ 予以公开</tspan></text></svg>')
-    return "".join(parts)
-
 
 def key_figures(record: Record) -> list[tuple[str, Any]]:
     """The figures an agency page compares across years."""

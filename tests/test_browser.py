@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
 from urllib.parse import quote
@@ -138,3 +139,89 @@ def test_the_404_page_and_the_footer_are_in_chinese(site_url, page):
     expect(footer).to_contain_text("本站由开源的公开年报指数生成器构建")
     assert "Made with" not in footer.inner_text()
     assert page.title() == "公开年报指数"
+
+
+@pytest.fixture(scope="module")
+def phone(page):
+    """A second tab of the same browser as a 390-px-wide phone."""
+    pg = page.context.browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                                       device_scale_factor=2, is_mobile=True, has_touch=True)
+    yield pg
+    pg.close()
+
+
+def _no_sideways_scroll(pg):
+    width = pg.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"the page scrolls sideways: {width[0]} px wide in a {width[1]} px window"
+    return width[1]
+
+
+def _within(box, width):
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5
+
+
+def test_ranking_on_a_phone_shows_each_name_and_overall_score(site_url, phone):
+    phone.goto(site_url + "rankings/2023/")
+    width = _no_sideways_scroll(phone)
+    rows = phone.locator("table.ranking tbody tr")
+    expect(rows).to_have_count(6)
+    for scrolled in (False, True):
+        for k in range(rows.count()):
+            row = rows.nth(k)
+            name, overall = row.locator("td:nth-child(2)"), row.locator("td.score-overall")
+            assert _within(name.bounding_box(), width), (scrolled, name.inner_text(), name.bounding_box())
+            assert _within(overall.bounding_box(), width), (scrolled, overall.inner_text(), overall.bounding_box())
+        phone.screenshot(path=str(SHOTS / f"phone-rankings-2023{'-scrolled' if scrolled else ''}.png"), full_page=True)
+        # the other columns scroll inside the table's wrapper; the name and the score stay in view
+        phone.locator(".table-wrap:has(table.ranking)").evaluate("w => { w.scrollLeft = w.scrollWidth; }")
+        _no_sideways_scroll(phone)
+    expect(phone.locator(".scroll-hint.shown")).to_have_count(1)
+
+
+def test_report_page_on_a_phone_does_not_scroll_sideways(site_url, phone):
+    phone.goto(site_url + "reports/2023/" + quote("达州市通川区") + "/")
+    width = _no_sideways_scroll(phone)
+    glance = phone.locator(".report-glance")
+    assert _within(glance.bounding_box(), width)
+    # the wide template tables scroll inside their wrappers, and say so
+    wrap = phone.locator(".table-wrap:has(table.applications)")
+    assert "is-overflowing" in wrap.get_attribute("class")
+    expect(phone.locator(".table-wrap:has(table.applications)").locator("xpath=preceding-sibling::p[1]")).to_have_class(
+        "scroll-hint shown")
+    phone.screenshot(path=str(SHOTS / "phone-report-达州市通川区-2023.png"), full_page=True)
+    phone.goto(site_url + "agencies/" + quote("达州市通川区") + "/")
+    _no_sideways_scroll(phone)
+    chart = phone.locator("svg.trend")
+    assert _within(chart.bounding_box(), width)
+    phone.screenshot(path=str(SHOTS / "phone-agency-达州市通川区.png"), full_page=True)
+    phone.goto(site_url + "agencies/" + quote("平潭综合实验区") + "/")  # two years: two score points, a line
+    _no_sideways_scroll(phone)
+    assert _within(phone.locator("svg.trend").bounding_box(), width)
+    expect(phone.locator("svg.trend .score-dot")).to_have_count(2)
+    phone.locator("svg.trend").screenshot(path=str(SHOTS / "phone-agency-平潭综合实验区-chart.png"))
+    phone.goto(site_url)
+    _no_sideways_scroll(phone)
+    phone.screenshot(path=str(SHOTS / "phone-home.png"), full_page=True)
+
+
+def test_report_summary_and_its_correction_link(site_url, page):
+    page.goto(site_url + "reports/2023/" + quote("达州市通川区") + "/")
+    glance = page.locator(".report-glance")
+    expect(glance.locator("dt + dd").first).to_have_text("64件")
+    expect(glance).to_contain_text("35 / 61")
+    # a table that fits at 1280 px shows no hint
+    assert "is-overflowing" not in (page.locator(".table-wrap:has(table.review)").get_attribute("class") or "")
+    link = page.locator("a.report-fix")
+    href = link.get_attribute("href")
+    assert href.startswith("https://github.com/disclosure-index/disclosure-index/issues/new?title=")
+    assert " " not in href and "\n" not in href
+    page.screenshot(path=str(SHOTS / "report-summary-达州市通川区-2023.png"))
+    page.goto(site_url + "agencies/" + quote("达州市通川区") + "/")
+    page.screenshot(path=str(SHOTS / "agency-达州市通川区.png"), full_page=True)
+    page.goto(site_url)
+    expect(page.locator("svg.mini")).to_have_count(4)  # reports by year, by province; two rates' spread
+    expect(page.locator("table.coverage-glance a").first).to_have_attribute("href", re.compile("^coverage/.+/$"))
+    page.locator("table.coverage-glance a").first.click()
+    expect(page.locator("h1")).to_contain_text("福建省平潭综合实验区")
+    page.goto(site_url)
+    page.screenshot(path=str(SHOTS / "home.png"), full_page=True)

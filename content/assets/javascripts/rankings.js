@@ -1,4 +1,4 @@
-// Ranking tables: sortable by any column (tablesort), filterable by name, region and group.
+// Ranking tables (and every table's overflow hint): sortable by any column (tablesort), filterable by name, region and group.
 // Material loads pages instantly or not; document$ exists only with instant loading.
 function setupRankings() {
   document.querySelectorAll("table.sortable").forEach(function (table) {
@@ -22,5 +22,24 @@ function setupRankings() {
     group.addEventListener("change", apply);
   });
 }
-if (typeof document$ !== "undefined") { document$.subscribe(setupRankings); }
-else { document.addEventListener("DOMContentLoaded", setupRankings); }
+// A table wider than its column scrolls inside its wrapper: say so above it (左右滑动查看), only when it
+// does overflow (the hint and the wrapper's shadows follow the width as the screen turns).
+function markOverflow() {
+  document.querySelectorAll(".md-typeset .table-wrap").forEach(function (wrap) {
+    var hint = wrap.previousElementSibling;
+    if (!hint || !hint.classList.contains("scroll-hint")) {
+      hint = document.createElement("p");
+      hint.className = "scroll-hint";
+      hint.setAttribute("aria-hidden", "true");
+      hint.textContent = "表格较宽：左右滑动查看 ⇆";
+      wrap.parentNode.insertBefore(hint, wrap);
+    }
+    var over = wrap.scrollWidth > wrap.clientWidth + 1;
+    wrap.classList.toggle("is-overflowing", over);
+    hint.classList.toggle("shown", over);
+  });
+}
+function setupPage() { setupRankings(); markOverflow(); }
+window.addEventListener("resize", markOverflow);
+if (typeof document$ !== "undefined") { document$.subscribe(setupPage); }
+else { document.addEventListener("DOMContentLoaded", setupPage); }
