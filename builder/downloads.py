@@ -409,11 +409,13 @@ def _cells_plan() -> tuple[tuple[int, str, str], ...]:
     return tuple((k, c.path, cell_name(c.path)) for k, c in enumerate(_columns()) if c.path)
 
 
-def report_cells(rows: Sequence[Row | Prepared]) -> Iterator[tuple[int, str, int, list[tuple[int, Any, str]]]]:
+def report_cells(rows: Sequence[Row | Prepared], own: bool = True
+                 ) -> Iterator[tuple[int, str, int, list[tuple[int, Any, str]]]]:
     """Per report: (its number from 1, agency, year, [(cell number from 1 in the template's order, value,
     status)]) for every cell of the report's template edition (a 2021 report has the 2021 edition's 200
-    cells, a 2019 report its own edition's; models.lacking_cells); the status is models.Record.status's,
-    from the report's lists of inferred, corrected, unread and not applicable cells."""
+    cells, a 2019 report its own edition's; models.lacking_cells), or with own=False of both editions; the
+    status is models.Record.status's, from the report's lists of inferred, corrected, unread and not
+    applicable cells."""
     at = {c.name: k for k, c in enumerate(_columns())}
     plan = list(enumerate(_cells_plan(), 1))
     for n, p in enumerate(_prepared(rows), 1):
@@ -423,7 +425,7 @@ def report_cells(rows: Sequence[Row | Prepared]) -> Iterator[tuple[int, str, int
         template = values[at["template"]]
         # only its lists and edition: status() reads nothing else given the value
         status = Record.model_construct(template=template, **lists).status
-        lacking = lacking_cells(template)
+        lacking = lacking_cells(template) if own else frozenset()
         yield n, values[at["agency"]], values[at["year"]], [
             (cell, values[k], status(path, values[k])) for cell, (k, path, _) in plan if path not in lacking]
 
