@@ -110,3 +110,35 @@ def test_two_bodies_side_by_side_show_their_years(site_url, page):  # noqa: F811
     page.screenshot(path=str(SHOTS / "compare-side-390.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the page never scrolls sideways
     page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_statuses_show_distinctly_never_as_0_and_the_csv_neutralises_formulas(site_url, page):  # noqa: F811
+    """The 2024 file as served, altered on its way (playwright's route): a cell of each status without a
+    number, a corrected one, a name a spreadsheet would run and one with markup."""
+    def altered(route):
+        data = json.loads(route.fetch().text())
+        k = [path for path, _ in data["cells"]].index(ITEM)
+        names = ["=HYPERLINK(\"http://x\")", "<img src=x onerror=alert(1)>", "@甲", "乙"]
+        for body, name, (code, value) in zip(data["bodies"], names, (("b", None), ("u", None), ("n", None), ("c", 5))):
+            body["name"] = name
+            body["values"][k] = value
+            body["status"] = body["status"][:k] + code + body["status"][k + 1:]
+        route.fulfill(response=route.fetch(), body=json.dumps(data, ensure_ascii=False))
+
+    page.route("**/compare/2024.json", altered)
+    try:
+        page.goto(site_url + "compare/?year=2024&item=" + ITEM.replace("[", "%5B").replace("]", "%5D") + "&sort=name&dir=asc")
+        expect(page.locator("#compare-table tbody tr")).to_have_count(4)
+        shown = {r[0]: (r[3], r[4]) for r in _shown(page, "compare-table")[1:]}
+        assert shown == {"=HYPERLINK(\"http://x\")": ("未填报", "未填报"), "<img src=x onerror=alert(1)>": ("未能识别", "未能识别"),
+                         "@甲": ("不适用", "不适用"), "乙": ("5", "人工更正")}
+        assert page.locator("#compare-table img").count() == 0  # a name is text, never markup
+        whole = _shown(page, "compare-summary")[1]
+        assert whole[:8] == ["本组", "全部所示机关", "1", "5", "5", "1", "1", "1"]
+        with page.expect_download() as got:
+            page.locator("[data-export='compare-table'][data-format='csv']").click()
+        lines = list(csv.reader(io.StringIO(open(got.value.path(), encoding="utf-8-sig").read())))
+        names = sorted(r[0] for r in lines[1:])
+        assert names == sorted(["'=HYPERLINK(\"http://x\")", "<img src=x onerror=alert(1)>", "'@甲", "乙"])
+    finally:
+        page.unroute("**/compare/2024.json")

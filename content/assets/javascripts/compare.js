@@ -241,7 +241,7 @@
           tr.appendChild(el("td", d.year));
           tr.appendChild(el("td", d.labels[path] || path));
           found.forEach(function (b) {
-            if (!b) { tr.appendChild(el("td", "无报告", "cell-blank")); return; }
+            if (!b) { tr.appendChild(el("td", "无报告", "num cell-blank")); return; }
             var c = cellOf(d, b, path), td = el("td", c.text, "num cell-" + c.status.replace("_", "-"));
             td.title = names[c.status];
             tr.appendChild(td);
