@@ -78,3 +78,16 @@ def test_the_nav_and_the_rankings_link_to_the_compare_page(site):
     page = (root / "site" / "compare" / "index.html").read_text("utf-8")
     years = sorted({o.brief.year for o in outcomes}, reverse=True)
     assert f'data-years="{" ".join(map(str, years))}"' in page
+
+
+def test_a_groups_ranking_page_links_to_the_compare_view_of_its_group(tmp_path, monkeypatch):
+    from urllib.parse import quote
+
+    from builder import list_pages
+    from builder.pipeline import process_all
+
+    monkeypatch.setattr(list_pages, "RANKING_PAGE_ROWS", 2)  # split the rankings by group, as thousands would be
+    root = copy_repository(tmp_path)
+    build_site(process_all(root / "reports", root, write=False), root, root / "content")
+    group = root / "content" / "rankings" / "2024" / "市级部门.md"
+    assert f'compare/?year=2024&amp;group={quote("市级部门")}"' in group.read_text(encoding="utf-8")
