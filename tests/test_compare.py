@@ -67,6 +67,14 @@ def test_an_unchanged_build_rewrites_no_years_file(site, tmp_path):
     assert len(stamps) == len({o.brief.year for o in outcomes})
     build_site(outcomes, root, root / "content", cache)
     assert {p: os.stat(p).st_mtime_ns for p in stamps} == stamps
+    # a report of 2024 gone: its year's file made again without it, the other years' files left alone
+    gone = next(o for o in outcomes if o.brief.year == 2024)
+    build_site([o for o in outcomes if o is not gone], root, root / "content", cache)
+    changed = {p.stem for p in stamps if os.stat(p).st_mtime_ns != stamps[p]}
+    assert changed == {"2024"}
+    names = [b["name"] for b in json.loads((root / "content" / "compare" / "2024.json").read_text("utf-8"))["bodies"]]
+    assert gone.brief.agency not in names and names
+    build_site(outcomes, root, root / "content", cache)  # as it was, for the other tests
 
 
 def test_the_nav_and_the_rankings_link_to_the_compare_page(site):
