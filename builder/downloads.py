@@ -415,11 +415,13 @@ def _cells_plan() -> tuple[tuple[int, str, str], ...]:
     return tuple((k, c.path, cell_name(c.path)) for k, c in enumerate(_columns()) if c.path)
 
 
-def report_cells(rows: Sequence[Row | Prepared]) -> Iterator[tuple[int, str, int, list[tuple[int, Any, str]]]]:
+def report_cells(rows: Sequence[Row | Prepared], own: bool = True
+                 ) -> Iterator[tuple[int, str, int, list[tuple[int, Any, str]]]]:
     """Per report: (its number from 1, agency, year, [(cell number from 1 in the template's order, value,
     status)]) for every cell of the report's template edition (a 2021 report has the 2021 edition's 200
-    cells, a 2019 report its own edition's; models.lacking_cells); the status is models.Record.status's,
-    from the report's lists of inferred, corrected, unread and not applicable cells."""
+    cells, a 2019 report its own edition's; models.lacking_cells), or with own=False of both editions; the
+    status is models.Record.status's, from the report's lists of inferred, corrected, unread and not
+    applicable cells."""
     at = {c.name: k for k, c in enumerate(_columns())}
     plan = list(enumerate(_cells_plan(), 1))
     for n, p in enumerate(_prepared(rows), 1):
@@ -429,9 +431,14 @@ def report_cells(rows: Sequence[Row | Prepared]) -> Iterator[tuple[int, str, int
         template = values[at["template"]]
         listed = Record.model_construct(template=template, **lists).listed_statuses()  # as Record.status
         lacking = lacking_cells(template)
-        yield n, values[at["agency"]], values[at["year"]], [
-            (cell, values[k], listed.get(path) or value_status(values[k]))
-            for cell, (k, path, _) in plan if path not in lacking]
+        if own:
+            yield n, values[at["agency"]], values[at["year"]], [
+                (cell, values[k], listed.get(path) or value_status(values[k]))
+                for cell, (k, path, _) in plan if path not in lacking]
+        else:  # a cell its edition lacks is not applicable (Record.lacks)
+            yield n, values[at["agency"]], values[at["year"]], [
+                (cell, values[k], listed.get(path) or ("not_applicable" if path in lacking else value_status(values[k])))
+                for cell, (k, path, _) in plan]
 
 
 @lru_cache(maxsize=1)

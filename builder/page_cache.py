@@ -19,7 +19,8 @@ from .records import file_stamp, load_cache, plain, save_cache, write_atomically
 from .scores import Agencies, Agency, Score, load_agencies
 
 GENERATED = ("index.md", "issues.md", "methodology.md", "data.md", "reports", "agencies", "rankings", "downloads",
-             "regions", "issues", "api", "coverage")
+             "regions", "issues", "api", "coverage",
+             "compare")
 
 
 @lru_cache(maxsize=1)
@@ -34,7 +35,7 @@ def render_version() -> str:
 
 _RENDER_MODULES = ("site.py", "views.py", "list_pages.py", "page_cache.py", "history.py", "scores.py", "standing.py",
                    "flags.py", "wording.py", "downloads.py", "models.py", "template.py", "data_api.py", "coverage.py",
-                   "coverage_pages.py", "registry.py", "summary.py", "home.py")
+                   "coverage_pages.py", "registry.py", "summary.py", "home.py", "compare_pages.py")
 
 
 def _key(*parts: Any) -> str:

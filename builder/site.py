@@ -25,6 +25,7 @@ from . import downloads, history
 from .data_api import data_date, report_json_url, write_api
 from .coverage import coverage
 from .coverage_pages import coverage_pages
+from .compare_pages import compare_pages
 from .list_pages import _issues, _rankings, _regions
 from .models import Record
 from .page_cache import GENERATED, PageCache, SiteWriter, _key, _write, report_key
@@ -95,6 +96,7 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
     writer.text("methodology.md", env.get_template("methodology.md.j2").render(**methodology_context()))
 
     _data(env, writer, views, root, entries)
+    compare_pages(env, writer, views)  # compare/: any template cell across a group, bodies side by side
 
     newest = sorted(views, key=lambda v: (v.brief.published_on is not None,
                                           v.brief.published_on or v.brief.year, v.brief.agency),

@@ -17,7 +17,8 @@ def root() -> Path:
 
 # what the builder generates in content/: left out when a test copies the repository
 GENERATED_PAGES = ("index.md", "issues.md", "methodology.md", "data.md", "reports", "agencies", "rankings", "api",
-                   "downloads", "regions", "issues", "coverage")
+                   "downloads", "regions", "issues", "coverage",
+                   "compare")
 
 
 def copy_repository(dest: Path) -> Path:

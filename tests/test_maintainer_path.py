@@ -76,8 +76,9 @@ def test_the_whole_path(repo, tmp_path):
     assert {"reports/2024/达州市通川区/index.html", "agencies/达州市通川区/index.html",
             "rankings/2024/index.html", "index.html", "search/search_index.json"} <= changed
     expected = ("reports", "agencies", "rankings", "regions", "downloads", "search", "index.html", "issues", "data",
-                "api", "coverage", "sitemap.xml", "sitemap.xml.gz", "404.html")
+                "api", "coverage", "sitemap.xml", "sitemap.xml.gz", "404.html", "compare")
     assert not [p for p in changed if p.split("/")[0] not in expected]
+    assert {p for p in changed if p.startswith("compare/")} == {"compare/2024.json"}  # its year's data only
 
     # a number extracted wrong is corrected by hand in the record; the rebuild keeps and marks it
     record_file = repo / "reports" / "2024" / "达州市通川区.yaml"

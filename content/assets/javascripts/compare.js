@@ -1,0 +1,343 @@
+// The compare page (比较): any template cell across the bodies of a year and comparable group, with the
+// median and totals per province, city and level; and 2-4 bodies side by side across years. The data:
+// compare/YEAR.json (builder/compare_pages.py). The view's state (year, group, item, sort, direction,
+// filter, chosen bodies, side-by-side mode) lives in the query string, so a view is shareable. Every table
+// exports as CSV and JSON exactly as shown. Text from the data goes in with textContent only.
+(function () {
+  "use strict";
+  var SECTIONS = { article20: "二、主动公开政府信息情况", applications: "三、收到和处理政府信息公开申请情况",
+                   review_litigation: "四、政府信息公开行政复议、行政诉讼情况" };
+  var SCOPES = [["本组", function () { return "全部所示机关"; }], ["省", function (b) { return b.province || "（地区不明）"; }],
+                ["市", function (b) { return b.city || "（地区不明）"; }], ["级别", function (b) { return b.level; }]];
+  var MAX_BODIES = 4;
+
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    if (cls) { node.className = cls; }
+    return node;
+  }
+  function num(x) { return String(Math.round(x * 1e6) / 1e6); }
+  function median(xs) {
+    if (!xs.length) { return null; }
+    var s = xs.slice().sort(function (a, b) { return a - b; }), m = Math.floor(s.length / 2);
+    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  }
+  var collator = new Intl.Collator("zh-CN");
+
+  function setup() {
+    var app = document.getElementById("compare-app");
+    if (!app || app.dataset.ready) { return; }
+    app.dataset.ready = "1";
+    var years = app.dataset.years.split(" ").filter(Boolean).map(Number);
+    var keyCells = app.dataset.keyCells.split(" ");
+    var names = {};
+    ["printed", "blank", "not_applicable", "unread", "inferred", "corrected"].forEach(function (s) {
+      names[s] = app.getAttribute("data-status-" + s.replace("_", "-"));
+    });
+    var $ = function (id) { return document.getElementById(id); };
+    var yearBox = $("compare-year"), groupBox = $("compare-group"), itemBox = $("compare-item"),
+        filterBox = $("compare-filter"), bodyBox = $("compare-body"), modeBox = $("compare-side-mode");
+    var data = {};  // year -> its file's data
+
+    var params = new URLSearchParams(window.location.search);
+    var state = {
+      year: Number(params.get("year")) || years[0], group: params.get("group") || "",
+      item: params.get("item") || app.dataset.defaultCell, sort: params.get("sort") || "value",
+      dir: params.get("dir") === "asc" ? "asc" : "desc", q: params.get("filter") || "",
+      bodies: params.getAll("body").slice(0, MAX_BODIES), mode: params.get("mode") === "key" ? "key" : "item"
+    };
+    if (years.indexOf(state.year) < 0) { state.year = years[0]; }
+    if (["name", "region", "level", "value", "status"].indexOf(state.sort) < 0) { state.sort = "value"; }
+
+    function saveState() {
+      var p = new URLSearchParams();
+      p.set("year", state.year);
+      if (state.group) { p.set("group", state.group); }
+      p.set("item", state.item);
+      p.set("sort", state.sort);
+      p.set("dir", state.dir);
+      if (state.q) { p.set("filter", state.q); }  // not "q": Material's search opens on ?q=
+      state.bodies.forEach(function (b) { p.append("body", b); });
+      if (state.mode !== "item") { p.set("mode", state.mode); }
+      window.history.replaceState(null, "", "?" + p.toString() + window.location.hash);
+    }
+
+    function load(year) {
+      if (!data[year]) {
+        data[year] = fetch(year + ".json").then(function (r) {
+          if (!r.ok) { throw new Error(year + ".json: " + r.status); }
+          return r.json();
+        });
+      }
+      return data[year];
+    }
+
+    // one cell of one body: {value, status, text} (a cell without a number shows its status, never 0)
+    function cellOf(d, body, path) {
+      var k = d.index[path];
+      if (k === undefined) { return { value: null, status: "not_applicable", text: names.not_applicable }; }
+      var status = d.statuses[body.status.charAt(k)], value = body.values[k];
+      var text = value === null || value === undefined ? (status === "corrected" ? "—" : names[status]) : num(value);
+      return { value: value === undefined ? null : value, status: status, text: text };
+    }
+    function prepare(d) {
+      if (!d.index) {
+        d.index = {};
+        d.labels = {};
+        d.cells.forEach(function (c, k) { d.index[c[0]] = k; d.labels[c[0]] = c[1]; });
+      }
+      return d;
+    }
+
+    function fillItems(d) {
+      if (itemBox.options.length) { return; }
+      var groups = {};
+      d.cells.forEach(function (c) {
+        var section = c[0].split(".")[0];
+        if (!groups[section]) {
+          groups[section] = el("optgroup");
+          groups[section].label = SECTIONS[section] || section;
+          itemBox.appendChild(groups[section]);
+        }
+        var opt = el("option", c[1]);
+        opt.value = c[0];
+        groups[section].appendChild(opt);
+      });
+    }
+    function fillGroups(d) {
+      var counts = {};
+      d.bodies.forEach(function (b) { counts[b.group] = (counts[b.group] || 0) + 1; });
+      groupBox.textContent = "";
+      var all = el("option", "全部可比组（" + d.bodies.length + "）");
+      all.value = "";
+      groupBox.appendChild(all);
+      Object.keys(counts).sort(collator.compare).forEach(function (g) {
+        var opt = el("option", g + "（" + counts[g] + "）");
+        opt.value = g;
+        groupBox.appendChild(opt);
+      });
+      if (state.group && !counts[state.group]) {
+        var gone = el("option", state.group + "（0）");  // a shared view's group this year lacks: kept, empty
+        gone.value = state.group;
+        groupBox.appendChild(gone);
+      }
+      groupBox.value = state.group;
+    }
+
+    function shown(d) {
+      var q = state.q.trim();
+      var rows = d.bodies.filter(function (b) {
+        return (!state.group || b.group === state.group) &&
+               (!q || b.name.indexOf(q) >= 0 || b.region.indexOf(q) >= 0);
+      }).map(function (b) { return { body: b, cell: cellOf(d, b, state.item) }; });
+      var sign = state.dir === "asc" ? 1 : -1;
+      var key = { name: function (r) { return r.body.name; }, region: function (r) { return r.body.region; },
+                  level: function (r) { return r.body.level; }, status: function (r) { return names[r.cell.status]; } };
+      rows.sort(function (a, b) {
+        if (state.sort === "value") {
+          var x = a.cell.value, y = b.cell.value;
+          if (x === null || y === null) {  // cells without a number last, whichever the direction
+            return (x === null) - (y === null) || collator.compare(a.body.name, b.body.name);
+          }
+          return sign * (x - y) || collator.compare(a.body.name, b.body.name);
+        }
+        return sign * collator.compare(key[state.sort](a), key[state.sort](b)) ||
+               collator.compare(a.body.name, b.body.name);
+      });
+      return rows;
+    }
+
+    function renderGroup(d) {
+      var rows = shown(d), tbody = $("compare-table").querySelector("tbody");
+      tbody.textContent = "";
+      rows.forEach(function (r) {
+        var tr = el("tr"), name = el("td"), link = el("a", r.body.name);
+        link.href = "../" + r.body.url;
+        name.appendChild(link);
+        tr.appendChild(name);
+        tr.appendChild(el("td", r.body.region || "—"));
+        tr.appendChild(el("td", r.body.level));
+        var value = el("td", r.cell.text, "num cell-" + r.cell.status.replace("_", "-"));
+        value.title = names[r.cell.status];
+        tr.appendChild(value);
+        tr.appendChild(el("td", names[r.cell.status]));
+        tbody.appendChild(tr);
+      });
+      $("compare-table").querySelectorAll("th").forEach(function (th) {
+        var col = th.querySelector("button").dataset.sort;
+        th.setAttribute("aria-sort", col === state.sort ? (state.dir === "asc" ? "ascending" : "descending") : "none");
+      });
+      $("compare-count").textContent = state.year + " 年度 · " + (state.group || "全部可比组") + " · " +
+        d.labels[state.item] + " · " + rows.length + " 个机关";
+      renderSummary(rows);
+    }
+
+    function renderSummary(rows) {
+      var tbody = $("compare-summary").querySelector("tbody");
+      tbody.textContent = "";
+      SCOPES.forEach(function (scope) {
+        var parts = {}, order = [];
+        rows.forEach(function (r) {
+          var name = scope[1](r.body);
+          if (!parts[name]) { parts[name] = []; order.push(name); }
+          parts[name].push(r.cell);
+        });
+        order.sort(collator.compare).forEach(function (name) {
+          var cells = parts[name], values = [], counts = { blank: 0, not_applicable: 0, unread: 0 };
+          cells.forEach(function (c) {
+            if (c.value !== null) { values.push(c.value); } else if (c.status in counts) { counts[c.status] += 1; }
+          });
+          var total = values.reduce(function (a, b) { return a + b; }, 0), mid = median(values), tr = el("tr");
+          [scope[0], name, values.length, values.length ? num(total) : "—", mid === null ? "—" : num(mid),
+           counts.blank, counts.not_applicable, counts.unread].forEach(function (t) { tr.appendChild(el("td", t)); });
+          tbody.appendChild(tr);
+        });
+      });
+    }
+
+    // the side-by-side view: every year's file, the chosen bodies as columns
+    function renderSide(all) {
+      var chosen = $("compare-chosen"), names2 = {};
+      all.forEach(function (d) { d.bodies.forEach(function (b) { names2[b.name] = true; }); });
+      var list = $("compare-body-names");
+      if (!list.options.length) {
+        Object.keys(names2).sort(collator.compare).forEach(function (n) { var o = el("option"); o.value = n; list.appendChild(o); });
+      }
+      chosen.textContent = "";
+      state.bodies.forEach(function (name) {
+        var chip = el("span", name, "compare-chip"), remove = el("button", "×", "compare-remove");
+        remove.type = "button";
+        remove.setAttribute("aria-label", "移除 " + name);
+        remove.addEventListener("click", function () {
+          state.bodies = state.bodies.filter(function (b) { return b !== name; });
+          update();
+        });
+        chip.appendChild(remove);
+        chosen.appendChild(chip);
+      });
+      $("compare-add").disabled = state.bodies.length >= MAX_BODIES;
+      var table = $("compare-side"), thead = table.querySelector("thead"), tbody = table.querySelector("tbody");
+      thead.textContent = "";
+      tbody.textContent = "";
+      if (!state.bodies.length) {
+        $("compare-side-note").textContent = "输入机关名称加入比较（最多 " + MAX_BODIES + " 个）。";
+        return;
+      }
+      var paths = state.mode === "key" ? keyCells : [state.item];
+      var head = el("tr");
+      head.appendChild(el("th", "年度"));
+      head.appendChild(el("th", "项目"));
+      state.bodies.forEach(function (n) { head.appendChild(el("th", n)); });
+      thead.appendChild(head);
+      var rows = 0;
+      all.slice().sort(function (a, b) { return a.year - b.year; }).forEach(function (d) {
+        var found = state.bodies.map(function (n) {
+          return d.bodies.filter(function (b) { return b.name === n; })[0] || null;
+        });
+        if (!found.some(Boolean)) { return; }
+        paths.forEach(function (path) {
+          var tr = el("tr");
+          tr.appendChild(el("td", d.year));
+          tr.appendChild(el("td", d.labels[path] || path));
+          found.forEach(function (b) {
+            if (!b) { tr.appendChild(el("td", "无报告", "num cell-blank")); return; }
+            var c = cellOf(d, b, path), td = el("td", c.text, "num cell-" + c.status.replace("_", "-"));
+            td.title = names[c.status];
+            tr.appendChild(td);
+          });
+          tbody.appendChild(tr);
+          rows += 1;
+        });
+      });
+      $("compare-side-note").textContent = rows ? "" : "所选机关没有报告。";
+    }
+
+    function update() {
+      saveState();
+      load(state.year).then(function (d) {
+        prepare(d);
+        fillItems(d);
+        if (d.index[state.item] === undefined) { state.item = app.dataset.defaultCell; saveState(); }
+        itemBox.value = state.item;
+        fillGroups(d);
+        renderGroup(d);
+      });
+      Promise.all(years.map(load)).then(function (all) {
+        all.forEach(prepare);
+        renderSide(all);
+      });
+    }
+
+    yearBox.value = String(state.year);
+    filterBox.value = state.q;
+    modeBox.value = state.mode;
+    yearBox.addEventListener("change", function () { state.year = Number(yearBox.value); update(); });
+    groupBox.addEventListener("change", function () { state.group = groupBox.value; update(); });
+    itemBox.addEventListener("change", function () { state.item = itemBox.value; update(); });
+    filterBox.addEventListener("input", function () { state.q = filterBox.value; update(); });
+    modeBox.addEventListener("change", function () { state.mode = modeBox.value; update(); });
+    $("compare-table").querySelectorAll("th button").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var col = button.dataset.sort;
+        if (state.sort === col) { state.dir = state.dir === "asc" ? "desc" : "asc"; }
+        else { state.sort = col; state.dir = col === "value" ? "desc" : "asc"; }
+        update();
+      });
+    });
+    function add() {
+      var name = bodyBox.value.trim();
+      Promise.all(years.map(load)).then(function (all) {
+        var known = all.some(function (d) { return d.bodies.some(function (b) { return b.name === name; }); });
+        if (!known) { $("compare-side-note").textContent = "未找到机关：" + name; return; }
+        if (state.bodies.indexOf(name) < 0 && state.bodies.length < MAX_BODIES) { state.bodies.push(name); }
+        bodyBox.value = "";
+        update();
+      });
+    }
+    $("compare-add").addEventListener("click", add);
+    bodyBox.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); add(); } });
+    app.querySelectorAll("[data-export]").forEach(function (button) {
+      button.addEventListener("click", function () { exportTable($(button.dataset.export), button.dataset.format); });
+    });
+    update();
+  }
+
+  // --- export: the table as shown -------------------------------------------------------------
+  var NUMBER = /^-?\d+(\.\d+)?$/;
+  function csvCell(text) {
+    if (NUMBER.test(text)) { return text; }
+    if (/^[=+\-@\t\r]/.test(text)) { text = "'" + text; }  // a spreadsheet formula neutralised (downloads.csv_text)
+    return /[",\n\r]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+  }
+  function tableRows(table) {
+    return Array.prototype.map.call(table.querySelectorAll("tr"), function (tr) {
+      return Array.prototype.map.call(tr.children, function (c) { return c.textContent; });
+    }).filter(function (r) { return r.length; });
+  }
+  function exportTable(table, format) {
+    var rows = tableRows(table), head = rows[0] || [], body = rows.slice(1), text, type;
+    var view = new URLSearchParams(window.location.search);
+    if (format === "csv") {
+      text = "\ufeff" + rows.map(function (r) { return r.map(csvCell).join(","); }).join("\r\n") + "\r\n";
+      type = "text/csv;charset=utf-8";
+    } else {
+      var out = { view: Object.fromEntries(Array.from(view.keys()).map(function (k) {
+                    return [k, k === "body" ? view.getAll(k) : view.get(k)]; })),
+                  columns: head,
+                  rows: body.map(function (r) { return r.map(function (t) { return NUMBER.test(t) ? Number(t) : t; }); }) };
+      text = JSON.stringify(out, null, 1);
+      type = "application/json";
+    }
+    var name = "compare-" + table.id.replace("compare-", "") + "-" + (view.get("year") || "") + "." + format;
+    var link = el("a");
+    link.href = URL.createObjectURL(new Blob([text], { type: type }));
+    link.download = name;
+    document.body.appendChild(link);
+    link.click();
+    setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 0);
+  }
+
+  if (typeof document$ !== "undefined") { document$.subscribe(setup); }
+  else { document.addEventListener("DOMContentLoaded", setup); }
+})();
