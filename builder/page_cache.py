@@ -34,7 +34,7 @@ def render_version() -> str:
 
 _RENDER_MODULES = ("site.py", "views.py", "list_pages.py", "page_cache.py", "history.py", "scores.py", "standing.py",
                    "flags.py", "wording.py", "downloads.py", "models.py", "template.py", "data_api.py", "coverage.py",
-                   "coverage_pages.py", "registry.py")
+                   "coverage_pages.py", "registry.py", "provenance.py")
 
 
 def _key(*parts: Any) -> str:

@@ -275,6 +275,7 @@ class ReportView:
     changes: dict[str, Any] = field(default_factory=dict)  # corrected path → history.Change | None
     standing: Standing | None = None            # its ranks and its group's quartiles (standing.py)
     page_key: str = ""                          # key and standing: everything its page shows
+    tables: Any = None                          # provenance.Provenance: its tables' images (a PDF source)
 
     @property
     def brief(self) -> Brief:
