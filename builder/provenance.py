@@ -22,17 +22,20 @@ import hashlib
 import io
 import json
 import logging
+import os
 import re
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from .limits import limits
 from .records import write_atomically
+from .characters import fold_text
 from .template import SECTIONS
 
-VERSION = "1"          # of the images and their regions: a change makes every image again
+VERSION = "2"          # of the images and their regions: a change makes every image again
 WIDTH = 900            # pixels, at most, of an image
 MAX_SCALE = 2.0        # pixels per PDF point, at most (144 dpi): a narrow table is not blown up
 GREYS = 8              # grey levels kept: text stays crisp, the file small
@@ -57,6 +60,7 @@ class Figure:
     height: int
     file: str           # the image's name in the cache
     rel: str = ""
+    turn: int = 0       # degrees clockwise the page's content is printed turned (pdf_turn): the image is upright
 
 
 @dataclass
@@ -90,42 +94,61 @@ def wanted(record) -> dict[str, list[int]]:
     return {key: list(getattr(pages, key)) for key in TABLES if getattr(pages, key)}
 
 
-def report_figures(outcome, cache_dir: Path | None, put: Callable[[str, str, Callable[[], bytes]], None],
-                   prefix: str) -> Provenance:
-    """The table images of one report (pipeline.Outcome; an empty Provenance for a source that is not a PDF).
+def attach(views: list, cache_dir: Path | None, put: Callable[[str, str, Callable[[], bytes]], None]) -> None:
+    """Set each PDF report's table images (views.ReportView.tables, a Provenance) and write them.
 
     cache_dir: where images are kept between builds (None: not kept); put(rel, key, make): writes an
-    image into content/ (SiteWriter.page: made once); prefix: the images' path under content/ without
-    the file name's end ("downloads/2023/name"). With a cache, a report already seen (by outcome.key)
-    costs one small JSON file read: its record is not parsed."""
-    alias = cache_dir / f"key-{outcome.key}-{VERSION}.json" if cache_dir and outcome.key else None
-    made = _load(alias, cache_dir)
-    images: dict[str, bytes] = {}
-    if made is None:
-        record = outcome.record
-        pages = wanted(record)
+    image into content/ (SiteWriter.page: made once). An image is named after the report's download
+    without its extension ("downloads/2023/name-applications-p2.png"). A report already seen (by its
+    outcome's key) costs one small JSON file read, its record not parsed; the images to make are made
+    by a process per core when there are several."""
+    todo = []
+    for v in views:
+        o = v.outcome
+        if o.source.suffix.lower() != ".pdf":
+            continue
+        alias = cache_dir / f"key-{o.key}-{VERSION}.json" if cache_dir and o.key else None
+        v.tables = _load(alias, cache_dir)
+        if v.tables is not None:
+            continue
+        pages = wanted(o.record)
         if not pages:
-            return Provenance()
-        sha = record.source.sha256
+            v.tables = Provenance()
+            continue
+        sha = o.record.source.sha256
         meta = cache_dir / f"{sha}-{VERSION}-{_digest(sorted(pages.items()))}.json" if cache_dir else None
-        made = _load(meta, cache_dir)
-        if made is None:
-            made, images = _make(outcome.source, record.source.format, pages, sha)
-            if cache_dir is not None:
-                cache_dir.mkdir(parents=True, exist_ok=True)
-                for name, data in images.items():
-                    write_atomically(cache_dir / name, data)
-                write_atomically(meta, json.dumps(made.to_data(), ensure_ascii=False).encode("utf-8"))
+        v.tables = _load(meta, cache_dir)
+        todo.append((v, alias, meta, (o.source, o.record.source.format, pages, sha)))
+    jobs = [t for t in todo if t[0].tables is None]
+    cores = os.cpu_count() or 1
+    if cores > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(max_workers=min(cores, len(jobs))) as pool:
+            made = list(pool.map(_make_job, [job for *_, job in jobs]))
+    else:
+        made = [_make_job(job) for *_, job in jobs]
+    images: dict[str, bytes] = {}
+    for (v, _, meta, _), (tables, new) in zip(jobs, made):
+        v.tables = tables
+        images.update(new)
+        if cache_dir is not None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            for name, data in new.items():
+                write_atomically(cache_dir / name, data)
+            write_atomically(meta, json.dumps(tables.to_data(), ensure_ascii=False).encode("utf-8"))
+    for v, alias, _, _ in todo:
         if alias is not None:
-            write_atomically(alias, json.dumps(made.to_data(), ensure_ascii=False).encode("utf-8"))
-    for key, figures in made.figures.items():
-        for f in figures:
-            f.rel = f"{prefix}-{key}-p{f.page}.png"
+            write_atomically(alias, json.dumps(v.tables.to_data(), ensure_ascii=False).encode("utf-8"))
+    for v in views:
+        if v.tables is None:
+            continue
+        prefix = v.download.rsplit(".", 1)[0]
+        for key, figures in v.tables.figures.items():
+            for f in figures:
+                f.rel = f"{prefix}-{key}-p{f.page}.png"
 
-            def read(f=f) -> bytes:
-                return images[f.file] if f.file in images else (cache_dir / f.file).read_bytes()
-            put(f.rel, f.file, read)
-    return made
+                def read(f=f) -> bytes:
+                    return images[f.file] if f.file in images else (cache_dir / f.file).read_bytes()
+                put(f.rel, f.file, read)
 
 
 def _load(meta: Path | None, cache_dir: Path | None) -> Provenance | None:
@@ -139,6 +162,10 @@ def _load(meta: Path | None, cache_dir: Path | None) -> Provenance | None:
     if not all((cache_dir / f.file).exists() for fs in made.figures.values() for f in fs):
         return None
     return made
+
+
+def _make_job(job: tuple) -> tuple[Provenance, dict[str, bytes]]:
+    return _make(*job)
 
 
 def _make(source: Path, fmt: str, pages: dict[str, list[int]], sha: str) -> tuple[Provenance, dict[str, bytes]]:
@@ -165,13 +192,13 @@ def _make(source: Path, fmt: str, pages: dict[str, list[int]], sha: str) -> tupl
         done = 0
         for key, page_numbers in pages.items():
             for n in page_numbers:
-                box = regions.get((key, n))
+                box, turn = regions.get((key, n), (None, 0))
                 if box is None or done >= MAX_PAGES or time.monotonic() - started > MAX_SECONDS \
                         or n > min(len(document), limits().max_pdf_pages):
                     out.notes.setdefault(key, "未能确定此表在原文中的位置" if box is None else "原文页数过多，未生成全部图像")
                     continue
                 try:
-                    png, width, height = _render(document[n - 1], box)
+                    png, width, height = _render(document[n - 1], box, turn)
                 except Exception as exc:
                     out.notes[key] = "原文此页无法渲染，未能生成图像"
                     logging.getLogger(__name__).warning("%s: page %d not rendered (%s)", source, n, _short(exc))
@@ -179,7 +206,8 @@ def _make(source: Path, fmt: str, pages: dict[str, list[int]], sha: str) -> tupl
                 done += 1
                 name = f"{sha}-{VERSION}-{key}-{n}-{_digest(tuple(round(v, 1) for v in box))}.png"
                 images[name] = png
-                out.figures.setdefault(key, []).append(Figure(n, tuple(round(v, 1) for v in box), width, height, name))
+                out.figures.setdefault(key, []).append(
+                    Figure(n, tuple(round(v, 1) for v in box), width, height, name, turn=turn))
     except Exception as exc:  # whatever a hostile file does: no images, a note, the build goes on
         logging.getLogger(__name__).warning("%s: no table images (%s)", source, _short(exc))
         return Provenance(notes={k: "原文无法渲染，未能生成此表的图像" for k in pages}), {}
@@ -198,26 +226,35 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(repr(value).encode()).hexdigest()[:8]
 
 
-def _render(page, box: tuple[float, float, float, float]) -> tuple[bytes, int, int]:
+def _render(page, box: tuple[float, float, float, float], turn: int = 0) -> tuple[bytes, int, int]:
     """The region `box` (points from the page's top left) of a pypdfium2 page as a grayscale PNG of
-    at most WIDTH pixels; (bytes, width, height)."""
+    at most WIDTH pixels, turned back upright by `turn` degrees (see Figure); (bytes, width, height)."""
     width, height = page.get_size()
     x0, top, x1, bottom = max(0.0, box[0]), max(0.0, box[1]), min(width, box[2]), min(height, box[3])
     if x1 - x0 < 1 or bottom - top < 1:
         raise ValueError("an empty region")
-    scale = min(MAX_SCALE, WIDTH / (x1 - x0))
+    scale = min(MAX_SCALE, WIDTH / ((x1 - x0) if turn in (0, 180) else (bottom - top)))
     if width * height * scale * scale > limits().max_unpacked_mb * 1e6:
         raise ValueError("the page's image would be over the size limit")
     # crop: what to cut off each side, in points (left, bottom, right, top)
     image = page.render(scale=scale, grayscale=True, crop=(x0, height - bottom, width - x1, top)).to_pil()
-    image = image.convert("L").point(lambda v: 255 if v > PAPER else v).quantize(GREYS, dither=0)
+    image = image.convert("L").point(lambda v: 255 if v > PAPER else v)
+    if turn:
+        image = image.rotate(turn, expand=True)  # PIL turns counter-clockwise: undoes a clockwise turn
+    image = image.quantize(GREYS, dither=0)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue(), image.width, image.height
 
 
-def _regions(document, plumber, pages: dict[str, list[int]]) -> dict[tuple[str, int], tuple[float, float, float, float]]:
-    """Each (table key, page) → the table's region on that page, in points from the page's top left."""
+Box = tuple[float, float, float, float]
+
+
+def _regions(document, plumber, pages: dict[str, list[int]]) -> dict[tuple[str, int], tuple[Box, int]]:
+    """Each (table key, page) → the table's region on that page (in points from the page's top left)
+    and the turn of the page's content (pdf_turn.turn_of; 0 on a scan)."""
+    from .pdf_turn import _direction, turn_of
+
     by_page: dict[int, list[str]] = {}
     for key, ns in pages.items():
         for n in ns:
@@ -228,12 +265,15 @@ def _regions(document, plumber, pages: dict[str, list[int]]) -> dict[tuple[str, 
             page = next((p for p in plumber.pages if p.page_number == n), None)
             if page is None:
                 continue
+            turn = turn_of(page)
             for key in keys:
-                box = text_region(page, key)
+                # a page printed sideways holds one wide table: all that is printed turned on it (not its page number)
+                box = text_region(page, key) if not turn else _extent(
+                    [c for c in page.chars if _direction(c) == turn] + page.rects + page.lines, page)
                 if box is not None:
-                    found[(key, n)] = box
+                    found[(key, n)] = (box, turn)
         elif n <= len(document):
-            found.update({(key, n): box for key, box in scan_regions(document[n - 1], keys).items()})
+            found.update({(key, n): (box, 0) for key, box in scan_regions(document[n - 1], keys).items()})
     return found
 
 
@@ -241,7 +281,7 @@ def _headings(page) -> list[tuple[str, float, float]]:
     """The section headings on a pdfplumber page: (section key, top, bottom), top to bottom."""
     out = []
     for line in page.extract_text_lines(return_chars=False):
-        text = re.sub(r"\s+", "", line["text"])
+        text = re.sub(r"\s+", "", fold_text(line["text"]))  # radicals some fonts print for ideographs read as them
         if len(text) > 40:
             continue
         for section in SECTIONS:
@@ -274,15 +314,20 @@ def text_region(page, key: str) -> tuple[float, float, float, float] | None:
         tail = "".join(c["text"] for c in chars if abs(c["top"] - last_top) < 2)
         if _NUMBER_ONLY.match(tail) and len(tail) <= 8:
             chars = [c for c in chars if abs(c["top"] - last_top) >= 2]
-    objects = rules + chars
+    box = _extent(rules + chars, page)
+    # the paper around it, but never the headings above or below
+    return None if box is None else (box[0], max(box[1], top), box[2], min(box[3], bottom))
+
+
+def _extent(objects: list[dict], page) -> Box | None:
+    """The box around pdfplumber objects with PAD points of paper, within the page; None if there are none."""
     if not objects:
         return None
     x0 = min(o["x0"] for o in objects) - PAD
     x1 = max(o["x1"] for o in objects) + PAD
     y0 = min(o["top"] for o in objects) - PAD
     y1 = max(o["bottom"] for o in objects) + PAD
-    # the paper around it, but never the headings above or below
-    return (max(0.0, x0), max(0.0, top, y0), min(float(page.width), x1), min(float(page.height), bottom, y1))
+    return (max(0.0, x0), max(0.0, y0), min(float(page.width), x1), min(float(page.height), y1))
 
 
 def scan_regions(page, keys: list[str]) -> dict[str, tuple[float, float, float, float]]:

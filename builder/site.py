@@ -69,10 +69,8 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
         # the record's key holds the source's sha256: the copy is made again when the file changes
         writer.page(download, _key(str(o.source), o.key or file_stamp(o.source)), o.source.read_bytes)
         views.append(ReportView(o, report_url(o.brief), download, info, s, key, prepared, changes))
-        if o.source.suffix.lower() == ".pdf":  # each table's image cut from its page of the original
-            views[-1].tables = provenance.report_figures(o, root / provenance.CACHE, writer.page,
-                                                         download.rsplit(".", 1)[0])
 
+    provenance.attach(views, root / provenance.CACHE, writer.page)  # each PDF table's image, cut from its page
     _score_views(views)
     placed = standings((id(v), v.brief.year, v.agency.group, v.score) for v in views)
     for v in views:

@@ -83,7 +83,8 @@ def test_the_image_regions_are_the_tables(built):
     """The regions lie between the section's heading and the next one: 二 below its heading on page 2
     and above 三's; 四 below its heading on page 3 and above 五's (positions of the fixture's text)."""
     root, outcomes = built
-    made = provenance.report_figures(outcomes[0], root / provenance.CACHE, lambda *a: None, "x")
+    record = outcomes[0].record
+    made, _ = provenance._make(outcomes[0].source, "pdf", provenance.wanted(record), record.source.sha256)
     boxes = {(k, f.page): f.box for k, fs in made.figures.items() for f in fs}
     assert 183 < boxes[("article20", 2)][1] < 200 and 440 < boxes[("article20", 2)][3] < 461
     assert 473 < boxes[("applications", 2)][1] < 490
@@ -168,3 +169,22 @@ def test_safe_url():
     assert provenance.safe_url("HTTP://a.gov.cn/x") == "HTTP://a.gov.cn/x"
     for bad in (None, "", "javascript:alert(1)", " https://a", "https://a\nb", "ftp://a", "//a.gov.cn"):
         assert provenance.safe_url(bad) is None
+
+
+def test_a_table_printed_sideways_is_shown_upright():
+    """Table 三 of this case is printed turned counter-clockwise on page 2 (no /Rotate flag): its
+    image is the table upright, wider than tall, without the page number printed the page's way."""
+    pages = {"applications": [2]}
+    made, images = provenance._make(ROOT / "tests" / "cases" / "12a-section3-sideways-ccw.pdf", "pdf", pages, "2" * 64)
+    (figure,) = made.figures["applications"]
+    assert figure.turn == 270 and figure.width > figure.height
+    assert figure.box[3] - figure.box[1] < 700  # the turned table, not the page number under it
+
+
+def test_headings_printed_with_radicals_still_bound_the_tables():
+    """A font that maps 青 to the radical ⻘ (case 07): the headings are still found, so table 三's
+    image on page 2 ends where 四's begins."""
+    pages = {"applications": [1, 2], "review_litigation": [2]}
+    made, _ = provenance._make(ROOT / "tests" / "cases" / "07-radicals-in-tounicode.pdf", "pdf", pages, "3" * 64)
+    three, four = made.figures["applications"][1].box, made.figures["review_litigation"][0].box
+    assert three[3] <= four[1] and four[3] - four[1] < 120
