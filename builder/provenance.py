@@ -69,6 +69,7 @@ class Provenance:
 
     figures: dict[str, list[Figure]] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
+    retry: bool = False  # not kept in the cache: made again next build (its worker died)
 
     def to_data(self) -> dict[str, Any]:
         return {"figures": {k: [asdict(f) for f in v] for k, v in self.figures.items()}, "notes": self.notes}
@@ -120,16 +121,13 @@ def attach(views: list, cache_dir: Path | None, put: Callable[[str, str, Callabl
         v.tables = _load(meta, cache_dir)
         todo.append((v, alias, meta, (o.source, o.record.source.format, pages, sha)))
     jobs = [t for t in todo if t[0].tables is None]
-    cores = os.cpu_count() or 1
-    if cores > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=min(cores, len(jobs))) as pool:
-            made = list(pool.map(_make_job, [job for *_, job in jobs]))
-    else:
-        made = [_make_job(job) for *_, job in jobs]
+    made = _make_all([job for *_, job in jobs])
     images: dict[str, bytes] = {}
     for (v, _, meta, _), (tables, new) in zip(jobs, made):
         v.tables = tables
         images.update(new)
+        if tables.retry:
+            continue  # a worker that died is not the file's fault for certain: tried again next build
         if cache_dir is not None:
             cache_dir.mkdir(parents=True, exist_ok=True)
             for name, data in new.items():
@@ -164,8 +162,32 @@ def _load(meta: Path | None, cache_dir: Path | None) -> Provenance | None:
     return made
 
 
+def _make_all(jobs: list[tuple]) -> list[tuple[Provenance, dict[str, bytes]]]:
+    """_make for each job, in worker processes (a process per core): a PDF that crashes pdfium or
+    runs past 2 × MAX_SECONDS kills only its worker, and its report gets a note, not images."""
+    if not jobs:
+        return []
+    out = []
+    with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, len(jobs))) as pool:
+        futures = [pool.submit(_make_job, job) for job in jobs]
+        for job, future in zip(jobs, futures):
+            try:
+                out.append(future.result())
+            except Exception as exc:  # the worker died (BrokenProcessPool): this job's, or a neighbour's
+                logging.getLogger(__name__).warning("%s: no table images (%s)", job[0], _short(exc))
+                out.append((Provenance(notes={k: "原文无法渲染，未能生成此表的图像" for k in job[2]}, retry=True), {}))
+    return out
+
+
 def _make_job(job: tuple) -> tuple[Provenance, dict[str, bytes]]:
-    return _make(*job)
+    """_make in a worker process, which the system ends (SIGALRM, not caught) if it runs too long."""
+    import signal
+
+    signal.alarm(int(2 * MAX_SECONDS))
+    try:
+        return _make(*job)
+    finally:
+        signal.alarm(0)
 
 
 def _make(source: Path, fmt: str, pages: dict[str, list[int]], sha: str) -> tuple[Provenance, dict[str, bytes]]:
@@ -260,7 +282,10 @@ def _regions(document, plumber, pages: dict[str, list[int]]) -> dict[tuple[str, 
         for n in ns:
             by_page.setdefault(n, []).append(key)
     found = {}
-    for n, keys in by_page.items():
+    started = time.monotonic()
+    for n, keys in sorted(by_page.items())[:MAX_PAGES]:
+        if time.monotonic() - started > MAX_SECONDS:
+            break
         if plumber is not None:
             page = next((p for p in plumber.pages if p.page_number == n), None)
             if page is None:

@@ -188,3 +188,29 @@ def test_headings_printed_with_radicals_still_bound_the_tables():
     made, _ = provenance._make(ROOT / "tests" / "cases" / "07-radicals-in-tounicode.pdf", "pdf", pages, "3" * 64)
     three, four = made.figures["applications"][1].box, made.figures["review_litigation"][0].box
     assert three[3] <= four[1] and four[3] - four[1] < 120
+
+
+def test_a_worker_that_dies_costs_its_report_the_images_and_nothing_else(tmp_path):
+    """A PDF that kills the process rendering it (pdfium crashing, or past the time bound): a note,
+    the other jobs go on, and nothing is cached for it."""
+    import os
+    import signal
+
+    real = provenance._make
+
+    def deadly(source, *args):
+        if source.name == "die.pdf":
+            os.kill(os.getpid(), signal.SIGALRM)  # as the time bound ends a worker
+        return real(source, *args)
+
+    pages = {"review_litigation": [3]}
+    jobs = [(tmp_path / "die.pdf", "pdf", pages, "4" * 64), (PDF, "pdf", pages, "5" * 64)]
+    original = provenance._make
+    provenance._make = deadly  # the workers are forked: they see it
+    try:
+        made = provenance._make_all(jobs)
+    finally:
+        provenance._make = original
+    assert made[0][0].retry and made[0][0].notes["review_litigation"] and not made[0][1]
+    # the pool broke with the first worker: the second job either ran or carries a note, never an exception
+    assert made[1][0].figures or made[1][0].retry
