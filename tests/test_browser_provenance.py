@@ -52,3 +52,18 @@ def test_a_pdf_reports_table_images_are_present_and_load(pdf_site_url, page):  #
     assert first.evaluate("d => d.nextElementSibling.classList.contains('table-wrap')")
     page.locator("details.source-image").nth(1).scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "report-pdf-table-images.png"), full_page=False)
+
+
+def test_the_table_images_fit_a_phone(pdf_site_url, page):  # noqa: F811
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        page.goto(pdf_site_url + "reports/2023/" + quote("达州市通川区") + "/")
+        page.locator("details.source-image summary").first.click()
+        img = page.locator("details.source-image img").first
+        img.scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=img.element_handle())
+        assert img.evaluate("img => img.getBoundingClientRect().width") <= 390
+        assert img.evaluate("img => img.getBoundingClientRect().height > 50")  # scaled, not squashed
+        page.screenshot(path=str(SHOTS / "report-pdf-table-image-390.png"))
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
