@@ -30,9 +30,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from .characters import fold_text
 from .limits import limits
 from .records import write_atomically
-from .characters import fold_text
 from .template import SECTIONS
 
 VERSION = "2"          # of the images and their regions: a change makes every image again
@@ -82,7 +82,7 @@ class Provenance:
 
 def safe_url(url: str | None) -> str | None:
     """The URL if it is an http(s) address with no whitespace or control character (to be linked), else None."""
-    if not url or not re.match(r"^https?://[^\s\x00-\x1f\x7f]+$", url, re.IGNORECASE):
+    if not url or not re.fullmatch(r"https?://[^\s\x00-\x1f\x7f]+", url, re.IGNORECASE):
         return None
     return url
 
@@ -134,7 +134,7 @@ def attach(views: list, cache_dir: Path | None, put: Callable[[str, str, Callabl
                 write_atomically(cache_dir / name, data)
             write_atomically(meta, json.dumps(tables.to_data(), ensure_ascii=False).encode("utf-8"))
     for v, alias, _, _ in todo:
-        if alias is not None:
+        if alias is not None and not v.tables.retry:
             write_atomically(alias, json.dumps(v.tables.to_data(), ensure_ascii=False).encode("utf-8"))
     for v in views:
         if v.tables is None:

@@ -167,7 +167,8 @@ def test_a_scanned_pdfs_tables_are_found_in_its_page_images():
 def test_safe_url():
     assert provenance.safe_url("https://a.gov.cn/x") == "https://a.gov.cn/x"
     assert provenance.safe_url("HTTP://a.gov.cn/x") == "HTTP://a.gov.cn/x"
-    for bad in (None, "", "javascript:alert(1)", " https://a", "https://a\nb", "ftp://a", "//a.gov.cn"):
+    for bad in (None, "", "javascript:alert(1)", " https://a", "https://a\nb", "https://a\n", "ftp://a", "//a.gov.cn",
+                "https://a\x00b"):
         assert provenance.safe_url(bad) is None
 
 
