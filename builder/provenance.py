@@ -27,6 +27,7 @@ import re
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -35,7 +36,7 @@ from .limits import limits
 from .records import write_atomically
 from .template import SECTIONS
 
-VERSION = "2"          # of the images and their regions: a change makes every image again
+VERSION = "2"          # of the images and their regions (with the code's digest: _code): a change makes them again
 WIDTH = 900            # pixels, at most, of an image
 MAX_SCALE = 2.0        # pixels per PDF point, at most (144 dpi): a narrow table is not blown up
 GREYS = 8              # grey levels kept: text stays crisp, the file small
@@ -108,7 +109,7 @@ def attach(views: list, cache_dir: Path | None, put: Callable[[str, str, Callabl
         o = v.outcome
         if o.source.suffix.lower() != ".pdf":
             continue
-        alias = cache_dir / f"key-{o.key}-{VERSION}.json" if cache_dir and o.key else None
+        alias = cache_dir / f"key-{o.key}-{_code()}.json" if cache_dir and o.key else None
         v.tables = _load(alias, cache_dir)
         if v.tables is not None:
             continue
@@ -117,7 +118,7 @@ def attach(views: list, cache_dir: Path | None, put: Callable[[str, str, Callabl
             v.tables = Provenance()
             continue
         sha = o.record.source.sha256
-        meta = cache_dir / f"{sha}-{VERSION}-{_digest(sorted(pages.items()))}.json" if cache_dir else None
+        meta = cache_dir / f"{sha}-{_code()}-{_digest(sorted(pages.items()))}.json" if cache_dir else None
         v.tables = _load(meta, cache_dir)
         todo.append((v, alias, meta, (o.source, o.record.source.format, pages, sha)))
     jobs = [t for t in todo if t[0].tables is None]
@@ -226,7 +227,7 @@ def _make(source: Path, fmt: str, pages: dict[str, list[int]], sha: str) -> tupl
                     logging.getLogger(__name__).warning("%s: page %d not rendered (%s)", source, n, _short(exc))
                     continue
                 done += 1
-                name = f"{sha}-{VERSION}-{key}-{n}-{_digest(tuple(round(v, 1) for v in box))}.png"
+                name = f"{sha}-{_code()}-{key}-{n}-{_digest(tuple(round(v, 1) for v in box))}.png"
                 images[name] = png
                 out.figures.setdefault(key, []).append(
                     Figure(n, tuple(round(v, 1) for v in box), width, height, name, turn=turn))
@@ -238,6 +239,16 @@ def _make(source: Path, fmt: str, pages: dict[str, list[int]], sha: str) -> tupl
             plumber.close()
         document.close()
     return out, images
+
+
+@lru_cache(maxsize=1)
+def _code() -> str:
+    """VERSION and a digest of the code that finds and cuts the regions: cached images made by other code are made again."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256(VERSION.encode())
+    for name in ("provenance.py", "pdf_turn.py", "ocr_grid.py", "characters.py", "template.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _short(exc: Exception) -> str:
