@@ -35,7 +35,8 @@ def render_version() -> str:
 
 _RENDER_MODULES = ("site.py", "views.py", "list_pages.py", "page_cache.py", "history.py", "scores.py", "standing.py",
                    "flags.py", "wording.py", "downloads.py", "models.py", "template.py", "data_api.py", "coverage.py",
-                   "coverage_pages.py", "registry.py", "summary.py", "home.py", "compare_pages.py")
+                   "coverage_pages.py", "registry.py", "summary.py", "home.py", "compare_pages.py",
+                   "provenance.py")
 
 
 def _key(*parts: Any) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import downloads, history
+from . import downloads, history, provenance
 from .data_api import data_date, report_json_url, write_api
 from .coverage import coverage
 from .coverage_pages import coverage_pages
@@ -74,12 +74,13 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
         writer.page(download, _key(str(o.source), o.key or file_stamp(o.source)), o.source.read_bytes)
         views.append(ReportView(o, report_url(o.brief), download, info, s, key, prepared, changes, links=links))
 
+    provenance.attach(views, root / provenance.CACHE, writer.page)  # each PDF table's image, cut from its page
     _score_views(views)
     placed = standings((id(v), v.brief.year, v.agency.group, v.score) for v in views)
     for v in views:
         v.standing = placed[id(v)]
-        # a page shows its group's ranks and quartiles, and links to the repository
-        v.page_key = _key(v.key, v.standing.to_data(), v.links)
+        # a page shows its group's ranks and quartiles, its tables' images, and links to the repository
+        v.page_key = _key(v.key, v.standing.to_data(), v.tables.to_data() if v.tables else None, v.links)
     by_agency: dict[str, list[ReportView]] = {}
     for v in views:
         by_agency.setdefault(v.brief.agency, []).append(v)
@@ -204,6 +205,7 @@ def _render_report(env: jinja2.Environment, v: ReportView) -> str:
     return page_views.render(env, "report.md.j2",
         r=v.record, url=v.url, download=v.download, formats=FORMATS, edition=EDITIONS[v.record.template],
         api_url=report_json_url(v.brief.year, v.brief.agency),
+        tables=v.tables, source_url=provenance.safe_url(v.record.source.url),
         a20=article20_rows(v.record, flagged, extracted), apps=application_rows(v.record, flagged, extracted),
         applicant_columns=APPLICATION_COLUMNS, review=_tds(review_cells(v.record, flagged, extracted)),
         corrections=correction_rows(v.record, v.outcome.findings, v.changes),

@@ -276,6 +276,7 @@ class ReportView:
     standing: Standing | None = None            # its ranks and its group's quartiles (standing.py)
     page_key: str = ""                          # key and standing: everything its page shows
     links: tuple[str, str] = ("", "")           # (repository, site) URLs: summary.site_settings
+    tables: Any = None                          # provenance.Provenance: its tables' images (a PDF source)
 
     @property
     def brief(self) -> Brief:

@@ -1,0 +1,217 @@
+"""Provenance: a PDF report's page shows each table's image cut from its page of the original (made
+once, cached, small, the table's region and not the whole page), and links the original at its
+publisher's address only when that is an http(s) URL."""
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from builder import provenance
+from builder.site import build_site
+from conftest import ROOT, build_site_in, copy_repository
+
+PDF = ROOT / "tests" / "fixtures" / "pdf" / "达州市通川区.pdf"
+PAGE = "reports/2023/达州市通川区/index.html"
+A4 = (595.3, 841.9)  # the fixture's pages, in points
+
+
+class Images(HTMLParser):
+    """The <img> tags of a page (their attributes) and the <details> summaries."""
+
+    def __init__(self):
+        super().__init__()
+        self.images: list[dict] = []
+        self.links: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images.append(dict(attrs))
+        elif tag == "a":
+            self.links.append(dict(attrs))
+
+
+def _parse(html: str) -> Images:
+    parser = Images()
+    parser.feed(html)
+    return parser
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = copy_repository(tmp_path_factory.mktemp("repo"))
+    shutil.rmtree(root / "reports")
+    (root / "reports" / "2023").mkdir(parents=True)
+    shutil.copy(PDF, root / "reports" / "2023")
+    outcomes, _ = build_site_in(root)
+    return root, outcomes
+
+
+def test_each_table_of_a_pdf_report_shows_its_image_cut_from_its_page(built):
+    root, outcomes = built
+    html = (root / "site" / PAGE).read_text(encoding="utf-8")
+    pages = outcomes[0].record.source.pages
+    wanted = [(key, n) for key in provenance.TABLES for n in getattr(pages, key)]
+    assert len(wanted) == 4  # 二 on page 2, 三 on pages 2 and 3, 四 on page 3
+    images = [i for i in _parse(html).images if "原文第" in i.get("alt", "")]
+    assert len(images) == len(wanted)
+    assert html.count("<summary>查看原文此表</summary>") == 3
+    for (key, n), img in zip(wanted, images):
+        assert img["loading"] == "lazy" and f"原文第 {n} 页" in img["alt"]
+        assert img["src"].endswith(f"-{key}-p{n}.png")
+        path = (root / "site" / PAGE).parent / img["src"]
+        data = path.resolve().read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and 2_000 < len(data) < 40_000, (path, len(data))
+        with Image.open(path.resolve()) as im:
+            im.verify()
+        with Image.open(path.resolve()) as im:
+            width, height = im.size
+            assert im.mode in ("L", "P")  # grayscale
+        assert (int(img["width"]), int(img["height"])) == (width, height)
+        assert 600 <= width <= provenance.WIDTH
+        # the table's region, not the page: as wide as the table (most of the page), far less tall
+        assert height < 0.5 * width * A4[1] / A4[0], (key, n, width, height)
+        assert f'downloads/2023/达州市通川区.pdf#page={n}"' in html
+
+
+def test_the_image_regions_are_the_tables(built):
+    """The regions lie between the section's heading and the next one: 二 below its heading on page 2
+    and above 三's; 四 below its heading on page 3 and above 五's (positions of the fixture's text)."""
+    root, outcomes = built
+    record = outcomes[0].record
+    made, _ = provenance._make(outcomes[0].source, "pdf", provenance.wanted(record), record.source.sha256)
+    boxes = {(k, f.page): f.box for k, fs in made.figures.items() for f in fs}
+    assert 183 < boxes[("article20", 2)][1] < 200 and 440 < boxes[("article20", 2)][3] < 461
+    assert 473 < boxes[("applications", 2)][1] < 490
+    assert boxes[("applications", 3)][3] < 365  # above 四's heading
+    assert 377 < boxes[("review_litigation", 3)][1] and boxes[("review_litigation", 3)][3] < 476
+    for box in boxes.values():
+        assert 40 < box[0] < 60 and 540 < box[2] < 560
+
+
+def test_a_second_build_does_not_render_again(built, monkeypatch):
+    root, outcomes = built
+    def fail(*args):
+        raise AssertionError("rendered again")
+    monkeypatch.setattr(provenance, "_render", fail)
+    monkeypatch.setattr(provenance, "_make", fail)
+    again = [copy.copy(o) for o in outcomes]
+    build_site(again, root, root / "content")
+    images = sorted((root / "content" / "downloads" / "2023").glob("*.png"))
+    assert len(images) == 4
+    cached = list((root / provenance.CACHE).glob("*.png"))
+    assert len(cached) == 4  # made once, kept under .cache/provenance by the source's sha256
+
+
+def test_a_pdf_that_fails_to_render_gives_a_note_and_the_build_goes_on(tmp_path):
+    root = copy_repository(tmp_path)
+    shutil.rmtree(root / "reports")
+    (root / "reports" / "2023").mkdir(parents=True)
+    shutil.copy(PDF, root / "reports" / "2023")
+    outcomes, _ = build_site_in(root)
+    broken = copy.copy(outcomes[0])
+    broken.source = tmp_path / "broken.pdf"
+    broken.source.write_bytes(b"%PDF-1.4\n" + b"\x00garbage" * 100)
+    broken.key = "0" * 64
+    shutil.rmtree(root / provenance.CACHE)
+    build_site([broken], root, root / "content")
+    page = (root / "content" / "reports" / "2023" / "达州市通川区.md").read_text(encoding="utf-8")
+    assert "原文无法渲染，未能生成此表的图像" in page and "<img" not in page
+    assert not list((root / "content" / "downloads").rglob("*.png"))
+
+
+@pytest.mark.parametrize("url, linked", [
+    ("https://www.example.gov.cn/xxgk/2024/report.pdf?a=1&b=<2>", True),
+    ("javascript:alert(1)", False),
+    ("data:text/html,<script>alert(1)</script>", False),
+    ("http://example.gov.cn/a b", False),
+])
+def test_the_original_is_linked_at_its_publishers_address_only_if_http(built, url, linked, tmp_path):
+    root, outcomes = built
+    o = copy.copy(outcomes[0])
+    source = o.record.source.model_copy(update={"url": url})  # past validation, as a hand-edited record might be
+    o.record = o.record.model_copy(update={"source": source})
+    out = tmp_path / "content"
+    shutil.copytree(root / "content", out)
+    build_site([o], root, out)
+    page = (out / "reports" / "2023" / "达州市通川区.md").read_text(encoding="utf-8")
+    assert "<dt>原文地址</dt>" in page
+    links = [a for a in _parse(page).links if a.get("rel") == "noopener nofollow"]
+    if linked:
+        assert [a["href"] for a in links] == [url]  # escaped in the page, the same URL once parsed
+        assert "&amp;b=&lt;2&gt;" in page
+    else:
+        assert links == [] and 'href="javascript' not in page and 'href="data' not in page
+        assert "<script>" not in page
+
+
+def test_a_scanned_pdfs_tables_are_found_in_its_page_images():
+    """The scan of the control report: its tables' regions found in the page images are where the
+    text PDF of the same report has them (within a few points)."""
+    pages = {"article20": [1], "applications": [1, 2, 3], "review_litigation": [3]}
+    scan, images = provenance._make(ROOT / "tests" / "cases" / "08a-scan-control.pdf", "pdf-ocr", pages, "0" * 64)
+    text, _ = provenance._make(ROOT / "tests" / "cases" / "00-control-pdf.pdf", "pdf", pages, "1" * 64)
+    assert not scan.notes and not text.notes
+    for key in pages:
+        assert [f.page for f in scan.figures[key]] == pages[key]
+        for s, t in zip(scan.figures[key], text.figures[key]):
+            assert all(abs(a - b) < 6 for a, b in zip(s.box, t.box)), (key, s.box, t.box)
+    assert all(len(data) < 40_000 for data in images.values())
+
+
+def test_safe_url():
+    assert provenance.safe_url("https://a.gov.cn/x") == "https://a.gov.cn/x"
+    assert provenance.safe_url("HTTP://a.gov.cn/x") == "HTTP://a.gov.cn/x"
+    for bad in (None, "", "javascript:alert(1)", " https://a", "https://a\nb", "https://a\n", "ftp://a", "//a.gov.cn",
+                "https://a\x00b"):
+        assert provenance.safe_url(bad) is None
+
+
+def test_a_table_printed_sideways_is_shown_upright():
+    """Table 三 of this case is printed turned counter-clockwise on page 2 (no /Rotate flag): its
+    image is the table upright, wider than tall, without the page number printed the page's way."""
+    pages = {"applications": [2]}
+    made, images = provenance._make(ROOT / "tests" / "cases" / "12a-section3-sideways-ccw.pdf", "pdf", pages, "2" * 64)
+    (figure,) = made.figures["applications"]
+    assert figure.turn == 270 and figure.width > figure.height
+    assert figure.box[3] - figure.box[1] < 700  # the turned table, not the page number under it
+
+
+def test_headings_printed_with_radicals_still_bound_the_tables():
+    """A font that maps 青 to the radical ⻘ (case 07): the headings are still found, so table 三's
+    image on page 2 ends where 四's begins."""
+    pages = {"applications": [1, 2], "review_litigation": [2]}
+    made, _ = provenance._make(ROOT / "tests" / "cases" / "07-radicals-in-tounicode.pdf", "pdf", pages, "3" * 64)
+    three, four = made.figures["applications"][1].box, made.figures["review_litigation"][0].box
+    assert three[3] <= four[1] and four[3] - four[1] < 120
+
+
+def test_a_worker_that_dies_costs_its_report_the_images_and_nothing_else(tmp_path):
+    """A PDF that kills the process rendering it (pdfium crashing, or past the time bound): a note,
+    the other jobs go on, and nothing is cached for it."""
+    import os
+    import signal
+
+    real = provenance._make
+
+    def deadly(source, *args):
+        if source.name == "die.pdf":
+            os.kill(os.getpid(), signal.SIGALRM)  # as the time bound ends a worker
+        return real(source, *args)
+
+    pages = {"review_litigation": [3]}
+    jobs = [(tmp_path / "die.pdf", "pdf", pages, "4" * 64), (PDF, "pdf", pages, "5" * 64)]
+    original = provenance._make
+    provenance._make = deadly  # the workers are forked: they see it
+    try:
+        made = provenance._make_all(jobs)
+    finally:
+        provenance._make = original
+    assert made[0][0].retry and made[0][0].notes["review_litigation"] and not made[0][1]
+    # the pool broke with the first worker: the second job either ran or carries a note, never an exception
+    assert made[1][0].figures or made[1][0].retry
