@@ -152,6 +152,9 @@ def test_the_report_page_shows_the_2019_rows_as_printed_and_names_the_edition(tm
     for label in ("本年制发件数", "逾期不补正", "收费通知"):
         assert label not in page
     assert ">160.5964万元</td>" in page and ">-2</td>" in page
+    # the year's ranking says which edition the report follows
+    ranking = (tmp_path / "content" / "rankings" / "2020.md").read_text(encoding="utf-8")
+    assert "2019 年版</span>" in ranking
     # the page's cells are the record's, in the edition's order
     values = dict(iter_cells(record))
     from test_site import cells_of
