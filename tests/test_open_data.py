@@ -223,3 +223,33 @@ def test_citation_cff_is_valid_cff_1_2_0():
         assert data[key], key
     assert all(isinstance(a, dict) and (a.get("name") or a.get("family-names")) for a in data["authors"])
     assert set(data["license"]) == {"MIT", "CC-BY-4.0"}
+
+
+def test_every_status_appears_distinctly_on_the_report_pages_that_have_it(site):
+    """Each status of the record format has its own class and its own text on a report page: a number
+    (printed, inferred, corrected — the latter two marked), 未填报 (—), 不适用, 未能识别; never one for another."""
+    from test_site import cells_of
+    root, outcomes = site
+    text = {"blank": "—", "not_applicable": "不适用", "unread": "未能识别"}
+    seen = set()
+    for o in outcomes:
+        record = load_record(record_path(o.source))
+        page = (root / "site" / "reports" / str(record.year) / record.agency / "index.html").read_text(encoding="utf-8")
+        shown = cells_of(page)
+        by_class = {}
+        for cls, value in shown:
+            state = next((c.removeprefix("cell-").replace("-", "_") for c in cls.split()
+                          if c.startswith("cell-") and c != "cell-finding"), None)
+            if state in STATUSES:
+                by_class.setdefault(state, []).append(value)
+        for state, values in by_class.items():
+            seen.add(state)
+            if state in text:
+                assert set(values) == {text[state]}, (record.agency, state, values)
+            else:  # a number, with (for a corrected one) what extraction read beside it
+                assert all(v and v[0].isdigit() for v in values), (record.agency, state, values)
+        # the page's statuses are the record's, cell by cell, for every cell it lists
+        for path in record.unread + record.not_applicable + record.inferred + record.corrected:
+            if path in dict(iter_cells(record, own=True)):
+                assert record.status(path) in by_class, (record.agency, path)
+    assert seen == STATUSES
