@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 
-import pytest
 
 from builder.compare_pages import STATUS_CODES, compare_path
 from builder.models import iter_cells
@@ -14,19 +13,8 @@ from builder.records import load_record, record_path
 from builder.scores import load_agencies
 from builder.site import build_site
 from builder.views import city, province
-from conftest import build_site_in, copy_repository
-from test_open_data import STATUSES, _every_status, _git
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    root = copy_repository(tmp_path_factory.mktemp("repo"))
-    _every_status(root)
-    _git(root, "init", "-q")
-    _git(root, "add", "reports")
-    _git(root, "commit", "-q", "-m", "reports")
-    outcomes, _ = build_site_in(root, write=True)
-    return root, outcomes
+from conftest import copy_repository
+from test_open_data import STATUSES, site  # noqa: F401  (the fixture: a built repository with every status)
 
 
 def test_each_years_file_equals_the_records_every_cell_and_status(site):
