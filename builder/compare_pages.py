@@ -18,18 +18,15 @@ import jinja2
 
 from . import downloads
 from .page_cache import SiteWriter, _key
-from .views import city, province
+from .views import KEY_FIGURES, city, province
 
 # models.Record.status's six statuses, one letter each in a year's file (documented in the file itself)
 STATUS_CODES = {"printed": "p", "blank": "b", "not_applicable": "n", "unread": "u", "inferred": "i",
                 "corrected": "c"}
 STATUS_NAMES = {"printed": "印发", "blank": "未填报", "not_applicable": "不适用", "unread": "未能识别",
                 "inferred": "推算", "corrected": "人工更正"}
-# the figures the side-by-side view shows for 主要数字 (the body page's key figures: site.key_figures)
-KEY_CELLS = ("applications.new[6]", "applications.carried_over[6]", "applications.outcomes.total[6]",
-             "applications.outcomes.disclosed[6]", "applications.outcomes.partially_disclosed[6]",
-             "applications.carried_forward[6]", "review_litigation.review[4]",
-             "review_litigation.litigation_direct[4]", "review_litigation.litigation_after_review[4]")
+# the figures the side-by-side view shows for 主要数字: the body page's (views.KEY_FIGURES)
+KEY_CELLS = tuple(path for _, path in KEY_FIGURES)
 DEFAULT_CELL = "applications.new[6]"
 
 

@@ -27,7 +27,6 @@ from .coverage import coverage
 from .coverage_pages import coverage_pages
 from .compare_pages import compare_pages
 from .list_pages import _issues, _rankings, _regions
-from .models import Record
 from .page_cache import GENERATED, PageCache, SiteWriter, _key, _write, report_key
 from .pipeline import Outcome
 from .records import file_stamp, record_path, without_gc
@@ -41,7 +40,7 @@ from .flags import JUMP_RULE, NARRATIVE_RULE
 from .template import APPLICATION_COLUMNS, EDITIONS, REVIEW_COLUMNS
 from . import views as page_views
 from .views import (FORMATS, SEARCH_EXCERPT, ReportView, _STATE_TITLE, _env, _extracted, _flagged, _tds, agency_url,
-                    application_rows, article20_rows, cell, city, correction_rows, indicator_rows, overall_row,
+                    application_rows, article20_rows, cell, city, correction_rows, indicator_rows, key_figures, overall_row,
                     province, region_url, report_url, review_cells, slug)
 from .wording import SEVERITY, cell_name, describe
 
@@ -246,15 +245,6 @@ def methodology_context() -> dict[str, Any]:
 
 def _size(n: int) -> str:
     return f"{n / 1024:.1f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
-
-def key_figures(record: Record) -> list[tuple[str, Any]]:
-    """The figures an agency page compares across years."""
-    a, rl = record.applications, record.review_litigation
-    return [("本年新收申请", a.new[6]), ("上年结转", a.carried_over[6]), ("办理结果总计", a.outcomes.total[6]),
-            ("予以公开", a.outcomes.disclosed[6]), ("部分公开", a.outcomes.partially_disclosed[6]),
-            ("结转下年度", a.carried_forward[6]), ("行政复议", rl.review[4]),
-            ("行政诉讼（直接起诉）", rl.litigation_direct[4]), ("行政诉讼（复议后起诉）", rl.litigation_after_review[4])]
-
 
 
 SEARCH_TERMS = ("政府信息公开", "依申请公开", "主动公开", "行政复议", "行政诉讼", "年度报告", "不予公开",

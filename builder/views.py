@@ -263,6 +263,20 @@ def correction_rows(record: Record, findings: Iterable[Finding], changes: dict[s
             for f in _extracted(findings).values()]
 
 
+# the figures a body's page compares across years, and the compare page's side-by-side view shows: label, cell
+KEY_FIGURES = (("本年新收申请", "applications.new[6]"), ("上年结转", "applications.carried_over[6]"),
+               ("办理结果总计", "applications.outcomes.total[6]"), ("予以公开", "applications.outcomes.disclosed[6]"),
+               ("部分公开", "applications.outcomes.partially_disclosed[6]"), ("结转下年度", "applications.carried_forward[6]"),
+               ("行政复议", "review_litigation.review[4]"),
+               ("行政诉讼（直接起诉）", "review_litigation.litigation_direct[4]"),
+               ("行政诉讼（复议后起诉）", "review_litigation.litigation_after_review[4]"))
+
+
+def key_figures(record: Record) -> list[tuple[str, Any]]:
+    """The KEY_FIGURES of a record: (label, value)."""
+    return [(label, get_path(record, path)) for label, path in KEY_FIGURES]
+
+
 @dataclass
 class ReportView:
     outcome: Outcome
