@@ -12,11 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .downloads import About
+from .history import git
 from .models import iter_cells
 from .page_cache import SiteWriter, _key
 from .pipeline import record_digest
@@ -77,10 +77,5 @@ def data_date(root: Path) -> str | None:
     """The date of the newest commit that touched reports/ (YYYY-MM-DD, the committer's date), or
     None outside a git work tree or when reports/ has no commit (the caller then takes the newest date
     the records hold). Never the clock: two builds of one commit give the same files."""
-    try:
-        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%cs", "--", "reports"],
-                             capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    date = out.stdout.strip()
-    return date if out.returncode == 0 and _DATE.match(date) else None
+    date = (git(root, "log", "-1", "--format=%cs", "--", "reports", timeout=60) or "").strip()
+    return date if _DATE.match(date) else None

@@ -31,17 +31,19 @@ class Change:
     subject: str
 
 
-def _git(root: Path, *args: str) -> str | None:
+def git(root: Path, *args: str, timeout: float = _TIMEOUT) -> str | None:
+    """What `git -C root ARGS` prints (UTF-8), or None when git is missing, fails (not a repository) or
+    runs past `timeout` seconds."""
     try:
-        out = subprocess.run(["git", "-C", str(root), *args], capture_output=True, timeout=_TIMEOUT)
-    except (OSError, subprocess.TimeoutExpired):
+        out = subprocess.run(["git", "-C", str(root), *args], capture_output=True, timeout=timeout)
+    except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.decode("utf-8", "replace") if out.returncode == 0 else None
 
 
 @lru_cache(maxsize=8)
 def _shallow(root: Path) -> bool:
-    return (_git(root, "rev-parse", "--is-shallow-repository") or "").strip() != "false"
+    return (git(root, "rev-parse", "--is-shallow-repository") or "").strip() != "false"
 
 
 def _value(data: Any, path: str) -> tuple[bool, Any]:
@@ -73,13 +75,13 @@ def corrections(root: Path, record_file: Path, paths: list[str]) -> dict[str, Ch
         rel = record_file.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return out
-    log = _git(root, "log", f"-n{MAX_COMMITS}", "--format=%H%x1f%cs%x1f%s", "--", rel)
+    log = git(root, "log", f"-n{MAX_COMMITS}", "--format=%H%x1f%cs%x1f%s", "--", rel)
     if not log:
         return out
     commits = [line.split("\x1f", 2) for line in log.splitlines() if line.count("\x1f") == 2]
     versions: list[tuple[Change, Any]] = []
     for sha, date, subject in commits:
-        text = _git(root, "show", f"{sha}:{rel}")
+        text = git(root, "show", f"{sha}:{rel}")
         try:
             data = load_yaml(text) if text is not None else None
         except yaml.YAMLError:
