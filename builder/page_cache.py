@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from . import __version__, downloads
 from .pipeline import Outcome, outcome_key
-from .records import file_stamp, load_cache, plain, save_cache, write_atomically
+from .records import file_stamp, files_digest, load_cache, plain, save_cache, write_atomically
 from .scores import Agencies, Agency, Score, load_agencies
 
 GENERATED = ("index.md", "issues.md", "methodology.md", "data.md", "reports", "agencies", "rankings", "downloads",
@@ -26,11 +26,9 @@ GENERATED = ("index.md", "issues.md", "methodology.md", "data.md", "reports", "a
 @lru_cache(maxsize=1)
 def render_version() -> str:
     """A digest of the code and templates that make pages: a page cached by another is made again."""
-    digest = hashlib.sha256(__version__.encode())
     here = Path(__file__).parent
-    for path in sorted([*(here / "templates").glob("*.j2"), *(here / n for n in _RENDER_MODULES)]):
-        digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()[:16]
+    return files_digest(sorted([*(here / "templates").glob("*.j2"), *(here / n for n in _RENDER_MODULES)]),
+                        seed=__version__)[:16]
 
 
 _RENDER_MODULES = ("site.py", "views.py", "list_pages.py", "page_cache.py", "history.py", "scores.py", "standing.py",

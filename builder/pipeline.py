@@ -29,7 +29,7 @@ from .flags import check_jumps, check_narrative
 from .extract import extract
 from .infer import infer
 from .models import META_PATHS, Finding, Record, get_path, iter_cells, set_path
-from .records import (RECORD_SUFFIX, RecordError, file_stamp, find_sources, load_cache, load_record, plain,
+from .records import (RECORD_SUFFIX, RecordError, file_stamp, files_digest, find_sources, load_cache, load_record, plain,
                       record_path, save_cache, to_yaml, without_gc, write_atomically)
 from .limits import limits
 from .sources import LimitError, ReportError, check_size, read_source
@@ -46,12 +46,8 @@ _EXTRACTION_MODULES = ("sources.py", "limits.py", "read_html.py", "read_docx.py"
 def extractor_version() -> str:
     """The builder's version and a digest of its extraction code: a record or cache entry made by
     another extractor is read again."""
-    digest = hashlib.sha256()
     here = Path(__file__).parent
-    for name in _EXTRACTION_MODULES:
-        if (here / name).exists():
-            digest.update(name.encode() + (here / name).read_bytes())
-    return f"{__version__}+{digest.hexdigest()[:10]}"
+    return f"{__version__}+{files_digest(here / n for n in _EXTRACTION_MODULES if (here / n).exists())[:10]}"
 
 
 @dataclass(frozen=True)
@@ -388,7 +384,7 @@ def _state_version() -> str:
 @lru_cache(maxsize=1)
 def _module_digest() -> str:
     """This module and the review flags it adds to outcomes (builder/flags.py)."""
-    return hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).parent / "flags.py").read_bytes()).hexdigest()[:10]
+    return files_digest([Path(__file__), Path(__file__).parent / "flags.py"], named=False)[:10]
 
 
 def _failed(source: Path, error: str, stamp) -> Outcome:

@@ -33,7 +33,7 @@ from typing import Any, Callable
 
 from .characters import fold_text
 from .limits import limits
-from .records import write_atomically
+from .records import files_digest, write_atomically
 from .template import SECTIONS
 
 VERSION = "2"          # of the images and their regions (with the code's digest: _code): a change makes them again
@@ -245,10 +245,8 @@ def _make(source: Path, fmt: str, pages: dict[str, list[int]], sha: str) -> tupl
 def _code() -> str:
     """VERSION and a digest of the code that finds and cuts the regions: cached images made by other code are made again."""
     here = Path(__file__).parent
-    digest = hashlib.sha256(VERSION.encode())
-    for name in ("provenance.py", "pdf_turn.py", "ocr_grid.py", "characters.py", "template.py"):
-        digest.update((here / name).read_bytes())
-    return digest.hexdigest()[:12]
+    return files_digest((here / name for name in ("provenance.py", "pdf_turn.py", "ocr_grid.py", "characters.py",
+                                                  "template.py")), seed=VERSION, named=False)[:12]
 
 
 def _short(exc: Exception) -> str:

@@ -10,7 +10,7 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 import orjson
 import yaml
@@ -133,6 +133,15 @@ def file_stamp(path: Path | str) -> tuple[int, int] | None:
     except FileNotFoundError:
         return None
     return st.st_size, st.st_mtime_ns
+
+
+def files_digest(paths: Iterable[Path], seed: str = "", named: bool = True) -> str:
+    """sha256 (hex) of `seed` and each file's bytes in turn, each preceded by its name when `named`: what
+    makes a version of the code (extractor, pages, images), so that what other code made is made again."""
+    digest = hashlib.sha256(seed.encode())
+    for path in paths:
+        digest.update((path.name.encode() if named else b"") + path.read_bytes())
+    return digest.hexdigest()
 
 
 def without_gc(fn: Callable[..., T]) -> Callable[..., T]:
