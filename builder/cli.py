@@ -146,7 +146,7 @@ def _untrusted(root: Path, reports: Path) -> tuple[int, dict | None, list | None
     in the agencies file and the registries (reports/registry/*.yaml, each problem on its file and line);
     (the number of errors, the agencies file as read or None if it is wrong, the registries as read or None
     if one is wrong)."""
-    from .registry import RegistryError, kind_problems, load_registries
+    from .registry import kind_problems, load_registries
 
     github = os.environ.get("GITHUB_ACTIONS") == "true"
     problems: list[tuple[str, int, str, str]] = []
