@@ -1,8 +1,28 @@
-"""Small hand-made records for the rule tests."""
+"""Small hand-made records for the rule tests, and the arithmetic the score tests do by hand."""
 from __future__ import annotations
+
+import math
+
+import pytest
 
 from builder.models import Record, Source, set_path
 from builder.template import APPLICATION_ROWS, REVIEW_ROWS
+
+Z = 1.959963984540054  # the normal quantile of a two-sided 95% interval
+
+
+def wilson_by_hand(k, n):
+    """Wilson (1927): (p + z²/2n ± z·sqrt(p(1−p)/n + z²/4n²)) / (1 + z²/n), in %."""
+    p = k / n
+    centre, half = p + Z * Z / (2 * n), Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n))
+    return 100 * (centre - half) / (1 + Z * Z / n), 100 * (centre + half) / (1 + Z * Z / n)
+
+
+def check_rate(v, k, n, status):
+    """A scores.Value is the rate k/n in % with its counts, its status and its Wilson interval."""
+    assert (v.numerator, v.denominator, v.status) == (k, n, status)
+    assert v.value == pytest.approx(100 * k / n)
+    assert (v.low, v.high) == pytest.approx(wilson_by_hand(k, n))
 
 
 def balanced(agency: str = "测试区人民政府", year: int = 2023) -> Record:

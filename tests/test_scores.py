@@ -3,7 +3,6 @@ for missing data, small samples and dates."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 from pathlib import Path
 
 import pytest
@@ -13,24 +12,16 @@ from builder.scores import (INDICATORS, MIN_N, Agency, deadline, deadline_for, l
                             publication_status, score)
 from builder.standing import ALTERNATIVE_WEIGHTS, OVERALL, quartiles, rank_ranges, ranks, standings
 from conftest import REPORTS
-from records import balanced
+from records import Z, balanced, check_rate, wilson_by_hand
 
 AGENCIES = load_agencies(REPORTS / "agencies.yaml")
 SEEDS = ("达州市通川区", "巴州区", "大通湖区委区管委会办公室", "攀枝花市西区人民政府办公室", "川汇区政府办公室")
 SHARED_SEEDS = Path("/work/shared/seeds")
-Z = 1.959963984540054
 
 
 def seed(name):
     record, _ = extract_file(REPORTS / "2023" / f"{name}.txt")
     return record, AGENCIES[name]
-
-
-def wilson_by_hand(k, n):
-    """Wilson (1927): (p + z²/2n ± z·sqrt(p(1−p)/n + z²/4n²)) / (1 + z²/n), in %."""
-    p = k / n
-    centre, half = p + Z * Z / (2 * n), Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n))
-    return 100 * (centre - half) / (1 + Z * Z / n), 100 * (centre + half) / (1 + Z * Z / n)
 
 
 @pytest.fixture(scope="module")
@@ -41,12 +32,6 @@ def seeds():
 @pytest.fixture(scope="module")
 def placed(seeds):
     return standings((name, 2023, AGENCIES[name].group, s) for name, s in seeds.items())
-
-
-def check_rate(v, k, n, status):
-    assert (v.numerator, v.denominator, v.status) == (k, n, status)
-    assert v.value == pytest.approx(100 * k / n)
-    assert (v.low, v.high) == pytest.approx(wilson_by_hand(k, n))
 
 
 def test_weights_add_up_to_one():
