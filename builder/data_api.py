@@ -6,6 +6,11 @@ define it, the findings, the scores) with each cell's status (models.Record.stat
 of its page. It is made through the page cache under the report's key, so an incremental build writes
 only the files of reports that changed. The data's version and date are in the index (and every
 download), not in each report's file: a new commit does not rewrite every file.
+
+Beside it, each report's standing in its group (api/v1/standing/2023/巴州区.json: ranks, rank ranges,
+quartiles, ranks under other weights, and the texts its pages show of them): the one part of a
+report's pages that depends on the other reports, loaded by the pages rather than printed in them, so
+that a report joining a group rewrites these small files and not the group's pages.
 """
 from __future__ import annotations
 
@@ -20,7 +25,8 @@ from .history import git
 from .models import iter_cells
 from .page_cache import SiteWriter, _key
 from .pipeline import record_digest
-from .views import report_url, slug
+from .scores import METHOD_VERSION
+from .views import report_url, slug, standing_texts
 
 if TYPE_CHECKING:
     from .views import ReportView
@@ -32,6 +38,11 @@ API_VERSION = 1
 def report_json_url(year: int, agency: str) -> str:
     """A report's JSON file, relative to the site root (the same slug as its page)."""
     return f"{API}/reports/{year}/{slug(agency)}.json"
+
+
+def standing_json_url(year: int, agency: str) -> str:
+    """A report's standing file (standing_json), relative to the site root."""
+    return f"{API}/standing/{year}/{slug(agency)}.json"
 
 
 def page_url(v: "ReportView") -> str:
@@ -52,10 +63,35 @@ def report_json(v: "ReportView") -> bytes:
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n").encode("utf-8")
 
 
+def standing_json(v: "ReportView") -> bytes:
+    """One report's standing in its year's comparable group (standing.Standing), the part of its
+    pages that changes whenever a report joins or leaves the group, so that the pages need not be
+    made again (their placeholders are filled from here by assets/javascripts/standing.js):
+    {"api", "agency", "year", "group", "method", "ranks": {key: rank}, "ranges": {key: [best, worst]},
+    "ranked": {key: how many ranked}, "peers": {key: {"p25", "median", "p75", "n"}},
+    "sensitivity": {weighting: overall rank}, "text": {slot: what the page shows}}; keys are the
+    indicators' (scores.INDICATORS) and "overall"; values in points (0–100); slots views.standing_texts."""
+    st = v.standing
+    data = {"api": API_VERSION, "agency": v.brief.agency, "year": v.brief.year, "group": v.agency.group,
+            "method": METHOD_VERSION, "ranks": st.ranks, "ranges": {k: list(r) for k, r in st.ranges.items()},
+            "ranked": st.ranked,
+            "peers": {k: {"p25": p[0], "median": p[1], "p75": p[2], "n": p[3]} for k, p in st.peers.items()},
+            "sensitivity": st.sensitivity, "text": standing_texts(v.score, st)}
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n").encode("utf-8")
+
+
+def write_standing(writer: SiteWriter, views: list["ReportView"]) -> None:
+    """Every report's standing file, written only when its standing or score changed: a report joining
+    a group of thousands rewrites their small standing files, not their pages."""
+    for v in views:
+        writer.page(standing_json_url(v.brief.year, v.brief.agency), _key("standing", API_VERSION, v.page_key),
+                    lambda v=v: standing_json(v))
+
+
 def write_api(writer: SiteWriter, views: list["ReportView"], about: About) -> None:
     """Every report's JSON file (made again only when the report's key changed) and the index:
     {"api", "version", "date", "license", ..., "reports": [{"agency", "year", "region", "json",
-    "page", "digest", "sha256"}]}: the record's digest (as in its file) and the sha256 of the file as
+    "standing", "page", "digest", "sha256"}]}: the record's digest (as in its file) and the sha256 of the file as
     written, read back from the file (a report's file unchanged since the last build is not made)."""
     entries = []
     for v in views:
@@ -63,7 +99,8 @@ def write_api(writer: SiteWriter, views: list["ReportView"], about: About) -> No
         writer.page(rel, _key("api", API_VERSION, v.key), lambda v=v: report_json(v))
         data = (writer.out / rel).read_bytes()
         entries.append({"agency": v.brief.agency, "year": v.brief.year, "region": v.agency.region,
-                        "json": rel, "page": page_url(v), "digest": json.loads(data)["digest"],
+                        "json": rel, "standing": standing_json_url(v.brief.year, v.brief.agency),
+                        "page": page_url(v), "digest": json.loads(data)["digest"],
                         "sha256": hashlib.sha256(data).hexdigest()})
     head = json.dumps({"api": API_VERSION, **about.fields()}, ensure_ascii=False, separators=(",", ":"))[:-1]
     lines = ",\n".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) for e in entries)

@@ -22,7 +22,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import downloads, history, provenance
-from .data_api import data_date, report_json_url, write_api
+from .data_api import data_date, report_json_url, standing_json_url, write_api, write_standing
 from .coverage import coverage
 from .coverage_pages import coverage_pages
 from .compare_pages import compare_pages
@@ -78,12 +78,16 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
     placed = standings((id(v), v.brief.year, v.agency.group, v.score) for v in views)
     for v in views:
         v.standing = placed[id(v)]
-        # a page shows its group's ranks and quartiles, its tables' images, and links to the repository
-        v.page_key = _key(v.key, v.standing.to_data(), v.tables.to_data() if v.tables else None, v.links)
+        # a page shows its tables' images and links to the repository; its group's ranks and quartiles
+        # are loaded from its standing file (data_api.write_standing), so a new report in the group
+        # rewrites those, not the pages; the rankings and downloads print them (page_key)
+        v.own_key = _key(v.key, v.tables.to_data() if v.tables else None, v.links)
+        v.page_key = _key(v.own_key, v.standing.to_data())
     by_agency: dict[str, list[ReportView]] = {}
     for v in views:
         by_agency.setdefault(v.brief.agency, []).append(v)
     _agency_pages(writer, out_dir, by_agency)
+    write_standing(writer, views)
     made = {v.key: (v.score, v.prepared) for v in views}
     years = sorted({v.brief.year for v in views})
     _rankings(env, writer, views, years)
@@ -154,8 +158,8 @@ def _agency_pages(writer: SiteWriter, out_dir: Path, by_agency: dict[str, list[R
     jobs = []
     for agency, reports in sorted(by_agency.items()):
         reports.sort(key=lambda v: v.brief.year)
-        render = [writer.stale(v.url, v.page_key) for v in reports]
-        render_agency = writer.stale(agency_url(agency), _key([v.page_key for v in reports]))
+        render = [writer.stale(v.url, v.own_key) for v in reports]
+        render_agency = writer.stale(agency_url(agency), _key([v.own_key for v in reports]))
         if any(render) or render_agency:
             jobs.append(AgencyJob(agency, reports, render, render_agency))
     work = partial(_make_agency_pages, out_dir)
@@ -211,9 +215,10 @@ def _render_report(env: jinja2.Environment, v: ReportView) -> str:
         review_columns=REVIEW_COLUMNS, findings=[(f, describe(f), SEVERITY[f.severity], cell_name(f.path))
                                                  for f in findings],
         agency_url=agency_url(v.record.agency), states=_STATE_TITLE, info=v.agency,
-        scores=indicator_rows(v.score, v.standing), overall=overall_row(v.score, v.standing),
+        scores=indicator_rows(v.score), overall=overall_row(v.score),
+        standing=standing_json_url(v.brief.year, v.brief.agency),
         pub=publication(v.record, v.agency), version=METHOD_VERSION, excerpt=SEARCH_EXCERPT,
-        glance=summary(v.record, v.score, v.standing),
+        glance=summary(v.record, v.score),
         fix=issue_url(*v.links, v.record, v.url.replace(".md", "/")),
         depth="../../../")  # /reports/YEAR/AGENCY/ → the site root
 
@@ -225,8 +230,8 @@ def _render_agency(env: jinja2.Environment, agency: str, reports: list[ReportVie
     return page_views.render(env, "agency.md.j2",
         agency=agency, reports=reports, carry=carry, columns=columns, info=reports[0].agency,
         corrections=[c for v in reports for c in correction_rows(v.record, v.outcome.findings, v.changes, v.url)],
-        overall=[(v, overall_row(v.score, v.standing)) for v in reports],
-        glance=summary(reports[-1].record, reports[-1].score, reports[-1].standing),
+        overall=[(v, overall_row(v.score), standing_json_url(v.brief.year, v.brief.agency)) for v in reports],
+        glance=summary(reports[-1].record, reports[-1].score),
         chart=Markup(trend_chart([v.record.year for v in reports],
                                  {label: [c[k][1] for c in columns] for k, label in ((0, "本年新收"), (3, "予以公开"),
                                                                                      (4, "部分公开"))},

@@ -1,7 +1,8 @@
 """What the top of a report page and of a body page says at a glance: the applications received, the
-公开率 with its counts, the review and litigation outcomes, the overall score and rank in its group, how
-many cells are unread, inferred or corrected; the body page's chart (applications and overall score per
-year); the 纠错 link that opens a prefilled issue in the repository.
+公开率 with its counts, the review and litigation outcomes, the overall score and rank in its group
+(loaded by the page from the report's standing file: it changes when another report joins the group),
+how many cells are unread, inferred or corrected; the body page's chart (applications and overall
+score per year); the 纠错 link that opens a prefilled issue in the repository.
 
 Every number here is taken from the record (a cell, with its status) or from the score (scores.Value),
 never recomputed: the summary shows what the tables below it show.
@@ -17,8 +18,7 @@ import yaml
 
 from .models import Record
 from .scores import Score
-from .standing import OVERALL, Standing
-from .views import CellView, cell, rank_text
+from .views import CellView, cell
 
 # the template's cells the summary shows (2021 and 2019 editions alike): path, label
 SUMMARY_CELLS = (
@@ -36,7 +36,8 @@ SUMMARY_CELLS = (
 class Summary:
     """A report's summary: cells (path → CellView of SUMMARY_CELLS), the 公开率 (value in %, numerator,
     denominator, status; None values when the score has none), the overall score (None: not ranked, with
-    reason) and rank text, and the counts of unread / inferred / corrected cells of the record."""
+    reason; its rank is loaded by the page, views.standing_texts), and the counts of unread / inferred /
+    corrected cells of the record."""
 
     cells: dict[str, CellView]
     disclosure: Optional[float]
@@ -46,7 +47,6 @@ class Summary:
     disclosure_note: str
     overall: Optional[float]
     reason: str
-    rank: str
     unread: int
     inferred: int
     corrected: int
@@ -55,15 +55,15 @@ class Summary:
         return self.cells[path]
 
 
-def summary(record: Record, score: Score, standing: Standing | None) -> Summary:
-    """The summary of one report (see Summary): cells from the record, rates from the score."""
+def summary(record: Record, score: Score) -> Summary:
+    """The summary of one report (see Summary): cells from the record, rates from the score. Its rank
+    in its group is not here: pages load it (views.standing_texts)."""
     d = score.values["disclosure"]
     return Summary(
         cells={path: cell(record, path, {}) for path, _ in SUMMARY_CELLS},
         disclosure=d.value, numerator=d.numerator, denominator=d.denominator,
         disclosure_status=d.status, disclosure_note=d.note,
         overall=score.overall, reason=score.reason,
-        rank=rank_text(standing, OVERALL) if score.overall is not None else "不排名",
         unread=len(record.unread), inferred=len(record.inferred), corrected=len(record.corrected))
 
 

@@ -20,8 +20,8 @@ from markupsafe import Markup
 from . import downloads
 from .models import Finding, Record, get_path, iter_cells
 from .pipeline import Brief, Outcome
-from .scores import Agency, Score
-from .standing import Standing
+from .scores import INDICATORS, Agency, Score
+from .standing import OVERALL, Standing, position
 from .template import EDITIONS, REVIEW_ROWS
 from .wording import as_extracted, cell_name, describe, extracted_value
 
@@ -288,7 +288,8 @@ class ReportView:
     prepared: downloads.Prepared | None = None  # its rows of the downloads
     changes: dict[str, Any] = field(default_factory=dict)  # corrected path → history.Change | None
     standing: Standing | None = None            # its ranks and its group's quartiles (standing.py)
-    page_key: str = ""                          # key and standing: everything its page shows
+    page_key: str = ""                          # key and standing: everything its rows in lists and downloads show
+    own_key: str = ""                           # what its own pages show: all but its standing (standing_texts)
     links: tuple[str, str] = ("", "")           # (repository, site) URLs: summary.site_settings
     tables: Any = None                          # provenance.Provenance: its tables' images (a PDF source)
 
@@ -362,36 +363,47 @@ def _peers(peer: tuple[float, float, float, int] | None) -> str:
     return f"{_pct(peer[0])} / {_pct(peer[1])} / {_pct(peer[2])}（{peer[3]} 份）" if peer else "—"
 
 
-def indicator_rows(s: Score, standing: Standing | None) -> list[dict]:
-    """What a page shows of each indicator of a report: value, its counts, interval, status, rank and
-    range, the group's quartiles and where the report stands among them (all text, escaped by Jinja)."""
-    from .scores import INDICATORS
-    from .standing import position
+def indicator_rows(s: Score) -> list[dict]:
+    """What a page shows of each indicator of a report from its own score: value, its counts, interval,
+    status; "ranked" says whether its rank and quartiles (standing_texts: they depend on the other
+    reports of its group) are shown. All text, escaped by Jinja."""
     rows = []
     for ind in INDICATORS:
         v = s.values[ind.key]
-        peer = standing.peers.get(ind.key) if standing else None
         rate = v.denominator is not None and ind.denominator
         rows.append({
-            "ind": ind, "status": v.status, "status_text": STATUS_TEXT[v.status],
+            "ind": ind, "status": v.status, "status_text": STATUS_TEXT[v.status], "ranked": v.scored,
             "value": _pct(v.value) if v.value is not None else "—",
             "counts": f"{v.numerator:g} / {v.denominator:g}" if rate else "—",
             "interval": f"{_pct(v.low)}–{_pct(v.high)}" if rate and v.low is not None else "—",
-            "note": v.note, "rank": rank_text(standing, ind.key),
-            "peers": _peers(peer),
-            "position": position(v.value, peer, ind.higher_better) if peer and v.scored else "—",
+            "note": v.note,
         })
     return rows
 
 
-def overall_row(s: Score, standing: Standing | None) -> dict:
-    """The overall score as a page shows it: score, interval, rank and range, weight sensitivity."""
-    from .standing import OVERALL
-    sens = standing.sensitivity_range if standing else None
-    peer = standing.peers.get(OVERALL) if standing else None
+def overall_row(s: Score) -> dict:
+    """The overall score as a page shows it from the report's own score: score, interval, and why it is
+    not ranked (its rank, quartiles and sensitivity are standing_texts)."""
     return {"value": _pct(s.overall), "ranked": s.overall is not None, "reason": s.reason,
-            "interval": f"{_pct(s.low)}–{_pct(s.high)}" if s.overall is not None else "—",
-            "rank": rank_text(standing, OVERALL),
-            "sensitivity": ("第 {} 名".format(sens[0]) if sens[0] == sens[1] else f"第 {sens[0]}–{sens[1]} 名")
-            if sens else "—",
-            "peers": _peers(peer)}
+            "interval": f"{_pct(s.low)}–{_pct(s.high)}" if s.overall is not None else "—"}
+
+
+def standing_texts(s: Score, standing: Standing) -> dict[str, str]:
+    """What a page shows of a report's standing in its group, by slot: "KEY.rank" (第 3 名（按 95%
+    区间：第 2–5 名；共 12）, or 不排名), "KEY.peers" (the group's P25 / median / P75 and how many),
+    "KEY.position" (where the report's value stands among them) for each indicator key and "overall",
+    and "overall.sensitivity" (its best and worst rank under the alternative weights). These change
+    whenever a report joins or leaves its group, so pages do not print them: each report's texts are
+    one small file of the static API (data_api.standing_json) that its pages load."""
+    texts = {}
+    for ind in INDICATORS:
+        v, peer = s.values[ind.key], standing.peers.get(ind.key)
+        texts[f"{ind.key}.rank"] = rank_text(standing, ind.key)
+        texts[f"{ind.key}.peers"] = _peers(peer)
+        texts[f"{ind.key}.position"] = position(v.value, peer, ind.higher_better) if peer and v.scored else "—"
+    sens = standing.sensitivity_range
+    texts[f"{OVERALL}.rank"] = rank_text(standing, OVERALL)
+    texts[f"{OVERALL}.peers"] = _peers(standing.peers.get(OVERALL))
+    texts[f"{OVERALL}.sensitivity"] = ("第 {} 名".format(sens[0]) if sens[0] == sens[1]
+                                       else f"第 {sens[0]}–{sens[1]} 名") if sens else "—"
+    return texts

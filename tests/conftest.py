@@ -50,3 +50,18 @@ def build_site_in(root: Path, write: bool = False):
                          cwd=root, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert out.returncode == 0, out.stderr
     return outcomes, written
+
+
+def with_standing(page: Path) -> str:
+    """A built page as a reader's browser shows it once assets/javascripts/standing.js has run: each
+    standing slot (<span class="standing" data-standing=FILE data-slot=SLOT>) replaced by the text its
+    report's standing file (data_api.standing_json, FILE relative to the page) holds for SLOT."""
+    import html
+    import json
+    import re
+
+    def fill(m: re.Match) -> str:
+        data = json.loads((page.parent / html.unescape(m.group(1))).read_text(encoding="utf-8"))
+        return html.escape(data["text"][html.unescape(m.group(2))])
+    return re.sub(r'<span class="standing" data-standing="([^"]+)" data-slot="([^"]+)">.*?</span>', fill,
+                  page.read_text(encoding="utf-8"))

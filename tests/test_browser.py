@@ -58,7 +58,19 @@ def test_report_page_shows_the_printed_numbers(site_url, page):
     assert total.all_inner_texts() == ["51", "5", "5", "0", "0", "0", "61"]
     review = page.locator("table.review tbody td").all_inner_texts()
     assert review == ["2", "1", "0", "1", "4", "3", "1", "1", "3", "8", "0", "0", "0", "0", "0"]
+    # its rank and its group's quartiles are loaded from its standing file (standing.js)
+    expect(page.locator(".report-glance span.standing")).to_have_text("第 2 名（按 95% 区间：第 1–2 名；共 2）")
+    overall = page.locator("tr.score-overall td")
+    expect(overall.nth(2)).to_have_text("第 2 名（按 95% 区间：第 1–2 名；共 2）")
+    expect(overall.nth(4)).to_contain_text("不同权重下：第 2 名")
+    assert page.locator("span.standing:not(.standing-filled)").count() == 0
     page.screenshot(path=str(SHOTS / "report-达州市通川区-2023.png"), full_page=True)
+
+
+def test_a_body_page_loads_each_years_rank(site_url, page):
+    page.goto(site_url + "agencies/" + quote("巴州区") + "/")
+    expect(page.locator("table.agency-scores tbody td").nth(2)).to_have_text("第 1 名（按 95% 区间：第 1–2 名；共 2）")
+    assert page.locator("span.standing:not(.standing-filled)").count() == 0
 
 
 def test_inferred_cells_are_visibly_marked(site_url, page):

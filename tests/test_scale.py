@@ -162,9 +162,12 @@ def test_a_report_is_one_search_entry_with_its_name_and_region(tmp_path):
     assert "四川省达州市通川区" in text and "总计" not in text and len(text) < 300  # not its tables
 
 
-def test_a_new_report_in_a_group_renders_the_group_again_since_its_pages_show_ranks_and_quartiles(tmp_path, renders):
+def test_a_new_report_in_a_group_rewrites_the_groups_standing_files_not_their_pages(tmp_path, renders):
     root = copy_repository(tmp_path / "repo")
     build(root)
+    standing = root / "content" / "api" / "v1" / "standing" / "2023"
+    before = {p.name: p.read_bytes() for p in standing.glob("*.json")}
+    pages = {p: p.read_bytes() for p in (root / "content" / "reports" / "2023").glob("*.md")}
     renders.clear()
     # a twin of 巴州区 joins 县级人民政府: 巴州区 and 达州市通川区 now rank among three
     shutil.copy(root / "reports" / "2023" / "巴州区.txt", root / "reports" / "2023" / "巴州区二.txt")
@@ -175,10 +178,15 @@ def test_a_new_report_in_a_group_renders_the_group_again_since_its_pages_show_ra
     outcomes = build(root)
     names = {o.brief.agency for o in outcomes}
     assert "巴州区二" in names, names
-    # the three reports of 县级人民政府 are made again; the three of 县级部门 are not
-    assert renders.count("report.md.j2") == 3
-    page = (root / "content" / "reports" / "2023" / "达州市通川区.md").read_text(encoding="utf-8")
-    assert "共 3）" in page and "（3 份）" in page
+    # only the new report's pages are made; its group's pages stand as they were, their ranks and
+    # quartiles are in their standing files, which change; the other group's files do not
+    assert renders.count("report.md.j2") == 1 and renders.count("agency.md.j2") == 1
+    assert all(p.read_bytes() == data for p, data in pages.items())
+    after = {p.name: p.read_bytes() for p in standing.glob("*.json")}
+    changed = {name for name in before if after[name] != before[name]}
+    assert changed == {"达州市通川区.json", "巴州区.json"} and "巴州区二.json" in after
+    texts = json.loads(after["达州市通川区.json"])["text"]
+    assert "共 3）" in texts["overall.rank"] and "（3 份）" in texts["overall.peers"]
     scratch = copy_repository(tmp_path / "scratch")
     shutil.rmtree(scratch / "reports")
     shutil.copytree(root / "reports", scratch / "reports")

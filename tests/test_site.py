@@ -2,6 +2,7 @@
 and MkDocs builds them strictly."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ from builder.models import Narrative, Record, Source, get_path, iter_cells
 from builder.pipeline import Outcome
 from builder.site import build_site, write_search_dictionary
 from builder.template import APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_ROWS
-from conftest import ROOT, build_site_in, copy_repository
+from conftest import ROOT, build_site_in, copy_repository, with_standing
 
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
 
@@ -133,11 +134,23 @@ def test_rebuilding_unchanged_records_writes_nothing(built):
 
 def test_chinese_search_index_segments_words(built):
     root, _, _ = built
-    import json
     index = json.loads((root / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert index["config"]["lang"] == ["zh"]
     text = " ".join(d["text"] + " " + d["title"] for d in index["docs"])
     assert "巴州区" in text and "\u200b" in text  # jieba's word boundaries
+
+
+def test_verbatim_html_is_on_every_page_and_never_searched(built):
+    root, _, _ = built
+    pages = list((root / "site").rglob("*.html"))
+    assert pages and not any("verbatim" in p.read_text(encoding="utf-8") for p in pages)
+    report = (root / "site" / "reports" / "2023" / "巴州区" / "index.html").read_text(encoding="utf-8")
+    assert 'class="report-table applications"' in report and 'class="narrative"' in report
+    index = json.loads((root / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    text = "".join(d["text"] for d in index["docs"]).replace("\u200b", "")
+    assert "巴州区" in text
+    assert "勾稽关系为" not in text and "申请人情况" not in text  # table headings of every report page
+    # (hooks/verbatim.py passes the builder's HTML through MkDocs; tests/test_verbatim.py)
 
 
 def test_report_text_is_escaped_everywhere(tmp_path):
@@ -149,7 +162,7 @@ def test_report_text_is_escaped_everywhere(tmp_path):
     source.write_text("x", encoding="utf-8")
     record = Record(agency=evil, year=2023, source=Source(path="reports/2023/evil.txt", sha256="0" * 64, format="text"),
                     narrative=Narrative(overview="正文<img src=x onerror=alert(2)>\n[点我](javascript:alert(3)) **粗**",
-                                        problems="<b>x</b> & <i>y</i>"))
+                                        problems="<b>x</b> & <i>y</i> <!-- /verbatim --> <!-- verbatim -->"))
     outcome = Outcome(source, record)
     build_site([outcome], tmp_path, tmp_path / "content")
     write_search_dictionary(tmp_path / ".cache" / "search" / "jieba_user.txt", [outcome])
@@ -272,12 +285,15 @@ def test_methodology_page_prints_the_rules_version_and_change_log_from_their_def
 def test_report_and_body_pages_show_counts_ranges_quartiles_and_sensitivity(built):
     import html as html_lib
     root, _, _ = built
-    report = html_lib.unescape((root / "site" / "reports" / "2023" / "巴州区" / "index.html").read_text(encoding="utf-8"))
+    # ranks and quartiles change when a report joins the group: the pages load them (standing.js)
+    page = root / "site" / "reports" / "2023" / "巴州区" / "index.html"
+    assert "第 1 名" not in page.read_text(encoding="utf-8")
+    report = html_lib.unescape(with_standing(page))
     assert "4 / 14" in report and "11.7–54.6" in report          # 纠正率 with its n and interval
     assert "第 1 名（按 95% 区间：第 1–2 名；共 2）" in report      # overall: the intervals overlap 达州市通川区's
     assert "62.7 / 68.1 / 73.5（2 份）" in report and "高于组内 P75，优于中位数" in report  # 公开率 among its group
     assert "不同权重下：第 1 名" in report
-    body = html_lib.unescape((root / "site" / "agencies" / "达州市通川区" / "index.html").read_text(encoding="utf-8"))
+    body = html_lib.unescape(with_standing(root / "site" / "agencies" / "达州市通川区" / "index.html"))
     assert "63.2–73.2" in body and "第 2 名（按 95% 区间：第 1–2 名；共 2）" in body
     small = html_lib.unescape((root / "site" / "reports" / "2023" / "攀枝花市西区人民政府办公室" / "index.html")
                               .read_text(encoding="utf-8"))

@@ -12,7 +12,7 @@ from builder.models import Record
 from builder.scores import load_agencies, score, Agency
 from builder.summary import issue_url, site_settings, trend_chart
 from builder.views import agency_url, report_url
-from conftest import build_site_in, copy_repository
+from conftest import build_site_in, copy_repository, with_standing
 
 REPOSITORY = "https://github.com/disclosure-index/disclosure-index"
 
@@ -65,7 +65,7 @@ def test_each_report_summary_shows_the_records_and_the_scores_numbers(built):
     root, outcomes, agencies = built
     assert len(outcomes) >= 10
     for o in outcomes:
-        page = (root / "site" / report_url(o.record).replace(".md", "/index.html")).read_text(encoding="utf-8")
+        page = with_standing(root / "site" / report_url(o.record).replace(".md", "/index.html"))  # rank: loaded
         got, want = glance(page), expected(o.record, agencies.get(o.record.agency, Agency(o.record.agency)))
         where = f"{o.record.agency} {o.record.year}"
         assert got["本年新收申请"] == want["本年新收申请"], where

@@ -1,0 +1,25 @@
+// A report's standing in its group (its ranks, rank ranges, the group's quartiles, its ranks under other
+// weights) changes whenever a report joins or leaves the group, so report and body pages do not print it:
+// each place holds <span class="standing" data-standing="…/api/v1/standing/YEAR/BODY.json" data-slot="…">,
+// filled here with the text the builder wrote for that slot (builder/views.py standing_texts). Each file
+// is fetched once per page; until it arrives, or if it cannot be had, the span keeps its link to the
+// year's rankings, which print every rank. Text only (textContent): nothing from the file becomes markup.
+function fillStanding() {
+  var wanted = {};
+  document.querySelectorAll("span.standing[data-standing]").forEach(function (el) {
+    (wanted[el.dataset.standing] = wanted[el.dataset.standing] || []).push(el);
+  });
+  Object.keys(wanted).forEach(function (src) {
+    fetch(src, { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) { throw new Error(src + ": " + r.status); } return r.json(); })
+      .then(function (data) {
+        wanted[src].forEach(function (el) {
+          var text = data && data.text ? data.text[el.dataset.slot] : undefined;
+          if (typeof text === "string") { el.textContent = text; el.classList.add("standing-filled"); }
+        });
+      })
+      .catch(function (err) { console.warn("standing not loaded", err); });
+  });
+}
+if (typeof document$ !== "undefined") { document$.subscribe(fillStanding); }
+else { document.addEventListener("DOMContentLoaded", fillStanding); }
