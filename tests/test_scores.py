@@ -215,3 +215,15 @@ def test_min_n_is_documented_and_applied():
 def test_the_agencies_file_is_checked():
     assert AGENCIES["巴州区"].group == "县级人民政府"
     assert Agency("x").group == "未分级机关"
+
+
+def test_a_total_column_printed_0_over_handled_requests_makes_公开率_missing_not_inapplicable():
+    # method 2.1: a mistaken 0 in (七) 总计's 总计 column must not spare a report its 公开率
+    record, agency = seed("巴州区")
+    record = record.model_copy(deep=True)
+    record.applications.outcomes.total[6] = 0
+    d = score(record, agency).values["disclosure"]
+    assert d.status == "missing" and "各类申请人列共办结 123 件" in d.note
+    assert score(record, agency).overall is None
+    record.applications.outcomes.total[:6] = [0] * 6  # every column says none was handled: not applicable
+    assert score(record, agency).values["disclosure"].status == "not_applicable"

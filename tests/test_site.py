@@ -203,7 +203,8 @@ def test_ranking_page_scores_match_the_index(built):
         row = row[:row.index("</tr>")]
         assert (f"{s.overall:.1f}" if s.overall is not None else "不排名") in row
         for value in s.values.values():
-            assert (f"{value.value:.1f}" if value.value is not None else "不适用") in row
+            assert (f"{value.value:.1f}" if value.value is not None
+                    else {"not_applicable": "不适用", "missing": "缺失"}[value.status]) in row
             if value.denominator:  # every rate shows its counts
                 assert f"{value.numerator:g}/{value.denominator:g}" in row
     assert sum(page.count("样本过小") for page in pages.values()) >= 4  # rates below the minimum n: shown, not ranked
