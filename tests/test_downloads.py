@@ -55,7 +55,9 @@ def test_json_round_trips_the_records(rows):
     data = json.loads(downloads.to_json(rows))
     for item, r in zip(data["reports"], rows):
         assert Record.model_validate(item["record"]) == r.record
-        assert item["scores"]["overall"] == round(r.score.overall, 2)
+        assert item["scores"]["overall"] == (round(r.score.overall, 2) if r.score.overall is not None else None)
+        assert item["scores"]["not_ranked_reason"] == (r.score.reason or None)
+    assert any(item["scores"]["overall"] is None for item in data["reports"])  # 海坛片区 2024: not ranked
     about = downloads.About.of([downloads.prepare(r) for r in rows])
     assert data["version"] == about.version and data["date"] == about.date and data["license"] == "CC-BY-4.0"
 
