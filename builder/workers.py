@@ -137,7 +137,6 @@ class Worker:
 
     def __init__(self, fn: Callable[[Any], Any], ctx=None) -> None:
         ctx = ctx or context()
-        self.fn = fn
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_work, args=(child, self.conn, os.getpid(), fn), daemon=True)
         self.process.start()
