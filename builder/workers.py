@@ -1,4 +1,4 @@
-"""Worker processes bounded in time, memory and output, reused from task to task.
+"""Worker processes bounded in time and memory, reused from task to task.
 
 A report's file is untrusted: reading it (extraction) or rendering its pages (provenance) runs in a
 worker process forked from the build, whose address space is capped at limits.max_memory_mb, which
