@@ -20,10 +20,11 @@ from pathlib import Path
 from . import __version__
 from .characters import name_key
 from .models import Finding, json_schema
-from .pipeline import Outcome, Refused, add_report, bounded_call, extract_file, process_all
+from .pipeline import Outcome, Refused, add_report, extract_file, process_all
 from .records import node_line, path_loc, refused_files, to_yaml
 from .scores import AgenciesError, load_agencies
 from .sources import ReportError
+from .workers import bounded_call
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
 CACHE_DIR = Path(".cache") / "extract"  # extractions by source sha256 and extractor version

@@ -10,19 +10,15 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import gc
 import hashlib
 import json
-import multiprocessing
 import os
-import time
 from dataclasses import dataclass
-from multiprocessing.connection import wait as _wait
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from . import __version__
+from . import __version__, workers
 from .characters import name_key
 from .checks import check_across_years, check_record
 from .flags import check_jumps, check_narrative
@@ -383,8 +379,10 @@ def _state_version() -> str:
 
 @lru_cache(maxsize=1)
 def _module_digest() -> str:
-    """This module and the review flags it adds to outcomes (builder/flags.py)."""
-    return files_digest([Path(__file__), Path(__file__).parent / "flags.py"], named=False)[:10]
+    """This module, the review flags it adds to outcomes (builder/flags.py) and the workers that
+    word the errors of reports stopped at a limit (builder/workers.py)."""
+    here = Path(__file__).parent
+    return files_digest([Path(__file__), here / "flags.py", here / "workers.py"], named=False)[:10]
 
 
 def _failed(source: Path, error: str, stamp) -> Outcome:
@@ -393,189 +391,15 @@ def _failed(source: Path, error: str, stamp) -> Outcome:
     return outcome
 
 
-def _die_with(parent: int) -> None:
-    """Have the kernel kill this process when the build that started it dies (Linux): a killed build
-    leaves no worker behind holding its files and lock."""
-    try:
-        import ctypes
-        import signal
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError, ImportError):
-        pass
-    if os.getppid() != parent:  # it died before that was said
-        os._exit(1)
-
-
-def _bound_worker(parent_end, parent: int) -> None:
-    """Make this (forked) process a worker of the build: it ends with the build, and its memory is
-    capped at the limit."""
-    parent_end.close()  # so that the build's end closing (or dying) is an end of file here
-    _die_with(parent)
-    gc.enable()
-    try:
-        import resource
-        cap = int(limits().max_memory_mb * 1e6)
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
-    except (ImportError, ValueError, OSError):  # no such limit on this system
-        pass
-
-
-_MEMORY_LIMIT = "reading it needed more memory than the limit of {:g} MB (DISCLOSURE_INDEX_MAX_MEMORY_MB)"
-_TIME_LIMIT = "reading it took longer than the limit of {:g} seconds (DISCLOSURE_INDEX_MAX_SECONDS)"
-_CRASHED = "the reader stopped while reading this file (exit code {}: out of memory, or a crash in a library)"
-
-
-def _work(conn, parent_end, parent: int) -> None:
-    """A worker process: reads reports sent on `conn` one at a time, sends back their outcomes,
-    within the memory limit; any failure of the builder's code becomes that report's error."""
-    _bound_worker(parent_end, parent)
-    while True:
-        try:
-            task = conn.recv()
-        except (EOFError, OSError):  # the build is over, or gone
-            return
-        if task is None:
-            return
-        try:
-            outcome = _process_one(task)
-        except MemoryError:
-            outcome = _failed(task[0], _MEMORY_LIMIT.format(limits().max_memory_mb), None)
-        except Exception as exc:  # a bug the file revealed: this report's error, never the build's end
-            outcome = _failed(task[0], f"the builder failed on this file ({type(exc).__name__}: "
-                                       f"{str(exc)[:200]}); please report it", None)
-        try:
-            conn.send(outcome)
-        except (OSError, ValueError):
-            return
-
-
-class _Worker:
-    def __init__(self, context) -> None:
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_work, args=(child, self.conn, os.getpid()), daemon=True)
-        self.process.start()
-        child.close()
-        self.tasks: list = []  # sent and not yet answered, oldest first (the worker reads them in order)
-        self.started = 0.0     # when the oldest of them started
-
-    @property
-    def task(self):
-        return self.tasks[0] if self.tasks else None
-
-    def stop(self, kill: bool = False) -> None:
-        if kill:
-            self.process.kill()
-        else:
-            try:
-                self.conn.send(None)
-            except OSError:
-                pass
-        self.process.join(5)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-        self.conn.close()
-
-
-def _call(conn, parent_end, parent: int, fn, args) -> None:
-    """A worker process for one call: sends back ("ok", result) or ("error", exception)."""
-    _bound_worker(parent_end, parent)
-    try:
-        answer = ("ok", fn(*args))
-    except MemoryError:
-        answer = ("memory", None)
-    except Exception as exc:  # the caller raises it again
-        answer = ("error", exc)
-    try:
-        conn.send(answer)
-    except (OSError, ValueError):
-        pass
-
-
-def bounded_call(path: str | Path, fn, *args):
-    """fn(*args) for one source file, in a worker process under the per-file time and memory limits
-    (builder/limits.py), as `build` reads each report: what `add` and `extract` use. Returns fn's
-    result; raises what fn raised, or LimitError naming the file and the limit it went over, or
-    ReportError when the reader crashed. Where processes cannot be forked, fn runs here, unbounded."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return fn(*args)
-    context = multiprocessing.get_context("fork")
-    conn, child = context.Pipe()
-    process = context.Process(target=_call, args=(child, conn, os.getpid(), fn, args), daemon=True)
-    process.start()
-    child.close()
-    seconds = limits().max_seconds
-    try:
-        if not conn.poll(seconds):
-            raise LimitError(path, _TIME_LIMIT.format(seconds))
-        try:
-            status, value = conn.recv()
-        except (EOFError, OSError):
-            process.join(5)
-            raise ReportError(path, _CRASHED.format(process.exitcode)) from None
-    finally:
-        process.kill()
-        process.join()
-        conn.close()
-    if status == "memory":
-        raise LimitError(path, _MEMORY_LIMIT.format(limits().max_memory_mb))
-    if status == "error":
-        raise value
-    return value
-
-
-IN_FLIGHT = 2  # tasks sent to a worker ahead of its answers: it never waits for the build to send the next
-
-
-def _context():
-    return multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-
-
-def _run_bounded(tasks: list, keys: dict, workers: int, first: _Worker | None = None):
-    """Each task's outcome, in the order they finish, read in `workers` reused worker processes (the
-    first of them may be given, already started); a report not read within the time limit has its
-    worker killed (and replaced) and an error naming the limit; a worker that dies (a crash in a C
-    library, out of memory) leaves an error too. The reports sent to a killed worker after the one it
-    was reading are sent again to another."""
-    seconds = limits().max_seconds
-    context = _context()
-    pending = list(reversed(tasks))
-    pool = ([first] if first else []) + [_Worker(context) for _ in range(min(workers, len(tasks)) - bool(first))]
-    try:
-        while pending or any(w.tasks for w in pool):
-            for w in pool:
-                while len(w.tasks) < IN_FLIGHT and pending:
-                    if not w.tasks:
-                        w.started = time.monotonic()
-                    w.tasks.append(pending.pop())
-                    w.conn.send(w.tasks[-1])
-            busy = [w for w in pool if w.tasks]
-            ready = _wait([w.conn for w in busy],
-                          timeout=max(0.0, min(w.started + seconds for w in busy) - time.monotonic()))
-            for w in busy:
-                source, outcome, broken = w.task[0], None, True
-                if w.conn in ready:
-                    try:
-                        outcome, broken = w.conn.recv(), False
-                    except (EOFError, OSError):  # the worker died reading this report
-                        w.process.join(5)
-                        outcome = _failed(source, _CRASHED.format(w.process.exitcode), keys[source])
-                elif time.monotonic() - w.started >= seconds:
-                    outcome = _failed(source, _TIME_LIMIT.format(seconds), keys[source])
-                if outcome is None:
-                    continue
-                w.tasks.pop(0)
-                w.started = time.monotonic()  # the next one sent starts now (it was queued behind)
-                if broken:
-                    pending.extend(reversed(w.tasks))  # sent after the stuck one: read by another worker
-                    w.tasks = []
-                    w.stop(kill=True)  # stuck or dead: replaced by a new worker
-                    pool[pool.index(w)] = _Worker(context)
-                yield outcome
-    finally:
-        for w in pool:
-            w.stop(kill=bool(w.tasks))
+def _extracted(task: tuple, status: str, value, keys: dict) -> Outcome:
+    """The outcome of one report read in a worker (workers.run_bounded's answer): its own, or its error."""
+    source = task[0]
+    if status == workers.OK:
+        return value
+    if status == workers.ERROR:  # a bug the file revealed: this report's error, never the build's end
+        return _failed(source, f"the builder failed on this file ({workers.describe(value)}); please report it", None)
+    return _failed(source, workers.why_stopped(status, value, limits().max_seconds),
+                   None if status == workers.MEMORY else keys[source])
 
 
 def _load_state(state_file: Path | None) -> tuple[dict, dict]:
@@ -632,7 +456,7 @@ def process_all(reports_dir: Path, root: Path, write: bool = False, progress=Non
     # are bounded (builder/limits.py): one worker below PARALLEL_FROM reports, else one per core. The
     # first is started before the last build's state is loaded: a process forks in a few milliseconds
     # while small, and in tens once it holds thousands of outcomes (adding one report makes one)
-    first = _Worker(_context())
+    first = workers.Worker(_process_one)
     try:
         sources = list(find_sources(reports_dir))
         state, across = _load_state(state_file)
@@ -641,11 +465,12 @@ def process_all(reports_dir: Path, root: Path, write: bool = False, progress=Non
         todo = [s for s in sources if s not in known]
         jobs = jobs or os.cpu_count() or 1
         tasks = [(s, root, write, cache_dir) for s in todo]
-        workers = jobs if jobs > 1 and len(tasks) >= PARALLEL_FROM else 1
-        results: Iterable[Outcome] = _run_bounded(tasks, keys, workers, first) if tasks else iter(())
+        n_workers = jobs if jobs > 1 and len(tasks) >= PARALLEL_FROM else 1
+        results: Iterable[Outcome] = (_extracted(*answer, keys) for answer in workers.run_bounded(
+            _process_one, tasks, n_workers, first=first)) if tasks else iter(())
         fresh = list(progress(results, total=len(tasks)) if progress else results)
     finally:
-        first.stop(kill=bool(first.tasks))  # a second stop of a worker _run_bounded stopped does nothing
+        first.stop(kill=bool(first.tasks))  # a second stop of a worker run_bounded stopped does nothing
     by_source = {**known, **{o.source: o for o in fresh}}
     outcomes = [by_source[s] for s in sources]
     good = [o for o in outcomes if not o.failed]
@@ -715,7 +540,7 @@ def add_report(file: Path, root: Path, agency: str | None = None, year: int | No
         if hashlib.sha256(existing.read_bytes()).hexdigest() == sha:
             raise Refused(f"{file}: the same file is already in the repository as {_relative(existing, root)}")
     try:
-        record, findings = bounded_call(file, extract_file, file, None, data)
+        record, findings = workers.bounded_call(file, extract_file, file, None, data)
     except ReportError as exc:
         raise Refused(f"{file}: {exc.reason}") from exc
     extracted = (record.agency, record.year)

@@ -14,7 +14,9 @@ pixels, paper made white and the rest reduced to 8 greys: 5–30 KB), cached und
 sha256 and this module's VERSION, and written into content/ through the page cache (made once).
 A PDF is untrusted: a page that fails to render, or work past the bounds (MAX_PAGES, MAX_SECONDS,
 limits.max_pdf_pages, a page image over limits.max_unpacked_mb), gives no image and a note, never
-stops the build.
+stops the build. Each report's images are made in a bounded worker process (builder/workers.py, as
+extraction reads reports): one that hangs pdfium past render_seconds(), eats memory past
+limits.max_memory_mb or crashes is killed, logged with the limit named, and its tables get a note.
 """
 from __future__ import annotations
 
@@ -25,14 +27,14 @@ import logging
 import os
 import re
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
+from . import workers
 from .characters import fold_text
-from .limits import limits
+from .limits import Limits, limits
 from .records import files_digest, write_atomically
 from .template import SECTIONS
 
@@ -44,6 +46,7 @@ PAPER = 200            # lighter greys are paper: white (a scan's speckle costs 
 PAD = 6.0              # points of paper kept around a table
 MAX_PAGES = 8          # pages of one report cut into images, at most
 MAX_SECONDS = 20.0     # wall-clock time for one report's images; the pages past it get none
+RENDER_SECONDS = 2 * MAX_SECONDS  # a report's images still not made by then: its worker is killed (render_seconds)
 SCAN_DPI = 100         # resolution at which a scanned page is searched for its tables
 CACHE = Path(".cache") / "provenance"  # under the repository's root: images and their regions
 TABLES = ("article20", "applications", "review_litigation")
@@ -164,31 +167,37 @@ def _load(meta: Path | None, cache_dir: Path | None) -> Provenance | None:
 
 
 def _make_all(jobs: list[tuple]) -> list[tuple[Provenance, dict[str, bytes]]]:
-    """_make for each job, in worker processes (a process per core): a PDF that crashes pdfium or
-    runs past 2 × MAX_SECONDS kills only its worker, and its report gets a note, not images."""
+    """_make for each job (source, format, pages, sha256), in bounded worker processes (workers.py: a
+    process per core, its memory capped at limits.max_memory_mb): a PDF that crashes pdfium, eats
+    memory or runs past `render_seconds()` has its worker killed, its report gets a note and no images
+    (retry: not cached, tried again next build), and the other jobs go on."""
     if not jobs:
         return []
-    out = []
-    with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, len(jobs))) as pool:
-        futures = [pool.submit(_make_job, job) for job in jobs]
-        for job, future in zip(jobs, futures):
-            try:
-                out.append(future.result())
-            except Exception as exc:  # the worker died (BrokenProcessPool): this job's, or a neighbour's
-                logging.getLogger(__name__).warning("%s: no table images (%s)", job[0], _short(exc))
-                out.append((Provenance(notes={k: "原文无法渲染，未能生成此表的图像" for k in job[2]}, retry=True), {}))
-    return out
+    seconds = render_seconds()
+    made: dict[int, tuple[Provenance, dict[str, bytes]]] = {}
+    tasks = list(enumerate(jobs))
+    for (i, job), status, value in workers.run_bounded(_make_job, tasks, min(os.cpu_count() or 1, len(jobs)),
+                                                        seconds):
+        if status == workers.OK:
+            made[i] = value
+            continue
+        why = workers.describe(value) if status == workers.ERROR else workers.why_stopped(
+            status, value, seconds, work="rendering its tables", crash="the renderer stopped on this file",
+            time_limit=Limits.variable("max_seconds") if seconds < RENDER_SECONDS else "provenance.RENDER_SECONDS")
+        logging.getLogger(__name__).warning("%s: no table images (%s)", job[0], why)
+        made[i] = Provenance(notes={k: "原文无法渲染，未能生成此表的图像" for k in job[2]}, retry=True), {}
+    return [made[i] for i in range(len(jobs))]
 
 
-def _make_job(job: tuple) -> tuple[Provenance, dict[str, bytes]]:
-    """_make in a worker process, which the system ends (SIGALRM, not caught) if it runs too long."""
-    import signal
+def render_seconds() -> float:
+    """Wall-clock seconds one report's images may take before its worker is killed: RENDER_SECONDS,
+    or the time limit of reading a report (limits.max_seconds) if that is lower."""
+    return min(RENDER_SECONDS, limits().max_seconds)
 
-    signal.alarm(int(2 * MAX_SECONDS))
-    try:
-        return _make(*job)
-    finally:
-        signal.alarm(0)
+
+def _make_job(task: tuple[int, tuple]) -> tuple[Provenance, dict[str, bytes]]:
+    """_make of a numbered job, in a worker process."""
+    return _make(*task[1])
 
 
 def _make(source: Path, fmt: str, pages: dict[str, list[int]], sha: str) -> tuple[Provenance, dict[str, bytes]]:
@@ -200,6 +209,8 @@ def _make(source: Path, fmt: str, pages: dict[str, list[int]], sha: str) -> tupl
         if len(data) > limits().max_file_mb * 1e6:
             raise ValueError("the file is over the size limit")
         document = pypdfium2.PdfDocument(data)
+    except MemoryError:
+        raise  # the worker answers with the memory limit named
     except Exception as exc:  # a damaged or unreadable PDF: no images
         logging.getLogger(__name__).warning("%s: no table images (%s)", source, _short(exc))
         return Provenance(notes={k: "原文无法渲染，未能生成此表的图像" for k in pages}), {}
@@ -222,6 +233,8 @@ def _make(source: Path, fmt: str, pages: dict[str, list[int]], sha: str) -> tupl
                     continue
                 try:
                     png, width, height = _render(document[n - 1], box, turn)
+                except MemoryError:
+                    raise  # the worker answers with the memory limit named
                 except Exception as exc:
                     out.notes[key] = "原文此页无法渲染，未能生成图像"
                     logging.getLogger(__name__).warning("%s: page %d not rendered (%s)", source, n, _short(exc))
@@ -231,6 +244,8 @@ def _make(source: Path, fmt: str, pages: dict[str, list[int]], sha: str) -> tupl
                 images[name] = png
                 out.figures.setdefault(key, []).append(
                     Figure(n, tuple(round(v, 1) for v in box), width, height, name, turn=turn))
+    except MemoryError:
+        raise  # the worker answers with the memory limit named
     except Exception as exc:  # whatever a hostile file does: no images, a note, the build goes on
         logging.getLogger(__name__).warning("%s: no table images (%s)", source, _short(exc))
         return Provenance(notes={k: "原文无法渲染，未能生成此表的图像" for k in pages}), {}

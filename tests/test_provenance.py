@@ -4,8 +4,11 @@ publisher's address only when that is an http(s) URL."""
 from __future__ import annotations
 
 import copy
+import os
 import re
 import shutil
+import signal
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -191,27 +194,44 @@ def test_headings_printed_with_radicals_still_bound_the_tables():
     assert three[3] <= four[1] and four[3] - four[1] < 120
 
 
-def test_a_worker_that_dies_costs_its_report_the_images_and_nothing_else(tmp_path):
-    """A PDF that kills the process rendering it (pdfium crashing, or past the time bound): a note,
-    the other jobs go on, and nothing is cached for it."""
-    import os
-    import signal
-
+def _make_all_with(monkeypatch, name: str, behaviour) -> list:
+    """_make_all of two jobs, the report `name` made by `behaviour` (the workers are forked after
+    _make is replaced: they see it) and the fixture PDF as usual."""
     real = provenance._make
 
-    def deadly(source, *args):
-        if source.name == "die.pdf":
-            os.kill(os.getpid(), signal.SIGALRM)  # as the time bound ends a worker
+    def make(source, *args):
+        if source.name == name:
+            behaviour()
         return real(source, *args)
 
+    monkeypatch.setattr(provenance, "_make", make)
     pages = {"review_litigation": [3]}
-    jobs = [(tmp_path / "die.pdf", "pdf", pages, "4" * 64), (PDF, "pdf", pages, "5" * 64)]
-    original = provenance._make
-    provenance._make = deadly  # the workers are forked: they see it
-    try:
-        made = provenance._make_all(jobs)
-    finally:
-        provenance._make = original
-    assert made[0][0].retry and made[0][0].notes["review_litigation"] and not made[0][1]
-    # the pool broke with the first worker: the second job either ran or carries a note, never an exception
-    assert made[1][0].figures or made[1][0].retry
+    return provenance._make_all([(PDF.parent / name, "pdf", pages, "4" * 64), (PDF, "pdf", pages, "5" * 64)])
+
+
+@pytest.mark.parametrize("limit, behaviour", [
+    ("the renderer stopped on this file (exit code -14", lambda: os.kill(os.getpid(), signal.SIGALRM)),
+    ("took longer than the limit of 2 seconds (DISCLOSURE_INDEX_MAX_SECONDS)", lambda: time.sleep(600)),
+    ("needed more memory than the limit of 4096 MB (DISCLOSURE_INDEX_MAX_MEMORY_MB)", lambda: bytearray(5 * 10 ** 9)),
+], ids=["crash", "time", "memory"])
+def test_a_report_whose_rendering_dies_hangs_or_eats_memory_gets_a_note_and_the_others_their_images(
+        monkeypatch, caplog, limit, behaviour):
+    """A PDF that kills the process rendering it (pdfium crashing), runs past the time limit or past
+    the memory limit (builder/limits.py; workers.py as extraction): its worker is stopped, the log
+    names the limit, its tables get a note and nothing is cached for it (retry); the other report's
+    images are made."""
+    monkeypatch.setenv("DISCLOSURE_INDEX_MAX_SECONDS", "2")
+    t0 = time.perf_counter()
+    with caplog.at_level("WARNING", logger="builder.provenance"):
+        (bad, bad_images), (good, good_images) = _make_all_with(monkeypatch, "hostile.pdf", behaviour)
+    assert time.perf_counter() - t0 < 30
+    assert bad.retry and bad.notes == {"review_litigation": "原文无法渲染，未能生成此表的图像"} and not bad_images
+    assert any("hostile.pdf: no table images" in r.message and limit in r.message for r in caplog.records)
+    assert not good.retry and not good.notes and [f.page for f in good.figures["review_litigation"]] == [3]
+    assert set(good_images) == {f.file for f in good.figures["review_litigation"]}
+
+
+def test_the_time_limit_of_a_reports_images_is_the_lower_of_its_own_and_the_reading_limit(monkeypatch):
+    assert provenance.render_seconds() == provenance.RENDER_SECONDS == 2 * provenance.MAX_SECONDS
+    monkeypatch.setenv("DISCLOSURE_INDEX_MAX_SECONDS", "5")
+    assert provenance.render_seconds() == 5
