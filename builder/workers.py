@@ -76,15 +76,25 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
+def _address_space() -> int:
+    """This process's virtual memory in bytes (Linux: /proc/self/statm), 0 where it cannot be read."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _bound_worker(parent_end, parent: int) -> None:
-    """Make this (forked) process a worker of the build: it ends with the build, and its memory is
-    capped at the limit."""
+    """Make this (forked) process a worker of the build: it ends with the build, and its address
+    space is capped at what it inherited plus the limit, so the limit bounds the work of one file
+    however large the build that forked it (table images are made late in a build of thousands)."""
     parent_end.close()  # so that the build's end closing (or dying) is an end of file here
     _die_with(parent)
     gc.enable()
     try:
         import resource
-        cap = int(limits().max_memory_mb * 1e6)
+        cap = _address_space() + int(limits().max_memory_mb * 1e6)
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
     except (ImportError, ValueError, OSError):  # no such limit on this system
