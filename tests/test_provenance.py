@@ -271,13 +271,12 @@ def _assert_upright(made, images, source: Path, turns: dict[int, int], upright_s
 
 
 @pytest.mark.parametrize("fed", [90, 180, 270])
-def test_the_tables_of_a_page_scanned_sideways_or_upside_down_are_shown_upright(fed, upright_scan, tmp_path):
+def test_the_tables_of_a_page_scanned_sideways_or_upside_down_are_shown_upright(fed, upright_scan, tmp_path,
+                                                                                   monkeypatch):
     """The upright scan with pages 2 and 3 fed in turned `fed` degrees counter-clockwise (so their
     content is turned 360 - fed clockwise, pdf_turn's way): each table's image is cut from where the
     table lies on the turned page and shown upright, as on the upright scan."""
-    import sys
-
-    sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
+    monkeypatch.syspath_prepend(str(ROOT / "tests" / "fixtures"))
     from make_scan_kinds import make_turned_scan
 
     source = tmp_path / "turned.pdf"
