@@ -7,7 +7,9 @@ layer, the table lies below its section's heading (template.SECTIONS; on a page 
 continues, from the top) and above the next section's heading (or the page's end): the region is the
 union of the rules and characters in that band (a page number under the table's last rule left out).
 On a scanned page (source.format "pdf-ocr") the ruled tables are found in the page's image
-(ocr_grid.tables) and a page shared by two sections is split at the widest gap between its tables.
+(ocr_grid.tables) and a page shared by two sections is split at the widest gap between its tables. A
+page the reader turned upright (its "read.page_turned" finding: scanned sideways or upside down) is
+searched turned upright the same way, and its image is cut from the page and turned upright.
 
 The images are made at build time (pypdfium2 renders the page; grayscale PNG of at most WIDTH
 pixels, paper made white and the rest reduced to 8 greys: 5–30 KB), cached under .cache/provenance/ by the source's
@@ -51,6 +53,9 @@ SCAN_DPI = 100         # resolution at which a scanned page is searched for its 
 CACHE = Path(".cache") / "provenance"  # under the repository's root: images and their regions
 TABLES = ("article20", "applications", "review_litigation")
 _NUMBER_ONLY = re.compile(r"^[-－—\s第页/Pp\d]*$")  # a page number ("- 3 -", "第3页", "3/5")
+# read_ocr.ocr_pdf's note on a scanned page it turned upright: the page, and how it was fed in
+_SCAN_TURNED = re.compile(r"page (?P<page>\d+) of the scan is turned [a-z ]+"
+                          r"\((?P<how>90° counter-clockwise|90° clockwise|180°)\)")
 
 
 @dataclass
@@ -104,7 +109,8 @@ def attach(views: list, cache_dir: Path | None, put: Callable[[str, str, Callabl
 
     cache_dir: where images are kept between builds (None: not kept); put(rel, key, make): writes an
     image into content/ (SiteWriter.page: made once). An image is named after the report's download
-    without its extension ("downloads/2023/name-applications-p2.png"). A report already seen (by its
+    without its extension ("downloads/2023/name-applications-p2.png"). A scan's pages are cut turned
+    as its outcome's "read.page_turned" findings say (scan_turns). A report already seen (by its
     outcome's key) costs one small JSON file read, its record not parsed; the images to make are made
     by a process per core when there are several."""
     todo = []
@@ -121,9 +127,11 @@ def attach(views: list, cache_dir: Path | None, put: Callable[[str, str, Callabl
             v.tables = Provenance()
             continue
         sha = o.record.source.sha256
-        meta = cache_dir / f"{sha}-{_code()}-{_digest(sorted(pages.items()))}.json" if cache_dir else None
+        turns = scan_turns(o.findings) if o.record.source.format == "pdf-ocr" else {}
+        meta = cache_dir / f"{sha}-{_code()}-{_digest((sorted(pages.items()), sorted(turns.items())))}.json" \
+            if cache_dir else None
         v.tables = _load(meta, cache_dir)
-        todo.append((v, alias, meta, (o.source, o.record.source.format, pages, sha)))
+        todo.append((v, alias, meta, (o.source, o.record.source.format, pages, sha, turns)))
     jobs = [t for t in todo if t[0].tables is None]
     made = _make_all([job for *_, job in jobs])
     images: dict[str, bytes] = {}
@@ -167,7 +175,7 @@ def _load(meta: Path | None, cache_dir: Path | None) -> Provenance | None:
 
 
 def _make_all(jobs: list[tuple]) -> list[tuple[Provenance, dict[str, bytes]]]:
-    """_make for each job (source, format, pages, sha256), in bounded worker processes (workers.py: a
+    """_make for each job (source, format, pages, sha256[, turns]), in bounded worker processes (workers.py: a
     process per core, its memory capped at limits.max_memory_mb): a PDF that crashes pdfium, eats
     memory or runs past `render_seconds()` has its worker killed, its report gets a note and no images
     (retry: not cached, tried again next build), and the other jobs go on."""
@@ -200,8 +208,10 @@ def _make_job(task: tuple[int, tuple]) -> tuple[Provenance, dict[str, bytes]]:
     return _make(*task[1])
 
 
-def _make(source: Path, fmt: str, pages: dict[str, list[int]], sha: str) -> tuple[Provenance, dict[str, bytes]]:
-    """Open the PDF and cut each table's region from its pages; failures become notes."""
+def _make(source: Path, fmt: str, pages: dict[str, list[int]], sha: str,
+          turns: dict[int, int] | None = None) -> tuple[Provenance, dict[str, bytes]]:
+    """Open the PDF and cut each table's region from its pages; failures become notes. turns: of a
+    scan, page → the turn of its content (scan_turns), pages not named upright."""
     out, images = Provenance(), {}
     try:
         import pypdfium2
@@ -221,7 +231,7 @@ def _make(source: Path, fmt: str, pages: dict[str, list[int]], sha: str) -> tupl
             logging.getLogger("pdfminer").setLevel(logging.ERROR)
             wanted_pages = sorted({n for ns in pages.values() for n in ns})[:MAX_PAGES]
             plumber = pdfplumber.open(io.BytesIO(data), pages=wanted_pages)
-        regions = _regions(document, plumber, pages)
+        regions = _regions(document, plumber, pages, turns or {})
         started = time.monotonic()
         done = 0
         for key, page_numbers in pages.items():
@@ -296,9 +306,10 @@ def _render(page, box: tuple[float, float, float, float], turn: int = 0) -> tupl
 Box = tuple[float, float, float, float]
 
 
-def _regions(document, plumber, pages: dict[str, list[int]]) -> dict[tuple[str, int], tuple[Box, int]]:
+def _regions(document, plumber, pages: dict[str, list[int]],
+             turns: dict[int, int]) -> dict[tuple[str, int], tuple[Box, int]]:
     """Each (table key, page) → the table's region on that page (in points from the page's top left)
-    and the turn of the page's content (pdf_turn.turn_of; 0 on a scan)."""
+    and the turn of the page's content (pdf_turn.turn_of; on a scan, `turns`: page → turn, else 0)."""
     from .pdf_turn import _direction, turn_of
 
     by_page: dict[int, list[str]] = {}
@@ -322,7 +333,8 @@ def _regions(document, plumber, pages: dict[str, list[int]]) -> dict[tuple[str, 
                 if box is not None:
                     found[(key, n)] = (box, turn)
         elif n <= len(document):
-            found.update({(key, n): (box, 0) for key, box in scan_regions(document[n - 1], keys).items()})
+            turn = turns.get(n, 0)
+            found.update({(key, n): (box, turn) for key, box in scan_regions(document[n - 1], keys, turn).items()})
     return found
 
 
@@ -379,19 +391,35 @@ def _extent(objects: list[dict], page) -> Box | None:
     return (max(0.0, x0), max(0.0, y0), min(float(page.width), x1), min(float(page.height), y1))
 
 
-def scan_regions(page, keys: list[str]) -> dict[str, tuple[float, float, float, float]]:
-    """The region of each table of `keys` (in the order they are printed) on a scanned pypdfium2 page:
-    the ruled tables found in its image; several tables shared out at the widest gaps between them."""
+def scan_turns(findings) -> dict[int, int]:
+    """Page (1-based) → the turn (90, 180, 270: degrees clockwise, as pdf_turn.turn_of) of the
+    content of each page of a scan that the reader turned upright, from its "read.page_turned"
+    findings (their messages as read_ocr.ocr_pdf words them); pages not named are upright."""
+    out = {}
+    for f in findings:
+        m = _SCAN_TURNED.match(f.message) if f.rule == "read.page_turned" else None
+        if m:
+            out[int(m["page"])] = {"90° counter-clockwise": 270, "90° clockwise": 90, "180°": 180}[m["how"]]
+    return out
+
+
+def scan_regions(page, keys: list[str], turn: int = 0) -> dict[str, Box]:
+    """The region of each table of `keys` (in the order they are printed) on a scanned pypdfium2 page,
+    in points from the page's top left: the ruled tables found in its image turned upright (`turn`:
+    degrees clockwise its content is turned, see scan_turns); several tables shared out at the
+    widest gaps between them, top to bottom as read upright."""
     import numpy as np
 
     from .ocr_grid import tables
+    from .pdf_turn import _mover
 
     scale = SCAN_DPI / 72
     width, height = page.get_size()
     if width * height * scale * scale > limits().max_unpacked_mb * 1e6:
         return {}
     gray = np.array(page.render(scale=scale, grayscale=True).to_pil().convert("L"))
-    boxes = sorted((t.box for t in tables(gray)), key=lambda b: b[1])
+    upright = np.ascontiguousarray(np.rot90(gray, turn // 90))  # numpy turns counter-clockwise: undoes `turn`
+    boxes = sorted((t.box for t in tables(upright)), key=lambda b: b[1])
     if not boxes:
         return {}
     groups = [boxes]
@@ -402,9 +430,14 @@ def scan_regions(page, keys: list[str]) -> dict[str, tuple[float, float, float, 
     elif len(keys) > 1:
         return {}  # fewer tables than sections: which is which is not certain
     pad = PAD * scale
+    up_w, up_h = (height, width) if turn in (90, 270) else (width, height)  # the upright page, in points
+    back = _mover(360 - turn, up_w, up_h) if turn else None  # upright frame → the page's own
     out = {}
     for key, group in zip(keys, groups):
-        x0, y0 = min(b[0] for b in group) - pad, min(b[1] for b in group) - pad
-        x1, y1 = max(b[2] for b in group) + pad, max(b[3] for b in group) + pad
-        out[key] = (max(0.0, x0 / scale), max(0.0, y0 / scale), min(width, x1 / scale), min(height, y1 / scale))
+        x0, y0 = (max(0.0, (min(b[i] for b in group) - pad) / scale) for i in (0, 1))
+        x1, y1 = (min(end, (max(b[i] for b in group) + pad) / scale) for i, end in ((2, up_w), (3, up_h)))
+        if back is not None:
+            (ax, ay), (bx, by) = back(x0, y0), back(x1, y1)
+            x0, y0, x1, y1 = min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+        out[key] = (x0, y0, x1, y1)
     return out

@@ -15,6 +15,19 @@ sys.path.insert(0, str(ROOT))
 def root() -> Path:
     return ROOT
 
+
+TURNED_SCAN = ROOT / "tests" / "fixtures" / "scan-kinds" / "川汇区政府办公室-turned-pages.pdf"
+
+
+@pytest.fixture(scope="session")
+def turned_scan():
+    """(record, findings) of the scan with page 2 fed in sideways and page 3 upside down
+    (tests/fixtures/make_scan_kinds.py): read by OCR once for the whole run."""
+    pytest.importorskip("rapidocr", reason="the OCR extra is not installed (make test installs it)")
+    from builder.pipeline import extract_file
+
+    return extract_file(TURNED_SCAN)
+
 # what the builder generates in content/: left out when a test copies the repository
 GENERATED_PAGES = ("index.md", "issues.md", "methodology.md", "data.md", "reports", "agencies", "rankings", "api",
                    "downloads", "regions", "issues", "coverage",

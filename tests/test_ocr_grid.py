@@ -8,14 +8,11 @@ import pytest
 
 from builder.models import iter_cells
 from builder.read_ocr import cell_text
-from conftest import GOLDEN, ROOT
+from conftest import GOLDEN
 from golden import differences, golden_cells, load_golden
 
 cv2 = pytest.importorskip("cv2", reason="the OCR extra is not installed (make test installs it)")
 from builder import ocr_grid  # noqa: E402  (needs OpenCV)
-
-KINDS = ROOT / "tests" / "fixtures" / "scan-kinds"
-TURNED = KINDS / "川汇区政府办公室-turned-pages.pdf"
 
 
 # --- the grid, on drawn images (no OCR) -------------------------------------------------------
@@ -106,11 +103,8 @@ def test_a_cell_is_a_number_only_when_read_for_certain():
 # --- a scan with a page sideways and a page upside down (OCR: read once) ----------------------
 
 @pytest.fixture(scope="module")
-def turned():
-    pytest.importorskip("rapidocr", reason="the OCR extra is not installed (make test installs it)")
-    from builder.pipeline import extract_file
-
-    return extract_file(TURNED)
+def turned(turned_scan):
+    return turned_scan
 
 
 def test_every_cell_of_the_turned_scan_is_the_printed_one(turned):

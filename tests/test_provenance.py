@@ -4,6 +4,7 @@ publisher's address only when that is an http(s) URL."""
 from __future__ import annotations
 
 import copy
+import io
 import os
 import re
 import shutil
@@ -12,12 +13,13 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
 from builder import provenance
 from builder.site import build_site
-from conftest import ROOT, build_site_in, copy_repository
+from conftest import ROOT, TURNED_SCAN, build_site_in, copy_repository
 
 PDF = ROOT / "tests" / "fixtures" / "pdf" / "达州市通川区.pdf"
 PAGE = "reports/2023/达州市通川区/index.html"
@@ -235,3 +237,122 @@ def test_the_time_limit_of_a_reports_images_is_the_lower_of_its_own_and_the_read
     assert provenance.render_seconds() == provenance.RENDER_SECONDS == 2 * provenance.MAX_SECONDS
     monkeypatch.setenv("DISCLOSURE_INDEX_MAX_SECONDS", "5")
     assert provenance.render_seconds() == 5
+
+
+# --- a scan with pages fed in sideways or upside down -------------------------------------------
+
+PLAIN_SCAN = ROOT / "tests" / "fixtures" / "scan" / "川汇区政府办公室.pdf"  # the same report scanned upright
+SCAN_PAGES = {"article20": [1, 2], "applications": [2, 3], "review_litigation": [3]}  # where its tables are
+
+
+def _grey(png: bytes) -> np.ndarray:
+    return np.array(Image.open(io.BytesIO(png)).convert("L"))
+
+
+def _likeness(image: np.ndarray, reference: np.ndarray) -> float:
+    """The correlation of two grey images, both shrunk to an eighth of the reference's size (the
+    scans' slight skews differ: their thin rules do not overlap at full size)."""
+    size = (reference.shape[1] // 8, reference.shape[0] // 8)
+    a, b = (np.asarray(Image.fromarray(x).resize(size, Image.BOX), float).ravel() for x in (image, reference))
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+@pytest.fixture(scope="module")
+def upright_scan() -> dict[tuple[str, int], np.ndarray]:
+    """(table key, page) → the image of that table cut from the scan fed in upright."""
+    made, images = provenance._make(PLAIN_SCAN, "pdf-ocr", SCAN_PAGES, "6" * 64)
+    assert not made.notes and sorted(made.figures) == sorted(SCAN_PAGES)
+    return {(k, f.page): _grey(images[f.file]) for k, fs in made.figures.items() for f in fs}
+
+
+def _assert_upright(made, images, source: Path, turns: dict[int, int], upright_scan) -> None:
+    """Every table of the turned scan has its image: its box within its page, turned by the page's
+    turn, the image the upright scan's (its shape, its picture, not upside down) with a ruled table
+    across it that ocr_grid finds in the PNG as it stands."""
+    import pypdfium2
+
+    from builder import ocr_grid
+
+    document = pypdfium2.PdfDocument(source)
+    assert not made.notes
+    assert {(k, f.page) for k, fs in made.figures.items() for f in fs} == set(upright_scan)
+    for key, figures in made.figures.items():
+        for f in figures:
+            width, height = document[f.page - 1].get_size()
+            x0, top, x1, bottom = f.box
+            assert 0 <= x0 < x1 <= width and 0 <= top < bottom <= height, (key, f.page, f.box)
+            assert f.turn == turns.get(f.page, 0), (key, f.page)
+            image, reference = _grey(images[f.file]), upright_scan[(key, f.page)]
+            assert (f.height, f.width) == image.shape
+            assert abs(image.shape[0] - reference.shape[0]) <= 3 and abs(image.shape[1] - reference.shape[1]) <= 3
+            assert _likeness(image, reference) > _likeness(np.rot90(image, 2), reference) + 0.3, (key, f.page)
+            (grid, *_) = sorted(ocr_grid.tables(image), key=lambda t: t.box[0] - t.box[2])
+            assert grid.box[2] - grid.box[0] > 0.9 * image.shape[1] and len(grid.xs) >= 3 and len(grid.ys) >= 3
+
+
+@pytest.mark.parametrize("fed", [90, 180, 270])
+def test_the_tables_of_a_page_scanned_sideways_or_upside_down_are_shown_upright(fed, upright_scan, tmp_path,
+                                                                                   monkeypatch):
+    """The upright scan with pages 2 and 3 fed in turned `fed` degrees counter-clockwise (so their
+    content is turned 360 - fed clockwise, pdf_turn's way): each table's image is cut from where the
+    table lies on the turned page and shown upright, as on the upright scan."""
+    monkeypatch.syspath_prepend(str(ROOT / "tests" / "fixtures"))
+    from make_scan_kinds import make_turned_scan
+
+    source = tmp_path / "turned.pdf"
+    source.write_bytes(make_turned_scan(PLAIN_SCAN.read_bytes(), {2: fed, 3: fed}, seed=fed, angle=0))
+    turns = {2: 360 - fed, 3: 360 - fed}
+    made, images = provenance._make(source, "pdf-ocr", SCAN_PAGES, "7" * 64, turns)
+    _assert_upright(made, images, source, turns, upright_scan)
+    # cut as if upright, the turned pages' tables are lost or wrong: the page's turn is what rights them
+    unturned, images = provenance._make(source, "pdf-ocr", SCAN_PAGES, "8" * 64)
+    right = [f for k, fs in unturned.figures.items() for f in fs
+             if _likeness(_grey(images[f.file]), upright_scan[(k, f.page)]) > 0.8]
+    assert {f.page for f in right} == {1}
+
+
+def test_the_turns_of_a_scans_pages_are_those_the_reader_found(monkeypatch):
+    """scan_turns reads the page and the turn from the "read.page_turned" notes as read_ocr words
+    them (a page the reader turned 90° clockwise to read it was fed in counter-clockwise: its content
+    is turned 270°, pdf_turn's way); other findings, and a text PDF's turned-page note, say nothing."""
+    import pypdfium2
+
+    pytest.importorskip("cv2", reason="the OCR extra is not installed (make test installs it)")
+    from builder import read_ocr, read_ocr_page
+    from builder.models import Finding
+
+    document = pypdfium2.PdfDocument.new()
+    for _ in range(4):
+        document.new_page(200, 300)
+    data = io.BytesIO()
+    document.save(data)
+    turned = iter([0, 90, 180, 270])  # what the reader turned each page by (clockwise) to read it
+    monkeypatch.setattr(read_ocr, "_engine", lambda: None)
+    monkeypatch.setattr(read_ocr_page, "read_page", lambda engine, gray: ("报告", next(turned)))
+    notes = []
+    read_ocr.ocr_pdf(data.getvalue(), notes)
+    findings = [Finding(rule=n.rule, severity=n.severity, path=n.path, message=n.message) for n in notes]
+    findings += [Finding(rule="read.page_turned", severity="info", message="page 1: its content is printed "
+                         "sideways (turned 90° clockwise); it was read turned upright"),
+                 Finding(rule="extract.other", severity="info",
+                         message="page 1 of the scan is turned upside down (180°)")]
+    assert provenance.scan_turns(findings) == {2: 270, 3: 180, 4: 90}
+
+
+def test_a_scan_read_with_turned_pages_shows_them_upright(turned_scan, upright_scan, tmp_path):
+    """The fixture scan with page 2 fed in sideways and page 3 upside down, read by OCR: attach takes
+    each page's turn from the outcome's findings and shows every table upright."""
+    from types import SimpleNamespace
+
+    from builder.pipeline import Outcome
+
+    record, findings = turned_scan
+    assert provenance.wanted(record) == SCAN_PAGES
+    assert provenance.scan_turns(findings) == {2: 270, 3: 180}
+    outcome = Outcome(TURNED_SCAN, record, findings)
+    outcome.key = "k" * 64
+    view = SimpleNamespace(outcome=outcome, download="downloads/2023/turned.pdf", tables=None)
+    written = {}
+    provenance.attach([view], tmp_path, lambda rel, key, make: written.setdefault(rel, make()))
+    images = {f.file: written[f.rel] for fs in view.tables.figures.values() for f in fs}
+    _assert_upright(view.tables, images, TURNED_SCAN, {2: 270, 3: 180}, upright_scan)
