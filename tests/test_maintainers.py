@@ -203,7 +203,6 @@ def test_a_new_extractor_rereads_untouched_records_but_keeps_hand_edited_ones(re
 
 
 def test_the_state_file_skips_unchanged_reports_and_sees_changes(repo, monkeypatch):
-    import builder.pipeline as pipeline
     state = repo / ".cache" / "state.json"
     first = process_all(repo / "reports", repo, write=True, state_file=state)
     # reports are read in worker processes: what was read again is what says it was extracted
