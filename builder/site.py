@@ -121,10 +121,10 @@ def _data(env: jinja2.Environment, writer: SiteWriter, views: list[ReportView], 
     # the long table of scores: each report's values with its standing in its group (ranks, ranges)
     scores = [row for v in views for row in downloads.score_rows(
         v.brief.agency, v.brief.year, v.agency.group, v.score, v.standing)]
-    state = writer.cache.path.with_name("sqlite-download.json") if writer.cache.path else None
-    files = write_downloads(writer.page, writer.out, state, [(v.brief.year, v.page_key, row) for v, row in zip(views, rows)],
-                            scores, entries, about)
-    write_api(writer, views, about)
+    cached = writer.cache.path  # the sealed states of the SQLite file and of the API's files lie beside it
+    files = write_downloads(writer.page, writer.out, cached and cached.with_name("sqlite-download.json"),
+                            [(v.brief.year, v.page_key, row) for v, row in zip(views, rows)], scores, entries, about)
+    write_api(writer, views, about, cached and cached.with_name("api-files.json"))
     writer.text("data.md", env.get_template("data.md.j2").render(
         files=files, tables=TABLES, columns=downloads.columns(), cell_columns=downloads.cell_columns(),
         score_columns=downloads.SCORE_COLUMNS, coverage_columns=downloads.COVERAGE_COLUMNS,

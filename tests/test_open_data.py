@@ -236,6 +236,13 @@ def test_an_incremental_build_rewrites_only_the_changed_reports_json(tmp_path):
     build_site(process_all(root / "reports", root), root, root / "content", cache)
     changed = {p.name for p in api.iterdir() if p.stat().st_mtime_ns != before[p.name]}
     assert changed == {"巴州区.json"}
+    # the index's digests and sha256s: of the file made again, and (from the sealed cache) of those kept
+    index = json.loads((root / "content" / "api" / "v1" / "index.json").read_text(encoding="utf-8"))
+    assert (root / ".cache" / "api-files.json").exists()
+    assert len(index["reports"]) == len(list((root / "reports").glob("2*/*.yaml")))
+    for entry in index["reports"]:
+        data = (root / "content" / entry["json"]).read_bytes()
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest() and entry["digest"] == json.loads(data)["digest"]
     data = json.loads((api / "巴州区.json").read_text(encoding="utf-8"))
     assert data["record"]["article20"]["licensing"] == record.article20.licensing
     assert data["status"]["article20.licensing"] == "corrected"
