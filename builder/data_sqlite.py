@@ -84,6 +84,8 @@ def _shares(rows: Sequence[Prepared], scores: Sequence[tuple]) -> dict[tuple[str
     for p in rows:
         values = json.loads(p.row)
         key = (values[at["agency"]], values[at["year"]])
+        if key in out:  # the pipeline publishes one report per body and year (reports.duplicate)
+            raise ValueError(f"two reports of {key[0]} for {key[1]} in the downloads")
         own = by_report.get(key, [])
         digest = hashlib.sha256(json.dumps([p.row, p.findings, own], ensure_ascii=False, default=str).encode()).hexdigest()
         out[key] = (digest, p, own)
