@@ -4,8 +4,10 @@ updated in place when reports are added or changed instead of made again from al
 Each report's share of the file (its row of `reports` with its ranks, its findings, its cells, its rows
 of `scores`) has a digest, kept in the table `report_digests`. An update deletes the shares whose digest
 changed or whose report is gone and inserts the new ones, in one transaction; the coverage and the
-`about` table (version, date) are replaced whole (a row per body and year: small). A file made from
-nothing goes through the same steps from an empty database, so the two give the same rows.
+`about` table (version, date) are replaced whole when they changed (a row per body and year: small), so
+an update that changes nothing leaves the file's bytes as they were. A file made from nothing goes
+through the same steps from an empty database, so the two give the same rows (not the same bytes:
+an updated file places its rows in other pages and numbers the reports in the order they came).
 
 The file lies in content/, which is kept between deploy runs and is not trusted: it is updated only if
 its bytes are those this builder last wrote (their sha256 is kept in a sealed cache under .cache/, see
@@ -122,11 +124,14 @@ def update(db: sqlite3.Connection, rows: Sequence[Prepared], about: About, score
         db.executemany(f"INSERT INTO scores VALUES ({', '.join('?' for _ in SCORE_COLUMNS)})",
                        (s for key in fresh for s in want[key][2]))
         db.executemany("INSERT INTO report_digests VALUES (?, ?)", zip(ids, (want[key][0] for key in fresh)))
-        db.execute("DELETE FROM coverage")
-        db.executemany(f"INSERT INTO coverage VALUES ({', '.join('?' for _ in COVERAGE_COLUMNS)})",
-                       ([c.get(e) for c in COVERAGE_COLUMNS] for e in coverage))
-        db.execute("DELETE FROM about")
-        db.executemany("INSERT INTO about VALUES (?, ?)", about.fields().items())
+        # the small tables replaced whole, and only when they changed: a file nothing changed keeps its bytes
+        rows_now = [tuple(c.get(e) for c in COVERAGE_COLUMNS) for e in coverage]
+        if db.execute("SELECT * FROM coverage").fetchall() != rows_now:
+            db.execute("DELETE FROM coverage")
+            db.executemany(f"INSERT INTO coverage VALUES ({', '.join('?' for _ in COVERAGE_COLUMNS)})", rows_now)
+        if dict(db.execute("SELECT key, value FROM about")) != about.fields():
+            db.execute("DELETE FROM about")
+            db.executemany("INSERT INTO about VALUES (?, ?)", about.fields().items())
     return len(fresh)
 
 
