@@ -293,7 +293,7 @@ def test_every_status_appears_distinctly_on_the_report_pages_that_have_it(site):
     assert seen == STATUSES
 
 
-def _sqlite_rows(path: Path) -> dict[str, list[str]]:
+def sqlite_rows(path: Path) -> dict[str, list[str]]:
     """Every table and view of a SQLite download, its rows sorted, a report's id replaced by its body and
     year (ids are given in the order reports came: a file updated in place numbers them otherwise)."""
     db = sqlite3.connect(path)
@@ -348,8 +348,8 @@ def test_adding_a_report_rewrites_only_its_years_files_and_updates_the_sqlite_fi
     made = scratch / "content" / "downloads" / "data"
     assert {p.name: p.read_bytes() for p in made.iterdir() if p.name != "disclosure-index.sqlite"} == \
         {name: content for name, (content, _) in after.items() if name != "disclosure-index.sqlite"}
-    updated = _sqlite_rows(data / "disclosure-index.sqlite")
-    assert updated == _sqlite_rows(made / "disclosure-index.sqlite")
+    updated = sqlite_rows(data / "disclosure-index.sqlite")
+    assert updated == sqlite_rows(made / "disclosure-index.sqlite")
     assert len(updated["cells"]) == 200 * len(updated["reports"]) and len(updated["coverage"]) > 0
 
     # in place: the reports of other years keep their numbers, the new one comes after them all
@@ -363,10 +363,10 @@ def test_adding_a_report_rewrites_only_its_years_files_and_updates_the_sqlite_fi
     with db:
         db.execute("UPDATE cell_values SET value = 999 WHERE report_id = 1 AND cell_id = 1")
     db.close()
-    assert any(", 999, " in row for row in _sqlite_rows(data / "disclosure-index.sqlite")["cell_values"])
+    assert any(", 999, " in row for row in sqlite_rows(data / "disclosure-index.sqlite")["cell_values"])
     record = _correct_by_hand(root / "reports" / "2024" / "平潭综合实验区.html")
     build_site(process_all(root / "reports", root), root, root / "content", cache)
-    again = _sqlite_rows(data / "disclosure-index.sqlite")
+    again = sqlite_rows(data / "disclosure-index.sqlite")
     assert not any(", 999, " in row for row in again["cell_values"])
     assert _ids(data / "disclosure-index.sqlite") == _ids(made / "disclosure-index.sqlite")  # numbered afresh
     with sqlite3.connect(data / "disclosure-index.sqlite") as db:
