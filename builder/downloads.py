@@ -1,6 +1,7 @@
-"""The data set as downloads: CSV (one row per agency-year, every cell a column), the long cells
-table (one row per cell, with its status), JSON, SQLite, the JSON Schema and the Frictionless data
-package descriptor, all derived from the records and their column documentation, never written twice.
+"""The data set as downloads: the columns and rows of the CSV (one row per agency-year, every cell a
+column), the long cells table (one row per cell, with its status), the scores and coverage tables, JSON
+and the JSON Schema, all derived from the records and their column documentation, never written twice;
+data_files.py writes them as files by year with the Frictionless descriptor, data_sqlite.py the SQLite file.
 Every column name is ASCII snake_case (a cell's column is its record path made SQL-friendly:
 applications.new[0] → applications_new_0); the Chinese labels are in the documentation."""
 from __future__ import annotations
