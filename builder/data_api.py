@@ -25,6 +25,7 @@ from .history import git
 from .models import iter_cells
 from .page_cache import SiteWriter, _key
 from .pipeline import record_digest
+from .records import load_cache, save_cache
 from .scores import METHOD_VERSION
 from .views import report_url, slug, standing_texts
 
@@ -88,20 +89,37 @@ def write_standing(writer: SiteWriter, views: list["ReportView"]) -> None:
                     lambda v=v: standing_json(v))
 
 
-def write_api(writer: SiteWriter, views: list["ReportView"], about: About) -> None:
+def write_api(writer: SiteWriter, views: list["ReportView"], about: About, state: Path | None = None) -> None:
     """Every report's JSON file (made again only when the report's key changed) and the index:
     {"api", "version", "date", "license", ..., "reports": [{"agency", "year", "region", "json",
     "standing", "page", "digest", "sha256"}]}: the record's digest (as in its file) and the sha256 of the file as
-    written, read back from the file (a report's file unchanged since the last build is not made)."""
+    written. Those of a file made in this build are read from its bytes; those of a file the writer kept
+    (its key and its size and time unchanged: SiteWriter.fresh) from `state`, a sealed cache of what
+    each file was made from and held when written (records.save_cache), else from the file."""
+    kept = load_cache(state) if state is not None else None
+    known = kept if isinstance(kept, dict) else {}
+    files: dict[str, list[str]] = {}
     entries = []
     for v in views:
         rel = report_json_url(v.brief.year, v.brief.agency)
-        writer.page(rel, _key("api", API_VERSION, v.key), lambda v=v: report_json(v))
-        data = (writer.out / rel).read_bytes()
+        key = _key("api", API_VERSION, v.key)
+        made: list[bytes] = []
+
+        def make(v: "ReportView" = v, made: list[bytes] = made) -> bytes:
+            made.append(report_json(v))
+            return made[0]
+
+        writer.page(rel, key, make)
+        old = known.get(rel)
+        if made or not (isinstance(old, list) and len(old) == 3 and old[0] == key):
+            data = made[0] if made else (writer.out / rel).read_bytes()
+            old = [key, json.loads(data)["digest"], hashlib.sha256(data).hexdigest()]
+        files[rel] = old
         entries.append({"agency": v.brief.agency, "year": v.brief.year, "region": v.agency.region,
                         "json": rel, "standing": standing_json_url(v.brief.year, v.brief.agency),
-                        "page": page_url(v), "digest": json.loads(data)["digest"],
-                        "sha256": hashlib.sha256(data).hexdigest()})
+                        "page": page_url(v), "digest": old[1], "sha256": old[2]})
+    if state is not None and files != known:
+        save_cache(state, files)
     head = json.dumps({"api": API_VERSION, **about.fields()}, ensure_ascii=False, separators=(",", ":"))[:-1]
     lines = ",\n".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) for e in entries)
     writer.text(f"{API}/index.json", head + ',"reports":[\n' + lines + ("\n" if lines else "") + "]}\n")

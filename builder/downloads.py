@@ -1,6 +1,7 @@
-"""The data set as downloads: CSV (one row per agency-year, every cell a column), the long cells
-table (one row per cell, with its status), JSON, SQLite, the JSON Schema and the Frictionless data
-package descriptor, all derived from the records and their column documentation, never written twice.
+"""The data set as downloads: the columns and rows of the CSV (one row per agency-year, every cell a
+column), the long cells table (one row per cell, with its status), the scores and coverage tables, JSON
+and the JSON Schema, all derived from the records and their column documentation, never written twice;
+data_files.py writes them as files by year with the Frictionless descriptor, data_sqlite.py the SQLite file.
 Every column name is ASCII snake_case (a cell's column is its record path made SQL-friendly:
 applications.new[0] → applications_new_0); the Chinese labels are in the documentation."""
 from __future__ import annotations
@@ -10,11 +11,8 @@ import hashlib
 import io
 import json
 import math
-import sqlite3
-import tempfile
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
-from pathlib import Path
+from functools import lru_cache
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from .template import AMOUNT_PATHS
@@ -106,17 +104,13 @@ def _iso(date: Any) -> str | None:
 
 @dataclass(frozen=True)
 class Joined:
-    """What the downloads hold besides each report's own rows, made from all the reports together: the
-    long table of scores (SCORE_COLUMNS rows, ranks being relative to a report's group), the coverage
-    (coverage.Entry, one per region, body and year), and the cells of the reports' rows (report_cells),
-    worked out once for the files that hold them (the cells CSV and the SQLite file)."""
+    """What the downloads hold besides each report's own rows, made from all the reports (of a year)
+    together: the rows with their ranks (with_ranks), the long table of scores (SCORE_COLUMNS rows, ranks
+    being relative to a report's group and year) and the coverage (coverage.Entry, one per region, body
+    and year)."""
     rows: Sequence[Row | Prepared]
     scores: Sequence[tuple] = ()
     coverage: Sequence[Any] = ()
-
-    @cached_property
-    def cells(self) -> list[tuple[int, str, int, list[tuple[int, Any, str]]]]:
-        return list(report_cells(self.rows))
 
 
 # the long table of scores: one row per report and indicator (and one for the overall score)
@@ -231,66 +225,22 @@ def scores_csv(score_rows: Sequence[tuple]) -> bytes:
     return "".join(lines).encode("utf-8-sig")
 
 
-def to_csv(rows: Sequence[Row | Prepared], about: About | None = None, joined: Joined | None = None) -> bytes:
+def to_csv(rows: Sequence[Row | Prepared]) -> bytes:
     """The reports table; its version and date are in datapackage.json (a comment line would break CSV readers)."""
     header = _csv_line([c.name for c in _columns()])
     # the BOM lets spreadsheet programs read the Chinese
     return (header + "".join(p.csv for p in _prepared(rows))).encode("utf-8-sig")
 
 
-def to_json(rows: Sequence[Row | Prepared], about: About | None = None, joined: Joined | None = None) -> bytes:
-    """{"schema": 1, "version", "date", "license", "citation", "method_version", "reports": [...]}, one
-    report per line (diffs of the file stay readable)."""
+def to_json(rows: Sequence[Row | Prepared]) -> bytes:
+    """{"schema": 1, "title", "license", "license_url", "code_license", "method_version", "reports": [...]},
+    one report per line (diffs of the file stay readable). The data's version and date are not in it: they
+    change with every report added, and a year's file is written again only when its own reports change
+    (they are in datapackage.json, the SQLite file's about table and api/v1/index.json)."""
     prepared = _prepared(rows)
-    about = about or About.of(prepared)
-    head = json.dumps({"schema": 1, **about.fields()}, ensure_ascii=False, separators=(",", ":"))[:-1]
+    head = json.dumps({"schema": 1, **terms()}, ensure_ascii=False, separators=(",", ":"))[:-1]
     entries = ",\n".join(p.json for p in prepared)
     return (head + ',"reports":[\n' + entries + ("\n" if entries else "") + "]}\n").encode("utf-8")
-
-
-def to_sqlite(rows: Sequence[Row | Prepared], about: About | None = None, joined: Joined | None = None) -> bytes:
-    """The reports, their findings and cells, the long table of scores and the coverage as tables, each
-    documented in a table of its columns, with the data's About."""
-    prepared = _prepared(rows)
-    joined = joined or Joined(prepared)
-    about = about or About.of(prepared)
-    cols = _columns()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "data.sqlite"
-        db = sqlite3.connect(path)
-        db.execute("PRAGMA journal_mode = OFF")
-        quoted = ", ".join(f'"{c.name}" {_SQL_TYPES[c.type]}' for c in cols)
-        db.execute(f"CREATE TABLE reports (id INTEGER PRIMARY KEY, {quoted})")
-        marks = ", ".join("?" for _ in cols)
-        db.executemany(f"INSERT INTO reports ({', '.join(chr(34) + c.name + chr(34) for c in cols)}) "
-                       f"VALUES ({marks})", (json.loads(p.row) for p in prepared))
-        db.execute("CREATE TABLE findings (report_id INTEGER REFERENCES reports(id), rule TEXT, severity TEXT, "
-                   "path TEXT, printed REAL, expected REAL, message TEXT)")
-        db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       ((k + 1, *f) for k, p in enumerate(prepared) for f in p.findings))
-        _sqlite_open_data(db, prepared, about, joined)
-        db.execute("CREATE TABLE columns (table_name TEXT, name TEXT, type TEXT, description TEXT, "
-                   "PRIMARY KEY (table_name, name))")
-        db.executemany("INSERT INTO columns VALUES (?, ?, ?, ?)",
-                       [(table, c.name, c.type, c.description) for table, table_cols in
-                        (("reports", cols), ("cells", cell_columns())) for c in table_cols])
-        db.execute(f"CREATE TABLE scores ({', '.join(f'{chr(34)}{n}{chr(34)} {t.upper()}' for n, t, _ in SCORE_COLUMNS)})")
-        db.executemany(f"INSERT INTO scores VALUES ({', '.join('?' for _ in SCORE_COLUMNS)})", joined.scores)
-        db.execute("CREATE TABLE score_columns (name TEXT PRIMARY KEY, type TEXT, description TEXT)")
-        db.executemany("INSERT INTO score_columns VALUES (?, ?, ?)", SCORE_COLUMNS)
-        quoted = ", ".join(f'"{c.name}" {c.type.upper()}' for c in COVERAGE_COLUMNS)
-        db.execute(f"CREATE TABLE coverage ({quoted})")
-        db.executemany(f"INSERT INTO coverage VALUES ({', '.join('?' for _ in COVERAGE_COLUMNS)})",
-                       ([c.get(e) for c in COVERAGE_COLUMNS] for e in joined.coverage))
-        db.execute("CREATE TABLE coverage_columns (name TEXT PRIMARY KEY, type TEXT, description TEXT)")
-        db.executemany("INSERT INTO coverage_columns VALUES (?, ?, ?)",
-                       [(c.name, c.type, c.description) for c in COVERAGE_COLUMNS])
-        db.commit()
-        db.close()
-        return path.read_bytes()
-
-
-_SQL_TYPES = {"integer": "INTEGER", "real": "REAL", "text": "TEXT", "date": "TEXT", "number": "NUMERIC"}
 
 
 # the coverage table (builder/coverage.py): one row per region, body and year a body is expected to report in
@@ -389,9 +339,13 @@ class About:
                 f"（{self.date or '日期未知'}），CC BY 4.0。")
 
     def fields(self) -> dict[str, str | None]:
-        return {"title": TITLE, "version": self.version, "date": self.date, "license": LICENSE["name"],
-                "license_url": LICENSE["path"], "code_license": CODE_LICENSE, "citation": self.citation(),
-                "method_version": METHOD_VERSION}
+        return {"title": TITLE, "version": self.version, "date": self.date, **terms(), "citation": self.citation()}
+
+
+def terms() -> dict[str, str]:
+    """What every download states besides the data's version and date: title, licenses, method version."""
+    return {"title": TITLE, "license": LICENSE["name"], "license_url": LICENSE["path"], "code_license": CODE_LICENSE,
+            "method_version": METHOD_VERSION}
 
 
 # --- the long cells table: one row per cell of every report, with its status --------------------
@@ -452,98 +406,13 @@ def _cells_csv_columns() -> dict[int, str]:
     return out
 
 
-def to_cells_csv(rows: Sequence[Row | Prepared], about: About | None = None, joined: Joined | None = None) -> bytes:
+def to_cells_csv(rows: Sequence[Row | Prepared]) -> bytes:
     """The long cells table as CSV: a line per cell of every report (cell_columns). Written line by line
     from parts quoted once (a body's name once per report, a cell's path and label once), since the
     table has some two hundred lines per report."""
     middle = _cells_csv_columns()
     lines = [_csv_line([c.name for c in cell_columns()])]
-    for _, agency, year, cells in (joined or Joined(rows)).cells:
+    for _, agency, year, cells in report_cells(rows):
         head = _csv_line([csv_text(agency), year]).rstrip("\n") + ","
         lines += [f"{head}{middle[cell]},{'' if value is None else value},{status}\n" for cell, value, status in cells]
     return "".join(lines).encode("utf-8-sig")
-
-
-def _sqlite_open_data(db: sqlite3.Connection, rows: Sequence[Prepared], about: About,
-                      joined: Joined | None = None) -> None:
-    """The cells table, and the about table (the data's version, date, license and citation). `cells`
-    is a view joining each report's cell values (cell_values: report, cell, value, status) with the
-    reports and the template's cells (template_cells: path, label, column name): the same rows as the
-    cells CSV, without a copy of each body's name and each label per cell (a tenth of the size)."""
-    db.execute("CREATE TABLE template_cells (id INTEGER PRIMARY KEY, path TEXT UNIQUE, label TEXT, column_name TEXT)")
-    db.executemany("INSERT INTO template_cells VALUES (?, ?, ?, ?)",
-                   [(k, path, label, sql_name(path)) for k, (_, path, label) in enumerate(_cells_plan(), 1)])
-    db.execute("CREATE TABLE cell_values (report_id INTEGER REFERENCES reports(id), "
-               "cell_id INTEGER REFERENCES template_cells(id), value NUMERIC, status TEXT, PRIMARY KEY (report_id, cell_id)) "
-               "WITHOUT ROWID")
-    for n, _, _, cells in (joined or Joined(rows)).cells:
-        db.executemany("INSERT INTO cell_values VALUES (?, ?, ?, ?)",
-                       [(n, cell, value, status) for cell, value, status in cells])
-    db.execute("CREATE INDEX cell_values_cell ON cell_values (cell_id)")
-    db.execute("CREATE VIEW cells AS SELECT v.report_id, r.agency, r.year, t.path, t.label, v.value, v.status "
-               "FROM cell_values v JOIN reports r ON r.id = v.report_id JOIN template_cells t ON t.id = v.cell_id")
-    db.execute("CREATE TABLE about (key TEXT PRIMARY KEY, value TEXT)")
-    db.executemany("INSERT INTO about VALUES (?, ?)", about.fields().items())
-
-
-# --- the Frictionless data package descriptor of the CSV files --------------------------------------
-
-_FRICTIONLESS_TYPES = {"integer": "integer", "real": "number", "text": "string", "date": "date", "number": "number"}
-
-
-def datapackage(rows: Sequence[Row | Prepared], about: About | None = None) -> bytes:
-    """datapackage.json (Frictionless Data Package v1): the CSV files, their columns and keys, the
-    data's version, date and license; generated from the same column definitions as the files."""
-    about = about or About.of(_prepared(rows))
-
-    def fields(cols: list[Column]) -> list[dict]:
-        return [{"name": c.name, "type": _FRICTIONLESS_TYPES[c.type], "description": c.description,
-                 **({"title": cell_name(c.path)} if c.path else {})} for c in cols]
-
-    def resource(name: str, path: str, cols: list[Column], key: list[str], **more: Any) -> dict:
-        return {"name": name, "path": path, "profile": "tabular-data-resource", "format": "csv",
-                "mediatype": "text/csv", "encoding": "utf-8-sig",
-                "schema": {"fields": fields(cols), "missingValues": [""], "primaryKey": key, **more}}
-
-    descriptor = {
-        "profile": "tabular-data-package", "name": "disclosure-index", "title": TITLE,
-        "description": "各级政府机关政府信息公开工作年度报告（国办公开办函〔2021〕30号模板）的数字，逐份报告、逐个单元格，"
-                       "每个单元格标明状态。",
-        "version": about.version, "method_version": METHOD_VERSION,
-        "created": f"{about.date}T00:00:00Z" if about.date else None,
-        "licenses": [LICENSE], "citation": about.citation(), "keywords": ["政府信息公开", "年度报告", "open government"],
-        "resources": [
-            resource("reports", "disclosure-index.csv", columns(), ["agency", "year"]),
-            resource("cells", "disclosure-index-cells.csv", cell_columns(), ["agency", "year", "path"],
-                     foreignKeys=[{"fields": ["agency", "year"],
-                                   "reference": {"resource": "reports", "fields": ["agency", "year"]}}]),
-            resource("coverage", "coverage.csv", list(COVERAGE_COLUMNS), ["region", "body", "year"]),
-            resource("scores", "disclosure-index-scores.csv",
-                     [Column(name, kind, description, None) for name, kind, description in SCORE_COLUMNS],
-                     ["agency", "year", "indicator"],
-                     foreignKeys=[{"fields": ["agency", "year"],
-                                   "reference": {"resource": "reports", "fields": ["agency", "year"]}}]),
-        ],
-    }
-    if descriptor["created"] is None:
-        del descriptor["created"]
-    return (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-# each file made from (every report's prepared rows, the data's About, the tables made from all reports)
-Make = Callable[[Sequence[Row | Prepared], "About | None", "Joined | None"], bytes]
-FILES: dict[str, tuple[str, Make]] = {
-    "disclosure-index.csv": ("CSV：每个机关每个年度一行，每个单元格一列，各指标的数值、分子、分母与名次（UTF-8，带 BOM）", to_csv),
-    "disclosure-index-cells.csv": ("CSV 长表：每份报告的每个单元格一行（机关、年度、路径、模板名称、数值、状态）",
-                                   to_cells_csv),
-    "disclosure-index-scores.csv": ("CSV 长表：指数得分，每份报告每项指标一行（含分子、分母、区间、名次与名次范围）",
-                                    lambda rows, about=None, joined=None: scores_csv(joined.scores if joined else ())),
-    "coverage.csv": ("CSV：覆盖与及时性，每个地区、机关、年度一行（UTF-8，带 BOM）",
-                     lambda rows, about=None, joined=None: coverage_csv(joined.coverage if joined else ())),
-    "disclosure-index.json": ("JSON：全部记录、核对发现、得分与名次", to_json),
-    "disclosure-index.sqlite": ("SQLite 数据库：reports、cells（单元格长表）、scores（得分长表）、coverage（覆盖与及时性）、"
-                                "findings、columns、about 等表", to_sqlite),
-    "datapackage.json": ("Frictionless 数据包描述（各 CSV 文件的列、类型、主键，数据版本与许可）",
-                         lambda rows, about=None, joined=None: datapackage(rows, about)),
-    "record.schema.json": ("记录格式的 JSON Schema（由数据模型生成）", lambda rows, about=None, joined=None: schema_json()),
-}

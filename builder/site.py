@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from . import downloads, history, provenance
 from .data_api import data_date, report_json_url, standing_json_url, write_api, write_standing
+from .data_files import TABLES, write_downloads
 from .coverage import coverage
 from .coverage_pages import coverage_pages
 from .compare_pages import compare_pages
@@ -124,18 +125,14 @@ def _data(env: jinja2.Environment, writer: SiteWriter, views: list[ReportView], 
     # the long table of scores: each report's values with its standing in its group (ranks, ranges)
     scores = [row for v in views for row in downloads.score_rows(
         v.brief.agency, v.brief.year, v.agency.group, v.score, v.standing)]
-    joined = downloads.Joined(rows, scores, entries)
-    key = _key(about, [v.page_key for v in views], entries)
-    files = []
-    for name, (description, make) in downloads.FILES.items():
-        rel = f"downloads/data/{name}"
-        writer.page(rel, _key(name, key), partial(make, rows, about, joined))
-        files.append((name, description, _size((writer.out / rel).stat().st_size)))
-    write_api(writer, views, about)
+    cached = writer.cache.path  # the sealed states of the SQLite file and of the API's files lie beside it
+    files = write_downloads(writer.page, writer.out, cached and cached.with_name("sqlite-download.json"),
+                            [(v.brief.year, v.page_key, row) for v, row in zip(views, rows)], scores, entries, about)
+    write_api(writer, views, about, cached and cached.with_name("api-files.json"))
     writer.text("data.md", env.get_template("data.md.j2").render(
-        files=files, columns=downloads.columns(), cell_columns=downloads.cell_columns(),
+        files=files, tables=TABLES, columns=downloads.columns(), cell_columns=downloads.cell_columns(),
         score_columns=downloads.SCORE_COLUMNS, coverage_columns=downloads.COVERAGE_COLUMNS,
-        version=METHOD_VERSION, count=len(views),
+        version=METHOD_VERSION, count=len(views), size=_size,
         about=about, license=downloads.LICENSE, example=views[0] if views else None,
         example_json=report_json_url(views[0].brief.year, views[0].brief.agency) if views else None))
 

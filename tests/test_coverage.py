@@ -4,9 +4,7 @@ gold), its bodies in reports/agencies.yaml, the registry of every report its por
 here from the shared registry.tsv, not from the builder's coverage module."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import shutil
 import subprocess
@@ -258,8 +256,8 @@ def test_the_pingtan_coverage_page_shows_all_18_bodies_as_their_dates_say(built,
 
 
 def test_the_coverage_download_is_the_registry_and_the_records(built):
-    text = (built / "content" / "downloads" / "data" / "coverage.csv").read_bytes().decode("utf-8-sig")
-    table = [r for r in csv.DictReader(io.StringIO(text)) if r["region"] == REGION]
+    from test_open_data import read_table
+    table = [r for r in read_table(built / "content" / "downloads" / "data", "coverage") if r["region"] == REGION]
     registry = load_registry(REGISTRY)
     by_key = {(r["body"], int(r["year"])): r for r in table}
     assert len(by_key) == len(table)

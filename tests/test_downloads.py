@@ -11,6 +11,8 @@ import tempfile
 import pytest
 
 from builder import downloads
+from builder.data_files import TABLES, datapackage, gz
+from builder.data_sqlite import to_sqlite
 from builder.models import Record, iter_cells
 from builder.pipeline import process_all
 from builder.scores import Agency, load_agencies, score
@@ -58,13 +60,18 @@ def test_json_round_trips_the_records(rows):
         assert item["scores"]["overall"] == (round(r.score.overall, 2) if r.score.overall is not None else None)
         assert item["scores"]["not_ranked_reason"] == (r.score.reason or None)
     assert any(item["scores"]["overall"] is None for item in data["reports"])  # 海坛片区 2024: not ranked
-    about = downloads.About.of([downloads.prepare(r) for r in rows])
-    assert data["version"] == about.version and data["date"] == about.date and data["license"] == "CC-BY-4.0"
+    # the terms, not the version and date (every new report changes them; a year's file is not rewritten)
+    assert {k: data[k] for k in downloads.terms()} == downloads.terms() and data["license"] == "CC-BY-4.0"
+    assert "version" not in data and "date" not in data
+
+
+def _about(rows) -> downloads.About:
+    return downloads.About.of([downloads.prepare(r) for r in rows])
 
 
 def test_sqlite_holds_the_same_table(rows, tmp_path):
     path = tmp_path / "d.sqlite"
-    path.write_bytes(downloads.to_sqlite(rows))
+    path.write_bytes(to_sqlite(downloads._prepared(rows), _about(rows)))
     db = sqlite3.connect(path)
     db.row_factory = sqlite3.Row
     got = db.execute('SELECT * FROM reports ORDER BY id').fetchall()
@@ -90,25 +97,25 @@ def long_rows(rows):
 
 
 def test_downloads_are_byte_identical_when_rebuilt(rows, long_rows):
-    for name, (_, make) in downloads.FILES.items():
-        assert make(rows, None, downloads.Joined(rows, long_rows)) == make(rows, None, downloads.Joined(rows, long_rows)), name
+    prepared, about = downloads._prepared(rows), _about(rows)
+    for t in TABLES:
+        assert gz(t.make(downloads.Joined(rows, long_rows))) == gz(t.make(downloads.Joined(rows, long_rows))), t.name
+    assert to_sqlite(prepared, about, long_rows) == to_sqlite(prepared, about, long_rows)
 
 
 def test_every_download_names_the_method_version(rows, long_rows):
     from builder.scores import METHOD_VERSION
-    for name, (_, make) in downloads.FILES.items():
-        if name.endswith(".schema.json") or name.endswith("-cells.csv") or name == "coverage.csv":
-            continue  # the record's format, its cells, the registry: not the index (datapackage.json names it)
-        data = make(rows, None, downloads.Joined(rows, long_rows))
-        if name.endswith(".sqlite"):
-            with tempfile.NamedTemporaryFile(suffix=".sqlite") as f:
-                f.write(data)
-                f.flush()
-                db = sqlite3.connect(f.name)
-                assert db.execute("SELECT value FROM about WHERE key = 'method_version'").fetchone() == (METHOD_VERSION,)
-                assert {v for (v,) in db.execute("SELECT DISTINCT method_version FROM scores")} == {METHOD_VERSION}
-        else:
-            assert METHOD_VERSION in data.decode("utf-8-sig"), name
+    for t in TABLES:
+        if t.name in ("cells", "coverage"):
+            continue  # the record's cells, the registry: not the index (datapackage.json names it)
+        assert METHOD_VERSION in t.make(downloads.Joined(rows, long_rows)).decode("utf-8-sig"), t.name
+    with tempfile.NamedTemporaryFile(suffix=".sqlite") as f:
+        f.write(to_sqlite(downloads._prepared(rows), _about(rows), long_rows))
+        f.flush()
+        db = sqlite3.connect(f.name)
+        assert db.execute("SELECT value FROM about WHERE key = 'method_version'").fetchone() == (METHOD_VERSION,)
+        assert {v for (v,) in db.execute("SELECT DISTINCT method_version FROM scores")} == {METHOD_VERSION}
+    assert METHOD_VERSION in datapackage(_about(rows), {}).decode("utf-8")
 
 
 def test_the_long_table_of_scores_has_a_row_per_report_and_indicator(rows, long_rows):
@@ -122,7 +129,7 @@ def test_the_long_table_of_scores_has_a_row_per_report_and_indicator(rows, long_
     assert (small["value"], small["numerator"], small["denominator"], small["status"], small["rankable"], small["rank"]) \
         == ("100.0", "1", "1", "small", "0", "")
     with tempfile.NamedTemporaryFile(suffix=".sqlite") as f:
-        f.write(downloads.to_sqlite(rows, None, downloads.Joined(rows, long_rows)))
+        f.write(to_sqlite(downloads._prepared(rows), _about(rows), long_rows))
         f.flush()
         db = sqlite3.connect(f.name)
         assert db.execute("SELECT COUNT(*) FROM scores").fetchone() == (len(table),)

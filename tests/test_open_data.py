@@ -5,6 +5,7 @@ an incremental build rewrites only the files of the report that changed."""
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import io
 import json
@@ -69,6 +70,18 @@ def _data(root: Path) -> Path:
     return root / "site" / "downloads" / "data"
 
 
+def read_table(folder: Path, name: str) -> list[dict[str, str]]:
+    """A table of the downloads, every year: the gzip-compressed CSV files datapackage.json lists for it,
+    each read whole with the csv module (each has the header row)."""
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in package["resources"] if r["name"] == name)
+    rows: list[dict[str, str]] = []
+    for path in resource["path"]:
+        text = gzip.decompress((folder / path).read_bytes()).decode("utf-8-sig")
+        rows += csv.DictReader(io.StringIO(text))
+    return rows
+
+
 def test_the_data_date_is_the_newest_commit_of_reports_not_the_clock(site, tmp_path):
     root, _ = site
     assert data_date(root) == DATE
@@ -102,8 +115,7 @@ def test_each_report_json_equals_its_record_with_every_cells_status(site):
 
 def test_the_cells_table_equals_the_records(site):
     root, outcomes = site
-    text = (_data(root) / "disclosure-index-cells.csv").read_text(encoding="utf-8-sig")
-    table = list(csv.DictReader(io.StringIO(text)))
+    table = read_table(_data(root), "cells")
     assert list(table[0]) == ["agency", "year", "path", "label", "value", "status"]
     db = sqlite3.connect(_data(root) / "disclosure-index.sqlite")
     stored = db.execute("SELECT agency, year, path, label, value, status FROM cells").fetchall()
@@ -127,7 +139,7 @@ def test_the_cells_table_equals_the_records(site):
 
 def test_group_and_rank_columns_rank_each_group_and_year(site):
     root, _ = site
-    rows = list(csv.DictReader(io.StringIO((_data(root) / "disclosure-index.csv").read_text(encoding="utf-8-sig"))))
+    rows = read_table(_data(root), "reports")
     for row in rows:
         if not row["score_overall"]:  # not ranked (the reason is in not_ranked_reason): no rank
             assert row["rank_overall"] == "" and row["not_ranked_reason"]
@@ -145,35 +157,48 @@ def test_the_data_package_validates_with_frictionless(site, tmp_path):
     report = frictionless.validate(str(_data(root) / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
     descriptor = json.loads((_data(root) / "datapackage.json").read_text(encoding="utf-8"))
+    # each table is a file per year, gzip-compressed, all of them read: the header of every file after the
+    # first is skipped, no row of the data is (a table's rows as the csv module reads its files)
+    years = sorted({o.record.year for o in site[1]})
+    for resource, task in zip(descriptor["resources"], report.tasks):
+        assert resource["compression"] == "gz" and all(p.endswith(".csv.gz") for p in resource["path"])
+        assert task.stats["rows"] == len(read_table(_data(root), resource["name"])), resource["name"]
+    cells = next(r for r in descriptor["resources"] if r["name"] == "cells")
+    assert cells["path"] == [f"disclosure-index-cells-{y}.csv.gz" for y in years]
     assert descriptor["licenses"][0]["name"] == "CC-BY-4.0" and descriptor["version"]
     names = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in descriptor["resources"]}
     assert names == {"reports": [c.name for c in downloads.columns()],
                      "cells": [c.name for c in downloads.cell_columns()],
                      "scores": [name for name, _, _ in downloads.SCORE_COLUMNS],
                      "coverage": [c.name for c in downloads.COVERAGE_COLUMNS]}
-    # and it can fail: a count that is text breaks the reports table's schema
-    for name in ("datapackage.json", "disclosure-index.csv", "disclosure-index-cells.csv"):
-        (tmp_path / name).write_bytes((_data(root) / name).read_bytes())
-    broken = (tmp_path / "disclosure-index.csv").read_text(encoding="utf-8-sig").replace(",2023,", ",二〇二三,", 1)
-    (tmp_path / "disclosure-index.csv").write_text(broken, encoding="utf-8-sig")
-    assert not frictionless.validate(str(tmp_path / "datapackage.json")).valid
+    # and it can fail: a count that is text in a compressed file of a later year breaks the reports table's schema
+    for path in _data(root).iterdir():
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    part = tmp_path / "disclosure-index-2024.csv.gz"
+    broken = gzip.decompress(part.read_bytes()).decode("utf-8-sig").replace(",2024,", ",二〇二四,", 1)
+    part.write_bytes(gzip.compress(broken.encode("utf-8-sig")))
+    errors = frictionless.validate(str(tmp_path / "datapackage.json")).flatten(["fieldName", "type"])
+    assert ["year", "type-error"] in errors
 
 
 def test_version_date_license_and_citation_are_in_every_download_and_on_the_data_page(site):
     root, _ = site
-    about = json.loads((_data(root) / "disclosure-index.json").read_text(encoding="utf-8"))
+    db = sqlite3.connect(_data(root) / "disclosure-index.sqlite")
+    about = dict(db.execute("SELECT key, value FROM about"))
     assert about["date"] == DATE and about["license"] == "CC-BY-4.0"
     assert about["version"].startswith("2024.05.06+")
-    db = sqlite3.connect(_data(root) / "disclosure-index.sqlite")
-    assert dict(db.execute("SELECT key, value FROM about")) == {k: v for k, v in about.items() if k != "schema"
-                                                                and k != "reports"}
+    # a year's JSON file states the terms; the version and date, which every new report changes, are in the others
+    for path in _data(root).glob("disclosure-index-*.json.gz"):
+        data = json.loads(gzip.decompress(path.read_bytes()))
+        assert {k: data[k] for k in downloads.terms()} == {k: about[k] for k in downloads.terms()}
+        assert data["reports"] and {r["record"]["year"] for r in data["reports"]} == {int(path.name[-12:-8])}
     package = json.loads((_data(root) / "datapackage.json").read_text(encoding="utf-8"))
     assert (package["version"], package["created"]) == (about["version"], f"{DATE}T00:00:00Z")
     index = json.loads((root / "site" / "api" / "v1" / "index.json").read_text(encoding="utf-8"))
     assert (index["version"], index["date"]) == (about["version"], DATE)
     html = (root / "site" / "data" / "index.html").read_text(encoding="utf-8")
     for shown in (about["version"], DATE, "CC BY 4.0", "creativecommons.org/licenses/by/4.0/", "CITATION.cff",
-                  "api/v1/index.json", "disclosure-index-cells.csv"):
+                  "api/v1/index.json", "disclosure-index-cells-2023.csv.gz", "disclosure-index.sqlite"):
         assert shown in html, shown
     assert about["citation"] in html
 
@@ -195,6 +220,16 @@ def test_two_builds_give_byte_identical_downloads(site, tmp_path):
             assert (root / "site" / rel).read_bytes() == (again / "site" / rel).read_bytes(), rel
 
 
+def _correct_by_hand(source: Path):
+    """A maintainer's correction of one cell of a report's record (article20.licensing, one more); the record."""
+    path = record_path(source)
+    record = load_record(path)
+    record.article20.licensing = (record.article20.licensing or 0) + 1
+    record.corrected = [*record.corrected, "article20.licensing"]
+    path.write_text(to_yaml(record), encoding="utf-8")
+    return record
+
+
 def test_an_incremental_build_rewrites_only_the_changed_reports_json(tmp_path):
     from builder.pipeline import process_all
     from builder.site import build_site
@@ -203,14 +238,17 @@ def test_an_incremental_build_rewrites_only_the_changed_reports_json(tmp_path):
     build_site(process_all(root / "reports", root), root, root / "content", cache)
     api = root / "content" / "api" / "v1" / "reports" / "2023"
     before = {p.name: p.stat().st_mtime_ns for p in api.iterdir()}
-    path = record_path(root / "reports" / "2023" / "巴州区.txt")
-    record = load_record(path)
-    record.article20.licensing = (record.article20.licensing or 0) + 1
-    record.corrected = [*record.corrected, "article20.licensing"]
-    path.write_text(to_yaml(record), encoding="utf-8")
+    record = _correct_by_hand(root / "reports" / "2023" / "巴州区.txt")
     build_site(process_all(root / "reports", root), root, root / "content", cache)
     changed = {p.name for p in api.iterdir() if p.stat().st_mtime_ns != before[p.name]}
     assert changed == {"巴州区.json"}
+    # the index's digests and sha256s: of the file made again, and (from the sealed cache) of those kept
+    index = json.loads((root / "content" / "api" / "v1" / "index.json").read_text(encoding="utf-8"))
+    assert (root / ".cache" / "api-files.json").exists()
+    assert len(index["reports"]) == len(list((root / "reports").glob("2*/*.yaml")))
+    for entry in index["reports"]:
+        data = (root / "content" / entry["json"]).read_bytes()
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest() and entry["digest"] == json.loads(data)["digest"]
     data = json.loads((api / "巴州区.json").read_text(encoding="utf-8"))
     assert data["record"]["article20"]["licensing"] == record.article20.licensing
     assert data["status"]["article20.licensing"] == "corrected"
@@ -253,3 +291,84 @@ def test_every_status_appears_distinctly_on_the_report_pages_that_have_it(site):
             if path in dict(iter_cells(record, own=True)):
                 assert record.status(path) in by_class, (record.agency, path)
     assert seen == STATUSES
+
+
+def sqlite_rows(path: Path) -> dict[str, list[str]]:
+    """Every table and view of a SQLite download, its rows sorted, a report's id replaced by its body and
+    year (ids are given in the order reports came: a file updated in place numbers them otherwise)."""
+    db = sqlite3.connect(path)
+    ids = {rid: (agency, year) for rid, agency, year in db.execute("SELECT id, agency, year FROM reports")}
+    out = {}
+    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"):
+        cursor = db.execute(f'SELECT * FROM "{name}"')
+        names = [d[0] for d in cursor.description]
+        out[name] = sorted(repr([ids[v] if c == "report_id" or (c, name) == ("id", "reports") else v
+                                 for c, v in zip(names, row)]) for row in cursor)
+    db.close()
+    return out
+
+
+def _ids(path: Path) -> dict[tuple[str, int], int]:
+    with sqlite3.connect(path) as db:
+        return {(agency, year): rid for rid, agency, year in db.execute("SELECT id, agency, year FROM reports")}
+
+
+def test_adding_a_report_rewrites_only_its_years_files_and_updates_the_sqlite_file_in_place(tmp_path):
+    """A 2023 report added to a built site: the 2023 files are written again, every other year's keep their
+    bytes (and are not written); the SQLite file is updated in place (the new report is numbered last) and
+    holds the same rows as one made from nothing. A SQLite file altered since it was written is not
+    trusted: it is made again from nothing."""
+    from builder.pipeline import process_all
+    from builder.site import build_site
+    root = copy_repository(tmp_path / "repo")
+    cache = root / ".cache" / "pages.json"
+    data = root / "content" / "downloads" / "data"
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    for path in (root / "reports" / "2023").glob("巴州区.*"):
+        shutil.move(path, aside / path.name)
+    build_site(process_all(root / "reports", root), root, root / "content", cache)
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in data.iterdir()}
+    assert {"disclosure-index-cells-2023.csv.gz", "disclosure-index-cells-2024.csv.gz",
+            "disclosure-index-2021.json.gz", "coverage-2024.csv.gz"} <= set(before)
+    for path in aside.iterdir():
+        shutil.move(path, root / "reports" / "2023" / path.name)
+    build_site(process_all(root / "reports", root), root, root / "content", cache)
+    after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in data.iterdir()}
+    assert set(after) == set(before)
+    changed = {name for name in after if after[name] != before[name]}
+    assert {name for name in changed if "2023" not in name} == {"datapackage.json", "disclosure-index.sqlite"}
+    assert {"disclosure-index-2023.csv.gz", "disclosure-index-cells-2023.csv.gz",
+            "disclosure-index-scores-2023.csv.gz", "disclosure-index-2023.json.gz"} <= changed
+    cells = gzip.decompress(after["disclosure-index-cells-2023.csv.gz"][0]).decode("utf-8-sig")
+    assert "\n巴州区,2023,applications.new[0]," in cells
+
+    scratch = copy_repository(tmp_path / "scratch")  # the same reports, built once without a cache
+    build_site(process_all(scratch / "reports", scratch), scratch, scratch / "content")
+    made = scratch / "content" / "downloads" / "data"
+    assert {p.name: p.read_bytes() for p in made.iterdir() if p.name != "disclosure-index.sqlite"} == \
+        {name: content for name, (content, _) in after.items() if name != "disclosure-index.sqlite"}
+    updated = sqlite_rows(data / "disclosure-index.sqlite")
+    assert updated == sqlite_rows(made / "disclosure-index.sqlite")
+    assert len(updated["cells"]) == 200 * len(updated["reports"]) and len(updated["coverage"]) > 0
+
+    # in place: the reports of other years keep their numbers, the new one comes after them all
+    (tmp_path / "before.sqlite").write_bytes(before["disclosure-index.sqlite"][0])
+    first, now = _ids(tmp_path / "before.sqlite"), _ids(data / "disclosure-index.sqlite")
+    assert {k: v for k, v in now.items() if k[1] != 2023} == {k: v for k, v in first.items() if k[1] != 2023}
+    assert now[("巴州区", 2023)] > max(first.values()) and now != _ids(made / "disclosure-index.sqlite")
+
+    # altered in content/ (kept between deploy runs, not trusted): not updated but made again
+    db = sqlite3.connect(data / "disclosure-index.sqlite")
+    with db:
+        db.execute("UPDATE cell_values SET value = 999 WHERE report_id = 1 AND cell_id = 1")
+    db.close()
+    assert any(", 999, " in row for row in sqlite_rows(data / "disclosure-index.sqlite")["cell_values"])
+    record = _correct_by_hand(root / "reports" / "2024" / "平潭综合实验区.html")
+    build_site(process_all(root / "reports", root), root, root / "content", cache)
+    again = sqlite_rows(data / "disclosure-index.sqlite")
+    assert not any(", 999, " in row for row in again["cell_values"])
+    assert _ids(data / "disclosure-index.sqlite") == _ids(made / "disclosure-index.sqlite")  # numbered afresh
+    with sqlite3.connect(data / "disclosure-index.sqlite") as db:
+        assert db.execute("SELECT value, status FROM cells WHERE agency = '平潭综合实验区' AND year = 2024 AND "
+                          "path = 'article20.licensing'").fetchone() == (record.article20.licensing, "corrected")

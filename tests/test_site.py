@@ -214,8 +214,11 @@ def test_data_page_lists_every_download_and_column(built):
     from builder import downloads
     root, _, _ = built
     html = (root / "site" / "data" / "index.html").read_text(encoding="utf-8")
-    for name in downloads.FILES:
-        assert f"downloads/data/{name}" in html
+    from builder.data_files import TABLES, WHOLE
+    years = sorted({int(p.name) for p in (root / "reports").glob("2*")})
+    names = [*WHOLE, *(t.file(year) for t in TABLES if t.name != "coverage" for year in years)]
+    for name in names:
+        assert f'href="../downloads/data/{name}"' in html
         assert (root / "site" / "downloads" / "data" / name).exists()
     assert html.count('<td class="text"><code>applications_') == 175 + 7  # and the 2019 edition's （六）其他处理
 

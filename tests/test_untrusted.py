@@ -292,11 +292,13 @@ def test_json_download_has_no_infinity_or_nan(hostile_rows):
 
 
 def test_sqlite_holds_the_largest_count(hostile_rows):
-    from builder.downloads import to_sqlite
+    from builder.data_sqlite import to_sqlite
+    from builder.downloads import About, prepare
 
     hostile_rows[0].record.applications.new[0] = 2 ** 63 - 1
     path = Path(os.environ.get("TMPDIR", "/tmp")) / f"trust-{os.getpid()}.sqlite"
-    path.write_bytes(to_sqlite(hostile_rows))
+    rows = [prepare(r) for r in hostile_rows]
+    path.write_bytes(to_sqlite(rows, About.of(rows)))
     try:
         db = sqlite3.connect(path)
         value = db.execute("SELECT applications_new_0 FROM reports").fetchone()[0]

@@ -1,0 +1,160 @@
+"""The downloads as files under downloads/data/: each table split by report year and gzip-compressed
+(disclosure-index-cells-2023.csv.gz), the SQLite file holding every table (data_sqlite), the
+Frictionless descriptor (datapackage.json, a resource per table whose `path` lists its years' files)
+and the record's JSON Schema.
+
+A year's files are made from that year's reports alone (ranks are within a group and year), under a
+key of what they are made from: adding a 2023 report writes the 2023 files again and leaves the other
+years' bytes as they were. gzip at level 6 without a time stamp: the same rows give the same bytes,
+and a file whose bytes did not change is not written (SiteWriter). The data's version and date, which
+change with every report, are in datapackage.json, the SQLite file's about table and api/v1/index.json,
+not in the yearly files.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from . import downloads
+from .data_sqlite import code_version, write_sqlite
+from .downloads import COVERAGE_COLUMNS, SCORE_COLUMNS, About, Column, Joined, Prepared
+from .page_cache import _key
+from .scores import METHOD_VERSION
+from .wording import cell_name
+
+FOLDER = "downloads/data"
+GZIP_LEVEL = 6  # at 1,000 reports: the cells table in 0.34 s to 1.72 MB; level 1: 0.11 s to 2.34 MB
+SQLITE = "disclosure-index.sqlite"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of the downloads, written as a file per report year."""
+    name: str                         # its resource in datapackage.json (and its SQLite table)
+    stem: str                         # a year's file is {stem}-{year}{suffix}
+    suffix: str
+    description: str                  # for the data page, in Chinese
+    make: Callable[[Joined], bytes]   # a year's file (uncompressed) from that year's rows, scores, coverage
+    columns: Sequence[Column] = ()    # for datapackage.json (none: not a table of the package)
+    key: tuple[str, ...] = ()         # its primary key
+    of_reports: bool = False          # each row belongs to a row of the reports table (a foreign key)
+
+    def file(self, year: int) -> str:
+        return f"{self.stem}-{year}{self.suffix}"
+
+
+TABLES: tuple[Table, ...] = (
+    Table("reports", "disclosure-index", ".csv.gz",
+          "CSV：每个机关每个年度一行，每个单元格一列，各指标的数值、分子、分母与组内名次",
+          lambda j: downloads.to_csv(j.rows), downloads.columns(), ("agency", "year")),
+    Table("cells", "disclosure-index-cells", ".csv.gz",
+          "CSV 长表：每份报告的每个单元格一行（机关、年度、路径、模板名称、数值、状态）",
+          lambda j: downloads.to_cells_csv(j.rows), downloads.cell_columns(), ("agency", "year", "path"), True),
+    Table("scores", "disclosure-index-scores", ".csv.gz",
+          "CSV 长表：指数得分，每份报告每项指标一行（含分子、分母、区间、名次与名次范围）",
+          lambda j: downloads.scores_csv(j.scores), [Column(n, t, d, None) for n, t, d in SCORE_COLUMNS],
+          ("agency", "year", "indicator"), True),
+    Table("coverage", "coverage", ".csv.gz", "CSV：覆盖与及时性，每个地区、机关、年度一行",
+          lambda j: downloads.coverage_csv(j.coverage), COVERAGE_COLUMNS, ("region", "body", "year")),
+    Table("json", "disclosure-index", ".json.gz", "JSON：全部记录、核对发现、得分与名次",
+          lambda j: downloads.to_json(j.rows)),
+)
+
+WHOLE: dict[str, str] = {  # the files that are not split by year: name → description
+    SQLITE: "SQLite 数据库（全部年度）：reports、cells（单元格长表）、scores（得分长表）、coverage（覆盖与及时性）、"
+            "findings、columns、about 等表，可直接用 Datasette 或任何 SQLite 客户端打开",
+    "datapackage.json": "Frictionless 数据包描述：各表的列、类型、主键，每个表按年度分成的文件，数据版本、日期与许可",
+    "record.schema.json": "记录格式的 JSON Schema（由数据模型生成）",
+}
+
+
+def gz(data: bytes) -> bytes:
+    """gzip without a time stamp or a file name: the same bytes in give the same bytes out."""
+    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+
+
+@dataclass
+class Written:
+    """What the data page lists: each year's files by table (name, size in bytes), and the whole files."""
+    years: dict[int, dict[str, tuple[str, int]]]
+    whole: list[tuple[str, str, int]]
+
+
+def write_downloads(page: Callable[[str, str, Callable[[], bytes]], None], out: Path, state: Path | None,
+                    reports: Sequence[tuple[int, str, Prepared]], scores: Sequence[tuple],
+                    coverage: Sequence[Any], about: About) -> Written:
+    """Write every download through `page` (SiteWriter.page: a file is made only when its key changed).
+    reports: (year, the key its rows are made from, its rows with ranks) per report, in the tables'
+    order; scores: SCORE_COLUMNS rows; coverage: coverage.Entry; state: the SQLite file's sealed state
+    (data_sqlite.write_sqlite)."""
+    keys: dict[int, list[str]] = {}
+    rows: dict[int, list[Prepared]] = {}
+    for year, key, row in reports:
+        keys.setdefault(year, []).append(key)
+        rows.setdefault(year, []).append(row)
+    scored: dict[int, list[tuple]] = {}
+    for s in scores:  # SCORE_COLUMNS: agency, year, ...
+        scored.setdefault(s[1], []).append(s)
+    covered: dict[int, list[Any]] = {}
+    for e in coverage:  # a year the registries list may have no report yet
+        covered.setdefault(e.year, []).append(e)
+    years: dict[int, dict[str, tuple[str, int]]] = {}
+    for year in sorted(rows.keys() | covered.keys()):
+        joined = Joined(rows.get(year, []), scored.get(year, []), covered.get(year, []))
+        for t in TABLES:
+            if t.name == "coverage" and not joined.coverage or t.name != "coverage" and not joined.rows:
+                continue
+            made_of = [repr(e) for e in joined.coverage] if t.name == "coverage" else keys[year]
+            rel = f"{FOLDER}/{t.file(year)}"
+            page(rel, _key(code_version(), t.name, year, made_of), lambda t=t, joined=joined: gz(t.make(joined)))
+            years.setdefault(year, {})[t.name] = (t.file(year), (out / rel).stat().st_size)
+    whole_key = _key(code_version(), about, [k for _, k, _ in reports], [repr(e) for e in coverage])
+    write_sqlite(page, out, f"{FOLDER}/{SQLITE}", whole_key, state, [row for _, _, row in reports], about, scores,
+                 coverage)
+    page(f"{FOLDER}/datapackage.json", _key(code_version(), about, sorted(
+        (y, sorted(name for name, _ in files.values())) for y, files in years.items())),
+         lambda: datapackage(about, years))
+    page(f"{FOLDER}/record.schema.json", _key(code_version(), "schema"), downloads.schema_json)
+    return Written(years, [(name, description, (out / FOLDER / name).stat().st_size)
+                           for name, description in WHOLE.items()])
+
+
+_FRICTIONLESS_TYPES = {"integer": "integer", "real": "number", "text": "string", "date": "date", "number": "number"}
+
+
+def datapackage(about: About, years: dict[int, dict[str, tuple[str, int]]]) -> bytes:
+    """datapackage.json (Frictionless Data Package v1): a tabular resource per table, its `path` the list
+    of its years' gzip-compressed CSV files (a multipart resource: each file has the header row, which
+    readers skip after the first), their columns and keys, the data's version, date and license;
+    generated from the same column definitions as the files. A table with no file yet is left out."""
+    def resource(t: Table) -> dict | None:
+        paths = [files[t.name][0] for _, files in sorted(years.items()) if t.name in files]
+        if not paths or not t.columns:
+            return None
+        schema: dict[str, Any] = {
+            "fields": [{"name": c.name, "type": _FRICTIONLESS_TYPES[c.type], "description": c.description,
+                        **({"title": cell_name(c.path)} if c.path else {})} for c in t.columns],
+            "missingValues": [""], "primaryKey": list(t.key)}
+        if t.of_reports and any("reports" in files for files in years.values()):
+            schema["foreignKeys"] = [{"fields": ["agency", "year"],
+                                      "reference": {"resource": "reports", "fields": ["agency", "year"]}}]
+        return {"name": t.name, "path": paths, "profile": "tabular-data-resource", "format": "csv",
+                "compression": "gz", "mediatype": "text/csv", "encoding": "utf-8-sig", "schema": schema}
+
+    descriptor = {
+        "profile": "tabular-data-package", "name": "disclosure-index", "title": downloads.TITLE,
+        "description": "各级政府机关政府信息公开工作年度报告（国办公开办函〔2021〕30号模板）的数字，逐份报告、逐个单元格，"
+                       "每个单元格标明状态。每个表按报告年度分成 gzip 压缩的 CSV 文件（path 列出各年度的文件，"
+                       "每个文件都有表头）；全部年度的各表另见 SQLite 文件 disclosure-index.sqlite。",
+        "version": about.version, "method_version": METHOD_VERSION,
+        "created": f"{about.date}T00:00:00Z" if about.date else None,
+        "licenses": [downloads.LICENSE], "citation": about.citation(),
+        "keywords": ["政府信息公开", "年度报告", "open government"],
+        "resources": [r for r in (resource(t) for t in TABLES) if r],
+    }
+    if descriptor["created"] is None:
+        del descriptor["created"]
+    return (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
