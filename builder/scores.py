@@ -247,8 +247,7 @@ def disclosure(record: Record, agency: Agency) -> Value:
     if total is not None and total[0] == 0:
         # the 总计 column says none were handled: so must the applicant columns of (七) 总计, or the
         # table contradicts itself and a mistaken 0 would spare the report its 公开率
-        applicants, why = _cells(record, [f"applications.outcomes.total[{k}]" for k in range(6)])
-        handled = sum(applicants or [])
+        handled = sum(x for x in (get_path(record, "applications.outcomes.total") or [])[:6] if x)
         if handled:
             return Value("missing", note=f"办理结果总计列印为 0，而各类申请人列共办结 {handled:g} 件：表内矛盾，无法计算")
         # nor may the outcome rows (予以公开, 不予公开, ...) show requests handled, in either column
@@ -256,7 +255,8 @@ def disclosure(record: Record, agency: Agency) -> Value:
                 and not p.startswith("applications.outcomes.total[") and v]
         if rows:
             return Value("missing", note="办理结果总计列印为 0，而各项办理结果印有办结的申请：表内矛盾，无法计算")
-        if applicants is None:  # not applicable only when the applicant columns, too, are printed 0
+        _, why = _cells(record, [f"applications.outcomes.total[{k}]" for k in range(6)])
+        if why:  # not applicable only when the applicant columns, too, are printed 0
             return _missing(why, "办理结果总计的各类申请人列")
         return Value("not_applicable", numerator=0, denominator=0, note="本年没有办结的申请")
     got, why = _cells(record, paths)

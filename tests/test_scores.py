@@ -249,5 +249,9 @@ def test_a_total_column_printed_0_is_not_inapplicable_when_other_cells_show_requ
     for path, _ in list(iter_cells(record)):
         if path.startswith("applications.outcomes."):
             set_path(record, path, 0)
+    record.applications.outcomes.total[:6] = [None] * 6  # ... but for the unread applicant columns
+    d = score(record, agency).values["disclosure"]
+    assert d.status == "missing" and "未能识别" in d.note, d
+    record.applications.outcomes.total[:6] = [0] * 6
     record.unread = [p for p in record.unread if not p.startswith("applications.outcomes.")]
     assert score(record, agency).values["disclosure"].status == "not_applicable"
