@@ -32,7 +32,7 @@ CHANGELOG: tuple[tuple[str, str], ...] = (
             "总分要求每项适用的指标齐全，否则不排名并说明原因；内部一致性改为以全部适用等式为分母"
             "（空白单元格使等式无法核验，计为不成立）；及时性以发布日期（posted_on，其次落款日期 published_on）为证据，"
             "日期不明计 0 分，不优于逾期；排名给出区间无法区分的名次范围、不同权重下的名次范围与组内四分位数。"),
-    ("2.1", "公开率：办理结果的“总计”列印为 0 而各类申请人列有办结的申请时，表内矛盾，公开率记为缺失（报告不排名并写明原因），"
+    ("2.1", "公开率：办理结果的“总计”列印为 0 而各类申请人列或各项办理结果有办结的申请时，表内矛盾，公开率记为缺失（报告不排名并写明原因），"
             "不再记为“本年没有办结的申请”而不适用：印错的 0 不应使报告免于计算公开率。"),
 )
 
@@ -250,6 +250,14 @@ def disclosure(record: Record, agency: Agency) -> Value:
         handled = sum(x for x in (get_path(record, "applications.outcomes.total") or [])[:6] if x)
         if handled:
             return Value("missing", note=f"办理结果总计列印为 0，而各类申请人列共办结 {handled:g} 件：表内矛盾，无法计算")
+        # nor may the outcome rows (予以公开, 不予公开, ...) show requests handled, in either column
+        rows = [v for p, v in iter_cells(record, own=True) if p.startswith("applications.outcomes.")
+                and not p.startswith("applications.outcomes.total[") and v]
+        if rows:
+            return Value("missing", note="办理结果总计列印为 0，而各项办理结果印有办结的申请：表内矛盾，无法计算")
+        _, why = _cells(record, [f"applications.outcomes.total[{k}]" for k in range(6)])
+        if why:  # not applicable only when the applicant columns, too, are printed 0
+            return _missing(why, "办理结果总计的各类申请人列")
         return Value("not_applicable", numerator=0, denominator=0, note="本年没有办结的申请")
     got, why = _cells(record, paths)
     if got is None:
@@ -321,8 +329,8 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("disclosure", "公开率", 0.25, True, "予以公开 + 部分公开", "办理结果总计",
               "（予以公开 + 部分公开）÷ 办理结果总计，均取“总计”列"
               "（applications.outcomes.disclosed[6] + partially_disclosed[6]）÷ outcomes.total[6] × 100。",
-              "办理结果总计（“总计”列与各类申请人列）都印为 0 时不适用；“总计”列印为 0 而申请人各列有办结的申请时，"
-              "表内矛盾，缺失；相关单元格空白或未能识别时缺失。", disclosure),
+              "办理结果总计（“总计”列与各类申请人列）都印为 0 且各项办理结果均无办结的申请时不适用；“总计”列印为 0 而申请人各列"
+              "或各项办理结果有办结的申请时，表内矛盾，缺失；相关单元格空白或未能识别时缺失。", disclosure),
     Indicator("corrected", "纠正率", 0.15, False, "结果纠正", "已审结案件",
               "行政复议、未经复议直接起诉、复议后起诉三部分合计：结果纠正 ÷ 已审结（结果维持 + 结果纠正 + 其他结果，"
               "不含尚未审结）× 100，即 review_litigation.*[1] ÷ Σ review_litigation.*[0..2]。"

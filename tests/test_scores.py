@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from builder.models import iter_cells, set_path
 from builder.pipeline import extract_file
 from builder.scores import (INDICATORS, MIN_N, Agency, deadline, deadline_for, load_agencies,
                             publication_status, score)
@@ -225,5 +226,32 @@ def test_a_total_column_printed_0_over_handled_requests_makes_公开率_missing_
     d = score(record, agency).values["disclosure"]
     assert d.status == "missing" and "各类申请人列共办结 123 件" in d.note
     assert score(record, agency).overall is None
-    record.applications.outcomes.total[:6] = [0] * 6  # every column says none was handled: not applicable
+    record.applications.outcomes.total[:6] = [0] * 6  # (七) 总计 says none, but 予以公开 says 64 were handled
+    assert score(record, agency).values["disclosure"].status == "missing"
+
+
+def test_a_total_column_printed_0_is_not_inapplicable_when_other_cells_show_requests_handled():
+    # method 2.1's kind: (七) 总计's 总计 column printed 0 spares no report its 公开率 when the table shows
+    # requests handled elsewhere: in the outcome rows' 总计 column (64 予以公开), or applicant columns
+    # of (七) 总计 the builder could not read (unread, not printed 0: the methodology's "都印为 0" fails)
+    record, agency = seed("巴州区")
+    record = record.model_copy(deep=True)
+    record.applications.outcomes.total[6] = 0
+    record.applications.outcomes.total[:6] = [0] * 6
+    assert record.applications.outcomes.disclosed[6] == 64
+    d = score(record, agency).values["disclosure"]
+    assert d.status == "missing", d
+    record.applications.outcomes.total[:6] = [None] * 6
+    record.unread = [*record.unread, *(f"applications.outcomes.total[{k}]" for k in range(6))]
+    d = score(record, agency).values["disclosure"]
+    assert d.status == "missing", d
+    # nothing handled anywhere, every cell printed: not applicable, as before
+    for path, _ in list(iter_cells(record)):
+        if path.startswith("applications.outcomes."):
+            set_path(record, path, 0)
+    record.applications.outcomes.total[:6] = [None] * 6  # ... but for the unread applicant columns
+    d = score(record, agency).values["disclosure"]
+    assert d.status == "missing" and "未能识别" in d.note, d
+    record.applications.outcomes.total[:6] = [0] * 6
+    record.unread = [p for p in record.unread if not p.startswith("applications.outcomes.")]
     assert score(record, agency).values["disclosure"].status == "not_applicable"
