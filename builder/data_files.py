@@ -13,10 +13,11 @@ not in the yearly files.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from . import downloads
 from .data_sqlite import code_version, write_sqlite
@@ -37,7 +38,7 @@ class Table:
     stem: str                         # a year's file is {stem}-{year}{suffix}
     suffix: str
     description: str                  # for the data page, in Chinese
-    make: Callable[[Joined], bytes]   # a year's file (uncompressed) from that year's rows, scores, coverage
+    make: Callable[[Joined], Iterable[bytes]]  # a year's file (uncompressed, in pieces) from that year's rows, scores, coverage
     columns: Sequence[Column] = ()    # for datapackage.json (none: not a table of the package)
     key: tuple[str, ...] = ()         # its primary key
     of_reports: bool = False          # each row belongs to a row of the reports table (a foreign key)
@@ -49,18 +50,18 @@ class Table:
 TABLES: tuple[Table, ...] = (
     Table("reports", "disclosure-index", ".csv.gz",
           "CSV：每个机关每个年度一行，每个单元格一列，各指标的数值、分子、分母与组内名次",
-          lambda j: downloads.to_csv(j.rows), downloads.columns(), ("agency", "year")),
+          lambda j: [downloads.to_csv(j.rows)], downloads.columns(), ("agency", "year")),
     Table("cells", "disclosure-index-cells", ".csv.gz",
           "CSV 长表：每份报告的每个单元格一行（机关、年度、路径、模板名称、数值、状态）",
-          lambda j: downloads.to_cells_csv(j.rows), downloads.cell_columns(), ("agency", "year", "path"), True),
+          lambda j: downloads.cells_csv_chunks(j.rows), downloads.cell_columns(), ("agency", "year", "path"), True),
     Table("scores", "disclosure-index-scores", ".csv.gz",
           "CSV 长表：指数得分，每份报告每项指标一行（含分子、分母、区间、名次与名次范围）",
-          lambda j: downloads.scores_csv(j.scores), [Column(n, t, d, None) for n, t, d in SCORE_COLUMNS],
+          lambda j: [downloads.scores_csv(j.scores)], [Column(n, t, d, None) for n, t, d in SCORE_COLUMNS],
           ("agency", "year", "indicator"), True),
     Table("coverage", "coverage", ".csv.gz", "CSV：覆盖与及时性，每个地区、机关、年度一行",
-          lambda j: downloads.coverage_csv(j.coverage), COVERAGE_COLUMNS, ("region", "body", "year")),
+          lambda j: [downloads.coverage_csv(j.coverage)], COVERAGE_COLUMNS, ("region", "body", "year")),
     Table("json", "disclosure-index", ".json.gz", "JSON：全部记录、核对发现、得分与名次",
-          lambda j: downloads.to_json(j.rows)),
+          lambda j: [downloads.to_json(j.rows)]),
 )
 
 WHOLE: dict[str, str] = {  # the files that are not split by year: name → description
@@ -71,9 +72,14 @@ WHOLE: dict[str, str] = {  # the files that are not split by year: name → desc
 }
 
 
-def gz(data: bytes) -> bytes:
-    """gzip without a time stamp or a file name: the same bytes in give the same bytes out."""
-    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+def gz(pieces: Iterable[bytes] | bytes) -> bytes:
+    """gzip without a time stamp or a file name, compressed piece by piece as the pieces are made: the
+    same bytes in give the same bytes out."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, compresslevel=GZIP_LEVEL, mtime=0) as f:
+        for piece in [pieces] if isinstance(pieces, bytes) else pieces:
+            f.write(piece)
+    return buffer.getvalue()
 
 
 @dataclass

@@ -2,8 +2,11 @@
 updated in place when reports are added or changed instead of made again from all of them.
 
 Each report's share of the file (its row of `reports` with its ranks, its findings, its cells, its rows
-of `scores`) has a digest, kept in the table `report_digests`. An update deletes the shares whose digest
-changed or whose report is gone and inserts the new ones, in one transaction; the coverage and the
+of `scores`) has two digests, kept in the table `report_digests`: of its row and scores (which change
+with its ranks whenever a report joins its group) and of its record's findings and cells (which change
+only with it). An update, in one transaction, deletes the shares whose record changed or whose report
+is gone and inserts the new ones, and rewrites only the row and scores of a report whose ranks alone
+changed; the coverage and the
 `about` table (version, date) are replaced whole when they changed (a row per body and year: small), so
 an update that changes nothing leaves the file's bytes as they were. A file made from nothing goes
 through the same steps from an empty database, so the two give the same rows (not the same bytes:
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sqlite3
 import tempfile
 from functools import lru_cache
@@ -25,7 +29,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from .downloads import (COVERAGE_COLUMNS, SCORE_COLUMNS, About, Prepared, _cells_plan, _columns, cell_columns,
-                        report_cells, sql_name)
+                        rank_columns, report_cells, sql_name)
 from .records import files_digest, load_cache, save_cache
 
 _SQL_TYPES = {"integer": "INTEGER", "real": "REAL", "text": "TEXT", "date": "TEXT", "number": "NUMERIC"}
@@ -63,7 +67,8 @@ def _create(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX scores_report ON scores (agency, year)")
     db.execute(f"CREATE TABLE coverage ({', '.join(f'{chr(34)}{c.name}{chr(34)} {c.type.upper()}' for c in COVERAGE_COLUMNS)})")
     db.execute("CREATE TABLE about (key TEXT PRIMARY KEY, value TEXT)")
-    db.execute("CREATE TABLE report_digests (report_id INTEGER PRIMARY KEY REFERENCES reports(id), digest TEXT)")
+    db.execute("CREATE TABLE report_digests (report_id INTEGER PRIMARY KEY REFERENCES reports(id), digest TEXT, "
+               "record_digest TEXT)")
     db.execute("CREATE TABLE columns (table_name TEXT, name TEXT, type TEXT, description TEXT, "
                "PRIMARY KEY (table_name, name))")
     db.executemany("INSERT INTO columns VALUES (?, ?, ?, ?)",
@@ -76,8 +81,11 @@ def _create(db: sqlite3.Connection) -> None:
                    [(c.name, c.type, c.description) for c in COVERAGE_COLUMNS])
 
 
-def _shares(rows: Sequence[Prepared], scores: Sequence[tuple]) -> dict[tuple[str, int], tuple[str, Prepared, list]]:
-    """Each report's share by (agency, year): (its digest, its row, its rows of the scores table)."""
+def _shares(rows: Sequence[Prepared], scores: Sequence[tuple]
+            ) -> dict[tuple[str, int], tuple[str, str, Prepared, list]]:
+    """Each report's share by (agency, year): (the digest of its row with its ranks and its rows of the
+    scores table, the digest of what its record gives: its findings and cells, its row, its rows of
+    the scores table). Its ranks change whenever a report joins its group; its cells only with it."""
     at = {c.name: k for k, c in enumerate(_columns())}
     by_report: dict[tuple[str, int], list] = {}
     for s in scores:
@@ -89,8 +97,11 @@ def _shares(rows: Sequence[Prepared], scores: Sequence[tuple]) -> dict[tuple[str
         if key in out:  # the pipeline publishes one report per body and year (reports.duplicate)
             raise ValueError(f"two reports of {key[0]} for {key[1]} in the downloads")
         own = by_report.get(key, [])
-        digest = hashlib.sha256(json.dumps([p.row, p.findings, own], ensure_ascii=False, default=str).encode()).hexdigest()
-        out[key] = (digest, p, own)
+        ranked = hashlib.sha256(json.dumps([p.row, own], ensure_ascii=False, default=str).encode()).hexdigest()
+        # its cells and findings come from its row's columns but the ranks (report_cells)
+        own_columns = values[:len(values) - len(rank_columns())]
+        record = hashlib.sha256(json.dumps([own_columns, p.findings], ensure_ascii=False, default=str).encode()).hexdigest()
+        out[key] = (ranked, record, p, own)
     return out
 
 
@@ -98,23 +109,32 @@ def update(db: sqlite3.Connection, rows: Sequence[Prepared], about: About, score
            coverage: Sequence[Any]) -> int:
     """Bring a database made by _create (empty, or holding an earlier state) to these reports (their rows
     with ranks), scores (SCORE_COLUMNS rows) and coverage entries, in one transaction; returns the
-    number of reports whose share was (re)written. A report whose share is written gets an id after
-    the largest one the file held."""
+    number of reports whose share was (re)written. A report whose record changed (or that is new) is
+    written whole and gets an id after the largest one the file held; one whose ranks alone changed (a
+    report joined its group) keeps its id, findings and cells, and has its row and scores rewritten."""
     want = _shares(rows, scores)
-    have = {(agency, year): (rid, digest) for rid, agency, year, digest in db.execute(
-        "SELECT r.id, r.agency, r.year, d.digest FROM reports r JOIN report_digests d ON d.report_id = r.id")}
-    gone = [(rid,) for key, (rid, digest) in have.items() if key not in want or want[key][0] != digest]
-    fresh = [key for key in want if key not in have or have[key][1] != want[key][0]]
+    have = {(agency, year): (rid, ranked, record) for rid, agency, year, ranked, record in db.execute(
+        "SELECT r.id, r.agency, r.year, d.digest, d.record_digest FROM reports r "
+        "JOIN report_digests d ON d.report_id = r.id")}
+    gone = [(rid,) for key, (rid, _, record) in have.items() if key not in want or want[key][1] != record]
+    fresh = [key for key in want if key not in have or have[key][2] != want[key][1]]
+    ranked = [key for key in want if key in have and have[key][2] == want[key][1] and have[key][1] != want[key][0]]
     first = (db.execute("SELECT MAX(id) FROM reports").fetchone()[0] or 0) + 1  # an id is never given twice
+    names = ", ".join(f'"{c.name}"' for c in _columns())
+    marks = ", ".join("?" for _ in _columns())
     with db:
-        db.executemany("DELETE FROM scores WHERE (agency, year) = (SELECT agency, year FROM reports WHERE id = ?)", gone)
+        db.executemany("DELETE FROM scores WHERE (agency, year) = (SELECT agency, year FROM reports WHERE id = ?)",
+                       gone + [(have[key][0],) for key in ranked])
         for table, column in (("cell_values", "report_id"), ("findings", "report_id"),
                               ("report_digests", "report_id"), ("reports", "id")):
             db.executemany(f"DELETE FROM {table} WHERE {column} = ?", gone)
-        made = [want[key][1] for key in fresh]
+        db.executemany(f"UPDATE reports SET ({names}) = ({marks}) WHERE id = ?",
+                       ((*json.loads(want[key][2].row), have[key][0]) for key in ranked))
+        db.executemany("UPDATE report_digests SET digest = ? WHERE report_id = ?",
+                       ((want[key][0], have[key][0]) for key in ranked))
+        made = [want[key][2] for key in fresh]
         ids = range(first, first + len(made))
-        names = ", ".join(f'"{c.name}"' for c in _columns())
-        db.executemany(f"INSERT INTO reports (id, {names}) VALUES (?, {', '.join('?' for _ in _columns())})",
+        db.executemany(f"INSERT INTO reports (id, {names}) VALUES (?, {marks})",
                        ((rid, *json.loads(p.row)) for rid, p in zip(ids, made)))
         db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?)",
                        ((rid, *f) for rid, p in zip(ids, made) for f in p.findings))
@@ -122,8 +142,9 @@ def update(db: sqlite3.Connection, rows: Sequence[Prepared], about: About, score
                        ((rid, cell, value, status) for rid, (_, _, _, cells) in zip(ids, report_cells(made))
                         for cell, value, status in cells))
         db.executemany(f"INSERT INTO scores VALUES ({', '.join('?' for _ in SCORE_COLUMNS)})",
-                       (s for key in fresh for s in want[key][2]))
-        db.executemany("INSERT INTO report_digests VALUES (?, ?)", zip(ids, (want[key][0] for key in fresh)))
+                       (s for key in [*fresh, *ranked] for s in want[key][3]))
+        db.executemany("INSERT INTO report_digests VALUES (?, ?, ?)",
+                       zip(ids, (want[key][0] for key in fresh), (want[key][1] for key in fresh)))
         # the small tables replaced whole, and only when they changed: a file nothing changed keeps its bytes
         rows_now = [tuple(c.get(e) for c in COVERAGE_COLUMNS) for e in coverage]
         if db.execute("SELECT * FROM coverage").fetchall() != rows_now:
@@ -132,16 +153,19 @@ def update(db: sqlite3.Connection, rows: Sequence[Prepared], about: About, score
         if dict(db.execute("SELECT key, value FROM about")) != about.fields():
             db.execute("DELETE FROM about")
             db.executemany("INSERT INTO about VALUES (?, ?)", about.fields().items())
-    return len(fresh)
+    return len(fresh) + len(ranked)
 
 
 def to_sqlite(rows: Sequence[Prepared], about: About, scores: Sequence[tuple] = (), coverage: Sequence[Any] = (),
-              previous: bytes | None = None) -> bytes:
-    """The file's bytes: `previous` (a file this code made, trusted by the caller) updated to these
-    reports, or without it a file made from nothing. rows: the reports' rows with their ranks."""
+              previous: bytes | Path | None = None) -> bytes:
+    """The file's bytes: `previous` (a file this code made, its bytes or its path, trusted by the caller)
+    updated to these reports, or without it a file made from nothing. rows: the reports' rows with their
+    ranks."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "data.sqlite"
-        if previous is not None:
+        if isinstance(previous, Path):
+            shutil.copyfile(previous, path)  # not read into memory: the file holds every report's cells
+        elif previous is not None:
             path.write_bytes(previous)
         db = sqlite3.connect(path)
         db.execute("PRAGMA journal_mode = OFF")  # a copy: a failed update leaves the file it came from
@@ -166,9 +190,9 @@ def write_sqlite(page: Callable[[str, str, Callable[[], bytes]], None], out: Pat
     def make() -> bytes:
         previous = None
         if isinstance(kept, dict) and kept.get("code") == code_version() and target.is_file():
-            data = target.read_bytes()
-            if hashlib.sha256(data).hexdigest() == kept.get("sha256"):
-                previous = data
+            with open(target, "rb") as f:
+                if hashlib.file_digest(f, "sha256").hexdigest() == kept.get("sha256"):
+                    previous = target
         data = to_sqlite(rows, about, scores, coverage, previous)
         made.append(hashlib.sha256(data).hexdigest())
         return data

@@ -406,13 +406,19 @@ def _cells_csv_columns() -> dict[int, str]:
     return out
 
 
-def to_cells_csv(rows: Sequence[Row | Prepared]) -> bytes:
-    """The long cells table as CSV: a line per cell of every report (cell_columns). Written line by line
-    from parts quoted once (a body's name once per report, a cell's path and label once), since the
-    table has some two hundred lines per report."""
+def cells_csv_chunks(rows: Sequence[Row | Prepared]) -> Iterator[bytes]:
+    """The long cells table as CSV (cell_columns), in pieces: the header (with a UTF-8 byte order mark),
+    then each report's lines. Written from parts quoted once (a body's name once per report, a cell's
+    path and label once), since the table has some two hundred lines per report; in pieces, so that a
+    year of thousands of reports is compressed as it is made, never held whole (data_files)."""
     middle = _cells_csv_columns()
-    lines = [_csv_line([c.name for c in cell_columns()])]
+    yield _csv_line([c.name for c in cell_columns()]).encode("utf-8-sig")
     for _, agency, year, cells in report_cells(rows):
         head = _csv_line([csv_text(agency), year]).rstrip("\n") + ","
-        lines += [f"{head}{middle[cell]},{'' if value is None else value},{status}\n" for cell, value, status in cells]
-    return "".join(lines).encode("utf-8-sig")
+        yield "".join(f"{head}{middle[cell]},{'' if value is None else value},{status}\n"
+                      for cell, value, status in cells).encode("utf-8")
+
+
+def to_cells_csv(rows: Sequence[Row | Prepared]) -> bytes:
+    """The long cells table as one CSV file's bytes (cells_csv_chunks joined)."""
+    return b"".join(cells_csv_chunks(rows))

@@ -108,7 +108,7 @@ def test_every_download_names_the_method_version(rows, long_rows):
     for t in TABLES:
         if t.name in ("cells", "coverage"):
             continue  # the record's cells, the registry: not the index (datapackage.json names it)
-        assert METHOD_VERSION in t.make(downloads.Joined(rows, long_rows)).decode("utf-8-sig"), t.name
+        assert METHOD_VERSION in b"".join(t.make(downloads.Joined(rows, long_rows))).decode("utf-8-sig"), t.name
     with tempfile.NamedTemporaryFile(suffix=".sqlite") as f:
         f.write(to_sqlite(downloads._prepared(rows), _about(rows), long_rows))
         f.flush()
