@@ -128,7 +128,7 @@ class CellView:
     value: Any
     state: str  # a cell status (models.Record.status): printed | blank | not_applicable | unread | inferred | corrected
     finding: bool
-    title: str
+    title: str  # its story: its status and findings; "" for a number printed without a finding
     extracted: str | None = None  # a corrected cell: what extraction reads there (10, 空白, 未能识别)
 
     @property
@@ -147,8 +147,9 @@ class CellView:
         a class, its story as a title (made here rather than in the template: a report page has hundreds);
         a corrected cell shows what extraction read beside the correction."""
         span = f' colspan="{colspan}"' if colspan > 1 else ""
+        title = f' title="{_attribute(self.title)}"' if self.title else ""
         was = f'<span class="cell-was">提取：{_attribute(self.extracted)}</span>' if self.extracted else ""
-        return f'<td class="{self.css}" title="{_attribute(self.title)}"{span}>{self.text}{was}</td>'
+        return f'<td class="{self.css}"{title}{span}>{self.text}{was}</td>'
 
 
 @lru_cache(maxsize=4096)
@@ -170,7 +171,9 @@ def cell(record: Record, path: str, flagged: dict[str, list[str]], values: dict[
     when corrected, what extraction reads there (extracted: see _extracted)."""
     value = values[path] if values is not None else get_path(record, path)
     state = record.status(path, value)
-    title = _STATE_TITLE[state] + ("；" + "；".join(flagged[path]) if path in flagged else "")
+    # a printed number without a finding, most cells of a page, needs no story (the legend says it)
+    title = "" if state == "printed" and path not in flagged else \
+        _STATE_TITLE[state] + ("；" + "；".join(flagged[path]) if path in flagged else "")
     was = (extracted or {}).get(path) if state == "corrected" else None
     if was is not None:
         title += f"；自动提取{as_extracted(was)}"
