@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from .downloads import About
 from .history import git
-from .models import iter_cells
+from .models import Record, iter_cells, value_status
 from .page_cache import SiteWriter, _key
 from .pipeline import record_digest
 from .records import load_cache, save_cache
@@ -51,6 +51,13 @@ def page_url(v: "ReportView") -> str:
     return report_url(v.brief).removesuffix(".md") + "/"
 
 
+def cell_statuses(record: Record) -> dict[str, str]:
+    """Every cell of the record's own template edition → its status (models.Record.status), from the
+    record's lists once rather than cell by cell (no cell of its own edition is one it lacks)."""
+    listed = record.listed_statuses()
+    return {path: listed.get(path) or value_status(value) for path, value in iter_cells(record, own=True)}
+
+
 def report_json(v: "ReportView") -> bytes:
     """One report's file: {"api", "agency", "year", "page", "digest", "record", "status",
     "agency_info", "findings", "scores"}; "digest" is the record's (pipeline.record_digest: its
@@ -60,7 +67,7 @@ def report_json(v: "ReportView") -> bytes:
     record = v.record
     data = {"api": API_VERSION, "agency": v.brief.agency, "year": v.brief.year, "page": page_url(v),
             "digest": record_digest(record), "record": entry.pop("record"),
-            "status": {path: record.status(path, value) for path, value in iter_cells(record, own=True)}, **entry}
+            "status": cell_statuses(record), **entry}
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n").encode("utf-8")
 
 
