@@ -22,7 +22,6 @@ limits.max_memory_mb or crashes is killed, logged with the limit named, and its 
 """
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import logging
@@ -37,6 +36,7 @@ from typing import Any, Callable
 from . import workers
 from .characters import fold_text
 from .limits import Limits, limits
+from .page_cache import _key
 from .records import files_digest, write_atomically
 from .template import SECTIONS
 
@@ -128,7 +128,7 @@ def attach(views: list, cache_dir: Path | None, put: Callable[[str, str, Callabl
             continue
         sha = o.record.source.sha256
         turns = scan_turns(o.findings) if o.record.source.format == "pdf-ocr" else {}
-        meta = cache_dir / f"{sha}-{_code()}-{_digest((sorted(pages.items()), sorted(turns.items())))}.json" \
+        meta = cache_dir / f"{sha}-{_code()}-{_key(sorted(pages.items()), sorted(turns.items()))[:8]}.json" \
             if cache_dir else None
         v.tables = _load(meta, cache_dir)
         todo.append((v, alias, meta, (o.source, o.record.source.format, pages, sha, turns)))
@@ -174,9 +174,18 @@ def _load(meta: Path | None, cache_dir: Path | None) -> Provenance | None:
     return made
 
 
+NOT_RENDERED = "原文无法渲染，未能生成此表的图像"
+
+
+def _not_rendered(pages: dict[str, list[int]], retry: bool = False) -> Provenance:
+    """No images for a report whose PDF could not be rendered: a note for each of its tables (retry:
+    not cached, tried again next build)."""
+    return Provenance(notes=dict.fromkeys(pages, NOT_RENDERED), retry=retry)
+
+
 def _make_all(jobs: list[tuple]) -> list[tuple[Provenance, dict[str, bytes]]]:
     """_make for each job (source, format, pages, sha256[, turns]), in bounded worker processes (workers.py: a
-    process per core, its memory capped at limits.max_memory_mb): a PDF that crashes pdfium, eats
+    process per core, its memory bounded by limits.max_memory_mb): a PDF that crashes pdfium, eats
     memory or runs past `render_seconds()` has its worker killed, its report gets a note and no images
     (retry: not cached, tried again next build), and the other jobs go on."""
     if not jobs:
@@ -193,7 +202,7 @@ def _make_all(jobs: list[tuple]) -> list[tuple[Provenance, dict[str, bytes]]]:
             status, value, seconds, work="rendering its tables", crash="the renderer stopped on this file",
             time_limit=Limits.variable("max_seconds") if seconds < RENDER_SECONDS else "provenance.RENDER_SECONDS")
         logging.getLogger(__name__).warning("%s: no table images (%s)", job[0], why)
-        made[i] = Provenance(notes={k: "原文无法渲染，未能生成此表的图像" for k in job[2]}, retry=True), {}
+        made[i] = _not_rendered(job[2], retry=True), {}
     return [made[i] for i in range(len(jobs))]
 
 
@@ -223,7 +232,7 @@ def _make(source: Path, fmt: str, pages: dict[str, list[int]], sha: str,
         raise  # the worker answers with the memory limit named
     except Exception as exc:  # a damaged or unreadable PDF: no images
         logging.getLogger(__name__).warning("%s: no table images (%s)", source, _short(exc))
-        return Provenance(notes={k: "原文无法渲染，未能生成此表的图像" for k in pages}), {}
+        return _not_rendered(pages), {}
     plumber = None
     try:
         if fmt == "pdf":
@@ -250,7 +259,7 @@ def _make(source: Path, fmt: str, pages: dict[str, list[int]], sha: str,
                     logging.getLogger(__name__).warning("%s: page %d not rendered (%s)", source, n, _short(exc))
                     continue
                 done += 1
-                name = f"{sha}-{_code()}-{key}-{n}-{_digest(tuple(round(v, 1) for v in box))}.png"
+                name = f"{sha}-{_code()}-{key}-{n}-{_key(tuple(round(v, 1) for v in box))[:8]}.png"
                 images[name] = png
                 out.figures.setdefault(key, []).append(
                     Figure(n, tuple(round(v, 1) for v in box), width, height, name, turn=turn))
@@ -258,7 +267,7 @@ def _make(source: Path, fmt: str, pages: dict[str, list[int]], sha: str,
         raise  # the worker answers with the memory limit named
     except Exception as exc:  # whatever a hostile file does: no images, a note, the build goes on
         logging.getLogger(__name__).warning("%s: no table images (%s)", source, _short(exc))
-        return Provenance(notes={k: "原文无法渲染，未能生成此表的图像" for k in pages}), {}
+        return _not_rendered(pages), {}
     finally:
         if plumber is not None:
             plumber.close()
@@ -276,10 +285,6 @@ def _code() -> str:
 
 def _short(exc: Exception) -> str:
     return f"{type(exc).__name__}: {str(exc)[:80]}"
-
-
-def _digest(value: Any) -> str:
-    return hashlib.sha256(repr(value).encode()).hexdigest()[:8]
 
 
 def _render(page, box: tuple[float, float, float, float], turn: int = 0) -> tuple[bytes, int, int]:

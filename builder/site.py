@@ -40,7 +40,7 @@ from .standing import ALTERNATIVE_WEIGHTS, PEER_RULE, RANK_RULE, SENSITIVITY_RUL
 from .flags import JUMP_RULE, NARRATIVE_RULE
 from .template import APPLICATION_COLUMNS, EDITIONS, REVIEW_COLUMNS
 from . import views as page_views
-from .views import (FORMATS, SEARCH_EXCERPT, ReportView, _STATE_TITLE, _env, _extracted, _flagged, _tds, agency_url,
+from .views import (FORMATS, SEARCH_EXCERPT, ReportView, _env, _extracted, _flagged, _tds, agency_url,
                     application_rows, article20_rows, cell, city, correction_rows, indicator_rows, key_figures, overall_row,
                     province, region_url, report_url, review_cells, slug)
 from .wording import SEVERITY, cell_name, describe
@@ -211,7 +211,7 @@ def _render_report(env: jinja2.Environment, v: ReportView) -> str:
         corrections=correction_rows(v.record, v.outcome.findings, v.changes),
         review_columns=REVIEW_COLUMNS, findings=[(f, describe(f), SEVERITY[f.severity], cell_name(f.path))
                                                  for f in findings],
-        agency_url=agency_url(v.record.agency), states=_STATE_TITLE, info=v.agency,
+        agency_url=agency_url(v.record.agency), info=v.agency,
         scores=indicator_rows(v.score), overall=overall_row(v.score),
         standing=standing_json_url(v.brief.year, v.brief.agency),
         pub=publication(v.record, v.agency), version=METHOD_VERSION, excerpt=SEARCH_EXCERPT,

@@ -1,11 +1,11 @@
 """Worker processes bounded in time and memory, reused from task to task.
 
 A report's file is untrusted: reading it (extraction) or rendering its pages (provenance) runs in a
-worker process forked from the build, whose address space is capped at limits.max_memory_mb, which
-ends with the build, and which the build kills when a task runs past its time limit. A task that
-hangs, crashes a C library or eats memory is stopped and answered with the limit it went over
-(`why_stopped`); the other tasks go on in the other workers, or in a new one started in place of
-the killed one. A task's answer is one pickled object sent back on a pipe: a worker never writes
+worker process forked from the build, whose address space may grow by limits.max_memory_mb past what
+it inherited, which ends with the build, and which the build kills when a task runs past its time
+limit. A task that hangs, crashes a C library or eats memory is stopped and answered with the limit
+it went over (`why_stopped`); the other tasks go on in the other workers, or in a new one started in
+place of the killed one. A task's answer is one pickled object sent back on a pipe: a worker never writes
 into the build's data.
 """
 from __future__ import annotations
