@@ -3,7 +3,9 @@ pages whose inputs changed (adding one report to thousands renders its pages, it
 year's rankings and lists), and writes a file only when its bytes change.
 
 The cache is sealed JSON under .cache/ (records.save_cache): a cache from other code, or altered by
-hand, is ignored and the pages are made again, never trusted.
+hand, is ignored and the pages are made again, never trusted. Each report's score and download parts
+(most of its size) are kept apart, in shards (shards.ShardedCache: pages-reports.NN.json), so that
+adding one report writes one shard again, not every report's parts.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from . import __version__, downloads
 from .pipeline import Outcome, outcome_key
 from .records import file_stamp, files_digest, load_cache, plain, save_cache, write_atomically
 from .scores import Agencies, Agency, Score, load_agencies
+from .shards import ShardedCache
 
 GENERATED = ("index.md", "issues.md", "methodology.md", "data.md", "reports", "agencies", "rankings", "downloads",
              "regions", "issues", "api", "coverage",
@@ -61,17 +64,24 @@ class PageCache:
         self.reports: dict[str, tuple[Score, downloads.Prepared]] = {}
         self.directory: tuple[Any, dict[str, Agency]] = (None, {})  # the agencies file, by size and time
         self.groups: dict[str, tuple[str, list[tuple[str, str]]]] = {}  # sets of pages made from one key
+        # each report's score and download parts, by its key (page_cache.report_key): a shard per 1/32 of the keys
+        self.shards = path and ShardedCache(path.with_name(f"{path.stem}-reports{path.suffix}"), render_version())
         data = load_cache(path) if path is not None else None  # None unless sealed by this machine's builder
         if isinstance(data, dict) and data.get("version") == render_version():
             try:
                 self.pages = {str(k): (str(key), stamp) for k, (key, stamp) in data["pages"].items()}
-                self.reports = {str(k): (Score.from_data(score), downloads.Prepared(row, csv, js, tuple(
-                    tuple(f) for f in found))) for k, (score, row, csv, js, found) in data["reports"].items()}
                 stamp, entries = data["directory"]
                 self.directory = (stamp, Agencies({n: Agency(n, *info) for n, info in entries.items()}))
                 self.groups = {str(k): (key, [tuple(p) for p in pages]) for k, (key, pages) in data["groups"].items()}
             except (ValueError, TypeError, KeyError):  # not what this builder writes: rebuilt
-                self.pages, self.reports, self.directory, self.groups = {}, {}, (None, {}), {}
+                self.pages, self.directory, self.groups = {}, (None, {}), {}
+        for k, entry in (self.shards.load() if self.shards else {}).items():
+            try:
+                score, row, csv, js, found = entry
+                self.reports[k] = (Score.from_data(score), downloads.Prepared(row, csv, js, tuple(
+                    tuple(f) for f in found)))
+            except (ValueError, TypeError, KeyError):  # not what this builder writes: made again
+                pass
 
     def agencies(self, path: Path) -> dict[str, Agency]:
         """The agencies file, read again only when it changed."""
@@ -87,9 +97,10 @@ class PageCache:
                 "version": render_version(), "groups": writer.groups,
                 # each page with the size and time its file had when made: a file changed since is made again
                 "pages": {rel: (key, file_stamp(os.path.join(writer.out, rel))) for rel, key in writer.keys.items()},
-                "reports": {k: (score.to_data(), p.row, p.csv, p.json, p.findings)
-                            for k, (score, p) in reports.items()},
                 "directory": (stamp, {a.name: (a.region, a.level, a.kind) for a in agencies.values()})})
+            # a report's key is a digest of what its parts are made from: an entry under a key held is the same
+            self.shards.save(reports, lambda made: (made[0].to_data(), made[1].row, made[1].csv, made[1].json,
+                                                    made[1].findings))
 
 
 class SiteWriter:

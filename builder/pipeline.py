@@ -28,6 +28,7 @@ from .models import META_PATHS, Finding, Record, get_path, iter_cells, set_path
 from .records import (RECORD_SUFFIX, RecordError, file_stamp, files_digest, find_sources, load_cache, load_record, plain,
                       record_path, save_cache, to_yaml, without_gc, write_atomically)
 from .limits import limits
+from .shards import ShardedCache
 from .sources import LimitError, ReportError, check_size, read_source
 
 PARALLEL_FROM = 64  # below this many reports, starting worker processes costs more than it saves
@@ -402,21 +403,32 @@ def _extracted(task: tuple, status: str, value, keys: dict) -> Outcome:
                    None if status == workers.MEMORY else keys[source])
 
 
-def _load_state(state_file: Path | None) -> tuple[dict, dict]:
+def _outcome_shards(state_file: Path) -> ShardedCache:
+    """Where each report's outcome is kept: shards beside the state file (state-outcomes.NN.json), so
+    that a build that reads one report writes one shard again (shards.py)."""
+    return ShardedCache(state_file.with_name(f"{state_file.stem}-outcomes{state_file.suffix}"), _state_version())
+
+
+def _load_state(state_file: Path | None, shards: ShardedCache | None) -> tuple[dict, dict]:
     """The last run's outcomes by source, and its across-year findings by agency."""
-    if state_file is None or not state_file.exists():
+    if state_file is None or shards is None:
         return {}, {}
     state = load_cache(state_file)  # None unless sealed by this machine's builder
+    across: dict = {}
     try:
         if isinstance(state, dict) and state.get("version") == _state_version():
-            outcomes = {source: (key, Outcome.from_data(Path(source), data))
-                        for source, (key, data) in state["outcomes"].items()}
             across = {agency: (keys, [(source, Finding.model_validate(f)) for source, f in pairs])
                       for agency, (keys, pairs) in state["across"].items()}
-            return outcomes, across
-    except (ValueError, TypeError, KeyError, AttributeError):  # not what this builder writes: rebuilt
-        pass
-    return {}, {}
+    except (ValueError, TypeError, KeyError, AttributeError):  # not what this builder writes: made again
+        across = {}
+    outcomes = {}
+    for source, entry in shards.load().items():
+        try:
+            key, data = entry
+            outcomes[source] = (key, Outcome.from_data(Path(source), data))
+        except (ValueError, TypeError, KeyError, AttributeError):  # not what this builder writes: read again
+            pass
+    return outcomes, across
 
 
 def _across_years(good: list[Outcome], cached: dict) -> tuple[dict, list[tuple[str, Finding]]]:
@@ -459,7 +471,8 @@ def process_all(reports_dir: Path, root: Path, write: bool = False, progress=Non
     first = workers.Worker(_process_one)
     try:
         sources = list(find_sources(reports_dir))
-        state, across = _load_state(state_file)
+        shards = _outcome_shards(state_file) if state_file is not None else None
+        state, across = _load_state(state_file, shards)
         keys = {s: plain(_state_key(s)) for s in sources}
         known = {s: state[str(s)][1] for s in sources if str(s) in state and state[str(s)][0] == keys[s]}
         todo = [s for s in sources if s not in known]
@@ -475,13 +488,15 @@ def process_all(reports_dir: Path, root: Path, write: bool = False, progress=Non
     outcomes = [by_source[s] for s in sources]
     good = [o for o in outcomes if not o.failed]
     across, found = _across_years(good, across)
-    if state_file is not None:  # the outcomes before the across-year findings, which depend on the others
+    if shards is not None:  # the outcomes before the across-year findings, which depend on the others
+        shards.save({str(o.source): o for o in outcomes},
+                    lambda o: (keys[o.source] if o.source in known else plain(o.stamp or _state_key(o.source)),
+                               o.to_data()),
+                    changed=[str(o.source) for o in fresh])
         save_cache(state_file, {
             "version": _state_version(),
             "across": {agency: (keys_, [(source, f.model_dump()) for source, f in pairs])
-                       for agency, (keys_, pairs) in across.items()},
-            "outcomes": {str(o.source): (keys[o.source] if o.source in known else plain(o.stamp or _state_key(o.source)),
-                                         o.to_data()) for o in outcomes}})
+                       for agency, (keys_, pairs) in across.items()}})
     outcomes = [copy.copy(o) for o in outcomes]
     by_path = {str(o.source): o for o in outcomes}
     for source, finding in found + _same_body_and_year(good, root):

@@ -108,13 +108,20 @@ def test_a_cache_a_commit_brings_is_never_trusted(tmp_path):
     root = _repo(tmp_path)
     state = root / ".cache" / "state.json"
     first = process_all(root / "reports", root, write=True, state_file=state)
-    body = state.read_text(encoding="utf-8").partition("\n")[2]
-    forged = json.loads(body)
-    for entry in forged["outcomes"].values():  # an attacker's numbers, under the right stamps
-        entry[1]["json"] = entry[1]["json"].replace('"new":[', '"new":[9999,').replace(',9999,', ',', 0)
-    state.write_text("0" * 64 + "\n" + json.dumps(forged), encoding="utf-8")  # no valid seal
+    shards = sorted(state.parent.glob("state-outcomes.*.json"))  # each report's outcome (builder/shards.py)
+    forged_any = False
+    for shard in shards:
+        forged = json.loads(shard.read_text(encoding="utf-8").partition("\n")[2])
+        for entry in forged["entries"].values():  # an attacker's numbers, under the right stamps
+            entry[1]["json"] = entry[1]["json"].replace('"new":[', '"new":[9999,')
+            forged_any = True
+        shard.write_text("0" * 64 + "\n" + json.dumps(forged), encoding="utf-8")  # no valid seal
+    assert forged_any
     again = process_all(root / "reports", root, write=True, state_file=state)
     assert [o.record.dump() for o in again] == [o.record.dump() for o in first]
+    assert sorted(o.source.name for o in again if o.extracted) == sorted(o.source.name for o in first)
+    for shard in shards:
+        shard.write_text("\x80garbage", encoding="utf-8")
     state.write_text("\x80garbage", encoding="utf-8")
     assert [o.record.dump() for o in process_all(root / "reports", root, write=True, state_file=state)] == \
         [o.record.dump() for o in first]
