@@ -9,6 +9,7 @@ a sort and binary searches: O(n log n) per group and weighting.
 from __future__ import annotations
 
 import bisect
+from operator import mul
 from dataclasses import dataclass, field
 from typing import Hashable, Iterable, Optional, Sequence
 
@@ -67,8 +68,11 @@ class Standing:
 
 def ranks(points: Sequence[float]) -> list[int]:
     """Competition ranks (1 is the best; equal points share a rank): 1 + how many have more points."""
-    desc = sorted((-p for p in points))
-    return [bisect.bisect_left(desc, -p) + 1 for p in points]
+    # best first, each point's rank its first place: pairs from the worst up, a later (better) place of
+    # equal points overwriting an earlier one
+    best = sorted(points, reverse=True)
+    first = dict(zip(reversed(best), range(len(best), 0, -1)))
+    return [first[p] for p in points]
 
 
 def rank_ranges(intervals: Sequence[tuple[float, float]]) -> list[tuple[int, int]]:
@@ -112,25 +116,36 @@ def _place(members: list[tuple[Hashable, float, tuple[float, float]]], key: str,
 
 def _rank_group(members: list[tuple[Hashable, Score]], out: dict[Hashable, Standing]) -> None:
     peers: dict[str, tuple[float, float, float, int]] = {}
-    for ind in INDICATORS:
-        rows = [(ident, ind.points(s.values[ind.key].value), ind.point_interval(s.values[ind.key]))
-                for ident, s in members if s.values[ind.key].scored]
+    ranked = [(ident, s) for ident, s in members if s.overall is not None]
+    # each ranked report's scored indicators as (indices, points), once: a weighting is then a sum
+    scored: dict[Hashable, tuple[list[int], list[float]]] = {ident: ([], []) for ident, _ in ranked}
+    for k, ind in enumerate(INDICATORS):
+        rows, values = [], []
+        for ident, s in members:
+            v = s.values[ind.key]
+            if v.scored:
+                points = ind.points(v.value)
+                rows.append((ident, points, ind.point_interval(v)))
+                values.append(v.value)
+                if ident in scored:
+                    scored[ident][0].append(k)
+                    scored[ident][1].append(points)
         if rows:
             _place(rows, ind.key, out)
-            peers[ind.key] = (*quartiles([s.values[ind.key].value for _, s in members if s.values[ind.key].scored]),
-                              len(rows))
-    overall = [(ident, s.overall, (s.low, s.high)) for ident, s in members if s.overall is not None]
-    if overall:
+            peers[ind.key] = (*quartiles(values), len(rows))
+    if ranked:
+        overall = [(ident, s.overall, (s.low, s.high)) for ident, s in ranked]
         _place(overall, OVERALL, out)
         peers[OVERALL] = (*quartiles([p for _, p, _ in overall]), len(overall))
-        # each ranked report's scored indicators as (index, points), once: a weighting is then a sum
-        keys = [ind.key for ind in INDICATORS]
-        parts = [[(k, INDICATORS[k].points(s.values[key].value)) for k, key in enumerate(keys) if s.values[key].scored]
-                 for ident, s in members if s.overall is not None]
+        parts = [(tuple(scored[ident][0]), scored[ident][1]) for ident, _ in ranked]
         for name, weights in ALTERNATIVE_WEIGHTS:
-            w = [weights[key] for key in keys]
-            alt = [sum(w[k] * p for k, p in ps) / sum(w[k] for k, _ in ps) for ps in parts]
-            for (ident, _, _), r in zip(overall, ranks(alt)):
+            w = [weights[ind.key] for ind in INDICATORS]
+            # the weights of each set of scored indicators, and their sum (the same terms in the same order
+            # for every report with that set: the same float)
+            sets = {at: [w[k] for k in at] for at in {at for at, _ in parts}}
+            totals = {at: sum(ws) for at, ws in sets.items()}
+            alt = [sum(map(mul, sets[at], ps)) / totals[at] for at, ps in parts]
+            for (ident, _), r in zip(ranked, ranks(alt)):
                 out[ident].sensitivity[name] = r
     for ident, _ in members:
         out[ident].peers = peers
