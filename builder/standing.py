@@ -9,8 +9,8 @@ a sort and binary searches: O(n log n) per group and weighting.
 from __future__ import annotations
 
 import bisect
-from operator import mul
 from dataclasses import dataclass, field
+from operator import mul
 from pathlib import Path
 from typing import Any, Hashable, Iterable, Iterator, Mapping, Optional, Sequence
 
@@ -165,35 +165,36 @@ def _place(members: list[tuple[Hashable, float, tuple[float, float]]], key: str,
 
 def _rank_group(members: list[tuple[Hashable, Score]], out: dict[Hashable, Standing]) -> None:
     peers: dict[str, tuple[float, float, float, int]] = {}
-    ranked = [(ident, s) for ident, s in members if s.overall is not None]
-    # each ranked report's scored indicators as (indices, points), once: a weighting is then a sum
-    scored: dict[Hashable, tuple[list[int], list[float]]] = {ident: ([], []) for ident, _ in ranked}
+    # each ranked report's scored indicators as (indices, points), read once: a weighting is then a sum
+    parts: list[tuple[list[int], list[float]] | None] = [([], []) if s.overall is not None else None
+                                                          for _, s in members]
     for k, ind in enumerate(INDICATORS):
         rows, values = [], []
-        for ident, s in members:
+        for (ident, s), part in zip(members, parts):
             v = s.values[ind.key]
             if v.scored:
                 points = ind.points(v.value)
                 rows.append((ident, points, ind.point_interval(v)))
                 values.append(v.value)
-                if ident in scored:
-                    scored[ident][0].append(k)
-                    scored[ident][1].append(points)
+                if part is not None:
+                    part[0].append(k)
+                    part[1].append(points)
         if rows:
             _place(rows, ind.key, out)
             peers[ind.key] = (*quartiles(values), len(rows))
+    ranked = [(ident, s) for ident, s in members if s.overall is not None]
     if ranked:
         overall = [(ident, s.overall, (s.low, s.high)) for ident, s in ranked]
         _place(overall, OVERALL, out)
         peers[OVERALL] = (*quartiles([p for _, p, _ in overall]), len(overall))
-        parts = [(tuple(scored[ident][0]), scored[ident][1]) for ident, _ in ranked]
+        sums = [(tuple(at), ps) for at, ps in filter(None, parts)]
         for name, weights in ALTERNATIVE_WEIGHTS:
             w = [weights[ind.key] for ind in INDICATORS]
             # the weights of each set of scored indicators, and their sum (the same terms in the same order
             # for every report with that set: the same float)
-            sets = {at: [w[k] for k in at] for at in {at for at, _ in parts}}
+            sets = {at: [w[k] for k in at] for at in {at for at, _ in sums}}
             totals = {at: sum(ws) for at, ws in sets.items()}
-            alt = [sum(map(mul, sets[at], ps)) / totals[at] for at, ps in parts]
+            alt = [sum(map(mul, sets[at], ps)) / totals[at] for at, ps in sums]
             for (ident, _), r in zip(ranked, ranks(alt)):
                 out[ident].sensitivity[name] = r
     for ident, _ in members:
