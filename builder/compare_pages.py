@@ -105,5 +105,6 @@ def compare_pages(env: jinja2.Environment, writer: SiteWriter, views: Sequence[A
         for old in state.glob("*.json"):
             if not old.stem.isdigit() or int(old.stem) not in years:
                 old.unlink()
-    writer.text("compare/index.md", env.get_template("compare.md.j2").render(
-        years=sorted(years, reverse=True), statuses=STATUS_NAMES, key_cells=KEY_CELLS, default_cell=DEFAULT_CELL))
+    shown = sorted(years, reverse=True)  # the page itself changes with the years alone (and the code: the cache's)
+    writer.page("compare/index.md", _key("compare", shown), lambda: env.get_template("compare.md.j2").render(
+        years=shown, statuses=STATUS_NAMES, key_cells=KEY_CELLS, default_cell=DEFAULT_CELL))
