@@ -4,7 +4,9 @@ group's median and totals per province, city and level), and 2–4 bodies side b
 
 A year's file holds the template's cells once (path and label, in the template's order) and, per body,
 its cells' values and statuses as arrays indexed by that list: compact, and rewritten only when one of
-the year's reports, or what the agencies file says of its body, changed (page_cache.SiteWriter.page).
+the year's reports, or what the agencies file says of its body, changed (page_cache.SiteWriter.page),
+and then joined from each report's entry as it was last made (kept beside the page cache, by the report's
+key): a report added to thousands makes its own entry, not its year's.
 Each status is one letter (STATUS_CODES): a blank, unread or not applicable cell is null with its own
 letter, never 0.
 """
