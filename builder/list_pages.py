@@ -98,20 +98,28 @@ def _issues(env: jinja2.Environment, writer: SiteWriter, views: list[ReportView]
             years: list[int], root: Path) -> None:
     """数据问题: the reports that could not be read, then every report's findings, a page per year."""
     counts = []
+    by_year: dict[int, list[dict]] = {year: [] for year in years}
+    for v in views:  # a report with findings to list; their sentences are made only for a page made again
+        if any(f.severity != "info" for f in v.outcome.findings):
+            by_year[v.brief.year].append({"view": v, "province": v.province})
     for year in years:
-        rows = [{"view": v, "province": v.province,
-                 "items": [(f, describe(f), SEVERITY[f.severity]) for f in v.outcome.findings if f.severity != "info"]}
-                for v in views if v.brief.year == year]
-        rows = [r for r in rows if r["items"]]
+        rows = by_year[year]
         counts.append((year, len(rows)))
         for page in _split(rows, ["province"], ISSUES_PAGE_REPORTS, f"issues/{year}"):
             writer.page(page.rel, _key(year, page.path, [r["view"].key for r in page.rows], page.children), partial(
-                page_views.render, env, "issues.md.j2", year=year, path=page.path, rows=[] if page.children else page.rows,
+                _issues_page, env, year=year, path=page.path, rows=[] if page.children else page.rows,
                 children=page.children, depth=page.depth))
     writer.text("issues/index.md", env.get_template("issues_index.md.j2").render(
         counts=counts, reports=len(views),
         failed=[(o, _relative(o.source, root), o.error or "; ".join(
             describe(f) for f in o.findings if f.severity == "error")) for o in failed]))
+
+
+def _issues_page(env: jinja2.Environment, rows: list[dict], **context: object) -> str:
+    """A page of a year's findings: each row's findings (not info) as (finding, sentence, severity word)."""
+    items = [{**r, "items": [(f, describe(f), SEVERITY[f.severity]) for f in r["view"].outcome.findings
+                             if f.severity != "info"]} for r in rows]
+    return page_views.render(env, "issues.md.j2", rows=items, **context)
 
 
 def ranking_rows(views: list[ReportView]) -> list[dict]:

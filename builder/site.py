@@ -76,7 +76,8 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
 
     provenance.attach(views, root / provenance.CACHE, writer.page)  # each PDF table's image, cut from its page
     _score_views(views)
-    placed = standings((id(v), v.brief.year, v.agency.group, v.score) for v in views)
+    placed = standings(((id(v), v.brief.year, v.agency.group, v.score) for v in views), {id(v): v.key for v in views},
+                       cache.path and cache.path.with_name("standings.json"))  # a group ranked before is kept
     for v in views:
         v.standing = placed[id(v)]
         # a page shows its tables' images and links to the repository; its group's ranks and quartiles

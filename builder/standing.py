@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Hashable, Iterable, Optional, Sequence
+from operator import mul
+from pathlib import Path
+from typing import Any, Hashable, Iterable, Iterator, Mapping, Optional, Sequence
 
+from .page_cache import _key, render_version
+from .records import load_cache, save_cache
 from .scores import BASE_WEIGHTS, INDICATORS, Score
 
 OVERALL = "overall"
@@ -67,8 +71,11 @@ class Standing:
 
 def ranks(points: Sequence[float]) -> list[int]:
     """Competition ranks (1 is the best; equal points share a rank): 1 + how many have more points."""
-    desc = sorted((-p for p in points))
-    return [bisect.bisect_left(desc, -p) + 1 for p in points]
+    # best first, each point's rank its first place: pairs from the worst up, a later (better) place of
+    # equal points overwriting an earlier one
+    best = sorted(points, reverse=True)
+    first = dict(zip(reversed(best), range(len(best), 0, -1)))
+    return [first[p] for p in points]
 
 
 def rank_ranges(intervals: Sequence[tuple[float, float]]) -> list[tuple[int, int]]:
@@ -91,17 +98,63 @@ def quartiles(values: Sequence[float]) -> tuple[float, float, float]:
     return q(0.25), q(0.5), q(0.75)
 
 
-def standings(scored: Iterable[tuple[Hashable, int, str, Score]]) -> dict[Hashable, Standing]:
-    """Standings of reports given as (id, year, group, score): ranked within (year, group)."""
+def standings(scored: Iterable[tuple[Hashable, int, str, Score]], keys: Mapping[Hashable, str] | None = None,
+              state: Path | None = None) -> dict[Hashable, Standing]:
+    """Standings of reports given as (id, year, group, score): ranked within (year, group). With `keys`
+    (each id → a digest of all its score is made from: site's report key) and `state` (a sealed cache,
+    records.save_cache), a group whose members' keys are those of a group ranked by this code last
+    time takes its standings from there and is not ranked again: a report added re-ranks its own group."""
     groups: dict[tuple[int, str], list[tuple[Hashable, Score]]] = {}
     for ident, year, group, s in scored:
         groups.setdefault((year, group), []).append((ident, s))
+    kept = load_cache(state) if keys is not None and state is not None else None
+    known = kept["groups"] if isinstance(kept, dict) and kept.get("version") == render_version() else {}
+    ranked: dict[str, Any] = {}
     out: dict[Hashable, Standing] = {}
-    for members in groups.values():
+    for (year, group), members in groups.items():
+        digest = _key("standing", year, group, [keys[ident] for ident, _ in members]) if keys is not None else ""
+        old = known.get(digest)
+        if _is_kept(old, len(members)):
+            for (ident, _), st in zip(members, _unpack(old)):
+                out[ident] = st
+            ranked[digest] = old
+            continue
         for ident, _ in members:
             out[ident] = Standing()
         _rank_group(members, out)
+        ranked[digest] = _pack([out[ident] for ident, _ in members])
+    if keys is not None and state is not None and ranked.keys() != known.keys():
+        save_cache(state, {"version": render_version(), "groups": ranked})
     return out
+
+
+# a group's standings as kept: [peers, ranked (key → how many), one list per member: its rank per KEYS
+# (null if not ranked), each rank range's two ends, its rank per alternative weighting (or none)]
+_KEYS = [*(ind.key for ind in INDICATORS), OVERALL]
+_NAMES = [name for name, _ in ALTERNATIVE_WEIGHTS]
+
+
+def _pack(group: list[Standing]) -> list:
+    return [{k: list(v) for k, v in group[0].peers.items()}, {k: n for st in group for k, n in st.ranked.items()},
+            [[*(st.ranks.get(k) for k in _KEYS), *(x for k in _KEYS for x in st.ranges.get(k, (None, None))),
+              *(st.sensitivity[name] for name in _NAMES if st.sensitivity)] for st in group]]
+
+
+def _unpack(kept: list) -> Iterator[Standing]:
+    """The members' Standing as _rank_group made them: every dict's keys in the order it puts them."""
+    peers, ranked = {k: tuple(v) for k, v in kept[0].items()}, kept[1]
+    n = len(_KEYS)
+    for m in kept[2]:
+        at = [(j, k) for j, k in enumerate(_KEYS) if m[j] is not None]
+        yield Standing({k: m[j] for j, k in at}, {k: (m[n + 2 * j], m[n + 2 * j + 1]) for j, k in at},
+                       {k: ranked[k] for _, k in at}, peers, dict(zip(_NAMES, m[3 * n:])))
+
+
+def _is_kept(old: Any, n: int) -> bool:
+    """Whether a group's kept standings are of n members, as _pack makes them."""
+    return (isinstance(old, list) and len(old) == 3 and isinstance(old[0], dict) and isinstance(old[1], dict)
+            and isinstance(old[2], list) and len(old[2]) == n
+            and all(isinstance(m, list) and len(m) in (3 * len(_KEYS), 3 * len(_KEYS) + len(_NAMES)) for m in old[2]))
 
 
 def _place(members: list[tuple[Hashable, float, tuple[float, float]]], key: str, out: dict) -> None:
@@ -112,25 +165,37 @@ def _place(members: list[tuple[Hashable, float, tuple[float, float]]], key: str,
 
 def _rank_group(members: list[tuple[Hashable, Score]], out: dict[Hashable, Standing]) -> None:
     peers: dict[str, tuple[float, float, float, int]] = {}
-    for ind in INDICATORS:
-        rows = [(ident, ind.points(s.values[ind.key].value), ind.point_interval(s.values[ind.key]))
-                for ident, s in members if s.values[ind.key].scored]
+    # each ranked report's scored indicators as (indices, points), read once: a weighting is then a sum
+    parts: list[tuple[list[int], list[float]] | None] = [([], []) if s.overall is not None else None
+                                                          for _, s in members]
+    for k, ind in enumerate(INDICATORS):
+        rows, values = [], []
+        for (ident, s), part in zip(members, parts):
+            v = s.values[ind.key]
+            if v.scored:
+                points = ind.points(v.value)
+                rows.append((ident, points, ind.point_interval(v)))
+                values.append(v.value)
+                if part is not None:
+                    part[0].append(k)
+                    part[1].append(points)
         if rows:
             _place(rows, ind.key, out)
-            peers[ind.key] = (*quartiles([s.values[ind.key].value for _, s in members if s.values[ind.key].scored]),
-                              len(rows))
-    overall = [(ident, s.overall, (s.low, s.high)) for ident, s in members if s.overall is not None]
-    if overall:
+            peers[ind.key] = (*quartiles(values), len(rows))
+    ranked = [(ident, s) for ident, s in members if s.overall is not None]
+    if ranked:
+        overall = [(ident, s.overall, (s.low, s.high)) for ident, s in ranked]
         _place(overall, OVERALL, out)
         peers[OVERALL] = (*quartiles([p for _, p, _ in overall]), len(overall))
-        # each ranked report's scored indicators as (index, points), once: a weighting is then a sum
-        keys = [ind.key for ind in INDICATORS]
-        parts = [[(k, INDICATORS[k].points(s.values[key].value)) for k, key in enumerate(keys) if s.values[key].scored]
-                 for ident, s in members if s.overall is not None]
+        sums = [(tuple(at), ps) for at, ps in filter(None, parts)]
         for name, weights in ALTERNATIVE_WEIGHTS:
-            w = [weights[key] for key in keys]
-            alt = [sum(w[k] * p for k, p in ps) / sum(w[k] for k, _ in ps) for ps in parts]
-            for (ident, _, _), r in zip(overall, ranks(alt)):
+            w = [weights[ind.key] for ind in INDICATORS]
+            # the weights of each set of scored indicators, and their sum (the same terms in the same order
+            # for every report with that set: the same float)
+            sets = {at: [w[k] for k in at] for at in {at for at, _ in sums}}
+            totals = {at: sum(ws) for at, ws in sets.items()}
+            alt = [sum(map(mul, sets[at], ps)) / totals[at] for at, ps in sums]
+            for (ident, _), r in zip(ranked, ranks(alt)):
                 out[ident].sensitivity[name] = r
     for ident, _ in members:
         out[ident].peers = peers

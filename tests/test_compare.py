@@ -65,6 +65,38 @@ def test_an_unchanged_build_rewrites_no_years_file(site, tmp_path):
     build_site(outcomes, root, root / "content", cache)  # as it was, for the other tests
 
 
+def test_a_years_file_made_from_kept_entries_equals_one_made_from_nothing(site, tmp_path, monkeypatch):
+    from builder import compare_pages
+
+    root, outcomes = site
+    made: list[int] = []
+    body_lines = compare_pages.body_lines
+    monkeypatch.setattr(compare_pages, "body_lines", lambda reports: made.append(len(reports)) or body_lines(reports))
+    cache, out = tmp_path / "cache" / "pages.json", tmp_path / "content"
+    build_site(outcomes, root, out, cache)
+    assert sum(made) == len(outcomes)  # from nothing: every report's entry made
+    gone = next(o for o in outcomes if o.brief.year == 2024)
+    rest = [o for o in outcomes if o is not gone]
+    made.clear()
+    build_site(rest, root, out, cache)
+    assert sum(made) == 0  # a report gone: its year's file joined from the others' kept entries
+    made.clear()
+    build_site(outcomes, root, out, cache)
+    assert sum(made) == 1  # a report added: its entry alone is made
+    for files in (outcomes, rest):  # ... and each file is, byte for byte, the one a build from nothing makes
+        build_site(files, root, out, cache)
+        fresh = tmp_path / f"fresh{len(files)}"
+        build_site(files, root, fresh)
+        years = sorted(p.name for p in (fresh / "compare").glob("*.json"))
+        assert years == sorted(p.name for p in (out / "compare").glob("*.json")) and years
+        for name in years:
+            assert (out / "compare" / name).read_bytes() == (fresh / "compare" / name).read_bytes()
+    # a year none of whose reports is left has its kept entries removed with its file
+    only = [o for o in outcomes if o.brief.year == 2024]
+    build_site(only, root, out, cache)
+    assert sorted(p.name for p in (cache.parent / "compare-bodies").iterdir()) == ["2024.json"]
+
+
 def test_the_nav_and_the_rankings_link_to_the_compare_page(site):
     root, outcomes = site
     assert 'href="../../compare/?year=2023"' in (root / "site" / "rankings" / "2023" / "index.html").read_text("utf-8")

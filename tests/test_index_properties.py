@@ -120,3 +120,41 @@ def test_a_rate_below_the_minimum_n_is_never_ranked(seed):
             if ind.key in placed[k].ranks:
                 assert v.status == "scored" and (v.denominator is None or v.denominator >= MIN_N)
     assert small  # the generator made some
+
+
+def test_standings_kept_between_builds_equal_standings_ranked_from_nothing(tmp_path, monkeypatch):
+    """standings() with report keys and a state file: a group whose members are unchanged takes its
+    standings from the file, every dict in the order ranking makes it (a page's key is their repr)."""
+    from builder import standing
+
+    rng = random.Random(7)
+    reports = []  # (key, year, group, score): three groups over two years, ties and small samples included
+    for k in range(60):
+        kind, year = KINDS[k % 3], 2022 + k % 2
+        agency = Agency("x", level="县级" if k % 5 else "市级", kind=kind)
+        reports.append((f"r{k}", year, agency.group, score(generated(rng, k), agency)))
+    reports += [(f"copy{k}", *reports[k][1:]) for k in range(6)]
+    ranked = []
+    rank_group = standing._rank_group
+    monkeypatch.setattr(standing, "_rank_group", lambda members, out: ranked.append(len(members)) or
+                        rank_group(members, out))
+    state = tmp_path / "standings.json"
+
+    def check(members):
+        ranked.clear()
+        kept = standings([(key, y, g, s) for key, y, g, s in members], {m[0]: m[0] * 2 for m in members}, state)
+        groups = len(ranked)
+        fresh = standings(members)
+        assert kept.keys() == fresh.keys()
+        for key in fresh:
+            assert repr(kept[key].to_data()) == repr(fresh[key].to_data()), key
+            assert kept[key].sensitivity_range == fresh[key].sensitivity_range
+        return groups
+
+    all_groups = len({(y, g) for _, y, g, _ in reports})
+    assert check(reports) == all_groups  # from nothing: every group ranked
+    assert check(reports) == 0  # unchanged: none
+    assert check(reports[:-1]) == 1  # one report gone: its group alone
+    assert check(reports) == 1  # and back
+    state.write_bytes(state.read_bytes()[:-5])  # damaged: ignored, every group ranked again
+    assert check(reports) == all_groups
