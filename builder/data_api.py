@@ -5,8 +5,8 @@ A report's file is its share of the JSON download (downloads.prepare: the record
 define it, the findings, the scores) with the address of its page and the status (models.Record.status)
 of each cell whose value does not say it: every other cell, listed by template edition in the index, is
 printed when it holds a number and blank when null, so that a file holds its 200 cells' statuses in a
-few entries rather than 200. It is made through the page cache under the report's key, so an incremental build writes
-only the files of reports that changed. The data's version and date are in the index (and every
+few entries rather than 200. It is made through the page cache under the report's key, so an
+incremental build writes only the files of reports that changed. The data's version and date are in the index (and every
 download), not in each report's file: a new commit does not rewrite every file.
 
 Beside it, each report's standing in its group (api/v1/standing/2023/巴州区.json: ranks, rank ranges,
@@ -85,13 +85,13 @@ def _dumps(data: Any) -> str:
 
 
 def report_json(v: "ReportView") -> tuple[bytes, str]:
-    """One report's file and the record digest it holds. The file: {"api", "agency", "year", "page", "digest", "status", "record", "agency_info",
-    "findings", "scores"}; "digest" is the record's (pipeline.record_digest: its content, its own digest
-    field left out); "status" maps each cell whose status its value does not say (listed_statuses) to
-    not_applicable | unread | inferred | corrected: any other cell of the index's "cells" for the
-    record's template edition is printed if it holds a number, blank if null (cell_status). The rest is
-    the report's share of the JSON download (downloads.prepare), spliced in as prepared, not parsed
-    again."""
+    """One report's file and the record digest it holds. The file: {"api", "agency", "year", "page",
+    "digest", "status", "record", "agency_info", "findings", "scores"}; "digest" is the record's
+    (pipeline.record_digest: its content, its own digest field left out); "status" maps each cell whose
+    value does not say its status (listed_statuses) to not_applicable | unread | inferred | corrected:
+    any other cell of the index's "cells" for the record's template edition is printed if it holds a
+    number, blank if null. The rest is the report's share of the JSON download (downloads.prepare),
+    spliced in as prepared rather than parsed and written again."""
     record = v.record
     digest = record_digest(record)
     head = {"api": API_VERSION, "agency": v.brief.agency, "year": v.brief.year, "page": page_url(v),
@@ -129,8 +129,9 @@ def write_standing(writer: SiteWriter, views: list["ReportView"]) -> None:
 
 def write_api(writer: SiteWriter, views: list["ReportView"], about: About, state: Path | None = None) -> None:
     """Every report's JSON file (made again only when the report's key changed) and the index:
-    {"api", "version", "date", "license", ..., "reports": [{"agency", "year", "region", "json",
-    "standing", "page", "digest", "sha256"}]}: the record's digest (as in its file) and the sha256 of the file as
+    {"api", "version", "date", "license", ..., "description" (what the files hold, and how to get a
+    cell's status), "cells": {edition: [cell path, in the template's order]}, "reports": [{"agency",
+    "year", "region", "json", "standing", "page", "digest", "sha256"}]}: the record's digest (as in its file) and the sha256 of the file as
     written. Those of a file made in this build are kept as it is made; those of a file the writer kept
     (its key and its size and time unchanged: SiteWriter.fresh) from `state`, a sealed cache of what
     each file was made from and held when written (records.save_cache), else from the file."""
