@@ -88,6 +88,29 @@ def test_the_data_date_is_the_newest_commit_of_reports_not_the_clock(site, tmp_p
     assert data_date(tmp_path) is None  # no git work tree: the newest date a record holds is taken
 
 
+def json_cell(record: dict, path: str):
+    """A cell's value in a report file's "record": its path read as the data page says (dots between
+    keys, [k] the k-th column of a row)."""
+    node = record
+    for part in path.split("."):
+        key, _, index = part.partition("[")
+        node = node[key]
+        if index:
+            node = node[int(index[:-1])]
+    return node
+
+
+def api_statuses(index: dict, data: dict) -> dict[str, str]:
+    """Every cell's status in a report file of the static API, as the data page tells a reader to find
+    it: the cells of the record's template edition are the index's "cells"; a cell's status is the one
+    "status" gives it, else printed if its value in "record" is a number, blank if null."""
+    out = {}
+    for path in index["cells"][data["record"]["template"]]:
+        value = json_cell(data["record"], path)
+        out[path] = data["status"].get(path) or ("blank" if value is None else "printed")
+    return out
+
+
 def test_each_report_json_equals_its_record_with_every_cells_status(site):
     root, outcomes = site
     index = json.loads((root / "site" / "api" / "v1" / "index.json").read_text(encoding="utf-8"))
@@ -99,17 +122,41 @@ def test_each_report_json_equals_its_record_with_every_cells_status(site):
         data = json.loads((root / "site" / url).read_text(encoding="utf-8"))
         assert data["record"] == record.dump()  # field by field, every key of the record
         assert data["digest"] == record.source.digest == record_digest(record)
-        assert set(data["status"]) == {p for p, _ in iter_cells(record, own=True)}
+        # every cell's status as the data page tells a reader to find it, equal to the record's
+        statuses = api_statuses(index, data)
+        assert list(statuses) == [p for p, _ in iter_cells(record, own=True)]
         for path, value in iter_cells(record, own=True):
             assert get_path(record, path) == value
-            assert data["status"][path] == record.status(path), path
-            seen.add(data["status"][path])
+            assert statuses[path] == record.status(path), path
+            seen.add(statuses[path])
+        # and the file lists only the cells whose value does not say their status
+        assert all(status not in ("printed", "blank") for status in data["status"].values())
         entry = next(e for e in index["reports"] if e["json"] == url)
         assert (entry["agency"], entry["year"]) == (record.agency, record.year)
         page = (root / "site" / entry["page"] / "index.html").read_text(encoding="utf-8")
         assert f'href="../../../{url}"' in page  # the report's page links to its JSON
         assert entry["digest"] == data["digest"]
         assert entry["sha256"] == hashlib.sha256((root / "site" / url).read_bytes()).hexdigest()
+    assert seen == STATUSES
+
+
+def test_the_data_pages_example_gives_every_cells_status(site, monkeypatch):
+    """The Python the data page gives readers, run as it stands in the site's root with its example
+    report's file replaced by each report's in turn, gives every cell the status the record gives it."""
+    import html as html_lib
+    import re
+    root, outcomes = site
+    page = (root / "site" / "data" / "index.html").read_text(encoding="utf-8")
+    code = html_lib.unescape(re.search(r"<pre><code>(.*?)</code></pre>", page, re.S).group(1))
+    example = re.search(r'open\("(api/v1/reports/[^"]+)"', code).group(1)
+    monkeypatch.chdir(root / "site")
+    seen = set()
+    for o in outcomes:
+        record = load_record(record_path(o.source))
+        scope: dict = {}
+        exec(compile(code.replace(example, report_json_url(record.year, record.agency)), "data page", "exec"), scope)
+        assert scope["status"] == {path: record.status(path) for path, _ in iter_cells(record, own=True)}
+        seen.update(scope["status"].values())
     assert seen == STATUSES
 
 
@@ -251,7 +298,39 @@ def test_an_incremental_build_rewrites_only_the_changed_reports_json(tmp_path):
         assert entry["sha256"] == hashlib.sha256(data).hexdigest() and entry["digest"] == json.loads(data)["digest"]
     data = json.loads((api / "巴州区.json").read_text(encoding="utf-8"))
     assert data["record"]["article20"]["licensing"] == record.article20.licensing
-    assert data["status"]["article20.licensing"] == "corrected"
+    assert api_statuses(index, data)["article20.licensing"] == data["status"]["article20.licensing"] == "corrected"
+
+
+def test_one_report_with_every_status_has_each_right_through_the_api(tmp_path):
+    """One report whose cells take all six statuses (record-format.md, "Additions"): its source printed
+    with a natural person's count left out of a row the total fills (inferred), an illegible cell and a
+    "/" (unread, not applicable), two blank cells no arithmetic fills (blank), then a cell corrected by
+    hand as a maintainer would (corrected); its API file gives each cell the record's status, read as
+    the data page says."""
+    from builder.pipeline import process_all
+    from builder.site import build_site
+    root = copy_repository(tmp_path)
+    source = root / "reports" / "2023" / "达州市通川区.txt"
+    text = source.read_text(encoding="utf-8")
+    for printed, variant in (("三、（一）予以公开\t17\t1\t5\t0\t0\t0\t23", "三、（一）予以公开\t17\t?\t5\t/\t0\t0\t23"),
+                             ("3\t8\t0\t0\t0\t0\t0\n", "3\t8\t\t\t0\t0\t0\n"),
+                             ("新收政府信息公开申请数量\t55\t4", "新收政府信息公开申请数量\t\t4")):
+        assert printed in text
+        text = text.replace(printed, variant, 1)
+    source.write_text(text, encoding="utf-8")
+    process_all(root / "reports", root, write=True)  # the record as extraction reads the source
+    _correct_by_hand(source)
+    build_site(process_all(root / "reports", root), root, root / "content", tmp_path / "pages.json")
+    record = load_record(record_path(source))
+    index = json.loads((root / "content" / "api" / "v1" / "index.json").read_text(encoding="utf-8"))
+    data = json.loads((root / "content" / report_json_url(2023, "达州市通川区")).read_text(encoding="utf-8"))
+    statuses = api_statuses(index, data)
+    assert statuses == {path: record.status(path) for path, _ in iter_cells(record, own=True)}
+    assert set(statuses.values()) == STATUSES
+    assert (statuses["applications.new[0]"], statuses["applications.outcomes.disclosed[1]"],
+            statuses["applications.outcomes.disclosed[3]"], statuses["article20.licensing"]) \
+        == ("inferred", "unread", "not_applicable", "corrected")
+    assert data["status"] == {path: status for path, status in statuses.items() if status not in ("printed", "blank")}
 
 
 def test_citation_cff_is_valid_cff_1_2_0():
