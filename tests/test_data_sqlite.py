@@ -14,24 +14,12 @@ import pytest
 from builder import data_sqlite, downloads
 from builder.data_sqlite import to_sqlite, write_sqlite
 from builder.page_cache import SiteWriter
-from builder.pipeline import process_all
 from builder.records import load_cache
-from builder.scores import Agency, load_agencies, score
 from builder.standing import standings
-from conftest import REPORTS, ROOT
+from test_downloads import rows  # noqa: F401 (the committed reports' rows: a fixture)
 from test_open_data import sqlite_rows
 
 REL = "data/d.sqlite"
-
-
-@pytest.fixture(scope="module")
-def rows() -> list[downloads.Row]:
-    agencies = load_agencies(REPORTS / "agencies.yaml")
-    out = []
-    for o in process_all(REPORTS, ROOT):
-        info = agencies.get(o.record.agency, Agency(o.record.agency))
-        out.append(downloads.Row(o.record, info, score(o.record, info), tuple(o.findings)))
-    return out
 
 
 def ranked(rows: list[downloads.Row]) -> tuple[list[downloads.Prepared], list[tuple]]:
