@@ -2,7 +2,7 @@
 updated when reports are added or changed instead of made again from all of them.
 
 Each report's share of the file (its row of `reports` with its ranks, its findings, its cells, its rows
-of `scores`) has two digests, kept in the table `report_digests`: of its record (its row but the ranks,
+of `score_values`) has two digests, kept in the table `report_digests`: of its record (its row but the ranks,
 and its findings: they change only with it) and of its ranks and rows of the scores table (which change
 whenever a report joins its group). They are sha256 (the first 16 bytes) of the strings the caller
 already made, Prepared.row (the row as JSON text) and the findings' and scores' repr: no JSON is read
@@ -24,8 +24,10 @@ label and status text of the cells CSV. There is no index by cell (it took a qua
 the view loops over the reports (by the index on agency and year) and looks each one's cells up by
 the primary key, so that one cell across all bodies (WHERE path = ?, with or without a year), a
 report's cells (WHERE agency = ? AND year = ?) and a status's cells are read without reading every
-cell (tests/test_data_sqlite.py keeps these plans). 2,000 reports of the bench made 17.8 MB before,
-10.1 MB now.
+cell (tests/test_data_sqlite.py keeps these plans). Likewise `scores` is a view: a report's rows of
+`score_values` (by report and indicator) with its body, year, group and method version from its row
+of `reports`, not a copy of them in each row and an index on them. 2,000 reports of the bench made
+17.8 MB before, 9.2 MB now.
 
 The file lies in content/, which is kept between deploy runs and is not trusted: it is updated only if
 its bytes are those this builder last wrote (their sha256 is kept in a sealed cache under .cache/, see
@@ -61,6 +63,14 @@ def code_version() -> str:
                                                   "template.py", "wording.py", "scores.py")])[:16]
 
 
+# a scores row (SCORE_COLUMNS) is its report's agency, year and group, its own columns, and the method
+# version: score_values holds its own, the view takes the others from the report's row
+_SCORE_OWN = SCORE_COLUMNS[3:-1]
+if [n for n, _, _ in SCORE_COLUMNS[:3]] + [SCORE_COLUMNS[-1][0]] != ["agency", "year", "group", "method_version"]:
+    raise ImportError("data_sqlite: the scores view expects SCORE_COLUMNS to begin with agency, year, group "
+                      "and end with method_version")
+
+
 def _create(db: sqlite3.Connection) -> None:
     """The tables, views and indexes, and the tables that document the columns (they do not change)."""
     cols = _columns()
@@ -86,8 +96,14 @@ def _create(db: sqlite3.Connection) -> None:
     db.execute("CREATE VIEW cells AS SELECT v.report_id, r.agency, r.year, t.path, t.label, v.value, s.status "
                "FROM reports r CROSS JOIN cell_values v ON v.report_id = r.id "
                "JOIN template_cells t ON t.id = v.cell_id JOIN statuses s ON s.id = v.status_id")
-    db.execute(f"CREATE TABLE scores ({', '.join(f'{chr(34)}{n}{chr(34)} {t.upper()}' for n, t, _ in SCORE_COLUMNS)})")
-    db.execute("CREATE INDEX scores_report ON scores (agency, year)")
+    # scores: a view of each report's row per indicator with its body, year, group and method version
+    # from reports (the same for all its rows), the same columns as the scores CSV
+    db.execute(f"CREATE TABLE score_values (report_id INTEGER REFERENCES reports(id), "
+               f"{', '.join(f'{chr(34)}{n}{chr(34)} {t.upper()}' for n, t, _ in _SCORE_OWN)}, "
+               f"PRIMARY KEY (report_id, indicator)) WITHOUT ROWID")
+    db.execute(f"CREATE VIEW scores AS SELECT r.agency, r.year, r.peer_group AS \"group\", "
+               f"{', '.join(f'v.{chr(34)}{n}{chr(34)}' for n, _, _ in _SCORE_OWN)}, r.method_version "
+               f"FROM reports r CROSS JOIN score_values v ON v.report_id = r.id")
     db.execute(f"CREATE TABLE coverage ({', '.join(f'{chr(34)}{c.name}{chr(34)} {c.type.upper()}' for c in COVERAGE_COLUMNS)})")
     db.execute("CREATE TABLE about (key TEXT PRIMARY KEY, value TEXT)")
     db.execute("CREATE TABLE report_digests (report_id INTEGER PRIMARY KEY REFERENCES reports(id), digest BLOB, "
@@ -158,9 +174,9 @@ def update(db: sqlite3.Connection, rows: Sequence[Prepared], about: About, score
     names = ", ".join(f'"{c.name}"' for c in _columns())
     marks = ", ".join("?" for _ in _columns())
     ranks = ", ".join(f'"{c.name}"' for c in rank_columns())
+    at = {c.name: k for k, c in enumerate(_columns())}
     with db:
-        db.executemany("DELETE FROM scores WHERE (agency, year) = (SELECT agency, year FROM reports WHERE id = ?)",
-                       gone + [(have[key][0],) for key in ranked])
+        db.executemany("DELETE FROM score_values WHERE report_id = ?", gone + [(have[key][0],) for key in ranked])
         for table, column in (("cell_values", "report_id"), ("findings", "report_id"),
                               ("report_digests", "report_id"), ("reports", "id")):
             db.executemany(f"DELETE FROM {table} WHERE {column} = ?", gone)
@@ -171,15 +187,20 @@ def update(db: sqlite3.Connection, rows: Sequence[Prepared], about: About, score
                        ((want[key][0], have[key][0]) for key in ranked))
         made = [want[key][2] for key in fresh]
         ids = range(first, first + len(made))
+        values = [json.loads(p.row) for p in made]
+        for key, row in zip(fresh, values):  # the scores view takes these from the report's row
+            if any(s[:3] + s[-1:] != (*key, row[at["peer_group"]], row[at["method_version"]]) for s in want[key][3]):
+                raise ValueError(f"{key[0]} {key[1]}: its scores name another group or method than its row")
         db.executemany(f"INSERT INTO reports (id, {names}) VALUES (?, {marks})",
-                       ((rid, *json.loads(p.row)) for rid, p in zip(ids, made)))
+                       ((rid, *row) for rid, row in zip(ids, values)))
         db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?)",
                        ((rid, *f) for rid, p in zip(ids, made) for f in p.findings))
         db.executemany("INSERT INTO cell_values VALUES (?, ?, ?, ?)",
                        ((rid, cell, value, _STATUS_IDS[status]) for rid, (_, _, _, cells)
                         in zip(ids, report_cells(made)) for cell, value, status in cells))
-        db.executemany(f"INSERT INTO scores VALUES ({', '.join('?' for _ in SCORE_COLUMNS)})",
-                       (s for key in [*fresh, *ranked] for s in want[key][3]))
+        written = [*zip(fresh, ids), *((key, have[key][0]) for key in ranked)]
+        db.executemany(f"INSERT INTO score_values VALUES (?, {', '.join('?' for _ in _SCORE_OWN)})",
+                       ((rid, *s[3:-1]) for key, rid in written for s in want[key][3]))
         db.executemany("INSERT INTO report_digests VALUES (?, ?, ?)",
                        zip(ids, (want[key][0] for key in fresh), (want[key][1] for key in fresh)))
         # the small tables replaced whole, and only when they changed: a file nothing changed keeps its bytes

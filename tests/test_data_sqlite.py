@@ -189,3 +189,23 @@ def test_an_update_that_leaves_pages_free_is_vacuumed(rows, tmp_path, monkeypatc
     with sqlite3.connect(target) as db:
         assert (db.execute("PRAGMA freelist_count").fetchone()[0] > 0) == free
     assert sqlite_rows(target) == sqlite_rows(scratch(tmp_path, prepared, scores))
+
+
+def test_the_scores_view_gives_the_rows_it_was_given(rows, tmp_path):
+    """The scores view: each report's rows with its body, year, group and method version from its row
+    of reports, in SCORE_COLUMNS order; one report's are read by the keys."""
+    prepared, scores = ranked(rows)
+    with sqlite3.connect(scratch(tmp_path, prepared, scores)) as db:
+        cursor = db.execute("SELECT * FROM scores")
+        assert [d[0] for d in cursor.description] == [name for name, _, _ in downloads.SCORE_COLUMNS]
+        assert sorted(cursor, key=lambda s: s[:4]) == sorted(scores, key=lambda s: s[:4])
+        plan = [step for *_, step in db.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM scores WHERE agency = '巴州区' AND year = 2023")]
+        assert plan[0].startswith("SEARCH r USING") and plan[1].startswith("SEARCH v USING PRIMARY KEY"), plan
+
+
+def test_scores_that_name_another_group_than_the_reports_row_are_refused(rows):
+    prepared, scores = ranked(rows)
+    scores[0] = (*scores[0][:2], "another group", *scores[0][3:])
+    with pytest.raises(ValueError, match="another group or method"):
+        to_sqlite(prepared, downloads.About.of(prepared), scores)
