@@ -45,7 +45,7 @@ import sqlite3
 import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from .downloads import (CELL_STATUSES, COVERAGE_COLUMNS, SCORE_COLUMNS, About, Prepared, _cells_plan, _columns,
                         cell_columns, rank_columns, report_cells, sql_name)
@@ -187,12 +187,16 @@ def update(db: sqlite3.Connection, rows: Sequence[Prepared], about: About, score
                        ((want[key][0], have[key][0]) for key in ranked))
         made = [want[key][2] for key in fresh]
         ids = range(first, first + len(made))
-        values = [json.loads(p.row) for p in made]
-        for key, row in zip(fresh, values):  # the scores view takes these from the report's row
-            if any(s[:3] + s[-1:] != (*key, row[at["peer_group"]], row[at["method_version"]]) for s in want[key][3]):
-                raise ValueError(f"{key[0]} {key[1]}: its scores name another group or method than its row")
-        db.executemany(f"INSERT INTO reports (id, {names}) VALUES (?, {marks})",
-                       ((rid, *row) for rid, row in zip(ids, values)))
+
+        def parsed() -> Iterator[tuple]:
+            for key, rid, p in zip(fresh, ids, made):
+                row = json.loads(p.row)
+                # the scores view takes these from the report's row
+                if any(s[:3] + s[-1:] != (*key, row[at["peer_group"]], row[at["method_version"]]) for s in want[key][3]):
+                    raise ValueError(f"{key[0]} {key[1]}: its scores name another group or method than its row")
+                yield rid, *row
+
+        db.executemany(f"INSERT INTO reports (id, {names}) VALUES (?, {marks})", parsed())
         db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?)",
                        ((rid, *f) for rid, p in zip(ids, made) for f in p.findings))
         db.executemany("INSERT INTO cell_values VALUES (?, ?, ?, ?)",
