@@ -192,7 +192,8 @@ def update(db: sqlite3.Connection, rows: Sequence[Prepared], about: About, score
             for key, rid, p in zip(fresh, ids, made):
                 row = json.loads(p.row)
                 # the scores view takes these from the report's row
-                if any(s[:3] + s[-1:] != (*key, row[at["peer_group"]], row[at["method_version"]]) for s in want[key][3]):
+                shared = (*key, row[at["peer_group"]], row[at["method_version"]])
+                if any(s[:3] + s[-1:] != shared for s in want[key][3]):
                     raise ValueError(f"{key[0]} {key[1]}: its scores name another group or method than its row")
                 yield rid, *row
 
