@@ -251,6 +251,11 @@ def to_sqlite(rows: Sequence[Prepared], about: About, scores: Sequence[tuple] = 
         return path.read_bytes()
 
 
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
 def _copy(source: Path, to: Path) -> str:
     """Copy a file, reading it once; its sha256 (hex)."""
     digest = hashlib.sha256()
@@ -267,7 +272,7 @@ def write_sqlite(page: Callable[[str, str, Callable[[], Path]], None], out: Path
     """Write the file at out/rel through `page` (SiteWriter.page: made only when `key` changed), updating
     a copy of the one there when its sha256 is the one sealed in `state` by the build that wrote it with
     this code, else making it from nothing, beside it; the copy replaces the file unless it holds the
-    same bytes. Then seal the file's sha256 in `state` (None: no cache, always made from nothing). An
+    same bytes (a file made from nothing is compared with the one there when their sizes agree). Then seal the file's sha256 in `state` (None: no cache, always made from nothing). An
     error (or a stop) on the way leaves the file and the seal as they were, and no copy."""
     target = out / rel
     kept = load_cache(state) if state is not None else None
@@ -284,8 +289,9 @@ def write_sqlite(page: Callable[[str, str, Callable[[], Path]], None], out: Path
                 spare.unlink()
                 old = None
             _make(spare, rows, about, scores, coverage, create=old is None)
-            with open(spare, "rb") as f:
-                made.append(hashlib.file_digest(f, "sha256").hexdigest())
+            made.append(_sha256(spare))
+            if old is None and target.is_file() and target.stat().st_size == spare.stat().st_size:
+                old = _sha256(target)  # made from nothing as it was (a build without a cache)
         except BaseException:
             spare.unlink(missing_ok=True)
             raise

@@ -91,6 +91,10 @@ def test_an_update_that_changes_nothing_keeps_the_file(rows, tmp_path):
     assert write(tmp_path, prepared, scores, "two").written == 0  # another key, the same data
     assert target.stat().st_mtime_ns == stat.st_mtime_ns and sealed(tmp_path) == sha256(target)
     assert [p.name for p in target.parent.iterdir()] == ["d.sqlite"]
+    # without the seal (a build without a cache) made from nothing, as it was: kept too
+    writer = SiteWriter(tmp_path)
+    write_sqlite(writer.page, tmp_path, REL, "three", None, prepared, downloads.About.of(prepared), scores, ())
+    assert writer.written == 0 and target.stat().st_mtime_ns == stat.st_mtime_ns
 
 
 def test_a_file_altered_since_it_was_written_is_made_again(rows, tmp_path):
