@@ -1,35 +1,54 @@
 """The SQLite download (downloads/data/disclosure-index.sqlite): every table of the data in one file,
-updated in place when reports are added or changed instead of made again from all of them.
+updated when reports are added or changed instead of made again from all of them.
 
 Each report's share of the file (its row of `reports` with its ranks, its findings, its cells, its rows
-of `scores`) has two digests, kept in the table `report_digests`: of its row and scores (which change
-with its ranks whenever a report joins its group) and of its record's findings and cells (which change
-only with it). An update, in one transaction, deletes the shares whose record changed or whose report
-is gone and inserts the new ones, and rewrites only the row and scores of a report whose ranks alone
-changed; the coverage and the
-`about` table (version, date) are replaced whole when they changed (a row per body and year: small), so
-an update that changes nothing leaves the file's bytes as they were. A file made from nothing goes
-through the same steps from an empty database, so the two give the same rows (not the same bytes:
-an updated file places its rows in other pages and numbers the reports in the order they came).
+of `score_values`) has two digests, kept in the table `report_digests`: of its record (its row but the ranks,
+and its findings: they change only with it) and of its ranks and rows of the scores table (which change
+whenever a report joins its group). They are sha256 (the first 16 bytes) of the strings the caller
+already made, Prepared.row (the row as JSON text) and the findings' and scores' repr: no JSON is read
+or written to tell what changed, so an update costs about what changed (the page keys of site.py are
+not used: they also cover a report's table images and links, which the file does not hold). The
+digests are opaque change detectors: a file made by other code (code_version) is made again.
+An update, in one transaction, deletes the shares whose record changed or whose report is gone and
+inserts the new ones, and rewrites only the ranks and scores of a report whose ranks alone changed;
+the coverage and the `about` table (version, date) are replaced whole when they changed (a row per
+body and year: small). A file made from nothing goes through the same steps from an empty database,
+so the two give the same rows (not the same bytes: an updated file places its rows in other pages and
+numbers the reports in the order they came). When an update leaves more than a quarter of the file's
+pages free (reports removed), the file is vacuumed.
+
+The file's size: a cell is a row of `cell_values` (report_id, cell_id, value, status_id) in a table
+without rowid, its status a small integer numbering the `statuses` table (printed is 0, which SQLite
+stores in no byte), some 13 bytes a cell; the view `cells` joins them back to the body, year, path,
+label and status text of the cells CSV. There is no index by cell (it took a quarter of the file):
+the view loops over the reports (by the index on agency and year) and looks each one's cells up by
+the primary key, so that one cell across all bodies (WHERE path = ?, with or without a year), a
+report's cells (WHERE agency = ? AND year = ?) and a status's cells are read without reading every
+cell (tests/test_data_sqlite.py keeps these plans). Likewise `scores` is a view: a report's rows of
+`score_values` (by report and indicator) with its body, year, group and method version from its row
+of `reports`, not a copy of them in each row and an index on them. 2,000 reports of the bench made
+17.8 MB before, 9.2 MB now.
 
 The file lies in content/, which is kept between deploy runs and is not trusted: it is updated only if
 its bytes are those this builder last wrote (their sha256 is kept in a sealed cache under .cache/, see
 records.save_cache, with the digest of this code), otherwise it is made again from nothing. The update
-is made on a copy, so a build stopped halfway leaves the old file.
+is made on a copy beside the file (hashed while copied: the file is read once), which then replaces it
+(os.replace, SiteWriter.page), so a build stopped halfway leaves the old file; a copy the update left
+unchanged is dropped and the file keeps its bytes and time.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import shutil
+import os
 import sqlite3
 import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
-from .downloads import (COVERAGE_COLUMNS, SCORE_COLUMNS, About, Prepared, _cells_plan, _columns, cell_columns,
-                        rank_columns, report_cells, sql_name)
+from .downloads import (CELL_STATUSES, COVERAGE_COLUMNS, SCORE_COLUMNS, About, Prepared, _cells_plan, _columns,
+                        cell_columns, rank_columns, report_cells, sql_name)
 from .records import files_digest, load_cache, save_cache
 
 _SQL_TYPES = {"integer": "INTEGER", "real": "REAL", "text": "TEXT", "date": "TEXT", "number": "NUMERIC"}
@@ -44,31 +63,51 @@ def code_version() -> str:
                                                   "template.py", "wording.py", "scores.py")])[:16]
 
 
+# a scores row (SCORE_COLUMNS) is its report's agency, year and group, its own columns, and the method
+# version: score_values holds its own, the view takes the others from the report's row
+_SCORE_OWN = SCORE_COLUMNS[3:-1]
+if [n for n, _, _ in SCORE_COLUMNS[:3]] + [SCORE_COLUMNS[-1][0]] != ["agency", "year", "group", "method_version"]:
+    raise ImportError("data_sqlite: the scores view expects SCORE_COLUMNS to begin with agency, year, group "
+                      "and end with method_version")
+
+
 def _create(db: sqlite3.Connection) -> None:
     """The tables, views and indexes, and the tables that document the columns (they do not change)."""
     cols = _columns()
     db.execute(f"CREATE TABLE reports (id INTEGER PRIMARY KEY, "
                f"{', '.join(chr(34) + c.name + chr(34) + ' ' + _SQL_TYPES[c.type] for c in cols)})")
+    db.execute("CREATE UNIQUE INDEX reports_agency_year ON reports (agency, year)")  # a body's report of a year
     db.execute("CREATE TABLE findings (report_id INTEGER REFERENCES reports(id), rule TEXT, severity TEXT, "
                "path TEXT, printed REAL, expected REAL, message TEXT)")
     db.execute("CREATE INDEX findings_report ON findings (report_id)")
-    # cells: a view joining each report's cell values with the reports and the template's cells, the same
-    # rows as the cells CSV without a copy of each body's name and each label per cell (a tenth of the size)
+    # cells: a view joining each report's cell values with the reports, the template's cells and the
+    # statuses, the same rows as the cells CSV without a copy of each body's name, label and status per
+    # cell; no index by cell: the view's "one cell across all bodies" looks each report's up by the key
     db.execute("CREATE TABLE template_cells (id INTEGER PRIMARY KEY, path TEXT UNIQUE, label TEXT, column_name TEXT)")
     db.executemany("INSERT INTO template_cells VALUES (?, ?, ?, ?)",
                    [(k, path, label, sql_name(path)) for k, (_, path, label) in enumerate(_cells_plan(), 1)])
+    db.execute("CREATE TABLE statuses (id INTEGER PRIMARY KEY, status TEXT UNIQUE, name TEXT)")
+    db.executemany("INSERT INTO statuses VALUES (?, ?, ?)", [(k, *s) for k, s in enumerate(CELL_STATUSES)])
     db.execute("CREATE TABLE cell_values (report_id INTEGER REFERENCES reports(id), "
-               "cell_id INTEGER REFERENCES template_cells(id), value NUMERIC, status TEXT, "
-               "PRIMARY KEY (report_id, cell_id)) WITHOUT ROWID")
-    db.execute("CREATE INDEX cell_values_cell ON cell_values (cell_id)")
-    db.execute("CREATE VIEW cells AS SELECT v.report_id, r.agency, r.year, t.path, t.label, v.value, v.status "
-               "FROM cell_values v JOIN reports r ON r.id = v.report_id JOIN template_cells t ON t.id = v.cell_id")
-    db.execute(f"CREATE TABLE scores ({', '.join(f'{chr(34)}{n}{chr(34)} {t.upper()}' for n, t, _ in SCORE_COLUMNS)})")
-    db.execute("CREATE INDEX scores_report ON scores (agency, year)")
+               "cell_id INTEGER REFERENCES template_cells(id), value NUMERIC, "
+               "status_id INTEGER REFERENCES statuses(id), PRIMARY KEY (report_id, cell_id)) WITHOUT ROWID")
+    # CROSS JOIN: the reports are looped over outside their cells (SQLite keeps that order), so that a
+    # query by cell looks each report's up by the primary key rather than read every cell (tests/test_data_sqlite.py)
+    db.execute("CREATE VIEW cells AS SELECT v.report_id, r.agency, r.year, t.path, t.label, v.value, s.status "
+               "FROM reports r CROSS JOIN cell_values v ON v.report_id = r.id "
+               "JOIN template_cells t ON t.id = v.cell_id JOIN statuses s ON s.id = v.status_id")
+    # scores: a view of each report's row per indicator with its body, year, group and method version
+    # from reports (the same for all its rows), the same columns as the scores CSV
+    db.execute(f"CREATE TABLE score_values (report_id INTEGER REFERENCES reports(id), "
+               f"{', '.join(f'{chr(34)}{n}{chr(34)} {t.upper()}' for n, t, _ in _SCORE_OWN)}, "
+               f"PRIMARY KEY (report_id, indicator)) WITHOUT ROWID")
+    db.execute(f"CREATE VIEW scores AS SELECT r.agency, r.year, r.peer_group AS \"group\", "
+               f"{', '.join(f'v.{chr(34)}{n}{chr(34)}' for n, _, _ in _SCORE_OWN)}, r.method_version "
+               f"FROM reports r CROSS JOIN score_values v ON v.report_id = r.id")
     db.execute(f"CREATE TABLE coverage ({', '.join(f'{chr(34)}{c.name}{chr(34)} {c.type.upper()}' for c in COVERAGE_COLUMNS)})")
     db.execute("CREATE TABLE about (key TEXT PRIMARY KEY, value TEXT)")
-    db.execute("CREATE TABLE report_digests (report_id INTEGER PRIMARY KEY REFERENCES reports(id), digest TEXT, "
-               "record_digest TEXT)")
+    db.execute("CREATE TABLE report_digests (report_id INTEGER PRIMARY KEY REFERENCES reports(id), digest BLOB, "
+               "record_digest BLOB)")
     db.execute("CREATE TABLE columns (table_name TEXT, name TEXT, type TEXT, description TEXT, "
                "PRIMARY KEY (table_name, name))")
     db.executemany("INSERT INTO columns VALUES (?, ?, ?, ?)",
@@ -81,27 +120,39 @@ def _create(db: sqlite3.Connection) -> None:
                    [(c.name, c.type, c.description) for c in COVERAGE_COLUMNS])
 
 
+_DECODER = json.JSONDecoder()
+_STATUS_IDS = {status: k for k, (status, _) in enumerate(CELL_STATUSES)}
+
+
+def _digest(*parts: str) -> bytes:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).digest()[:16]
+
+
 def _shares(rows: Sequence[Prepared], scores: Sequence[tuple]
-            ) -> dict[tuple[str, int], tuple[str, str, Prepared, list]]:
-    """Each report's share by (agency, year): (the digest of its row with its ranks and its rows of the
-    scores table, the digest of what its record gives: its findings and cells, its row, its rows of
-    the scores table). Its ranks change whenever a report joins its group; its cells only with it."""
-    at = {c.name: k for k, c in enumerate(_columns())}
+            ) -> dict[tuple[str, int], tuple[bytes, bytes, Prepared, list, int]]:
+    """Each report's share by (agency, year): (the digest of its ranks and its rows of the scores table,
+    the digest of what its record gives: its row but the ranks and its findings, its row, its rows of
+    the scores table, where the ranks begin in its row). Its ranks change whenever a report joins its
+    group; the rest only with it. The agency and year are read from the row's first two values (the
+    columns' order: downloads.columns), not by reading the whole row's JSON."""
+    if [c.name for c in _columns()[:2]] != ["agency", "year"]:
+        raise ValueError("data_sqlite: the reports table must begin with agency and year")
+    n = len(rank_columns())  # the last values of a row: integers or null, without commas
     by_report: dict[tuple[str, int], list] = {}
     for s in scores:
         by_report.setdefault((s[0], s[1]), []).append(s)
     out = {}
     for p in rows:
-        values = json.loads(p.row)
-        key = (values[at["agency"]], values[at["year"]])
+        row = p.row
+        agency, end = _DECODER.raw_decode(row, 1)
+        key = (agency, int(row[end + 1:row.index(",", end + 1)]))
         if key in out:  # the pipeline publishes one report per body and year (reports.duplicate)
             raise ValueError(f"two reports of {key[0]} for {key[1]} in the downloads")
+        cut = len(row)
+        for _ in range(n):
+            cut = row.rindex(",", 0, cut)
         own = by_report.get(key, [])
-        ranked = hashlib.sha256(json.dumps([p.row, own], ensure_ascii=False, default=str).encode()).hexdigest()
-        # its cells and findings come from its row's columns but the ranks (report_cells)
-        own_columns = values[:len(values) - len(rank_columns())]
-        record = hashlib.sha256(json.dumps([own_columns, p.findings], ensure_ascii=False, default=str).encode()).hexdigest()
-        out[key] = (ranked, record, p, own)
+        out[key] = (_digest(row[cut:], repr(own)), _digest(row[:cut], repr(p.findings)), p, own, cut)
     return out
 
 
@@ -111,7 +162,7 @@ def update(db: sqlite3.Connection, rows: Sequence[Prepared], about: About, score
     with ranks), scores (SCORE_COLUMNS rows) and coverage entries, in one transaction; returns the
     number of reports whose share was (re)written. A report whose record changed (or that is new) is
     written whole and gets an id after the largest one the file held; one whose ranks alone changed (a
-    report joined its group) keeps its id, findings and cells, and has its row and scores rewritten."""
+    report joined its group) keeps its id, findings and cells, and has its ranks and scores rewritten."""
     want = _shares(rows, scores)
     have = {(agency, year): (rid, ranked, record) for rid, agency, year, ranked, record in db.execute(
         "SELECT r.id, r.agency, r.year, d.digest, d.record_digest FROM reports r "
@@ -122,27 +173,39 @@ def update(db: sqlite3.Connection, rows: Sequence[Prepared], about: About, score
     first = (db.execute("SELECT MAX(id) FROM reports").fetchone()[0] or 0) + 1  # an id is never given twice
     names = ", ".join(f'"{c.name}"' for c in _columns())
     marks = ", ".join("?" for _ in _columns())
+    ranks = ", ".join(f'"{c.name}"' for c in rank_columns())
+    at = {c.name: k for k, c in enumerate(_columns())}
     with db:
-        db.executemany("DELETE FROM scores WHERE (agency, year) = (SELECT agency, year FROM reports WHERE id = ?)",
-                       gone + [(have[key][0],) for key in ranked])
+        db.executemany("DELETE FROM score_values WHERE report_id = ?", gone + [(have[key][0],) for key in ranked])
         for table, column in (("cell_values", "report_id"), ("findings", "report_id"),
                               ("report_digests", "report_id"), ("reports", "id")):
             db.executemany(f"DELETE FROM {table} WHERE {column} = ?", gone)
-        db.executemany(f"UPDATE reports SET ({names}) = ({marks}) WHERE id = ?",
-                       ((*json.loads(want[key][2].row), have[key][0]) for key in ranked))
+        # the rest of its row is its record's, unchanged: only the ranks are read and written
+        db.executemany(f"UPDATE reports SET ({ranks}) = ({', '.join('?' for _ in rank_columns())}) WHERE id = ?",
+                       ((*json.loads("[" + want[key][2].row[want[key][4] + 1:]), have[key][0]) for key in ranked))
         db.executemany("UPDATE report_digests SET digest = ? WHERE report_id = ?",
                        ((want[key][0], have[key][0]) for key in ranked))
         made = [want[key][2] for key in fresh]
         ids = range(first, first + len(made))
-        db.executemany(f"INSERT INTO reports (id, {names}) VALUES (?, {marks})",
-                       ((rid, *json.loads(p.row)) for rid, p in zip(ids, made)))
+
+        def parsed() -> Iterator[tuple]:
+            for key, rid, p in zip(fresh, ids, made):
+                row = json.loads(p.row)
+                # the scores view takes these from the report's row
+                shared = (*key, row[at["peer_group"]], row[at["method_version"]])
+                if any(s[:3] + s[-1:] != shared for s in want[key][3]):
+                    raise ValueError(f"{key[0]} {key[1]}: its scores name another group or method than its row")
+                yield rid, *row
+
+        db.executemany(f"INSERT INTO reports (id, {names}) VALUES (?, {marks})", parsed())
         db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?)",
                        ((rid, *f) for rid, p in zip(ids, made) for f in p.findings))
         db.executemany("INSERT INTO cell_values VALUES (?, ?, ?, ?)",
-                       ((rid, cell, value, status) for rid, (_, _, _, cells) in zip(ids, report_cells(made))
-                        for cell, value, status in cells))
-        db.executemany(f"INSERT INTO scores VALUES ({', '.join('?' for _ in SCORE_COLUMNS)})",
-                       (s for key in [*fresh, *ranked] for s in want[key][3]))
+                       ((rid, cell, value, _STATUS_IDS[status]) for rid, (_, _, _, cells)
+                        in zip(ids, report_cells(made)) for cell, value, status in cells))
+        written = [*zip(fresh, ids), *((key, have[key][0]) for key in ranked)]
+        db.executemany(f"INSERT INTO score_values VALUES (?, {', '.join('?' for _ in _SCORE_OWN)})",
+                       ((rid, *s[3:-1]) for key, rid in written for s in want[key][3]))
         db.executemany("INSERT INTO report_digests VALUES (?, ?, ?)",
                        zip(ids, (want[key][0] for key in fresh), (want[key][1] for key in fresh)))
         # the small tables replaced whole, and only when they changed: a file nothing changed keeps its bytes
@@ -156,46 +219,86 @@ def update(db: sqlite3.Connection, rows: Sequence[Prepared], about: About, score
     return len(fresh) + len(ranked)
 
 
-def to_sqlite(rows: Sequence[Prepared], about: About, scores: Sequence[tuple] = (), coverage: Sequence[Any] = (),
-              previous: bytes | Path | None = None) -> bytes:
-    """The file's bytes: `previous` (a file this code made, its bytes or its path, trusted by the caller)
-    updated to these reports, or without it a file made from nothing. rows: the reports' rows with their
-    ranks."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "data.sqlite"
-        if isinstance(previous, Path):
-            shutil.copyfile(previous, path)  # not read into memory: the file holds every report's cells
-        elif previous is not None:
-            path.write_bytes(previous)
-        db = sqlite3.connect(path)
-        db.execute("PRAGMA journal_mode = OFF")  # a copy: a failed update leaves the file it came from
-        if previous is None:
+VACUUM_FREE = 0.25  # the share of a file's pages left free by an update above which it is vacuumed
+
+
+def _make(path: Path, rows: Sequence[Prepared], about: About, scores: Sequence[tuple], coverage: Sequence[Any],
+          create: bool) -> None:
+    """Update the database at `path` (a file this code made, or with create=True a file to make from
+    nothing) to these reports; vacuumed when more than VACUUM_FREE of its pages are then free."""
+    db = sqlite3.connect(path)
+    try:
+        # a copy no one reads until it is whole: a failed update drops it, so no journal and no syncs
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
+        if create:
             _create(db)
         update(db, rows, about, scores, coverage)
+        free, pages = (db.execute(f"PRAGMA {name}").fetchone()[0] for name in ("freelist_count", "page_count"))
+        if free > VACUUM_FREE * pages:
+            db.execute("VACUUM")
+    finally:
         db.close()
+
+
+def to_sqlite(rows: Sequence[Prepared], about: About, scores: Sequence[tuple] = (),
+              coverage: Sequence[Any] = ()) -> bytes:
+    """The bytes of a file made from nothing with these reports (their rows with their ranks), scores
+    and coverage entries (what write_sqlite writes without a file to update)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "data.sqlite"
+        _make(path, rows, about, scores, coverage, create=True)
         return path.read_bytes()
 
 
-def write_sqlite(page: Callable[[str, str, Callable[[], bytes]], None], out: Path, rel: str, key: str,
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _copy(source: Path, to: Path) -> str:
+    """Copy a file, reading it once; its sha256 (hex)."""
+    digest = hashlib.sha256()
+    with open(source, "rb") as f, open(to, "wb") as g:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+            g.write(chunk)
+    return digest.hexdigest()
+
+
+def write_sqlite(page: Callable[[str, str, Callable[[], Path]], None], out: Path, rel: str, key: str,
                  state: Path | None, rows: Sequence[Prepared], about: About, scores: Sequence[tuple],
                  coverage: Sequence[Any]) -> None:
     """Write the file at out/rel through `page` (SiteWriter.page: made only when `key` changed), updating
-    the one there when its sha256 is the one sealed in `state` by the build that wrote it with this code,
-    else making it from nothing; then seal the new file's sha256 in `state` (None: no cache, always
-    made from nothing)."""
+    a copy of the one there when its sha256 is the one sealed in `state` by the build that wrote it with
+    this code, else making it from nothing, beside it; the copy replaces the file unless it holds the
+    same bytes (a file made from nothing is compared with the one there when their sizes agree). Then seal the file's sha256 in `state` (None: no cache, always made from nothing). An
+    error (or a stop) on the way leaves the file and the seal as they were, and no copy."""
     target = out / rel
     kept = load_cache(state) if state is not None else None
+    trusted = kept.get("sha256") if isinstance(kept, dict) and kept.get("code") == code_version() else None
     made: list[str] = []
 
-    def make() -> bytes:
-        previous = None
-        if isinstance(kept, dict) and kept.get("code") == code_version() and target.is_file():
-            with open(target, "rb") as f:
-                if hashlib.file_digest(f, "sha256").hexdigest() == kept.get("sha256"):
-                    previous = target
-        data = to_sqlite(rows, about, scores, coverage, previous)
-        made.append(hashlib.sha256(data).hexdigest())
-        return data
+    def make() -> Path:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        spare = target.with_name(f".{target.name}.{os.getpid()}.part")  # pruned if a killed build left it
+        try:
+            spare.unlink(missing_ok=True)
+            old = _copy(target, spare) if trusted and target.is_file() else None
+            if old is not None and old != trusted:  # altered since this builder wrote it: made again
+                spare.unlink()
+                old = None
+            _make(spare, rows, about, scores, coverage, create=old is None)
+            made.append(_sha256(spare))
+            if old is None and target.is_file() and target.stat().st_size == spare.stat().st_size:
+                old = _sha256(target)  # made from nothing as it was (a build without a cache)
+        except BaseException:
+            spare.unlink(missing_ok=True)
+            raise
+        if made[0] == old:  # nothing changed: the file keeps its bytes and time
+            spare.unlink()
+            return target
+        return spare
 
     page(rel, key, make)
     if made and state is not None:

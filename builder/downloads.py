@@ -363,6 +363,12 @@ def cell_columns() -> list[Column]:
     ]
 
 
+# models.Record.status's six statuses with their Chinese names, in the order the SQLite file numbers them
+# (its statuses table: printed is 0, which SQLite stores in no byte at all)
+CELL_STATUSES = (("printed", "印发"), ("blank", "未填报"), ("not_applicable", "不适用"), ("unread", "未能识别"),
+                 ("inferred", "推算"), ("corrected", "人工更正"))
+
+
 @lru_cache(maxsize=1)
 def _cells_plan() -> tuple[tuple[int, str, str], ...]:
     """(its index in a reports row, path, template label) of every cell, in the template's order."""

@@ -142,13 +142,23 @@ class SiteWriter:
     def remember(self, name: str, rels: list[str]) -> None:
         self.groups[name] = (self.groups[name][0], [(rel, self.keys[rel]) for rel in rels])
 
-    def page(self, rel: str, key: str, make: Callable[[], str | bytes]) -> None:
-        """A page made by make(), unless it was last made from the same key and is still there."""
+    def page(self, rel: str, key: str, make: Callable[[], str | bytes | Path]) -> None:
+        """A page made by make(), unless it was last made from the same key and is still there. make() gives
+        the page's text or bytes, or the path of a file it made beside the page (a large file made by a
+        tool that writes files, not read into memory: data_sqlite), see text()."""
         if self.stale(rel, key):
             self.text(rel, make())
 
-    def text(self, rel: str, content: str | bytes) -> None:
+    def text(self, rel: str, content: str | bytes | Path) -> None:
+        """Write a page unless it already holds exactly this. A Path is a whole file made in the page's
+        folder, moved over the page (os.replace: the old file or the new, never half of one); the
+        page's own path means the file there is kept as it is (its maker found it unchanged)."""
         self.kept.add(os.path.join(self.out, rel))
+        if isinstance(content, Path):
+            if content != self.out / rel:
+                os.replace(content, self.out / rel)
+                self.written += 1
+            return
         self.written += _write(self.out / rel, content)
 
     def prune(self) -> None:
