@@ -198,6 +198,17 @@ def prepare(row: Row) -> Prepared:
                     tuple((f.rule, f.severity, f.path, f.printed, f.expected, f.message) for f in row.findings))
 
 
+def own_row(p: Prepared) -> str:
+    """A row's JSON array without its rank columns (filled or not): what the report alone gives, which
+    another report joining its group does not change (with_ranks)."""
+    return p.row[:-1].rsplit(",", _rank_count())[0]
+
+
+@lru_cache(maxsize=1)
+def _rank_count() -> int:
+    return len(rank_columns())
+
+
 def _prepared(rows: Sequence[Row | Prepared]) -> list[Prepared]:
     return [r if isinstance(r, Prepared) else prepare(r) for r in rows]
 
@@ -406,17 +417,27 @@ def _cells_csv_columns() -> dict[int, str]:
     return out
 
 
-def cells_csv_chunks(rows: Sequence[Row | Prepared]) -> Iterator[bytes]:
-    """The long cells table as CSV (cell_columns), in pieces: the header (with a UTF-8 byte order mark),
-    then each report's lines. Written from parts quoted once (a body's name once per report, a cell's
-    path and label once), since the table has some two hundred lines per report; in pieces, so that a
-    year of thousands of reports is compressed as it is made, never held whole (data_files)."""
+def cells_csv_header() -> bytes:
+    """The cells table's header line, with a UTF-8 byte order mark for spreadsheet programs."""
+    return _csv_line([c.name for c in cell_columns()]).encode("utf-8-sig")
+
+
+def cells_csv_lines(rows: Sequence[Row | Prepared]) -> Iterator[bytes]:
+    """The cells table's lines (no header), a piece per report. Written from parts quoted once (a body's
+    name once per report, a cell's path and label once), since the table has some two hundred lines per
+    report. A report's lines are made of its row's own columns alone, not its ranks (own_row)."""
     middle = _cells_csv_columns()
-    yield _csv_line([c.name for c in cell_columns()]).encode("utf-8-sig")
     for _, agency, year, cells in report_cells(rows):
         head = _csv_line([csv_text(agency), year]).rstrip("\n") + ","
         yield "".join(f"{head}{middle[cell]},{'' if value is None else value},{status}\n"
                       for cell, value, status in cells).encode("utf-8")
+
+
+def cells_csv_chunks(rows: Sequence[Row | Prepared]) -> Iterator[bytes]:
+    """The long cells table as CSV (cell_columns), in pieces: the header, then each report's lines; in
+    pieces, so that a year of thousands of reports is compressed as it is made, never held whole."""
+    yield cells_csv_header()
+    yield from cells_csv_lines(rows)
 
 
 def to_cells_csv(rows: Sequence[Row | Prepared]) -> bytes:
