@@ -13,7 +13,7 @@ import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from .template import AMOUNT_PATHS
 from .models import MAX_COUNT, Finding, Record, iter_cells, json_schema, lacking_cells, value_status
@@ -224,16 +224,20 @@ def csv_text(value: Any) -> Any:
 
 
 def _csv_line(values: Sequence[Any]) -> str:
+    return _csv_lines([values])
+
+
+def _csv_lines(rows: Iterable[Sequence[Any]]) -> str:
+    """Rows as CSV lines (None as an empty field), by one writer: a file's thousands of rows at once."""
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow(["" if v is None else v for v in values])
+    csv.writer(buf, lineterminator="\n").writerows(["" if v is None else v for v in values] for values in rows)
     return buf.getvalue()
 
 
 def scores_csv(score_rows: Sequence[tuple]) -> bytes:
     """The long table of scores (SCORE_COLUMNS) as CSV, with a BOM for spreadsheet programs."""
-    lines = [_csv_line([name for name, _, _ in SCORE_COLUMNS])]
-    lines += [_csv_line([csv_text(v) for v in row]) for row in score_rows]
-    return "".join(lines).encode("utf-8-sig")
+    return _csv_lines([[name for name, _, _ in SCORE_COLUMNS],
+                       *([csv_text(v) for v in row] for row in score_rows)]).encode("utf-8-sig")
 
 
 def to_csv(rows: Sequence[Row | Prepared]) -> bytes:
@@ -281,9 +285,8 @@ COVERAGE_COLUMNS: tuple[Column, ...] = (
 
 def coverage_csv(coverage: Sequence[Any]) -> bytes:
     """The coverage table as CSV (UTF-8 with BOM), one row per region, body and year."""
-    lines = [_csv_line([c.name for c in COVERAGE_COLUMNS])]
-    lines += [_csv_line([csv_text(c.get(e)) for c in COVERAGE_COLUMNS]) for e in coverage]
-    return "".join(lines).encode("utf-8-sig")
+    return _csv_lines([[c.name for c in COVERAGE_COLUMNS],
+                       *([csv_text(c.get(e)) for c in COVERAGE_COLUMNS] for e in coverage)]).encode("utf-8-sig")
 
 
 def schema_json() -> bytes:
