@@ -45,7 +45,7 @@ from .scores import METHOD_VERSION
 from .wording import cell_name
 
 FOLDER = "downloads/data"
-GZIP_LEVEL = 6  # at 1,000 reports: the cells table in 0.34 s to 1.72 MB; level 1: 0.11 s to 2.34 MB
+GZIP_LEVEL = 6  # tables made whole (the cells table at 1,000 reports took 0.34 s to 1.72 MB; level 1: 0.11 s, 2.34 MB)
 SQLITE = "disclosure-index.sqlite"
 
 
@@ -61,7 +61,7 @@ class Table:
     key: tuple[str, ...] = ()         # its primary key
     of_reports: bool = False          # each row belongs to a row of the reports table (a foreign key)
     # a table whose lines are made of each report's own columns (not its ranks) is written in blocks of
-    # reports (write_blocks): its header line, and a report's lines from its row
+    # reports (made_in_blocks): its header line, and a report's lines from its row
     header: Callable[[], bytes] | None = None
     lines: Callable[[Sequence[Prepared]], Iterable[bytes]] | None = None
 
@@ -106,10 +106,11 @@ def gz(pieces: Iterable[bytes] | bytes) -> bytes:
 
 
 # A table written in blocks (the cells table): a block ends after a report whose identity's digest is 0
-# modulo BLOCK, and each block is a gzip member compressed at BLOCK_LEVEL. Measured on a year of 667
-# reports (21.6 MB of CSV; one gzip stream at level 6: 1,052 KB): in blocks of 16 (46 blocks) at level 6
-# 1,122 KB, at level 7 1,048 KB in 0.23 s (level 6: 0.19 s); in blocks of 32, 1,018 KB, but adding a
-# report then compresses twice as many lines (the block that holds it averages 2 × BLOCK - 1 reports)
+# modulo BLOCK, and each block is a gzip member compressed at BLOCK_LEVEL. Measured on a year of 3,345
+# reports (as at 10,000): one gzip stream at level 6, 6.16 MB in 3.1 s; in blocks of 16 at level 7,
+# 5.97 MB (201 blocks; at level 6 some 6 % more than one stream: each block starts with no history), and one report
+# added in 0.05 s (median of 20). The block that holds a new report averages 2 × BLOCK - 1 reports:
+# blocks of 32 are some 3 % smaller and twice as slow to add to.
 BLOCK = 16
 BLOCK_LEVEL = 7
 _DECODER = json.JSONDecoder()

@@ -1,4 +1,4 @@
-"""The cells table written in blocks (data_files.write_blocks): a multi-member gzip file whose blocks of
+"""The cells table written in blocks (data_files.made_in_blocks): a multi-member gzip file whose blocks of
 reports are content-defined, so that adding a report compresses its block alone and copies the others'
 compressed bytes from the file already there, when that file is the one the builder sealed; the same
 rows give the same bytes as a file made from nothing, and every reader reads the members as one table."""
