@@ -13,7 +13,7 @@ import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from .template import AMOUNT_PATHS
 from .models import MAX_COUNT, Finding, Record, iter_cells, json_schema, lacking_cells, value_status
@@ -198,6 +198,17 @@ def prepare(row: Row) -> Prepared:
                     tuple((f.rule, f.severity, f.path, f.printed, f.expected, f.message) for f in row.findings))
 
 
+def own_row(p: Prepared) -> str:
+    """A row's JSON array without its rank columns (filled or not): what the report alone gives, which
+    another report joining its group does not change (with_ranks)."""
+    return p.row[:-1].rsplit(",", _rank_count())[0]
+
+
+@lru_cache(maxsize=1)
+def _rank_count() -> int:
+    return len(rank_columns())
+
+
 def _prepared(rows: Sequence[Row | Prepared]) -> list[Prepared]:
     return [r if isinstance(r, Prepared) else prepare(r) for r in rows]
 
@@ -213,16 +224,20 @@ def csv_text(value: Any) -> Any:
 
 
 def _csv_line(values: Sequence[Any]) -> str:
+    return _csv_lines([values])
+
+
+def _csv_lines(rows: Iterable[Sequence[Any]]) -> str:
+    """Rows as CSV lines (None as an empty field), by one writer: a file's thousands of rows at once."""
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow(["" if v is None else v for v in values])
+    csv.writer(buf, lineterminator="\n").writerows(["" if v is None else v for v in values] for values in rows)
     return buf.getvalue()
 
 
 def scores_csv(score_rows: Sequence[tuple]) -> bytes:
     """The long table of scores (SCORE_COLUMNS) as CSV, with a BOM for spreadsheet programs."""
-    lines = [_csv_line([name for name, _, _ in SCORE_COLUMNS])]
-    lines += [_csv_line([csv_text(v) for v in row]) for row in score_rows]
-    return "".join(lines).encode("utf-8-sig")
+    return _csv_lines([[name for name, _, _ in SCORE_COLUMNS],
+                       *([csv_text(v) for v in row] for row in score_rows)]).encode("utf-8-sig")
 
 
 def to_csv(rows: Sequence[Row | Prepared]) -> bytes:
@@ -270,9 +285,8 @@ COVERAGE_COLUMNS: tuple[Column, ...] = (
 
 def coverage_csv(coverage: Sequence[Any]) -> bytes:
     """The coverage table as CSV (UTF-8 with BOM), one row per region, body and year."""
-    lines = [_csv_line([c.name for c in COVERAGE_COLUMNS])]
-    lines += [_csv_line([csv_text(c.get(e)) for c in COVERAGE_COLUMNS]) for e in coverage]
-    return "".join(lines).encode("utf-8-sig")
+    return _csv_lines([[c.name for c in COVERAGE_COLUMNS],
+                       *([csv_text(c.get(e)) for c in COVERAGE_COLUMNS] for e in coverage)]).encode("utf-8-sig")
 
 
 def schema_json() -> bytes:
@@ -412,17 +426,27 @@ def _cells_csv_columns() -> dict[int, str]:
     return out
 
 
-def cells_csv_chunks(rows: Sequence[Row | Prepared]) -> Iterator[bytes]:
-    """The long cells table as CSV (cell_columns), in pieces: the header (with a UTF-8 byte order mark),
-    then each report's lines. Written from parts quoted once (a body's name once per report, a cell's
-    path and label once), since the table has some two hundred lines per report; in pieces, so that a
-    year of thousands of reports is compressed as it is made, never held whole (data_files)."""
+def cells_csv_header() -> bytes:
+    """The cells table's header line, with a UTF-8 byte order mark for spreadsheet programs."""
+    return _csv_line([c.name for c in cell_columns()]).encode("utf-8-sig")
+
+
+def cells_csv_lines(rows: Sequence[Row | Prepared]) -> Iterator[bytes]:
+    """The cells table's lines (no header), a piece per report. Written from parts quoted once (a body's
+    name once per report, a cell's path and label once), since the table has some two hundred lines per
+    report. A report's lines are made of its row's own columns alone, not its ranks (own_row)."""
     middle = _cells_csv_columns()
-    yield _csv_line([c.name for c in cell_columns()]).encode("utf-8-sig")
     for _, agency, year, cells in report_cells(rows):
         head = _csv_line([csv_text(agency), year]).rstrip("\n") + ","
         yield "".join(f"{head}{middle[cell]},{'' if value is None else value},{status}\n"
                       for cell, value, status in cells).encode("utf-8")
+
+
+def cells_csv_chunks(rows: Sequence[Row | Prepared]) -> Iterator[bytes]:
+    """The long cells table as CSV (cell_columns), in pieces: the header, then each report's lines; in
+    pieces, so that a year of thousands of reports is compressed as it is made, never held whole."""
+    yield cells_csv_header()
+    yield from cells_csv_lines(rows)
 
 
 def to_cells_csv(rows: Sequence[Row | Prepared]) -> bytes:
