@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import downloads
-from .models import Finding, Record, get_path, iter_cells
+from .models import Finding, Record, get_path, iter_cells, lacking_cells, value_status
 from .pipeline import Brief, Outcome
 from .scores import INDICATORS, Agency, Score
 from .standing import OVERALL, Standing, position
@@ -39,6 +39,7 @@ def _env() -> jinja2.Environment:
         autoescape=True,  # every template: report text is untrusted
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # a build's templates do not change under it: not stat()ed at every page
     )
     env.filters["mdtext"] = md_text
     env.filters["title"] = page_title
@@ -165,12 +166,32 @@ _STATE_TITLE = {"printed": "报告印发的数字", "inferred": "推算值：报
 _EMPTY_TEXT = {"blank": "—", "not_applicable": "不适用", "unread": "未能识别", "corrected": "—"}
 
 
-def cell(record: Record, path: str, flagged: dict[str, list[str]], values: dict[str, Any] | None = None,
+@dataclass(frozen=True)
+class RecordCells:
+    """A record's cells at hand for a page of some hundreds of them: every cell's value, and its status
+    by models.Record.status's precedence (the lists, then a cell its edition lacks, then the value),
+    worked out once for the record rather than cell by cell."""
+    values: dict[str, Any]
+    listed: dict[str, str]
+    lacking: frozenset[str]
+
+    @classmethod
+    def of(cls, record: Record) -> "RecordCells":
+        return cls(dict(iter_cells(record)), record.listed_statuses(), lacking_cells(record.template))
+
+    def status(self, path: str) -> str:
+        return self.listed.get(path) or ("not_applicable" if path in self.lacking else value_status(self.values[path]))
+
+
+def cell(record: Record, path: str, flagged: dict[str, list[str]], at: RecordCells | None = None,
          extracted: dict[str, Finding] | None = None) -> CellView:
     """A cell of a report page: its value, status, the findings about it (flagged: see _flagged) and,
-    when corrected, what extraction reads there (extracted: see _extracted)."""
-    value = values[path] if values is not None else get_path(record, path)
-    state = record.status(path, value)
+    when corrected, what extraction reads there (extracted: see _extracted); `at`: the record's
+    RecordCells, when the caller makes many of its cells."""
+    if at is None:
+        value, state = get_path(record, path), record.status(path)
+    else:
+        value, state = at.values[path], at.status(path)
     # a printed number without a finding, most cells of a page, needs no story (the legend says it)
     title = "" if state == "printed" and path not in flagged else \
         _STATE_TITLE[state] + ("；" + "；".join(flagged[path]) if path in flagged else "")
@@ -204,7 +225,7 @@ def application_rows(record: Record, flagged: dict[str, list[str]],
                      extracted: dict[str, Finding] | None = None) -> list[dict]:
     """Section 三 as the record's template edition prints it (the 2019 edition: one （六）其他处理 row):
     group labels spanning their rows."""
-    values = dict(iter_cells(record))
+    at = RecordCells.of(record)
     rows, opened = [], set()
     sizes = {}
     template_rows = EDITIONS[record.template].applications
@@ -226,7 +247,7 @@ def application_rows(record: Record, flagged: dict[str, list[str]],
                     opened.add(r.group)
                     lead.append({"text": r.group, "colspan": 1, "rowspan": sizes[r.group]})
                 lead.append({"text": r.label, "colspan": 1, "rowspan": 1})
-        cells = [cell(record, f"{r.path}[{i}]", flagged, values, extracted) for i in range(7)]
+        cells = [cell(record, f"{r.path}[{i}]", flagged, at, extracted) for i in range(7)]
         rows.append({"lead": lead, "cells": cells, "tds": _tds(cells)})
     return rows
 
@@ -236,12 +257,12 @@ def article20_rows(record: Record, flagged: dict[str, list[str]],
     """Section 二 as the record's template edition prints it: a heading (第二十条第（X）项) and its column
     labels above its items, each item's cells (a one-cell item spans the three columns, a two-cell item
     leaves the third empty)."""
-    out, last = [], None
+    out, last, at = [], None, RecordCells.of(record)
     for item in EDITIONS[record.template].article20:
         if item.item != last:
             out.append({"heading": item.item, "columns": [c for _, c in item.columns]})
             last = item.item
-        cells = [cell(record, p, flagged, None, extracted) for p in item.paths]
+        cells = [cell(record, p, flagged, at, extracted) for p in item.paths]
         tds = _tds(cells, 3 if len(cells) == 1 else 1)
         unit = record.article20.procurement_amount_unit
         if unit and item.paths[-1] == "article20.procurement_amount" and cells[-1].value is not None:
@@ -254,7 +275,8 @@ def article20_rows(record: Record, flagged: dict[str, list[str]],
 
 def review_cells(record: Record, flagged: dict[str, list[str]],
                  extracted: dict[str, Finding] | None = None) -> list[CellView]:
-    return [cell(record, f"{r.path}[{i}]", flagged, None, extracted) for r in REVIEW_ROWS for i in range(5)]
+    at = RecordCells.of(record)
+    return [cell(record, f"{r.path}[{i}]", flagged, at, extracted) for r in REVIEW_ROWS for i in range(5)]
 
 
 def correction_rows(record: Record, findings: Iterable[Finding], changes: dict[str, Any],
