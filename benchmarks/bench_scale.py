@@ -1,10 +1,11 @@
 """The site at scale: build it from N synthetic agency-year reports and measure every stage.
 
-usage: python benchmarks/bench_scale.py [--sizes 100 1000 10000] [--runs 3]
+usage: python benchmarks/bench_scale.py [--sizes 100 1000 10000] [--runs 3] [--additions N]
 For each N it prints: extraction reports/s, render seconds, MkDocs build seconds, total seconds,
 peak memory, site size, search index size, and the builder's work to add one report to the built
 site (extract + check + render; MkDocs then rebuilds as usual). Medians over --runs full builds
-(each from a clean state); each N runs in a process of its own.
+(each from a clean state), and the median of --additions reports added one by one (the first a body and
+year the site holds already; default: --runs); each N runs in a process of its own.
 """
 from __future__ import annotations
 
@@ -76,7 +77,7 @@ def _findable_by_name(search: Path, agencies: list[str]) -> float:
     return sum(name in words for name in names) / len(names)
 
 
-def measure(n: int, runs: int) -> dict:
+def measure(n: int, runs: int, additions: int | None = None) -> dict:
     from generate import generate
 
     with tempfile.TemporaryDirectory(prefix=f"scale-{n}-") as tmp:
@@ -94,7 +95,7 @@ def measure(n: int, runs: int) -> dict:
                          "total_s": extract_s + render_s + mkdocs_s, "reports": count})
         # add one report to the built site: the builder's incremental work
         incremental = []
-        for k in range(runs):
+        for k in range(runs if additions is None else additions):
             extra = generate(repo / f"extra{k}", 1, seed=1000 + k)[0][0]
             target = repo / "reports" / "2023" / f"新增{k}{extra.name}"
             shutil.copy(extra, target)
@@ -105,7 +106,7 @@ def measure(n: int, runs: int) -> dict:
         med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
         return {"n": n, "reports_per_s": med["reports"] / med["extract_s"], **med,
                 "builder_over_mkdocs": (med["extract_s"] + med["render_s"]) / med["mkdocs_s"],
-                "incremental_s": statistics.median(incremental),
+                "incremental_s": statistics.median(incremental), "additions_s": incremental,
                 "peak_mb": max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024,
                 "site_mb": _size(repo / "site") / 1e6, "search_mb": search.stat().st_size / 1e6,
@@ -117,15 +118,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--additions", type=int, help="reports added one by one to the built site (default: --runs); "
+                    "the first is a body and year the site already holds")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
-        print(json.dumps(measure(args.one, args.runs)))
+        print(json.dumps(measure(args.one, args.runs, args.additions)))
         return
     print(f"{'N':>6} {'extract/s':>10} {'render s':>9} {'mkdocs s':>9} {'total s':>8} {'builder/mkdocs':>15} "
           f"{'+1 report s':>12} {'peak MB':>8} {'site MB':>8} {'search MB':>10} {'by name':>8} {'pages':>6}", flush=True)
     for n in args.sizes:
-        out = subprocess.run([sys.executable, __file__, "--one", str(n), "--runs", str(args.runs)],
+        out = subprocess.run([sys.executable, __file__, "--one", str(n), "--runs", str(args.runs),
+                              *(["--additions", str(args.additions)] if args.additions else [])],
                              capture_output=True, text=True)
         if out.returncode != 0:
             print(f"{n:>6} failed: {out.stderr.strip()[-300:]}", flush=True)
@@ -135,6 +139,7 @@ def main() -> None:
               f"{r['total_s']:>8.1f} {r['builder_over_mkdocs']:>14.0%} {r['incremental_s']:>12.2f} "
               f"{r['peak_mb']:>8.0f} {r['site_mb']:>8.1f} {r['search_mb']:>10.2f} {r['findable']:>8.1%} {r['pages']:>6}",
               flush=True)
+        print(f"{'':>6} each addition: {', '.join(f'{s:.2f}' for s in r['additions_s'])} s", flush=True)
 
 
 if __name__ == "__main__":
