@@ -92,7 +92,7 @@ def report_json(v: "ReportView") -> tuple[bytes, str]:
     any other cell of the index's "cells" for the record's template edition is printed if it holds a
     number, blank if null. The rest is the report's share of the JSON download (downloads.prepare),
     spliced in as prepared rather than parsed and written again."""
-    record = v.record
+    record = v.outcome.read_record()  # not kept parsed: a build from nothing makes every report's file
     digest = record_digest(record)
     head = {"api": API_VERSION, "agency": v.brief.agency, "year": v.brief.year, "page": page_url(v),
             "digest": digest, "status": listed_statuses(record)}
