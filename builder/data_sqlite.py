@@ -2,10 +2,11 @@
 updated when reports are added or changed instead of made again from all of them.
 
 Each report's share of the file (its row of `reports` with its ranks, its findings, its cells, its rows
-of `score_values`) has two digests, kept beside the file's sha256 in its sealed state (not in the file:
-its bytes depend on the rows alone, so two builds of the same reports give the same file): of its
-`key`, what its row but the ranks and its findings are made from, and of its `rank_key`, what its
-ranks and rows of the scores table add (downloads.Share). From the site these are the keys it already
+of `score_values`) has two keys, hex digests of which the first 32 digits are kept beside the file's
+sha256 in its sealed state (not in the file: its bytes depend on the rows alone, so two builds of the
+same reports give the same file): its `key`, a digest of what its row but the ranks and its findings
+are made from, and its `rank_key`, of what its ranks and rows of the scores table are made from
+(downloads.Share). From the site these are the keys it already
 has: ReportView.key (page_cache.report_key: the record and findings, which the outcome's key digests,
 the agencies file's entry, which gives the region, level, kind and group, and the corrections' commits)
 and ReportView.page_key (that key, the table images and links, and the report's standing.Standing:
@@ -132,8 +133,8 @@ _DECODER = json.JSONDecoder()
 _STATUS_IDS = {status: k for k, (status, _) in enumerate(CELL_STATUSES)}
 
 
-def _digest(*parts: str) -> bytes:
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).digest()[:16]
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -173,12 +174,11 @@ def given(rows: Sequence[Prepared], scores: Sequence[tuple]) -> list[Given]:
         for _ in range(n):
             cut = row.rindex(",", 0, cut)
         own = by_report.get((agency, year), [])
-        out.append(Given(agency, year, _digest(row[:cut], repr(p.findings)).hex(), _digest(row[cut:], repr(own)).hex(),
-                         p, own))
+        out.append(Given(agency, year, _digest(row[:cut], repr(p.findings)), _digest(row[cut:], repr(own)), p, own))
     return out
 
 
-Digests = dict[tuple[str, int], tuple[str, str]]  # (agency, year) → its (rank_key, key) digests, hex
+Digests = dict[tuple[str, int], tuple[str, str]]  # (agency, year) → its rank_key and key (32 hex digits)
 
 
 def update(db: sqlite3.Connection, shares: Sequence[Share | Given], about: About, coverage: Sequence[Any],
@@ -194,7 +194,7 @@ def update(db: sqlite3.Connection, shares: Sequence[Share | Given], about: About
     for s in shares:
         if (s.agency, s.year) in want:  # the pipeline publishes one report per body and year (reports.duplicate)
             raise ValueError(f"two reports of {s.agency} for {s.year} in the downloads")
-        want[s.agency, s.year] = (_digest(s.rank_key).hex(), _digest(s.key).hex(), s)
+        want[s.agency, s.year] = (s.rank_key[:32], s.key[:32], s)
     have = {(agency, year): (rid, *held.get((agency, year), (None, None)))
             for rid, agency, year in db.execute("SELECT id, agency, year FROM reports")}
     gone = [(rid,) for key, (rid, _, record) in have.items() if key not in want or want[key][1] != record]

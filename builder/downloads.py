@@ -228,16 +228,25 @@ def _csv_line(values: Sequence[Any]) -> str:
 
 
 def _csv_lines(rows: Iterable[Sequence[Any]]) -> str:
-    """Rows as CSV lines (None as an empty field), by one writer: a file's thousands of rows at once."""
+    """Rows as CSV lines (None as an empty field, as the csv module writes it), by one writer: a file's
+    thousands of rows at once."""
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(["" if v is None else v for v in values] for values in rows)
+    csv.writer(buf, lineterminator="\n").writerows(rows)
     return buf.getvalue()
 
 
 def scores_csv(score_rows: Sequence[tuple]) -> bytes:
-    """The long table of scores (SCORE_COLUMNS) as CSV, with a BOM for spreadsheet programs."""
+    """The long table of scores (SCORE_COLUMNS) as CSV, with a BOM for spreadsheet programs. Only a text
+    column can hold what csv_text guards against: a row whose text columns hold none is written as it is."""
+    at = _score_text()
     return _csv_lines([[name for name, _, _ in SCORE_COLUMNS],
-                       *([csv_text(v) for v in row] for row in score_rows)]).encode("utf-8-sig")
+                       *(row if not any(isinstance(row[k], str) and row[k].startswith(_FORMULA) for k in at)
+                         else [csv_text(v) for v in row] for row in score_rows)]).encode("utf-8-sig")
+
+
+@lru_cache(maxsize=1)
+def _score_text() -> tuple[int, ...]:
+    return tuple(k for k, (_, kind, _) in enumerate(SCORE_COLUMNS) if kind == "text")
 
 
 def to_csv(rows: Sequence[Row | Prepared]) -> bytes:
@@ -339,7 +348,7 @@ def ranked_row(p: Prepared, ranks: Mapping[str, int]) -> str:
 class Share:
     """One report's share of the downloads as site.py hands it over: its rows with their ranks and its
     rows of the scores table are made only when a file that holds them is made again (the year's files,
-    the SQLite rows that changed), not for every report at every build. `key` is a digest of what its
+    the SQLite rows that changed), not for every report at every build. `key` is a hex digest of what its
     row but the ranks and its findings are made from (page_cache.report_key: the record, findings,
     agencies-file entry, corrections), `rank_key` of that and of its standing (ReportView.page_key):
     what its ranks and rows of the scores table add."""
