@@ -209,8 +209,11 @@ def write_downloads(page: Callable[[str, str, Callable[[], bytes]], None], out: 
     for s in shares:
         by_year.setdefault(s.year, []).append(s)
     covered: dict[int, list[Any]] = {}
-    for e in coverage:  # a year the registries list may have no report yet
+    shown = [repr(e) for e in coverage]  # what the coverage files are made from
+    by_shown: dict[int, list[str]] = {}
+    for e, text in zip(coverage, shown):  # a year the registries list may have no report yet
         covered.setdefault(e.year, []).append(e)
+        by_shown.setdefault(e.year, []).append(text)
     years: dict[int, dict[str, tuple[str, int]]] = {}
     sealed = state and state.with_name("download-blocks.json")  # the files written in blocks: their indexes
     kept = load_cache(sealed) if sealed is not None else None
@@ -230,8 +233,7 @@ def write_downloads(page: Callable[[str, str, Callable[[], bytes]], None], out: 
         for t in TABLES:
             if t.name == "coverage" and year not in covered or t.name != "coverage" and not reported:
                 continue
-            made_of = ([repr(e) for e in covered[year]] if t.name == "coverage"
-                       else [s.rank_key for s in by_year[year]])
+            made_of = by_shown[year] if t.name == "coverage" else [s.rank_key for s in by_year[year]]
             rel = f"{FOLDER}/{t.file(year)}"
             page(rel, _key(code_version(), t.name, year, made_of),
                  lambda t=t, joined=joined, rel=rel: made_in_blocks(out / rel, rel, t, joined().rows, files)
@@ -241,7 +243,7 @@ def write_downloads(page: Callable[[str, str, Callable[[], bytes]], None], out: 
     files = {rel: entry for rel, entry in files.items() if rel in made_files}  # a year gone: its index too
     if sealed is not None and files != before:
         save_cache(sealed, {"code": code_version(), "files": files})
-    whole_key = _key(code_version(), about, [s.rank_key for s in shares], [repr(e) for e in coverage])
+    whole_key = _key(code_version(), about, [s.rank_key for s in shares], shown)
     write_sqlite(page, out, f"{FOLDER}/{SQLITE}", whole_key, state, shares, about, coverage)
     page(f"{FOLDER}/datapackage.json", _key(code_version(), about, sorted(
         (y, sorted(name for name, _ in files.values())) for y, files in years.items())),
