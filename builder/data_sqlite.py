@@ -184,12 +184,12 @@ Digests = dict[tuple[str, int], tuple[str, str]]  # (agency, year) → its rank_
 def update(db: sqlite3.Connection, shares: Sequence[Share | Given], about: About, coverage: Sequence[Any],
            held: Digests) -> Digests:
     """Bring a database made by _create (empty, or holding an earlier state) to these reports' shares
-    (downloads.Share, or Given), coverage entries and about, in one transaction; returns the number of
-    reports' digests now. `held`: the digests of the shares the database holds ({} for an empty one; a
-    report of the database that it lacks is written again). A report whose `key` changed (or that is new) is written whole
-    and gets an id after the largest one the file held; one whose `rank_key` alone changed (a report
-    joined its group) keeps its id, findings and cells, and has its ranks and scores rewritten. Only
-    those shares' rows are made (Share.ranked, Share.scores)."""
+    (downloads.Share, or Given), coverage entries and about, in one transaction; returns the digests of
+    the shares it now holds, to be kept for the next update. `held`: those of the shares it held ({} for
+    an empty one; a report of the database that `held` lacks is written again). A report whose `key`
+    changed (or that is new) is written whole and gets an id after the largest one the file held; one
+    whose `rank_key` alone changed (a report joined its group) keeps its id, findings and cells, and has
+    its ranks and scores rewritten. Only those shares' rows are made (Share.ranked, Share.scores)."""
     want: dict[tuple[str, int], tuple[str, str, Share | Given]] = {}
     for s in shares:
         if (s.agency, s.year) in want:  # the pipeline publishes one report per body and year (reports.duplicate)

@@ -339,8 +339,8 @@ def ranked_row(p: Prepared, ranks: Mapping[str, int]) -> str:
     fills them (a rank is an integer: its JSON is its str()), without making its CSV line and JSON entry."""
     n = len(_rank_keys())
     if not p.row.endswith(",null" * n + "]"):
-        raise ValueError("with_ranks: a row whose ranks are already filled")
-    return p.row[:-(5 * n + 1)] + "".join("," + ("null" if v is None else str(int(v)))
+        raise ValueError("ranked_row: a row whose ranks are already filled")
+    return p.row[:-(5 * n + 1)] + "".join("," + ("null" if v is None else str(v))
                                           for v in (ranks.get(k) for k in _rank_keys())) + "]"
 
 
