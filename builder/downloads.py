@@ -12,7 +12,7 @@ import io
 import json
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from .template import AMOUNT_PATHS
@@ -362,11 +362,19 @@ class Share:
     standing: Any       # standing.Standing: ranks, ranges, how many ranked, sensitivity
 
     def ranked(self) -> Prepared:
-        """Its rows with their ranks (with_ranks)."""
-        return with_ranks([self.prepared], [self.standing.ranks])[0]
+        """Its rows with their ranks (with_ranks), made once."""
+        return self._ranked
 
     def scores(self) -> list[tuple]:
-        """Its rows of the long table of scores (score_rows)."""
+        """Its rows of the long table of scores (score_rows), made once."""
+        return self._scores
+
+    @cached_property  # a frozen dataclass's own __dict__: made by the first file that needs it
+    def _ranked(self) -> Prepared:
+        return with_ranks([self.prepared], [self.standing.ranks])[0]
+
+    @cached_property
+    def _scores(self) -> list[tuple]:
         return score_rows(self.agency, self.year, self.group, self.score, self.standing)
 
 
