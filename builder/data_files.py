@@ -38,7 +38,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from . import downloads
 from .data_sqlite import code_version, write_sqlite
-from .downloads import COVERAGE_COLUMNS, SCORE_COLUMNS, About, Column, Joined, Prepared, own_row
+from .downloads import COVERAGE_COLUMNS, SCORE_COLUMNS, About, Column, Joined, Prepared, Share, own_row
 from .page_cache import _key
 from .records import load_cache, save_cache
 from .scores import METHOD_VERSION
@@ -198,47 +198,53 @@ class Written:
 
 
 def write_downloads(page: Callable[[str, str, Callable[[], bytes]], None], out: Path, state: Path | None,
-                    reports: Sequence[tuple[int, str, Prepared]], scores: Sequence[tuple],
-                    coverage: Sequence[Any], about: About) -> Written:
+                    shares: Sequence[Share], coverage: Sequence[Any], about: About) -> Written:
     """Write every download through `page` (SiteWriter.page: a file is made only when its key changed).
-    reports: (year, the key its rows are made from, its rows with ranks) per report, in the tables'
-    order; scores: SCORE_COLUMNS rows; coverage: coverage.Entry; state: the SQLite file's sealed state
+    shares: each report's (downloads.Share), in the tables' order: a year's files are keyed by its
+    reports' rank_key, and only a year whose files are made again has its rows with ranks and its
+    scores made; coverage: coverage.Entry; state: the SQLite file's sealed state
     (data_sqlite.write_sqlite); the indexes of the files written in blocks are sealed beside it
     (download-blocks.json; None: no cache, those files made from nothing)."""
-    keys: dict[int, list[str]] = {}
-    rows: dict[int, list[Prepared]] = {}
-    for year, key, row in reports:
-        keys.setdefault(year, []).append(key)
-        rows.setdefault(year, []).append(row)
-    scored: dict[int, list[tuple]] = {}
-    for s in scores:  # SCORE_COLUMNS: agency, year, ...
-        scored.setdefault(s[1], []).append(s)
+    by_year: dict[int, list[Share]] = {}
+    for s in shares:
+        by_year.setdefault(s.year, []).append(s)
     covered: dict[int, list[Any]] = {}
-    for e in coverage:  # a year the registries list may have no report yet
+    shown = [repr(e) for e in coverage]  # what the coverage files are made from
+    by_shown: dict[int, list[str]] = {}
+    for e, text in zip(coverage, shown):  # a year the registries list may have no report yet
         covered.setdefault(e.year, []).append(e)
+        by_shown.setdefault(e.year, []).append(text)
     years: dict[int, dict[str, tuple[str, int]]] = {}
     sealed = state and state.with_name("download-blocks.json")  # the files written in blocks: their indexes
     kept = load_cache(sealed) if sealed is not None else None
     files: dict[str, Any] = kept["files"] if isinstance(kept, dict) and kept.get("code") == code_version() else {}
     before = dict(files)
-    for year in sorted(rows.keys() | covered.keys()):
-        joined = Joined(rows.get(year, []), scored.get(year, []), covered.get(year, []))
+    for year in sorted(by_year.keys() | covered.keys()):
+        made: list[Joined] = []  # the year's rows with ranks and scores, made by the first of its files made
+
+        def joined(year: int = year, made: list[Joined] = made) -> Joined:
+            if not made:
+                mine = by_year.get(year, [])
+                made.append(Joined([s.ranked() for s in mine], [r for s in mine for r in s.scores()],
+                                   covered.get(year, [])))
+            return made[0]
+
+        reported = year in by_year
         for t in TABLES:
-            if t.name == "coverage" and not joined.coverage or t.name != "coverage" and not joined.rows:
+            if t.name == "coverage" and year not in covered or t.name != "coverage" and not reported:
                 continue
-            made_of = [repr(e) for e in joined.coverage] if t.name == "coverage" else keys[year]
+            made_of = by_shown[year] if t.name == "coverage" else [s.rank_key for s in by_year[year]]
             rel = f"{FOLDER}/{t.file(year)}"
             page(rel, _key(code_version(), t.name, year, made_of),
-                 lambda t=t, joined=joined, rel=rel: made_in_blocks(out / rel, rel, t, joined.rows, files)
-                 if t.lines is not None else gz(t.make(joined)))
+                 lambda t=t, joined=joined, rel=rel: made_in_blocks(out / rel, rel, t, joined().rows, files)
+                 if t.lines is not None else gz(t.make(joined())))
             years.setdefault(year, {})[t.name] = (t.file(year), (out / rel).stat().st_size)
-    made = {f"{FOLDER}/{name}" for y in years.values() for name, _ in y.values()}
-    files = {rel: entry for rel, entry in files.items() if rel in made}  # a year gone: its index too
+    made_files = {f"{FOLDER}/{name}" for y in years.values() for name, _ in y.values()}
+    files = {rel: entry for rel, entry in files.items() if rel in made_files}  # a year gone: its index too
     if sealed is not None and files != before:
         save_cache(sealed, {"code": code_version(), "files": files})
-    whole_key = _key(code_version(), about, [k for _, k, _ in reports], [repr(e) for e in coverage])
-    write_sqlite(page, out, f"{FOLDER}/{SQLITE}", whole_key, state, [row for _, _, row in reports], about, scores,
-                 coverage)
+    whole_key = _key(code_version(), about, [s.rank_key for s in shares], shown)
+    write_sqlite(page, out, f"{FOLDER}/{SQLITE}", whole_key, state, shares, about, coverage)
     page(f"{FOLDER}/datapackage.json", _key(code_version(), about, sorted(
         (y, sorted(name for name, _ in files.values())) for y, files in years.items())),
          lambda: datapackage(about, years))

@@ -2,13 +2,23 @@
 updated when reports are added or changed instead of made again from all of them.
 
 Each report's share of the file (its row of `reports` with its ranks, its findings, its cells, its rows
-of `score_values`) has two digests, kept in the table `report_digests`: of its record (its row but the ranks,
-and its findings: they change only with it) and of its ranks and rows of the scores table (which change
-whenever a report joins its group). They are sha256 (the first 16 bytes) of the strings the caller
-already made, Prepared.row (the row as JSON text) and the findings' and scores' repr: no JSON is read
-or written to tell what changed, so an update costs about what changed (the page keys of site.py are
-not used: they also cover a report's table images and links, which the file does not hold). The
-digests are opaque change detectors: a file made by other code (code_version) is made again.
+of `score_values`) has two keys, hex digests of which the first 32 digits are kept beside the file's
+sha256 in its sealed state (not in the file: its bytes depend on the rows alone, so two builds of the
+same reports give the same file): its `key`, a digest of what its row but the ranks and its findings
+are made from, and its `rank_key`, of what its ranks and rows of the scores table are made from
+(downloads.Share). From the site these are the keys it already
+has: ReportView.key (page_cache.report_key: the record and findings, which the outcome's key digests,
+the agencies file's entry, which gives the region, level, kind and group, and the corrections' commits)
+and ReportView.page_key (that key, the table images and links, and the report's standing.Standing:
+ranks, rank ranges, how many ranked, quartiles, sensitivity). A report's row is downloads.prepare of
+its record, agency entry, score (scores.score of the record and entry) and findings; its ranks and
+rows of the scores table are of those and its standing: so whenever a stored row would change, its key
+changes with it, given the same code, and a file made by other code (code_version: the modules that
+make rows and scores) is made again. The keys cover more than the file holds (a correction's commit,
+a table image), which costs a needless rewrite of a share, never a stale one. A caller without keys
+(to_sqlite, the tests) gives the shares as made (given()), keyed by digests of their text. A share's
+rows are made only when it is written (downloads.Share.ranked, scores), so an update costs about what
+changed, not a score row of every report.
 An update, in one transaction, deletes the shares whose record changed or whose report is gone and
 inserts the new ones, and rewrites only the ranks and scores of a report whose ranks alone changed;
 the coverage and the `about` table (version, date) are replaced whole when they changed (a row per
@@ -43,12 +53,13 @@ import json
 import os
 import sqlite3
 import tempfile
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from .downloads import (CELL_STATUSES, COVERAGE_COLUMNS, SCORE_COLUMNS, About, Prepared, _cells_plan, _columns,
-                        cell_columns, rank_columns, report_cells, sql_name)
+                        Share, cell_columns, rank_columns, report_cells, sql_name)
 from .records import files_digest, load_cache, save_cache
 
 _SQL_TYPES = {"integer": "INTEGER", "real": "REAL", "text": "TEXT", "date": "TEXT", "number": "NUMERIC"}
@@ -106,8 +117,6 @@ def _create(db: sqlite3.Connection) -> None:
                f"FROM reports r CROSS JOIN score_values v ON v.report_id = r.id")
     db.execute(f"CREATE TABLE coverage ({', '.join(f'{chr(34)}{c.name}{chr(34)} {c.type.upper()}' for c in COVERAGE_COLUMNS)})")
     db.execute("CREATE TABLE about (key TEXT PRIMARY KEY, value TEXT)")
-    db.execute("CREATE TABLE report_digests (report_id INTEGER PRIMARY KEY REFERENCES reports(id), digest BLOB, "
-               "record_digest BLOB)")
     db.execute("CREATE TABLE columns (table_name TEXT, name TEXT, type TEXT, description TEXT, "
                "PRIMARY KEY (table_name, name))")
     db.executemany("INSERT INTO columns VALUES (?, ?, ?, ?)",
@@ -124,49 +133,70 @@ _DECODER = json.JSONDecoder()
 _STATUS_IDS = {status: k for k, (status, _) in enumerate(CELL_STATUSES)}
 
 
-def _digest(*parts: str) -> bytes:
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).digest()[:16]
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def _shares(rows: Sequence[Prepared], scores: Sequence[tuple]
-            ) -> dict[tuple[str, int], tuple[bytes, bytes, Prepared, list, int]]:
-    """Each report's share by (agency, year): (the digest of its ranks and its rows of the scores table,
-    the digest of what its record gives: its row but the ranks and its findings, its row, its rows of
-    the scores table, where the ranks begin in its row). Its ranks change whenever a report joins its
-    group; the rest only with it. The agency and year are read from the row's first two values (the
-    columns' order: downloads.columns), not by reading the whole row's JSON."""
+@dataclass(frozen=True)
+class Given:
+    """A report's share given as made (its row with its ranks, its rows of the scores table), for a caller
+    without the site's keys (to_sqlite, the tests): its keys are digests of the text (given())."""
+    agency: str
+    year: int
+    key: str
+    rank_key: str
+    row: Prepared
+    scored: list[tuple]
+
+    def ranked(self) -> Prepared:
+        return self.row
+
+    def scores(self) -> list[tuple]:
+        return self.scored
+
+
+def given(rows: Sequence[Prepared], scores: Sequence[tuple]) -> list[Given]:
+    """The reports' rows with their ranks and the scores table's rows as shares, keyed by their text: `key`
+    a digest of the row but the ranks and the findings' repr, `rank_key` of the ranks and the report's
+    scores rows' repr. The agency and year are read from the row's first two values (downloads.columns)."""
     if [c.name for c in _columns()[:2]] != ["agency", "year"]:
         raise ValueError("data_sqlite: the reports table must begin with agency and year")
     n = len(rank_columns())  # the last values of a row: integers or null, without commas
     by_report: dict[tuple[str, int], list] = {}
     for s in scores:
         by_report.setdefault((s[0], s[1]), []).append(s)
-    out = {}
+    out = []
     for p in rows:
         row = p.row
         agency, end = _DECODER.raw_decode(row, 1)
-        key = (agency, int(row[end + 1:row.index(",", end + 1)]))
-        if key in out:  # the pipeline publishes one report per body and year (reports.duplicate)
-            raise ValueError(f"two reports of {key[0]} for {key[1]} in the downloads")
+        year = int(row[end + 1:row.index(",", end + 1)])
         cut = len(row)
         for _ in range(n):
             cut = row.rindex(",", 0, cut)
-        own = by_report.get(key, [])
-        out[key] = (_digest(row[cut:], repr(own)), _digest(row[:cut], repr(p.findings)), p, own, cut)
+        own = by_report.get((agency, year), [])
+        out.append(Given(agency, year, _digest(row[:cut], repr(p.findings)), _digest(row[cut:], repr(own)), p, own))
     return out
 
 
-def update(db: sqlite3.Connection, rows: Sequence[Prepared], about: About, scores: Sequence[tuple],
-           coverage: Sequence[Any]) -> int:
-    """Bring a database made by _create (empty, or holding an earlier state) to these reports (their rows
-    with ranks), scores (SCORE_COLUMNS rows) and coverage entries, in one transaction; returns the
-    number of reports whose share was (re)written. A report whose record changed (or that is new) is
-    written whole and gets an id after the largest one the file held; one whose ranks alone changed (a
-    report joined its group) keeps its id, findings and cells, and has its ranks and scores rewritten."""
-    want = _shares(rows, scores)
-    have = {(agency, year): (rid, ranked, record) for rid, agency, year, ranked, record in db.execute(
-        "SELECT r.id, r.agency, r.year, d.digest, d.record_digest FROM reports r "
-        "JOIN report_digests d ON d.report_id = r.id")}
+Digests = dict[tuple[str, int], tuple[str, str]]  # (agency, year) → its rank_key and key (32 hex digits)
+
+
+def update(db: sqlite3.Connection, shares: Sequence[Share | Given], about: About, coverage: Sequence[Any],
+           held: Digests) -> Digests:
+    """Bring a database made by _create (empty, or holding an earlier state) to these reports' shares
+    (downloads.Share, or Given), coverage entries and about, in one transaction; returns the digests of
+    the shares it now holds, to be kept for the next update. `held`: those of the shares it held ({} for
+    an empty one; a report of the database that `held` lacks is written again). A report whose `key`
+    changed (or that is new) is written whole and gets an id after the largest one the file held; one
+    whose `rank_key` alone changed (a report joined its group) keeps its id, findings and cells, and has
+    its ranks and scores rewritten. Only those shares' rows are made (Share.ranked, Share.scores)."""
+    want: dict[tuple[str, int], tuple[str, str, Share | Given]] = {}
+    for s in shares:
+        if (s.agency, s.year) in want:  # the pipeline publishes one report per body and year (reports.duplicate)
+            raise ValueError(f"two reports of {s.agency} for {s.year} in the downloads")
+        want[s.agency, s.year] = (s.rank_key[:32], s.key[:32], s)
+    have = {(agency, year): (rid, *held.get((agency, year), (None, None)))
+            for rid, agency, year in db.execute("SELECT id, agency, year FROM reports")}
     gone = [(rid,) for key, (rid, _, record) in have.items() if key not in want or want[key][1] != record]
     fresh = [key for key in want if key not in have or have[key][2] != want[key][1]]
     ranked = [key for key in want if key in have and have[key][2] == want[key][1] and have[key][1] != want[key][0]]
@@ -175,39 +205,37 @@ def update(db: sqlite3.Connection, rows: Sequence[Prepared], about: About, score
     marks = ", ".join("?" for _ in _columns())
     ranks = ", ".join(f'"{c.name}"' for c in rank_columns())
     at = {c.name: k for k, c in enumerate(_columns())}
+    n = len(rank_columns())
+    made = {key: (want[key][2].ranked(), want[key][2].scores()) for key in (*fresh, *ranked)}
     with db:
         db.executemany("DELETE FROM score_values WHERE report_id = ?", gone + [(have[key][0],) for key in ranked])
-        for table, column in (("cell_values", "report_id"), ("findings", "report_id"),
-                              ("report_digests", "report_id"), ("reports", "id")):
+        for table, column in (("cell_values", "report_id"), ("findings", "report_id"), ("reports", "id")):
             db.executemany(f"DELETE FROM {table} WHERE {column} = ?", gone)
-        # the rest of its row is its record's, unchanged: only the ranks are read and written
+        # the rest of its row is its record's, unchanged: only the ranks are read and written (the
+        # row's last values: integers or null, without commas)
         db.executemany(f"UPDATE reports SET ({ranks}) = ({', '.join('?' for _ in rank_columns())}) WHERE id = ?",
-                       ((*json.loads("[" + want[key][2].row[want[key][4] + 1:]), have[key][0]) for key in ranked))
-        db.executemany("UPDATE report_digests SET digest = ? WHERE report_id = ?",
-                       ((want[key][0], have[key][0]) for key in ranked))
-        made = [want[key][2] for key in fresh]
-        ids = range(first, first + len(made))
+                       ((*json.loads("[" + ",".join(made[key][0].row.rsplit(",", n)[1:])), have[key][0])
+                        for key in ranked))
+        ids = range(first, first + len(fresh))
 
         def parsed() -> Iterator[tuple]:
-            for key, rid, p in zip(fresh, ids, made):
-                row = json.loads(p.row)
+            for key, rid in zip(fresh, ids):
+                row = json.loads(made[key][0].row)
                 # the scores view takes these from the report's row
                 shared = (*key, row[at["peer_group"]], row[at["method_version"]])
-                if any(s[:3] + s[-1:] != shared for s in want[key][3]):
+                if any(s[:3] + s[-1:] != shared for s in made[key][1]):
                     raise ValueError(f"{key[0]} {key[1]}: its scores name another group or method than its row")
                 yield rid, *row
 
         db.executemany(f"INSERT INTO reports (id, {names}) VALUES (?, {marks})", parsed())
         db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       ((rid, *f) for rid, p in zip(ids, made) for f in p.findings))
+                       ((rid, *f) for key, rid in zip(fresh, ids) for f in made[key][0].findings))
         db.executemany("INSERT INTO cell_values VALUES (?, ?, ?, ?)",
                        ((rid, cell, value, _STATUS_IDS[status]) for rid, (_, _, _, cells)
-                        in zip(ids, report_cells(made)) for cell, value, status in cells))
+                        in zip(ids, report_cells([made[key][0] for key in fresh])) for cell, value, status in cells))
         written = [*zip(fresh, ids), *((key, have[key][0]) for key in ranked)]
         db.executemany(f"INSERT INTO score_values VALUES (?, {', '.join('?' for _ in _SCORE_OWN)})",
-                       ((rid, *s[3:-1]) for key, rid in written for s in want[key][3]))
-        db.executemany("INSERT INTO report_digests VALUES (?, ?, ?)",
-                       zip(ids, (want[key][0] for key in fresh), (want[key][1] for key in fresh)))
+                       ((rid, *s[3:-1]) for key, rid in written for s in made[key][1]))
         # the small tables replaced whole, and only when they changed: a file nothing changed keeps its bytes
         rows_now = [tuple(c.get(e) for c in COVERAGE_COLUMNS) for e in coverage]
         if db.execute("SELECT * FROM coverage").fetchall() != rows_now:
@@ -216,29 +244,31 @@ def update(db: sqlite3.Connection, rows: Sequence[Prepared], about: About, score
         if dict(db.execute("SELECT key, value FROM about")) != about.fields():
             db.execute("DELETE FROM about")
             db.executemany("INSERT INTO about VALUES (?, ?)", about.fields().items())
-    return len(fresh) + len(ranked)
+    return {key: (ranked_digest, record) for key, (ranked_digest, record, _) in want.items()}
 
 
 VACUUM_FREE = 0.25  # the share of a file's pages left free by an update above which it is vacuumed
 
 
-def _make(path: Path, rows: Sequence[Prepared], about: About, scores: Sequence[tuple], coverage: Sequence[Any],
-          create: bool) -> None:
-    """Update the database at `path` (a file this code made, or with create=True a file to make from
-    nothing) to these reports; vacuumed when more than VACUUM_FREE of its pages are then free."""
+def _make(path: Path, shares: Sequence[Share | Given], about: About, coverage: Sequence[Any],
+          held: Digests | None) -> Digests:
+    """Update the database at `path` (a file this code made, whose shares' digests are `held`, or with
+    held=None a file to make from nothing) to these reports; vacuumed when more than VACUUM_FREE of its
+    pages are then free. Returns the shares' digests (update)."""
     db = sqlite3.connect(path)
     try:
         # a copy no one reads until it is whole: a failed update drops it, so no journal and no syncs
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
-        if create:
+        if held is None:
             _create(db)
-        update(db, rows, about, scores, coverage)
+        digests = update(db, shares, about, coverage, held or {})
         free, pages = (db.execute(f"PRAGMA {name}").fetchone()[0] for name in ("freelist_count", "page_count"))
         if free > VACUUM_FREE * pages:
             db.execute("VACUUM")
     finally:
         db.close()
+    return digests
 
 
 def to_sqlite(rows: Sequence[Prepared], about: About, scores: Sequence[tuple] = (),
@@ -247,7 +277,7 @@ def to_sqlite(rows: Sequence[Prepared], about: About, scores: Sequence[tuple] = 
     and coverage entries (what write_sqlite writes without a file to update)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "data.sqlite"
-        _make(path, rows, about, scores, coverage, create=True)
+        _make(path, given(rows, scores), about, coverage, None)
         return path.read_bytes()
 
 
@@ -267,8 +297,7 @@ def _copy(source: Path, to: Path) -> str:
 
 
 def write_sqlite(page: Callable[[str, str, Callable[[], Path]], None], out: Path, rel: str, key: str,
-                 state: Path | None, rows: Sequence[Prepared], about: About, scores: Sequence[tuple],
-                 coverage: Sequence[Any]) -> None:
+                 state: Path | None, shares: Sequence[Share | Given], about: About, coverage: Sequence[Any]) -> None:
     """Write the file at out/rel through `page` (SiteWriter.page: made only when `key` changed), updating
     a copy of the one there when its sha256 is the one sealed in `state` by the build that wrote it with
     this code, else making it from nothing, beside it; the copy replaces the file unless it holds the
@@ -277,7 +306,13 @@ def write_sqlite(page: Callable[[str, str, Callable[[], Path]], None], out: Path
     target = out / rel
     kept = load_cache(state) if state is not None else None
     trusted = kept.get("sha256") if isinstance(kept, dict) and kept.get("code") == code_version() else None
-    made: list[str] = []
+    held: Digests | None = None
+    if trusted:
+        try:
+            held = {(agency, year): (ranked, record) for agency, year, ranked, record in kept["digests"]}
+        except (KeyError, TypeError, ValueError):  # not what this builder writes: made from nothing
+            trusted = None
+    made: list[tuple[str, Digests]] = []
 
     def make() -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -288,18 +323,19 @@ def write_sqlite(page: Callable[[str, str, Callable[[], Path]], None], out: Path
             if old is not None and old != trusted:  # altered since this builder wrote it: made again
                 spare.unlink()
                 old = None
-            _make(spare, rows, about, scores, coverage, create=old is None)
-            made.append(_sha256(spare))
+            digests = _make(spare, shares, about, coverage, held if old is not None else None)
+            made.append((_sha256(spare), digests))
             if old is None and target.is_file() and target.stat().st_size == spare.stat().st_size:
                 old = _sha256(target)  # made from nothing as it was (a build without a cache)
         except BaseException:
             spare.unlink(missing_ok=True)
             raise
-        if made[0] == old:  # nothing changed: the file keeps its bytes and time
+        if made[0][0] == old:  # nothing changed: the file keeps its bytes and time
             spare.unlink()
             return target
         return spare
 
     page(rel, key, make)
     if made and state is not None:
-        save_cache(state, {"code": code_version(), "sha256": made[0]})
+        save_cache(state, {"code": code_version(), "sha256": made[0][0],
+                           "digests": [[*key, *digest] for key, digest in made[0][1].items()]})

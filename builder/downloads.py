@@ -12,7 +12,7 @@ import io
 import json
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from .template import AMOUNT_PATHS
@@ -228,16 +228,25 @@ def _csv_line(values: Sequence[Any]) -> str:
 
 
 def _csv_lines(rows: Iterable[Sequence[Any]]) -> str:
-    """Rows as CSV lines (None as an empty field), by one writer: a file's thousands of rows at once."""
+    """Rows as CSV lines (None as an empty field, as the csv module writes it), by one writer: a file's
+    thousands of rows at once."""
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(["" if v is None else v for v in values] for values in rows)
+    csv.writer(buf, lineterminator="\n").writerows(rows)
     return buf.getvalue()
 
 
 def scores_csv(score_rows: Sequence[tuple]) -> bytes:
-    """The long table of scores (SCORE_COLUMNS) as CSV, with a BOM for spreadsheet programs."""
+    """The long table of scores (SCORE_COLUMNS) as CSV, with a BOM for spreadsheet programs. Only a text
+    column can hold what csv_text guards against: a row whose text columns hold none is written as it is."""
+    at = _score_text()
     return _csv_lines([[name for name, _, _ in SCORE_COLUMNS],
-                       *([csv_text(v) for v in row] for row in score_rows)]).encode("utf-8-sig")
+                       *(row if not any(isinstance(row[k], str) and row[k].startswith(_FORMULA) for k in at)
+                         else [csv_text(v) for v in row] for row in score_rows)]).encode("utf-8-sig")
+
+
+@lru_cache(maxsize=1)
+def _score_text() -> tuple[int, ...]:
+    return tuple(k for k, (_, kind, _) in enumerate(SCORE_COLUMNS) if kind == "text")
 
 
 def to_csv(rows: Sequence[Row | Prepared]) -> bytes:
@@ -308,16 +317,65 @@ def rank_columns() -> list[Column]:
 def with_ranks(rows: Sequence[Prepared], ranks: Sequence[Mapping[str, int]]) -> list[Prepared]:
     """The rows with their rank columns filled: ranks[k] maps an indicator's key (and "overall") to
     row k's rank, as list_pages.group_ranks gives it. The JSON entry gains "ranks"."""
-    keys = [c.name.removeprefix("rank_") for c in rank_columns()]
+    keys = _rank_keys()
     n, out = len(keys), []
     for p, r in zip(rows, ranks, strict=True):
-        if not (p.row.endswith(",null" * n + "]") and p.csv.endswith("," * n + "\n")):
+        if not p.csv.endswith("," * n + "\n"):
             raise ValueError("with_ranks: a row whose ranks are already filled")
         values = [r.get(k) for k in keys]
-        out.append(Prepared(p.row[:-(5 * n + 1)] + "".join(f",{json.dumps(v)}" for v in values) + "]",
+        out.append(Prepared(ranked_row(p, r),
                             p.csv[:-(n + 1)] + "".join("," + ("" if v is None else str(v)) for v in values) + "\n",
                             p.json[:-1] + ',"ranks":' + json.dumps(dict(zip(keys, values))) + "}", p.findings))
     return out
+
+
+@lru_cache(maxsize=1)
+def _rank_keys() -> tuple[str, ...]:
+    return tuple(c.name.removeprefix("rank_") for c in rank_columns())
+
+
+def ranked_row(p: Prepared, ranks: Mapping[str, int]) -> str:
+    """The row's JSON array (Prepared.row, its ranks null) with its rank columns filled, as with_ranks
+    fills them (a rank is an integer: its JSON is its str()), without making its CSV line and JSON entry."""
+    n = len(_rank_keys())
+    if not p.row.endswith(",null" * n + "]"):
+        raise ValueError("ranked_row: a row whose ranks are already filled")
+    return p.row[:-(5 * n + 1)] + "".join("," + ("null" if v is None else str(v))
+                                          for v in (ranks.get(k) for k in _rank_keys())) + "]"
+
+
+@dataclass(frozen=True)
+class Share:
+    """One report's share of the downloads as site.py hands it over: its rows with their ranks and its
+    rows of the scores table are made only when a file that holds them is made again (the year's files,
+    the SQLite rows that changed), not for every report at every build. `key` is a hex digest of what its
+    row but the ranks and its findings are made from (page_cache.report_key: the record, findings,
+    agencies-file entry, corrections), `rank_key` of that and of its standing (ReportView.page_key):
+    what its ranks and rows of the scores table add."""
+    agency: str
+    year: int
+    key: str
+    rank_key: str
+    prepared: Prepared  # its row without ranks (prepare)
+    group: str
+    score: Score
+    standing: Any       # standing.Standing: ranks, ranges, how many ranked, sensitivity
+
+    def ranked(self) -> Prepared:
+        """Its rows with their ranks (with_ranks), made once."""
+        return self._ranked
+
+    def scores(self) -> list[tuple]:
+        """Its rows of the long table of scores (score_rows), made once."""
+        return self._scores
+
+    @cached_property  # a frozen dataclass's own __dict__: made by the first file that needs it
+    def _ranked(self) -> Prepared:
+        return with_ranks([self.prepared], [self.standing.ranks])[0]
+
+    @cached_property
+    def _scores(self) -> list[tuple]:
+        return score_rows(self.agency, self.year, self.group, self.score, self.standing)
 
 
 # --- the data's license, version and date ------------------------------------------------------------
@@ -338,11 +396,18 @@ class About:
 
     @classmethod
     def of(cls, rows: Sequence[Prepared], date: str | None = None) -> "About":
+        """From the rows with their ranks (the digest) and the date of reports/' newest commit, if known;
+        else the newest date the rows hold (read from their JSON: a caller with the records' dates at
+        hand gives newest_date of those)."""
         if date is None:
             at = [k for k, c in enumerate(_columns()) if c.type == "date"]
-            dates = [d for p in rows for d in (json.loads(p.row)[k] for k in at) if d]
-            date = max(dates, default=None)
-        return cls(date, hashlib.sha256("\n".join(p.row for p in rows).encode()).hexdigest())
+            date = newest_date(d for p in rows for d in (json.loads(p.row)[k] for k in at))
+        return cls.made(date, (p.row for p in rows))
+
+    @classmethod
+    def made(cls, date: str | None, rows: Iterable[str]) -> "About":
+        """From the date and the rows' JSON arrays with their ranks (Prepared.row, ranked_row), in order."""
+        return cls(date, hashlib.sha256("\n".join(rows).encode()).hexdigest())
 
     @property
     def version(self) -> str:
@@ -354,6 +419,12 @@ class About:
 
     def fields(self) -> dict[str, str | None]:
         return {"title": TITLE, "version": self.version, "date": self.date, **terms(), "citation": self.citation()}
+
+
+def newest_date(dates: Iterable[Any]) -> str | None:
+    """The newest of these dates (datetime.date or YYYY-MM-DD; None left out) as YYYY-MM-DD, None if none:
+    a record's dates are its source's published_on and posted_on (the reports table's date columns)."""
+    return max((d if isinstance(d, str) else d.isoformat() for d in dates if d), default=None)
 
 
 def terms() -> dict[str, str]:

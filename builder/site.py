@@ -121,14 +121,17 @@ def _data(env: jinja2.Environment, writer: SiteWriter, views: list[ReportView], 
           entries: list) -> None:
     """The downloads, the static API (data_api) and the data page that documents them; entries: the
     coverage (coverage.Entry)."""
-    rows = downloads.with_ranks([v.prepared for v in views], [v.standing.ranks for v in views])
-    about = downloads.About.of(rows, data_date(root))
-    # the long table of scores: each report's values with its standing in its group (ranks, ranges)
-    scores = [row for v in views for row in downloads.score_rows(
-        v.brief.agency, v.brief.year, v.agency.group, v.score, v.standing)]
+    # each report's rows with its ranks, and its rows of the scores table, are made only by the files
+    # made again (its year's, the SQLite rows that changed: downloads.Share); the data's version digests
+    # every row with its ranks, its date (out of git) is the newest a record holds: its brief's
+    about = downloads.About.made(
+        data_date(root) or downloads.newest_date(d for v in views for d in (v.brief.published_on, v.brief.posted_on)),
+        (downloads.ranked_row(v.prepared, v.standing.ranks) for v in views))
+    shares = [downloads.Share(v.brief.agency, v.brief.year, v.key, v.page_key, v.prepared, v.agency.group, v.score,
+                              v.standing) for v in views]
     cached = writer.cache.path  # the sealed states of the SQLite file and of the API's files lie beside it
     files = write_downloads(writer.page, writer.out, cached and cached.with_name("sqlite-download.json"),
-                            [(v.brief.year, v.page_key, row) for v, row in zip(views, rows)], scores, entries, about)
+                            shares, entries, about)
     write_api(writer, views, about, cached and cached.with_name("api-files.json"))
     writer.text("data.md", env.get_template("data.md.j2").render(
         files=files, tables=TABLES, columns=downloads.columns(), cell_columns=downloads.cell_columns(),

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from builder import data_sqlite, downloads
-from builder.data_sqlite import to_sqlite, write_sqlite
+from builder.data_sqlite import given, to_sqlite, write_sqlite
 from builder.page_cache import SiteWriter
 from builder.records import load_cache
 from builder.standing import standings
@@ -33,7 +33,7 @@ def ranked(rows: list[downloads.Row]) -> tuple[list[downloads.Prepared], list[tu
 
 def write(out: Path, prepared: list[downloads.Prepared], scores: list[tuple], key: str) -> SiteWriter:
     writer = SiteWriter(out)
-    write_sqlite(writer.page, out, REL, key, out / "state.json", prepared, downloads.About.of(prepared), scores, ())
+    write_sqlite(writer.page, out, REL, key, out / "state.json", given(prepared, scores), downloads.About.of(prepared), ())
     return writer
 
 
@@ -93,7 +93,7 @@ def test_an_update_that_changes_nothing_keeps_the_file(rows, tmp_path):
     assert [p.name for p in target.parent.iterdir()] == ["d.sqlite"]
     # without the seal (a build without a cache) made from nothing, as it was: kept too
     writer = SiteWriter(tmp_path)
-    write_sqlite(writer.page, tmp_path, REL, "three", None, prepared, downloads.About.of(prepared), scores, ())
+    write_sqlite(writer.page, tmp_path, REL, "three", None, given(prepared, scores), downloads.About.of(prepared), ())
     assert writer.written == 0 and target.stat().st_mtime_ns == stat.st_mtime_ns
 
 

@@ -96,6 +96,28 @@ def long_rows(rows):
             for row in downloads.score_rows(r.record.agency, r.record.year, r.agency.group, r.score, placed[k])]
 
 
+def test_a_share_makes_the_rows_the_joined_downloads_hold_and_the_version_is_theirs(rows):
+    """site._data hands each report over as a downloads.Share whose rows are made when a file needs them,
+    and makes the data's version from the rows' ranked JSON arrays and the records' dates (the rule of
+    About.of: the newest date a record holds), without reading any row's JSON."""
+    placed = standings((k, r.record.year, r.agency.group, r.score) for k, r in enumerate(rows))
+    prepared = downloads._prepared(rows)
+    ranked = downloads.with_ranks(prepared, [placed[k].ranks for k in range(len(rows))])
+    about = downloads.About.made(
+        downloads.newest_date(d for r in rows for d in (r.record.source.published_on, r.record.source.posted_on)),
+        (downloads.ranked_row(p, placed[k].ranks) for k, p in enumerate(prepared)))
+    assert about == downloads.About.of(ranked) and about.date
+    assert any(placed[k].ranks for k in range(len(rows)))  # some ranks are filled, not all null
+    for k, r in enumerate(rows):
+        share = downloads.Share(r.record.agency, r.record.year, "key", "rank key", prepared[k], r.agency.group,
+                                r.score, placed[k])
+        assert share.ranked() == ranked[k]
+        assert share.scores() == downloads.score_rows(r.record.agency, r.record.year, r.agency.group, r.score,
+                                                      placed[k])
+    with pytest.raises(ValueError):
+        downloads.ranked_row(ranked[0], placed[0].ranks)  # a row ranked twice
+
+
 def test_downloads_are_byte_identical_when_rebuilt(rows, long_rows):
     prepared, about = downloads._prepared(rows), _about(rows)
     for t in TABLES:
