@@ -96,7 +96,8 @@ class PageCache:
             save_cache(self.path, {
                 "version": render_version(), "groups": writer.groups,
                 # each page with the size and time its file had when made: a file changed since is made again
-                "pages": {rel: (key, file_stamp(os.path.join(writer.out, rel))) for rel, key in writer.keys.items()},
+                "pages": {rel: (key, writer.stamps.get(rel) or file_stamp(os.path.join(writer.out, rel)))
+                          for rel, key in writer.keys.items()},
                 "directory": (stamp, {a.name: (a.region, a.level, a.kind) for a in agencies.values()})})
             # a report's key is a digest of what its parts are made from: an entry under a key held is the same
             self.shards.save(reports, lambda made: (made[0].to_data(), made[1].row, made[1].csv, made[1].json,
@@ -113,12 +114,16 @@ class SiteWriter:
         self.kept: set[str] = set()  # the files this build produces, as paths under out
         self.keys: dict[str, str] = {}  # page → what it was made from, in this build
         self.groups: dict[str, tuple[str, list[tuple[str, str]]]] = {}  # see unchanged()
+        self.stamps: dict[str, Any] = {}  # a page found fresh → its file's size and time (not stat()ed twice)
 
     def fresh(self, rel: str, key: str) -> bool:
         """Whether a page was last made from this key and its file is as it was written then (same size
         and time: a page edited or damaged since is made again)."""
         cached = self.cache.pages.get(rel)
-        return cached is not None and cached[0] == key and cached[1] == plain(file_stamp(os.path.join(self.out, rel)))
+        if cached is not None and cached[0] == key and cached[1] == plain(file_stamp(os.path.join(self.out, rel))):
+            self.stamps[rel] = cached[1]
+            return True
+        return False
 
     def stale(self, rel: str, key: str) -> bool:
         """Claim a page for this build; True if it must be made (its inputs changed, or its file did)."""
@@ -154,6 +159,7 @@ class SiteWriter:
         folder, moved over the page (os.replace: the old file or the new, never half of one); the
         page's own path means the file there is kept as it is (its maker found it unchanged)."""
         self.kept.add(os.path.join(self.out, rel))
+        self.stamps.pop(rel, None)
         if isinstance(content, Path):
             if content != self.out / rel:
                 os.replace(content, self.out / rel)

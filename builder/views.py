@@ -317,10 +317,10 @@ class ReportView:
     own_key: str = ""                           # what its own pages show: all but its standing (standing_texts)
     links: tuple[str, str] = ("", "")           # (repository, site) URLs: summary.site_settings
     tables: Any = None                          # provenance.Provenance: its tables' images (a PDF source)
+    brief: Brief = field(init=False)            # the outcome's: asked for some 30 times a report in a build
 
-    @property
-    def brief(self) -> Brief:
-        return self.outcome.brief
+    def __post_init__(self) -> None:
+        self.brief = self.outcome.brief
 
     @property
     def record(self) -> Record:  # read only when a page of this report is made again
