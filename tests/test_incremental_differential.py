@@ -88,9 +88,10 @@ def _fresh(root: Path, tmp: Path) -> Path:
     return _FRESH[key]
 
 
-def _differences(root: Path, tmp: Path) -> list[str]:
-    """Each generated file of root/content that differs from a build from nothing (first differing lines)."""
-    fresh, built = _generated(_fresh(root, tmp)), _generated(root)
+def _differences(root: Path, other: Path) -> list[str]:
+    """Each generated file of root/content that differs from other's, a build from nothing (first differing
+    lines), and whether data.md states the size of root's SQLite file."""
+    fresh, built = _generated(other), _generated(root)
     out = [f"data.md states the SQLite file's size as {stated}, not its {shown}" for stated, shown in
            [_sqlite_size(root)] if stated != shown]
     out += [f"only in the incremental build: {k}" for k in sorted(set(built) - set(fresh))]
@@ -136,7 +137,7 @@ def repo(tmp_path):
 
 def _check(root: Path, tmp_path: Path) -> None:
     _build(root)
-    differences = _differences(root, tmp_path / "fresh")
+    differences = _differences(root, _fresh(root, tmp_path / "fresh"))
     assert not differences, "\n".join(differences)
 
 
@@ -596,6 +597,42 @@ def test_changes_with_small_blocks_of_the_cells_file(tmp_path, monkeypatch, bloc
     shutil.copy2(other / "content" / cells.relative_to(root / "content"), cells)
     _correct_by_hand(reports / "2023" / "川汇区政府办公室.txt", "punishment", 1)
     _check(root, tmp_path / "5")
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=维护者", "-c", "user.email=m@example.org", *args], cwd=root, check=True,
+                   capture_output=True)
+
+
+def test_corrections_committed_and_amended_in_git(tmp_path):
+    """In a git work tree (pages show each hand correction's commit, the data's date is the newest commit of
+    reports/): a correction committed, then the commit amended with another message and date; compared
+    with a clone of the same history built from nothing."""
+    root = copy_repository(tmp_path / "inc")
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "reports", "--date=2025-01-02T00:00:00")
+    _build(root)
+    _correct_by_hand(root / "reports" / REPORT)
+    _git(root, "commit", "-qam", "巴州区: licensing corrected", "--date=2025-04-05T00:00:00")
+    _build(root)
+    env = {**os.environ, "GIT_COMMITTER_DATE": "2025-06-07T00:00:00"}
+    subprocess.run(["git", "-c", "user.name=维护者", "-c", "user.email=m@example.org", "commit", "-q", "--amend",
+                    "-m", "巴州区：行政许可更正", "--date=2025-06-07T00:00:00"], cwd=root, check=True, env=env)
+    _build(root)
+    fresh = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(root), str(fresh)], check=True, capture_output=True)
+    for name in ("content", "overrides", "hooks"):  # the parts copy_repository takes that git does not hold
+        shutil.rmtree(fresh / name, ignore_errors=True)
+    copy_repository(tmp_path / "parts")
+    for name in ("content", "overrides", "hooks"):
+        shutil.copytree(tmp_path / "parts" / name, fresh / name)
+    _build(fresh, cached=False)
+    differences = _differences(root, fresh)
+    assert not differences, "\n".join(differences)
+    assert "2025-06-07" in (root / "content" / "data.md").read_text(encoding="utf-8")
+    page = (root / "content" / "reports" / "2023" / "巴州区.md").read_text(encoding="utf-8")
+    assert "行政许可更正" in page and "licensing corrected" not in page
 
 
 # --- the cells file read whole -----------------------------------------------------------------------------
