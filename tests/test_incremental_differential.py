@@ -532,13 +532,7 @@ def test_an_earlier_content_folder_restored(repo, tmp_path, restored):
 def test_what_the_deploy_workflow_keeps(repo, tmp_path):
     """A deploy run (.github/workflows/deploy.yml): a fresh checkout (every file of reports/ with a new
     time) with only the paths the workflow's cache keeps from the last run, after a report was corrected."""
-    import yaml
-
-    workflow = yaml.safe_load((Path(__file__).resolve().parent.parent / ".github" / "workflows" / "deploy.yml")
-                              .read_text(encoding="utf-8"))
-    step = next(s for s in workflow["jobs"]["build"]["steps"] if str(s.get("uses", "")).startswith("actions/cache"))
-    kept = [line.strip() for line in step["with"]["path"].splitlines() if line.strip() and not line.startswith("~")]
-    keep = {repo / k for k in kept}
+    keep = {repo / k for k in _workflow_kept()}
     for folder in (repo / ".cache", repo / "content"):
         for p in sorted(folder.rglob("*"), reverse=True):
             if p.is_file() and not any(p == k or k in p.parents for k in keep) and \
@@ -549,6 +543,27 @@ def test_what_the_deploy_workflow_keeps(repo, tmp_path):
     for p in (repo / "reports").rglob("*"):
         os.utime(p, ns=(later, later))  # actions/checkout: every file written now
     _check(repo, tmp_path)
+
+
+def _workflow_kept() -> list[str]:
+    """The paths of the repository the deploy workflow's cache keeps from one run to the next."""
+    import yaml
+
+    workflow = yaml.safe_load((Path(__file__).resolve().parent.parent / ".github" / "workflows" / "deploy.yml")
+                              .read_text(encoding="utf-8"))
+    step = next(s for s in workflow["jobs"]["build"]["steps"] if str(s.get("uses", "")).startswith("actions/cache"))
+    return [line.strip() for line in step["with"]["path"].splitlines() if line.strip() and not line.startswith("~")]
+
+
+def test_the_deploy_workflow_keeps_every_cache_and_generated_folder_a_build_makes(repo):
+    """Without them a deploy run makes the downloads and standings from nothing (the seals of the SQLite
+    and cells files, the state's shards...): every file a build writes under .cache/ (but its lock) and
+    every generated folder of content/ is under a path the workflow keeps."""
+    kept = [repo / k for k in _workflow_kept()]
+    made = [p for p in (repo / ".cache").rglob("*") if p.is_file() and p.name != "build.lock"]
+    made += [repo / "content" / name for name in GENERATED_PAGES if (repo / "content" / name).is_dir()]
+    assert made and all(any(p == k or k in p.parents for k in kept) for p in made), \
+        [str(p.relative_to(repo)) for p in made if not any(p == k or k in p.parents for k in kept)]
 
 
 def _members(path: Path) -> int:
