@@ -85,7 +85,7 @@ class PageCache:
 
     def agencies(self, path: Path) -> dict[str, Agency]:
         """The agencies file, read again only when it changed."""
-        stamp = plain(file_stamp(path))
+        stamp = plain(file_stamp(path, inputs=True))  # edited with its size and time kept: read again
         if stamp is None or stamp != self.directory[0]:
             self.directory = (stamp, load_agencies(path))
         return self.directory[1]

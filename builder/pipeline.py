@@ -366,7 +366,7 @@ def process(source: Path, root: Path, write: bool = False, cache: Cache | None =
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             write_atomically(target, text)
             outcome.written = True
-            outcome.stamp = (outcome.stamp[0], file_stamp(target), outcome.stamp[2])
+            outcome.stamp = (outcome.stamp[0], file_stamp(target, inputs=True), outcome.stamp[2])
     outcome.key = outcome_key(record, outcome.findings)
     return outcome
 
@@ -377,8 +377,10 @@ def _process_one(args: tuple[Path, Path, bool, Path | None]) -> Outcome:
 
 
 def _state_key(source: Path) -> tuple:
-    """What an outcome depends on: the source file, its record file, and the extractor."""
-    return file_stamp(source), file_stamp(os.path.splitext(source)[0] + RECORD_SUFFIX), extractor_version()
+    """What an outcome depends on: the source file, its record file (each by size, modification and
+    change time: records.file_stamp), and the extractor."""
+    return (file_stamp(source, inputs=True), file_stamp(os.path.splitext(source)[0] + RECORD_SUFFIX, inputs=True),
+            extractor_version())
 
 
 def _state_version() -> str:

@@ -125,14 +125,18 @@ class RecordError(Exception):
         super().__init__(f"{path}: {reason}")
 
 
-def file_stamp(path: Path | str) -> tuple[int, int] | None:
+def file_stamp(path: Path | str, inputs: bool = False) -> tuple[int, ...] | None:
     """A file's size and modification time (what the builder's caches take to mean "unchanged"),
-    or None if it is not there."""
+    or None if it is not there. With `inputs`, also its change time (st_ctime_ns), which every write
+    sets, even one that puts the size and modification time back as they were (cp -p, tar, rsync -a,
+    touch -r, or two saves within one tick of a coarse clock): for the files a build reads (sources,
+    records, the agencies file). Not for the pages it writes, which a restored cache gives new change
+    times (they would all be taken for changed)."""
     try:
         st = os.stat(path)
     except FileNotFoundError:
         return None
-    return st.st_size, st.st_mtime_ns
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns) if inputs else (st.st_size, st.st_mtime_ns)
 
 
 def files_digest(paths: Iterable[Path], seed: str = "", named: bool = True) -> str:

@@ -343,17 +343,13 @@ def _same_size_edit(record: Path) -> None:
     os.utime(record, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
-@pytest.mark.xfail(strict=True, reason="known limit of size+mtime stamps: a record changed with its size and "
-                   "modification time kept (a tool that keeps times, or two saves within one tick of a coarse "
-                   "clock: FAT 2 s, HFS+ 1 s) is taken as unchanged (state shards), its old numbers published")
 def test_a_record_changed_with_the_same_size_and_time(repo, tmp_path):
+    """A tool that keeps times, or two saves within one tick of a coarse clock (FAT 2 s, HFS+ 1 s): the
+    change time tells (records.file_stamp)."""
     _same_size_edit(record_path(repo / "reports" / REPORT))
     _check(repo, tmp_path)
 
 
-@pytest.mark.xfail(strict=True, reason="known limit of size+mtime stamps: the agencies file changed with its size "
-                   "and modification time kept is taken as unchanged (PageCache.directory), so a body moved to "
-                   "another level keeps its old group, ranks and standings on every page and download")
 def test_the_agencies_file_changed_with_the_same_size_and_time(repo, tmp_path):
     agencies = repo / "reports" / "agencies.yaml"
     st = agencies.stat()
