@@ -17,8 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from builder.add_report import safe_name  # noqa: E402
 from builder.models import Narrative, Record, Source, set_path  # noqa: E402
-from builder.pipeline import extract_file, safe_name  # noqa: E402
+from builder.pipeline import extract_file  # noqa: E402
 from builder.template import APPLICATION_ROWS, REVIEW_ROWS  # noqa: E402
 from layouts import LAYOUTS, Options  # noqa: E402
 

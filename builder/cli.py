@@ -20,7 +20,8 @@ from pathlib import Path
 from . import __version__
 from .characters import name_key
 from .models import Finding, json_schema
-from .pipeline import Outcome, Refused, add_report, extract_file, process_all
+from .add_report import Refused, add_report
+from .pipeline import Outcome, extract_file, process_all
 from .records import node_line, path_loc, refused_files, to_yaml
 from .scores import AgenciesError, load_agencies
 from .sources import ReportError

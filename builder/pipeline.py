@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from . import __version__, workers
 from .characters import name_key
@@ -72,6 +72,7 @@ class Outcome:
         self.written = written        # its record file was (re)written
         self.key: str | None = None   # digest of the record and its findings, for the site's page cache
         self.stamp: tuple | None = None  # the source's and record's size and time it stands for (state file)
+        self.digests: tuple[str, str] | None = None  # sha256 of the source and record bytes it stands for
         self.brief: Brief | None = None
         self._json: str | None = None
         self.record = record
@@ -367,6 +368,8 @@ def process(source: Path, root: Path, write: bool = False, cache: Cache | None =
             write_atomically(target, text)
             outcome.written = True
             outcome.stamp = (outcome.stamp[0], file_stamp(target, inputs=True), outcome.stamp[2])
+        # the bytes it stands for: the source as read, the record as this build leaves it (state file)
+        outcome.digests = (sha, hashlib.sha256(text.encode("utf-8")).hexdigest())
     outcome.key = outcome_key(record, outcome.findings)
     return outcome
 
@@ -419,6 +422,27 @@ def _outcome_shards(state_file: Path) -> ShardedCache:
     return ShardedCache(state_file.with_name(f"{state_file.stem}-outcomes{state_file.suffix}"), _state_version())
 
 
+def _same_bytes(candidates: list[tuple[Path, tuple[Any, Outcome]]], keys: dict[Path, Any]) -> dict[Path, Outcome]:
+    """The outcomes whose files' sizes or times changed but not their bytes (a fresh checkout, as every
+    deploy run makes, gives every file a new time): the source's and the record's sha256 are those the
+    outcome stands for (Outcome.digests), with the same extractor; the state then keeps it under the
+    files' new stamps. A file over the size limit is not read for this (it is refused anyway)."""
+    out = {}
+    for source, (key, outcome) in candidates:
+        if outcome.digests is None or not isinstance(key, list) or len(key) != 3 or key[2] != keys[source][2]:
+            continue
+        stamp = keys[source][0]
+        try:
+            check_size(str(source), stamp[0] if stamp else 0)
+            digests = (hashlib.sha256(source.read_bytes()).hexdigest(),
+                       hashlib.sha256(record_path(source).read_bytes()).hexdigest())
+        except (OSError, LimitError):
+            continue
+        if digests == outcome.digests:
+            out[source] = outcome
+    return out
+
+
 def _load_state(state_file: Path | None, shards: ShardedCache | None) -> tuple[dict, dict]:
     """The last run's outcomes by source, and its across-year findings by agency."""
     if state_file is None or shards is None:
@@ -434,9 +458,12 @@ def _load_state(state_file: Path | None, shards: ShardedCache | None) -> tuple[d
     outcomes = {}
     for source, entry in shards.load().items():
         try:
-            key, data = entry
-            outcomes[source] = (key, Outcome.from_data(Path(source), data))
-        except (ValueError, TypeError, KeyError, AttributeError):  # not what this builder writes: read again
+            key, digests, data = entry
+            outcome = Outcome.from_data(Path(source), data)
+            if digests is not None:
+                outcome.digests = (str(digests[0]), str(digests[1]))
+            outcomes[source] = (key, outcome)
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError):  # not what this builder writes
             pass
     return outcomes, across
 
@@ -485,6 +512,8 @@ def process_all(reports_dir: Path, root: Path, write: bool = False, progress=Non
         state, across = _load_state(state_file, shards)
         keys = {s: plain(_state_key(s)) for s in sources}
         known = {s: state[str(s)][1] for s in sources if str(s) in state and state[str(s)][0] == keys[s]}
+        same = _same_bytes([(s, state[str(s)]) for s in sources if s not in known and str(s) in state], keys)
+        known.update(same)
         todo = [s for s in sources if s not in known]
         jobs = jobs or os.cpu_count() or 1
         tasks = [(s, root, write, cache_dir) for s in todo]
@@ -501,8 +530,8 @@ def process_all(reports_dir: Path, root: Path, write: bool = False, progress=Non
     if shards is not None:  # the outcomes before the across-year findings, which depend on the others
         shards.save({str(o.source): o for o in outcomes},
                     lambda o: (keys[o.source] if o.source in known else plain(o.stamp or _state_key(o.source)),
-                               o.to_data()),
-                    changed=[str(o.source) for o in fresh])
+                               o.digests, o.to_data()),
+                    changed=[str(o.source) for o in fresh] + [str(s) for s in same])
         save_cache(state_file, {
             "version": _state_version(),
             "across": {agency: (keys_, [(source, f.model_dump()) for source, f in pairs])
@@ -533,68 +562,3 @@ def _same_body_and_year(good: list[Outcome], root: Path) -> list[tuple[str, Find
                 message=f"{o.brief.agency} has more than one {year} report: this file and {others}; keep one "
                         "(remove the other, or correct the year or body of the record that is not this report)")))
     return out
-
-
-class Refused(Exception):
-    """`add` refuses a report: the message says why."""
-
-
-_UNSAFE = str.maketrans({c: "" for c in '/\\:*?"<>|\t\n\r '})
-_SUFFIX = {"text": ".txt", "html": ".html", "pdf": ".pdf", "pdf-ocr": ".pdf", "docx": ".docx"}
-
-
-def safe_name(agency: str) -> str:
-    """An agency's name as a file name: the name itself, less what file systems refuse."""
-    return agency.translate(_UNSAFE).strip(".") or "unnamed"
-
-
-def add_report(file: Path, root: Path, agency: str | None = None, year: int | None = None,
-               cache_dir: Path | None = None) -> Outcome:
-    """Copy a report into reports/YEAR/AGENCY.EXT with its record beside it; Refused on a duplicate
-    (the same bytes, or the same agency and year, already present), a file over a limit or an
-    unreadable report. The new file is read as `build` reads one, under the per-file limits; the
-    reports already there are read through `process_all` (their records, or the extraction cache)."""
-    try:
-        check_size(file, file.stat().st_size)
-    except LimitError as exc:
-        raise Refused(str(exc)) from exc
-    data = file.read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
-    reports = root / "reports"
-    for existing in find_sources(reports) if reports.exists() else ():
-        if hashlib.sha256(existing.read_bytes()).hexdigest() == sha:
-            raise Refused(f"{file}: the same file is already in the repository as {_relative(existing, root)}")
-    try:
-        record, findings = workers.bounded_call(file, extract_file, file, None, data)
-    except ReportError as exc:
-        raise Refused(f"{file}: {exc.reason}") from exc
-    extracted = (record.agency, record.year)
-    record.agency = agency.strip() if agency and agency.strip() else record.agency
-    record.year = year or record.year
-    # what the person set instead of what the report reads is a correction: no later extraction reverts it
-    record.corrected = sorted(set(record.corrected) | {
-        key for key, before in zip(("agency", "year"), extracted) if getattr(record, key) != before})
-    suffix = file.suffix.lower() if file.suffix.lower() in (".txt", ".md", ".html", ".htm", ".pdf", ".docx") \
-        else _SUFFIX[record.source.format]
-    target = reports / str(record.year) / f"{safe_name(record.agency)}{suffix}"
-    for other in process_all(reports, root, cache_dir=cache_dir) if reports.exists() else ():
-        if not other.failed and (name_key(other.brief.agency), other.brief.year) == (name_key(record.agency),
-                                                                                    record.year):
-            raise Refused(f"{file}: {record.agency} already has a {record.year} report: "
-                          f"{_relative(other.source, root)}")
-    for path in (target, record_path(target)):
-        if path.exists() or path.is_symlink():
-            raise Refused(f"{file}: {_relative(path, root)} already exists; add never writes over a file")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with open(target, "xb") as f:  # created here, or refused: never written over
-            f.write(data)
-    except FileExistsError as exc:
-        raise Refused(f"{file}: {_relative(target, root)} already exists; add never writes over a file") from exc
-    record.source.path = _relative(target, root)
-    outcome = Outcome(target, record, findings, extracted=True)
-    if not outcome.failed:
-        record.source.digest = record_digest(record)
-        write_atomically(record_path(target), to_yaml(record))
-        outcome.written = True
-    return outcome

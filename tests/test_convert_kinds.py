@@ -132,7 +132,8 @@ def test_joining_rules():
 
 
 def test_a_markdown_file_is_a_report_source(tmp_path):
-    from builder.pipeline import add_report, process
+    from builder.add_report import add_report
+    from builder.pipeline import process
     from builder.records import find_sources
 
     add_report(source("md-doubled"), tmp_path)

@@ -113,7 +113,7 @@ def test_a_cache_a_commit_brings_is_never_trusted(tmp_path):
     for shard in shards:
         forged = json.loads(shard.read_text(encoding="utf-8").partition("\n")[2])
         for entry in forged["entries"].values():  # an attacker's numbers, under the right stamps
-            entry[1]["json"] = entry[1]["json"].replace('"new":[', '"new":[9999,')
+            entry[-1]["json"] = entry[-1]["json"].replace('"new":[', '"new":[9999,')
             forged_any = True
         shard.write_text("0" * 64 + "\n" + json.dumps(forged), encoding="utf-8")  # no valid seal
     assert forged_any

@@ -9,7 +9,8 @@ import sys
 import pytest
 import yaml
 
-from builder.pipeline import Refused, add_report, process, process_all
+from builder.add_report import Refused, add_report
+from builder.pipeline import process, process_all
 from builder.records import load_record
 from conftest import REPORTS, ROOT
 
@@ -200,6 +201,34 @@ def test_a_new_extractor_rereads_untouched_records_but_keeps_hand_edited_ones(re
     assert kept.applications.new[0] == 127 and kept.source.extractor != "9.9.9+newer"
     conflicts = [f for f in b.findings if f.rule.startswith("extract.")]
     assert [(f.rule, f.path) for f in conflicts] == [("extract.hand_edit_conflict", "applications.new[0]")]
+
+
+def test_a_fresh_checkout_reads_no_report_again_but_the_one_changed(repo):
+    """A deploy run checks the repository out afresh: every file has new times but its bytes. The state
+    knows an outcome by the sha256 of its source and record then, and reads again only the report whose
+    bytes changed (here a record corrected by hand, under the times of the checkout)."""
+    import os
+
+    state = repo / ".cache" / "state.json"
+    first = process_all(repo / "reports", repo, write=True, state_file=state)
+    later = max(p.stat().st_mtime_ns for p in (repo / "reports").rglob("*")) + 10**9
+
+    def checkout() -> None:  # every file written again, as actions/checkout writes it
+        for p in (repo / "reports").rglob("*"):
+            if p.is_file():
+                p.write_bytes(p.read_bytes())
+                os.utime(p, ns=(later, later))
+
+    checkout()
+    again = process_all(repo / "reports", repo, write=True, state_file=state)
+    assert [o for o in again if o.extracted] == [] and [o.record for o in again] == [o.record for o in first]
+    _edit(repo / "reports" / "2023" / "巴州区.yaml", lambda d: d["applications"]["new"].__setitem__(0, 127))
+    checkout()
+    third = process_all(repo / "reports", repo, write=True, state_file=state)
+    assert [o.source for o in third if o.extracted] == [repo / "reports" / "2023" / "巴州区.txt"]
+    assert next(o for o in third if o.source.name == "巴州区.txt").record.applications.new[0] == 127
+    # and the state keeps them under their new times: the next build reads nothing, nor hashes
+    assert [o for o in process_all(repo / "reports", repo, write=True, state_file=state) if o.extracted] == []
 
 
 def test_the_state_file_skips_unchanged_reports_and_sees_changes(repo, monkeypatch):
