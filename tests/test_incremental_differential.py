@@ -222,21 +222,21 @@ def test_a_cell_marked_corrected_with_its_value_kept(repo, tmp_path):
     _check(repo, tmp_path)
 
 
-def test_a_body_moved_to_another_group_in_the_agencies_file(repo, tmp_path):
+def _replace_in_agencies(repo: Path, old: str, new: str) -> None:
     agencies = repo / "reports" / "agencies.yaml"
     text = agencies.read_text(encoding="utf-8")
-    old = "巴州区: {region: 四川省巴中市巴州区, level: 县级, kind: government}"
     assert old in text
-    agencies.write_text(text.replace(old, "巴州区: {region: 湖南省益阳市巴州区, level: 县级, kind: department}"),
-                        encoding="utf-8")
+    agencies.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_body_moved_to_another_group_in_the_agencies_file(repo, tmp_path):
+    _replace_in_agencies(repo, "巴州区: {region: 四川省巴中市巴州区, level: 县级, kind: government}",
+                         "巴州区: {region: 湖南省益阳市巴州区, level: 县级, kind: department}")
     _check(repo, tmp_path)
 
 
 def test_a_body_left_out_of_the_agencies_file(repo, tmp_path):
-    agencies = repo / "reports" / "agencies.yaml"
-    text = agencies.read_text(encoding="utf-8")
-    agencies.write_text(text.replace("巴州区: {region: 四川省巴中市巴州区, level: 县级, kind: government}\n", ""),
-                        encoding="utf-8")
+    _replace_in_agencies(repo, "巴州区: {region: 四川省巴中市巴州区, level: 县级, kind: government}\n", "")
     _check(repo, tmp_path)
 
 
@@ -275,12 +275,8 @@ def test_a_source_edited(repo, tmp_path):
 
 
 def test_a_body_of_2024_moved_to_another_level(repo, tmp_path):
-    agencies = repo / "reports" / "agencies.yaml"
-    text = agencies.read_text(encoding="utf-8")
-    old = "平潭综合实验区财政金融局: {region: 福建省平潭综合实验区, level: 市级"
-    assert old in text
-    agencies.write_text(text.replace(old, "平潭综合实验区财政金融局: {region: 福建省平潭综合实验区, level: 县级"),
-                        encoding="utf-8")
+    _replace_in_agencies(repo, "平潭综合实验区财政金融局: {region: 福建省平潭综合实验区, level: 市级",
+                         "平潭综合实验区财政金融局: {region: 福建省平潭综合实验区, level: 县级")
     _check(repo, tmp_path)
 
 

@@ -211,7 +211,6 @@ def test_ranking_page_scores_match_the_index(built):
 
 
 def test_data_page_lists_every_download_and_column(built):
-    from builder import downloads
     root, _, _ = built
     html = (root / "site" / "data" / "index.html").read_text(encoding="utf-8")
     from builder.data_files import TABLES, WHOLE
