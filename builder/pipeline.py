@@ -332,7 +332,12 @@ def process(source: Path, root: Path, write: bool = False, cache: Cache | None =
         return outcome
     sha = hashlib.sha256(data).hexdigest()
     committed = None
-    if target.exists():
+    try:
+        present = target.exists()
+    except OSError as exc:  # a name the file system does not take (one byte too long)
+        outcome.error = f"its record cannot be written as {target.name} ({exc.strerror or exc})"
+        return outcome
+    if present:
         try:
             committed = load_record(target)
         except RecordError as exc:
@@ -365,7 +370,11 @@ def process(source: Path, root: Path, write: bool = False, cache: Cache | None =
             record.source.digest = record_digest(record)  # not for a record kept as left, in conflict
         text = to_yaml(record)
         if not target.exists() or target.read_text(encoding="utf-8") != text:
-            write_atomically(target, text)
+            try:
+                write_atomically(target, text)
+            except OSError as exc:  # a folder not writable, a file system full
+                outcome.error = f"its record cannot be written as {target.name} ({exc.strerror or exc})"
+                return outcome
             outcome.written = True
             outcome.stamp = (outcome.stamp[0], file_stamp(target, inputs=True), outcome.stamp[2])
         # the bytes it stands for: the source as read, the record as this build leaves it (state file)

@@ -127,14 +127,14 @@ class RecordError(Exception):
 
 def file_stamp(path: Path | str, inputs: bool = False) -> tuple[int, ...] | None:
     """A file's size and modification time (what the builder's caches take to mean "unchanged"),
-    or None if it is not there. With `inputs`, also its change time (st_ctime_ns), which every write
+    or None if it is not there (or cannot be looked up). With `inputs`, also its change time (st_ctime_ns), which every write
     sets, even one that puts the size and modification time back as they were (cp -p, tar, rsync -a,
     touch -r, or two saves within one tick of a coarse clock): for the files a build reads (sources,
     records, the agencies file). Not for the pages it writes, which a restored cache gives new change
     times (they would all be taken for changed)."""
     try:
         st = os.stat(path)
-    except FileNotFoundError:
+    except OSError:  # not there, or not a name the file system takes (a record's name one byte too long)
         return None
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns) if inputs else (st.st_size, st.st_mtime_ns)
 
@@ -239,7 +239,8 @@ def write_atomically(path: Path, text: str | bytes) -> None:
     """Write a file whole or not at all: a temporary file beside it, then renamed over it (a build
     killed halfway leaves the old file, never a truncated one)."""
     data = text.encode("utf-8") if isinstance(text, str) else text
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # a short name of its own: the file's may be near the 255 bytes a file system allows a name
+    tmp = path.with_name(f".{hashlib.blake2b(path.name.encode(), digest_size=6).hexdigest()}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as f:
             f.write(data)

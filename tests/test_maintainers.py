@@ -203,6 +203,24 @@ def test_a_new_extractor_rereads_untouched_records_but_keeps_hand_edited_ones(re
     assert [(f.rule, f.path) for f in conflicts] == [("extract.hand_edit_conflict", "applications.new[0]")]
 
 
+def test_a_source_named_near_the_file_systems_limit(repo):
+    """A source's name of 253 bytes: its record (254) is written (through a temporary file of a short name of
+    its own); one of 255 bytes, whose record's name (256) no file system takes, is an error naming the record,
+    and the other reports publish."""
+    original = repo / "reports" / "2023" / "巴州区.txt"
+    near = repo / "reports" / "2023" / ("巴州区" + "机" * 80 + ".txt")
+    over = repo / "reports" / "2023" / ("巴州区" + "机" * 80 + "ab.txt")
+    assert (len(near.name.encode()), len(over.name.encode())) == (253, 255)
+    near.write_bytes(original.read_bytes())
+    over.write_bytes(original.read_bytes())
+    original.unlink()
+    (repo / "reports" / "2023" / "巴州区.yaml").unlink()
+    outcomes = {o.source.name: o for o in process_all(repo / "reports", repo, write=True)}
+    assert not outcomes[near.name].error and (repo / "reports" / "2023" / (near.stem + ".yaml")).exists()
+    assert outcomes[over.name].error == f"its record cannot be written as {over.stem}.yaml (File name too long)"
+    assert [o.source.name for o in outcomes.values() if o.failed] == [over.name]
+
+
 def test_a_fresh_checkout_reads_no_report_again_but_the_one_changed(repo):
     """A deploy run checks the repository out afresh: every file has new times but its bytes. The state
     knows an outcome by the sha256 of its source and record then, and reads again only the report whose
