@@ -454,6 +454,13 @@ CELL_STATUSES = (("printed", "印发"), ("blank", "未填报"), ("not_applicable
                  ("inferred", "推算"), ("corrected", "人工更正"))
 
 
+def cell_status(listed: Mapping[str, str], lacking: frozenset[str], path: str, value: Any) -> str:
+    """A cell's status by models.Record.status's precedence, for many cells of one record at once:
+    listed (Record.listed_statuses: corrected, inferred, unread, not_applicable), else not_applicable
+    for a cell its edition lacks (lacking_cells), else what its value says (value_status)."""
+    return listed.get(path) or ("not_applicable" if path in lacking else value_status(value))
+
+
 @lru_cache(maxsize=1)
 def _cells_plan() -> tuple[tuple[int, str, str], ...]:
     """(its index in a reports row, path, template label) of every cell, in the template's order."""
@@ -476,14 +483,10 @@ def report_cells(rows: Sequence[Row | Prepared], own: bool = True
         template = values[at["template"]]
         listed = Record.model_construct(template=template, **lists).listed_statuses()  # as Record.status
         lacking = lacking_cells(template)
-        if own:
-            yield n, values[at["agency"]], values[at["year"]], [
-                (cell, values[k], listed.get(path) or value_status(values[k]))
-                for cell, (k, path, _) in plan if path not in lacking]
-        else:  # a cell its edition lacks is not applicable (Record.lacks)
-            yield n, values[at["agency"]], values[at["year"]], [
-                (cell, values[k], listed.get(path) or ("not_applicable" if path in lacking else value_status(values[k])))
-                for cell, (k, path, _) in plan]
+        # a cell its edition lacks is left out, or with own=False not applicable (Record.lacks)
+        yield n, values[at["agency"]], values[at["year"]], [
+            (cell, values[k], cell_status(listed, lacking, path, values[k]))
+            for cell, (k, path, _) in plan if not (own and path in lacking)]
 
 
 @lru_cache(maxsize=1)

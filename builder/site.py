@@ -40,7 +40,7 @@ from .standing import ALTERNATIVE_WEIGHTS, PEER_RULE, RANK_RULE, SENSITIVITY_RUL
 from .flags import JUMP_RULE, NARRATIVE_RULE
 from .template import APPLICATION_COLUMNS, EDITIONS, REVIEW_COLUMNS
 from . import views as page_views
-from .views import (FORMATS, SEARCH_EXCERPT, ReportView, _env, _extracted, _flagged, _tds, agency_url,
+from .views import (FORMATS, SEARCH_EXCERPT, RecordCells, ReportView, _env, _extracted, _flagged, _tds, agency_url,
                     application_rows, article20_rows, cell, city, correction_rows, indicator_rows, key_figures, overall_row,
                     province, region_url, report_url, review_cells, slug)
 from .wording import SEVERITY, cell_name, describe
@@ -205,13 +205,14 @@ def _score_views(views: list[ReportView]) -> None:
 
 def _render_report(env: jinja2.Environment, v: ReportView) -> str:
     flagged, extracted = _flagged(v.outcome.findings), _extracted(v.outcome.findings)
+    at = RecordCells.of(v.record)  # the record's cells and statuses, once for its three tables
     findings = [f for f in v.outcome.findings if f.severity != "info"]
     return page_views.render(env, "report.md.j2",
         r=v.record, url=v.url, download=v.download, formats=FORMATS, edition=EDITIONS[v.record.template],
         api_url=report_json_url(v.brief.year, v.brief.agency),
         tables=v.tables, source_url=provenance.safe_url(v.record.source.url),
-        a20=article20_rows(v.record, flagged, extracted), apps=application_rows(v.record, flagged, extracted),
-        applicant_columns=APPLICATION_COLUMNS, review=_tds(review_cells(v.record, flagged, extracted)),
+        a20=article20_rows(v.record, flagged, extracted, at), apps=application_rows(v.record, flagged, extracted, at),
+        applicant_columns=APPLICATION_COLUMNS, review=_tds(review_cells(v.record, flagged, extracted, at)),
         corrections=correction_rows(v.record, v.outcome.findings, v.changes),
         review_columns=REVIEW_COLUMNS, findings=[(f, describe(f), SEVERITY[f.severity], cell_name(f.path))
                                                  for f in findings],

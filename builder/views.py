@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import downloads
-from .models import Finding, Record, get_path, iter_cells, lacking_cells, value_status
+from .models import Finding, Record, get_path, iter_cells, lacking_cells
 from .pipeline import Brief, Outcome
 from .scores import INDICATORS, Agency, Score
 from .standing import OVERALL, Standing, position
@@ -180,7 +180,7 @@ class RecordCells:
         return cls(dict(iter_cells(record)), record.listed_statuses(), lacking_cells(record.template))
 
     def status(self, path: str) -> str:
-        return self.listed.get(path) or ("not_applicable" if path in self.lacking else value_status(self.values[path]))
+        return downloads.cell_status(self.listed, self.lacking, path, self.values[path])
 
 
 def cell(record: Record, path: str, flagged: dict[str, list[str]], at: RecordCells | None = None,
@@ -222,10 +222,10 @@ def _extracted(findings: Iterable[Finding]) -> dict[str, Finding]:
 
 
 def application_rows(record: Record, flagged: dict[str, list[str]],
-                     extracted: dict[str, Finding] | None = None) -> list[dict]:
+                     extracted: dict[str, Finding] | None = None, at: RecordCells | None = None) -> list[dict]:
     """Section 三 as the record's template edition prints it (the 2019 edition: one （六）其他处理 row):
-    group labels spanning their rows."""
-    at = RecordCells.of(record)
+    group labels spanning their rows. `at`: the record's RecordCells, when the caller has them."""
+    at = at or RecordCells.of(record)
     rows, opened = [], set()
     sizes = {}
     template_rows = EDITIONS[record.template].applications
@@ -253,11 +253,11 @@ def application_rows(record: Record, flagged: dict[str, list[str]],
 
 
 def article20_rows(record: Record, flagged: dict[str, list[str]],
-                   extracted: dict[str, Finding] | None = None) -> list[dict]:
+                   extracted: dict[str, Finding] | None = None, at: RecordCells | None = None) -> list[dict]:
     """Section 二 as the record's template edition prints it: a heading (第二十条第（X）项) and its column
     labels above its items, each item's cells (a one-cell item spans the three columns, a two-cell item
     leaves the third empty)."""
-    out, last, at = [], None, RecordCells.of(record)
+    out, last, at = [], None, at or RecordCells.of(record)
     for item in EDITIONS[record.template].article20:
         if item.item != last:
             out.append({"heading": item.item, "columns": [c for _, c in item.columns]})
@@ -274,8 +274,8 @@ def article20_rows(record: Record, flagged: dict[str, list[str]],
 
 
 def review_cells(record: Record, flagged: dict[str, list[str]],
-                 extracted: dict[str, Finding] | None = None) -> list[CellView]:
-    at = RecordCells.of(record)
+                 extracted: dict[str, Finding] | None = None, at: RecordCells | None = None) -> list[CellView]:
+    at = at or RecordCells.of(record)
     return [cell(record, f"{r.path}[{i}]", flagged, at, extracted) for r in REVIEW_ROWS for i in range(5)]
 
 
