@@ -38,7 +38,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from . import downloads
 from .data_sqlite import code_version, write_sqlite
-from .downloads import COVERAGE_COLUMNS, SCORE_COLUMNS, About, Column, Joined, Prepared, Share, own_row
+from .downloads import COVERAGE_COLUMNS, SCORE_COLUMNS, About, Column, Joined, Prepared, Share, own_row, row_identity
 from .page_cache import _key
 from .records import load_cache, save_cache
 from .scores import METHOD_VERSION
@@ -113,7 +113,6 @@ def gz(pieces: Iterable[bytes] | bytes) -> bytes:
 # blocks of 32 are some 3 % smaller and twice as slow to add to.
 BLOCK = 16
 BLOCK_LEVEL = 7
-_DECODER = json.JSONDecoder()
 
 
 def blocks(rows: Sequence[Prepared]) -> list[tuple[str, list[Prepared]]]:
@@ -138,7 +137,7 @@ def blocks(rows: Sequence[Prepared]) -> list[tuple[str, list[Prepared]]]:
 
 def _boundary(p: Prepared) -> bool:
     """Whether a block ends after this report: its row begins ["agency",year, (downloads.columns)."""
-    end = _DECODER.raw_decode(p.row, _DECODER.raw_decode(p.row, 1)[1] + 1)[1]
+    end = row_identity(p.row)[2]
     return int.from_bytes(hashlib.sha256(p.row[1:end].encode("utf-8")).digest()[:8], "big") % BLOCK == 0
 
 

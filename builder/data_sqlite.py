@@ -59,7 +59,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from .downloads import (CELL_STATUSES, COVERAGE_COLUMNS, SCORE_COLUMNS, About, Prepared, _cells_plan, _columns,
-                        Share, cell_columns, rank_columns, report_cells, sql_name)
+                        Share, cell_columns, own_row, rank_columns, report_cells, row_identity, sql_name)
 from .records import files_digest, load_cache, save_cache
 
 _SQL_TYPES = {"integer": "INTEGER", "real": "REAL", "text": "TEXT", "date": "TEXT", "number": "NUMERIC"}
@@ -129,7 +129,6 @@ def _create(db: sqlite3.Connection) -> None:
                    [(c.name, c.type, c.description) for c in COVERAGE_COLUMNS])
 
 
-_DECODER = json.JSONDecoder()
 _STATUS_IDS = {status: k for k, (status, _) in enumerate(CELL_STATUSES)}
 
 
@@ -161,20 +160,15 @@ def given(rows: Sequence[Prepared], scores: Sequence[tuple]) -> list[Given]:
     scores rows' repr. The agency and year are read from the row's first two values (downloads.columns)."""
     if [c.name for c in _columns()[:2]] != ["agency", "year"]:
         raise ValueError("data_sqlite: the reports table must begin with agency and year")
-    n = len(rank_columns())  # the last values of a row: integers or null, without commas
     by_report: dict[tuple[str, int], list] = {}
     for s in scores:
         by_report.setdefault((s[0], s[1]), []).append(s)
     out = []
     for p in rows:
-        row = p.row
-        agency, end = _DECODER.raw_decode(row, 1)
-        year = int(row[end + 1:row.index(",", end + 1)])
-        cut = len(row)
-        for _ in range(n):
-            cut = row.rindex(",", 0, cut)
-        own = by_report.get((agency, year), [])
-        out.append(Given(agency, year, _digest(row[:cut], repr(p.findings)), _digest(row[cut:], repr(own)), p, own))
+        agency, year, _ = row_identity(p.row)
+        mine, scored = own_row(p), by_report.get((agency, year), [])
+        out.append(Given(agency, year, _digest(mine, repr(p.findings)), _digest(p.row[len(mine):], repr(scored)),
+                         p, scored))
     return out
 
 
@@ -205,7 +199,6 @@ def update(db: sqlite3.Connection, shares: Sequence[Share | Given], about: About
     marks = ", ".join("?" for _ in _columns())
     ranks = ", ".join(f'"{c.name}"' for c in rank_columns())
     at = {c.name: k for k, c in enumerate(_columns())}
-    n = len(rank_columns())
     made = {key: (want[key][2].ranked(), want[key][2].scores()) for key in (*fresh, *ranked)}
     with db:
         db.executemany("DELETE FROM score_values WHERE report_id = ?", gone + [(have[key][0],) for key in ranked])
@@ -214,7 +207,7 @@ def update(db: sqlite3.Connection, shares: Sequence[Share | Given], about: About
         # the rest of its row is its record's, unchanged: only the ranks are read and written (the
         # row's last values: integers or null, without commas)
         db.executemany(f"UPDATE reports SET ({ranks}) = ({', '.join('?' for _ in rank_columns())}) WHERE id = ?",
-                       ((*json.loads("[" + ",".join(made[key][0].row.rsplit(",", n)[1:])), have[key][0])
+                       ((*json.loads("[" + made[key][0].row[len(own_row(made[key][0])) + 1:]), have[key][0])
                         for key in ranked))
         ids = range(first, first + len(fresh))
 

@@ -198,6 +198,17 @@ def prepare(row: Row) -> Prepared:
                     tuple((f.rule, f.severity, f.path, f.printed, f.expected, f.message) for f in row.findings))
 
 
+_DECODER = json.JSONDecoder()
+
+
+def row_identity(row: str) -> tuple[str, int, int]:
+    """A reports row's agency and year (its first two values: columns()) and where they end in its JSON
+    text (Prepared.row), read without parsing the whole row."""
+    agency, end = _DECODER.raw_decode(row, 1)
+    year, end = _DECODER.raw_decode(row, end + 1)
+    return agency, year, end
+
+
 def own_row(p: Prepared) -> str:
     """A row's JSON array without its rank columns (filled or not): what the report alone gives, which
     another report joining its group does not change (with_ranks)."""
