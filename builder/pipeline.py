@@ -79,8 +79,8 @@ class Outcome:
 
     @property
     def record(self) -> Record | None:
-        if self._record is None and self._json is not None:
-            self._record = Record.model_validate_json(self._json)
+        if self._record is None:
+            self._record = self.read_record()  # parsed once, then kept
         return self._record
 
     def read_record(self) -> Record | None:
