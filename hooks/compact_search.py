@@ -2,7 +2,9 @@
 
 Material's search plugin writes JSON with every non-ASCII character escaped: six bytes for each
 Chinese character and each zero-width space jieba puts between words. As UTF-8 they take three
-(or one), so the index a reader's browser downloads is about half the size.
+(or one), so the index a reader's browser downloads is about half the size. Each entry's address is
+written as the page's address reads (reports/2023/达州市通川区/, an IRI) rather than URL-encoded (nine
+bytes a character): the results' links are the same URLs, as the browser encodes them (`readable`).
 
 A body's page (agencies/NAME/) also gets, as its `tags`, the pieces of its name that start at each of
 its characters (达州市通川区 → 达州市通川区, 州市通川区, 市通川区, 通川区, 川区), cut to NAME_PIECE
@@ -13,8 +15,10 @@ on_post_build (hooks come after plugins)."""
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 NAME_PIECE = 8  # characters kept of each piece: a longer part of a name is found by its opening
 
@@ -24,11 +28,29 @@ def name_pieces(name: str) -> list[str]:
     return list(dict.fromkeys(name[i:i + NAME_PIECE] for i in range(len(name) - 1)))
 
 
+_ENCODED = re.compile(r"(?:%[89A-Fa-f][0-9A-Fa-f])+")  # a URL-encoded run of bytes beyond ASCII
+
+
+def readable(location: str) -> str:
+    """A URL-encoded address with its characters beyond ASCII decoded where they are letters, digits,
+    punctuation or symbols (a space, a control or a zero-width character stays encoded, as does
+    anything ASCII: %2F, %23, %25 keep their meaning) and the bytes are UTF-8."""
+    def decode(m: re.Match) -> str:
+        try:
+            text = bytes.fromhex(m.group().replace("%", "")).decode("utf-8")
+        except UnicodeDecodeError:
+            return m.group()
+        return "".join(c if unicodedata.category(c)[0] in "LNPS" else quote(c) for c in text)
+    return _ENCODED.sub(decode, location)
+
+
 def on_post_build(config, **kwargs) -> None:
     path = Path(config["site_dir"]) / "search" / "search_index.json"
     if path.exists():
         data = json.loads(path.read_text(encoding="utf-8"))
         for doc in data.get("docs", []):
+            if "location" in doc:
+                doc["location"] = readable(doc["location"])
             location = unquote(doc.get("location", ""))
             if location.startswith("agencies/") and location.count("/") == 2 and location.endswith("/"):
                 name = doc.get("title", "").replace("\u200b", "").strip()

@@ -67,14 +67,23 @@ def build_site_in(root: Path, write: bool = False):
 
 def with_standing(page: Path) -> str:
     """A built page as a reader's browser shows it once assets/javascripts/standing.js has run: each
-    standing slot (<span class="standing" data-standing=FILE data-slot=SLOT>) replaced by the text its
-    report's standing file (data_api.standing_json, FILE relative to the page) holds for SLOT."""
+    standing slot (<span class="standing" data-slot=SLOT>) replaced by the text that SLOT has in the
+    standing file (data_api.standing_json) named by the slot's own data-standing or its nearest enclosing
+    element's (FILE relative to the page), as the script's el.closest("[data-standing]") finds it."""
     import html
     import json
     import re
 
+    from lxml import html as lxml_html
+
+    text = page.read_text(encoding="utf-8")
+    files = [el.xpath("ancestor-or-self::*[@data-standing][1]")[0].get("data-standing")
+             for el in lxml_html.fromstring(text).xpath('//span[@class="standing"][@data-slot]')]
+    slots = re.compile(r'<span class="standing"(?: data-standing="[^"]*")? data-slot="([^"]+)">.*?</span>')
+    assert len(slots.findall(text)) == len(files), page
+    named = iter(files)
+
     def fill(m: re.Match) -> str:
-        data = json.loads((page.parent / html.unescape(m.group(1))).read_text(encoding="utf-8"))
-        return html.escape(data["text"][html.unescape(m.group(2))])
-    return re.sub(r'<span class="standing" data-standing="([^"]+)" data-slot="([^"]+)">.*?</span>', fill,
-                  page.read_text(encoding="utf-8"))
+        data = json.loads((page.parent / next(named)).read_text(encoding="utf-8"))
+        return html.escape(data["text"][html.unescape(m.group(1))])
+    return slots.sub(fill, text)

@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -343,8 +344,9 @@ def test_citation_cff_is_valid_cff_1_2_0():
 
 
 def test_every_status_appears_distinctly_on_the_report_pages_that_have_it(site):
-    """Each status of the record format has its own class and its own text on a report page: a number
-    (printed, inferred, corrected — the latter two marked), 未填报 (—), 不适用, 未能识别; never one for another."""
+    """Each status of the record format has its own class and its own text on a report page's template
+    tables: a number (printed, unmarked; inferred, corrected, each marked), 未填报 (—), 不适用, 未能识别;
+    never one for another."""
     from test_site import cells_of
     root, outcomes = site
     text = {"blank": "—", "not_applicable": "不适用", "unread": "未能识别"}
@@ -352,11 +354,13 @@ def test_every_status_appears_distinctly_on_the_report_pages_that_have_it(site):
     for o in outcomes:
         record = load_record(record_path(o.source))
         page = (root / "site" / "reports" / str(record.year) / record.agency / "index.html").read_text(encoding="utf-8")
-        shown = cells_of(page)
+        tables = re.findall(r'<table class="report-table(?: applications| review)?">.*?</table>', page, re.S)
+        assert len(tables) == 3, record.agency  # 二, 三, 四 (not the scores)
+        shown = cells_of("".join(tables))
         by_class = {}
         for cls, value in shown:
             state = next((c.removeprefix("cell-").replace("-", "_") for c in cls.split()
-                          if c.startswith("cell-") and c != "cell-finding"), None)
+                          if c.startswith("cell-") and c != "cell-finding"), "printed")
             if state in STATUSES:
                 by_class.setdefault(state, []).append(value)
         for state, values in by_class.items():

@@ -160,6 +160,8 @@ def test_a_report_is_one_search_entry_with_its_name_and_region(tmp_path):
     docs = json.loads(raw)["docs"]
     reports = [d for d in docs if d["location"].startswith("reports/")]
     assert len(reports) == 12 and not any("#" in d["location"] for d in reports)  # the seeds and 平潭's
+    # addresses as they read (an IRI, hooks/compact_search.readable), not URL-encoded
+    assert "reports/2023/达州市通川区/" in {d["location"] for d in reports} and "%E" not in raw
     agencies = [d for d in docs if d["location"].startswith("agencies/")]
     assert len(agencies) == 10 and not any("#" in d["location"] for d in agencies)
     entry = next(d for d in reports if "达州市通川区" in d["title"].replace("\u200b", ""))

@@ -104,7 +104,10 @@ def test_the_correction_link_names_the_report_and_is_url_encoded(built):
     url = issue_url(REPOSITORY, "https://example.org/index", record, page_path)
     parts = urlsplit(url)
     assert (parts.scheme, parts.netloc, parts.path) == ("https", "github.com", "/disclosure-index/disclosure-index/issues/new")
-    assert re.fullmatch(r"[A-Za-z0-9\-._~%&=?/:]+", url), url  # nothing left unencoded: no space, line break or 汉字
+    # an IRI: 汉字 and full-width punctuation as they are (browsers send them UTF-8 encoded), ASCII
+    # URL-encoded, nothing that is a space or a line break
+    assert re.fullmatch(r"[A-Za-z0-9\-._~%&=?/:\u00a0-\U0010ffff]+", url) and "纠错" in url, url
+    assert not any(c.isspace() for c in url), url
     query = parse_qs(parts.query, strict_parsing=True)
     assert set(query) == {"title", "body"}
     assert query["title"] == [f"纠错：{record.agency} {record.year} 年度报告"]
@@ -124,6 +127,11 @@ def test_a_name_with_markup_and_ampersands_is_encoded_not_injected(built):
     url = issue_url(REPOSITORY, "", record, "reports/2023/x/")
     assert not any(c in url for c in '<>" #') and url.count("?") == 1
     assert parse_qs(urlsplit(url).query)["title"] == [f'纠错：A&B "x" <y>#? {record.year} 年度报告']
+    # a space, zero-width or control character beyond ASCII is encoded, never left in the link
+    odd = outcomes[0].record.model_copy(update={"agency": "甲\u3000乙\u200b丙\u2028丁\x85"})
+    url = issue_url(REPOSITORY, "", odd, "reports/2023/x/")
+    assert "%E3%80%80" in url and "%E2%80%8B" in url and "%E2%80%A8" in url and "%C2%85" in url
+    assert "甲" in url and parse_qs(urlsplit(url).query)["title"] == [f"纠错：{odd.agency} {odd.year} 年度报告"]
 
 
 def test_the_chart_fits_its_view_box_and_leaves_out_blank_years():

@@ -1,13 +1,15 @@
 // A report's standing in its group (its ranks, rank ranges, the group's quartiles, its ranks under other
 // weights) changes whenever a report joins or leaves the group, so report and body pages do not print it:
-// each place holds <span class="standing" data-standing="…/api/v1/standing/YEAR/BODY.json" data-slot="…">,
-// filled here with the text the builder wrote for that slot (builder/views.py standing_texts). Each file
+// each place holds <span class="standing" data-slot="…">, its file named by its own data-standing
+// ("…/api/v1/standing/YEAR/BODY.json") or by the nearest enclosing element's (a report page's summary and
+// scores table name it once for their slots), filled here with the text the builder wrote for that slot (builder/views.py standing_texts). Each file
 // is fetched once per page; until it arrives, or if it cannot be had, the span keeps its link to the
 // year's rankings, which print every rank. Text only (textContent): nothing from the file becomes markup.
 function fillStanding() {
   var wanted = {};
-  document.querySelectorAll("span.standing[data-standing]").forEach(function (el) {
-    (wanted[el.dataset.standing] = wanted[el.dataset.standing] || []).push(el);
+  document.querySelectorAll("span.standing[data-slot]").forEach(function (el) {
+    var named = el.closest("[data-standing]"), src = named && named.dataset.standing;
+    if (src) { (wanted[src] = wanted[src] || []).push(el); }
   });
   Object.keys(wanted).forEach(function (src) {
     fetch(src, { credentials: "same-origin" })
