@@ -164,6 +164,9 @@ def test_a_report_is_one_search_entry_with_its_name_and_region(tmp_path):
     assert "reports/2023/达州市通川区/" in {d["location"] for d in reports} and "%E" not in raw
     agencies = [d for d in docs if d["location"].startswith("agencies/")]
     assert len(agencies) == 10 and not any("#" in d["location"] for d in agencies)
+    # a region's page is found by its name; the bodies it lists are found by their own pages
+    regions = [d for d in docs if d["location"].startswith("regions/") and d["location"] != "regions/"]
+    assert regions and not any("达州市通川区" in d["text"].replace("\u200b", "") for d in regions)
     entry = next(d for d in reports if "达州市通川区" in d["title"].replace("\u200b", ""))
     text = entry["text"].replace("\u200b", "")
     assert "四川省达州市通川区" in text and "总计" not in text and len(text) < 300  # not its tables
