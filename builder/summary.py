@@ -9,10 +9,11 @@ never recomputed: the summary shows what the tables below it show.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
-import unicodedata
 from urllib.parse import quote, urlencode
 
 import yaml
@@ -106,10 +107,18 @@ def issue_url(repository: str, site: str, record: Record, page: str) -> str:
     return f"{repository}/issues/new?" + urlencode({"title": title, "body": body}, quote_via=_iri_quote)
 
 
+# what needs a look: anything but ASCII's unreserved characters and the CJK ideographs, symbols and
+# punctuation and the full-width forms (all letters, punctuation or symbols: not U+3000, a space, nor the
+# combining tone marks U+302A-302F)
+_TO_CHECK = re.compile(r"[^A-Za-z0-9_.~\-\u3001-\u3029\u3030-\u303f\u4e00-\u9fff\uff01-\uff60]")
+
+
 def _iri_quote(text: str, safe: str = "", encoding: Any = None, errors: Any = None) -> str:
     """URL-encode text for an IRI's query (urlencode's quote_via): see issue_url."""
-    return "".join(c if ord(c) > 127 and unicodedata.category(c)[0] in "LNPS" else quote(c, safe="")
-                   for c in text)
+    def one(m: re.Match) -> str:
+        c = m.group()
+        return c if ord(c) > 127 and unicodedata.category(c)[0] in "LNPS" else quote(c, safe="")
+    return _TO_CHECK.sub(one, text)
 
 
 def _fmt(v: Any) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import parse_qs, urlsplit
+import unicodedata
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
 from builder.models import Record
 from builder.scores import load_agencies, score, Agency
-from builder.summary import issue_url, site_settings, trend_chart
+from builder.summary import _iri_quote, issue_url, site_settings, trend_chart
 from builder.views import agency_url, report_url
 from conftest import build_site_in, copy_repository, with_standing
 
@@ -132,6 +133,15 @@ def test_a_name_with_markup_and_ampersands_is_encoded_not_injected(built):
     url = issue_url(REPOSITORY, "", odd, "reports/2023/x/")
     assert "%E3%80%80" in url and "%E2%80%8B" in url and "%E2%80%A8" in url and "%C2%85" in url
     assert "甲" in url and parse_qs(urlsplit(url).query)["title"] == [f"纠错：{odd.agency} {odd.year} 年度报告"]
+
+
+def test_the_correction_link_keeps_a_character_beyond_ascii_as_it_is_only_if_it_shows():
+    """The rule of summary.issue_url for every character of the Basic Multilingual Plane and a few beyond:
+    a letter, digit, punctuation or symbol beyond ASCII as it is, anything else URL-encoded."""
+    for i in [*range(0xD800), *range(0xE000, 0x10000), 0x1F600, 0x20000, 0xE0001, 0x10FFFD]:
+        c = chr(i)
+        kept = i > 127 and unicodedata.category(c)[0] in "LNPS"
+        assert _iri_quote(c) == (c if kept else quote(c, safe="")), hex(i)
 
 
 def test_the_chart_fits_its_view_box_and_leaves_out_blank_years():
