@@ -216,6 +216,18 @@ def test_report_page_on_a_phone_does_not_scroll_sideways(site_url, phone):
     phone.screenshot(path=str(SHOTS / "phone-home.png"), full_page=True)
 
 
+def test_the_summary_sets_a_printed_number_apart_as_a_marked_one(site_url, page):
+    # each of the summary's seven numbers (本年新收申请; 行政复议 and 行政诉讼's totals and 纠正) stands in its
+    # own padded span whatever its status, so that a number the report printed is not set tighter against
+    # its words (总计 4 件) than an inferred or unread one beside it
+    page.goto(site_url + "reports/2023/" + quote("达州市通川区") + "/")
+    numbers = page.locator(".report-glance dd span[class^='cell-']")
+    expect(numbers).to_have_count(7)
+    assert numbers.all_inner_texts() == ["64", "4", "1", "8", "1", "0", "0"]
+    pads = numbers.evaluate_all("els => els.map(e => parseFloat(getComputedStyle(e).paddingLeft))")
+    assert all(p > 0 for p in pads), pads
+
+
 def test_report_summary_and_its_correction_link(site_url, page):
     page.goto(site_url + "reports/2023/" + quote("达州市通川区") + "/")
     glance = page.locator(".report-glance")
