@@ -32,6 +32,13 @@ def name_pieces(name: str) -> list[str]:
     return list(dict.fromkeys(name[i:i + NAME_PIECE] for i in range(len(name) - 1)))
 
 
+def indexed_name(title: str) -> str:
+    """A body's name as its pieces are cut from it: its entry's title (HTML-escaped, as Material's
+    search worker reads every field: &amp; &lt; &gt;) without jieba's zero-width spaces and without
+    quotes (Material drops a query's quotes)."""
+    return title.replace("\u200b", "").replace('"', "").strip()
+
+
 _ENCODED = re.compile(r"(?:%[89A-Fa-f][0-9A-Fa-f])+")  # a URL-encoded run of bytes beyond ASCII
 
 
@@ -90,7 +97,7 @@ def on_post_build(config, **kwargs) -> None:
                 doc["location"] = readable(doc["location"])
             location = unquote(doc.get("location", ""))
             if location.startswith("agencies/") and location.count("/") == 2 and location.endswith("/"):
-                name = doc.get("title", "").replace("\u200b", "").strip()
+                name = indexed_name(doc.get("title", ""))
                 if name:
                     doc["tags"] = name_pieces(name)
         path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

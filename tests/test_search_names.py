@@ -50,3 +50,10 @@ def test_material_s_search_worker_is_given_the_name_parts_once(tmp_path):
                           encoding="utf-8")
     with pytest.raises(RuntimeError, match=r"search\(query\) is not as hooks/compact_search.py knows it"):
         compact_search.patch_search_worker(tmp_path / "other")
+
+
+def test_a_name_is_cut_as_the_worker_reads_it_and_a_query_comes():
+    # Material's index holds titles HTML-escaped, and its worker drops a query's quotes:
+    # search_name_parts.js writes the query's words the same way (tests/test_browser.py asks it)
+    title = '甲&amp;乙\u200b"\u200b丙丁\u200b"\u200b&lt;戊&gt;局'
+    assert compact_search.indexed_name(title) == "甲&amp;乙丙丁&lt;戊&gt;局"
