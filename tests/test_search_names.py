@@ -39,7 +39,8 @@ def test_material_s_search_worker_is_given_the_name_parts_once(tmp_path):
     text = path.read_text(encoding="utf-8")
     # its strict mode kept, the function defined once and called once in search(query), with NAME_PIECE
     assert text.startswith('"use strict";var searchNameParts = function (query) {')
-    assert text.count("searchNameParts") == 2 and "+searchNameParts(nameQuery)" in text and f"var size = {compact_search.NAME_PIECE}," in text
+    assert text.count("searchNameParts") == 2 and "+searchNameParts(nameQuery)" in text
+    assert f"var size = {compact_search.NAME_PIECE}," in text
     assert "sourceMappingURL" not in text
     assert compact_search.patch_search_worker(tmp_path).read_text(encoding="utf-8") == text  # once only
     # another Material: its search(query) not as the hook knows it, so the build stops and says so
