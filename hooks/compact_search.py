@@ -10,8 +10,12 @@ A body's page (agencies/NAME/) also gets, as its `tags`, the pieces of its name 
 its characters (达州市通川区 → 达州市通川区, 州市通川区, 市通川区, 通川区, 川区), cut to NAME_PIECE
 characters: Material's search completes every word typed (通川 matches 通川区), so typing any part
 of a name of two characters or more finds the body, and a match in `tags` ranks first. Result lists
-do not show these tags (content/assets/stylesheets/extra.css). Runs after the search plugin's own
-on_post_build (hooks come after plugins)."""
+do not show these tags (content/assets/stylesheets/extra.css).
+
+Material's search worker is given hooks/search_name_parts.js (`patch_search_worker`): the query's
+words as these pieces are cut, added to the terms Material's own segmenter makes of it, which lose
+characters next to anything not Han (局案3 → 局3) and cannot match a part longer than NAME_PIECE.
+Runs after the search plugin's own on_post_build (hooks come after plugins)."""
 from __future__ import annotations
 
 import json
@@ -26,6 +30,13 @@ NAME_PIECE = 8  # characters kept of each piece: a longer part of a name is foun
 def name_pieces(name: str) -> list[str]:
     """The pieces of a name from each of its characters on, at least two characters, at most NAME_PIECE."""
     return list(dict.fromkeys(name[i:i + NAME_PIECE] for i in range(len(name) - 1)))
+
+
+def indexed_name(title: str) -> str:
+    """A body's name as its pieces are cut from it: its entry's title (HTML-escaped, as Material's
+    search worker reads every field: &amp; &lt; &gt;) without jieba's zero-width spaces and without
+    quotes (Material drops a query's quotes)."""
+    return title.replace("\u200b", "").replace('"', "").strip()
 
 
 _ENCODED = re.compile(r"(?:%[89A-Fa-f][0-9A-Fa-f])+")  # a URL-encoded run of bytes beyond ASCII
@@ -44,7 +55,40 @@ def readable(location: str) -> str:
     return _ENCODED.sub(decode, location)
 
 
+# Material 9.8's worker: search(query){if(query=query.replace(<each Han run>, <its words>),
+_SEARCH = re.compile(r'search\((\w+)\)\{if\(\1=\1\.replace\(new RegExp\("\\\\p\{sc=Han\}\+","gu"\),'
+                     r'(\w+)=>\[\.\.\.\w+\(\2,this\.index\.invertedIndex\)\]\.join\("\* "\)\)')
+
+
+def patch_search_worker(site_dir: Path) -> Path:
+    """Material's search worker under SITE_DIR given hooks/search_name_parts.js (with NAME_PIECE): its
+    search(query) looks for the terms Material's segmenter makes of the query and for the query's
+    words cut as name_pieces cuts names. Returns the worker's path; RuntimeError when the worker or
+    the place to patch is not found (another Material version: search_name_parts.js needs a look)."""
+    workers = sorted((site_dir / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
+    if len(workers) != 1:
+        raise RuntimeError(f"expected one Material search worker in {site_dir}, found {workers}")
+    source = workers[0].read_text(encoding="utf-8")
+    if "searchNameParts" in source:
+        return workers[0]
+    found = _SEARCH.search(source)
+    if found is None:
+        raise RuntimeError(f"{workers[0]}: Material's search(query) is not as hooks/compact_search.py knows it")
+    query = found.group(1)
+    patched = (found.group().replace(f"search({query}){{", f"search({query}){{let nameQuery={query};", 1)
+               + '+" "+searchNameParts(nameQuery)')
+    parts = (Path(__file__).parent / "search_name_parts.js").read_text(encoding="utf-8")
+    parts = parts[parts.index("var searchNameParts"):].replace("NAME_PIECE", str(NAME_PIECE))
+    strict = '"use strict";' if source.startswith('"use strict";') else ""  # stays the first statement
+    source = (strict + parts + source[len(strict):found.start()] + patched + source[found.end():])
+    # the source map no longer fits the patched text
+    source = re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", source)
+    workers[0].write_text(source, encoding="utf-8")
+    return workers[0]
+
+
 def on_post_build(config, **kwargs) -> None:
+    patch_search_worker(Path(config["site_dir"]))
     path = Path(config["site_dir"]) / "search" / "search_index.json"
     if path.exists():
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -53,7 +97,7 @@ def on_post_build(config, **kwargs) -> None:
                 doc["location"] = readable(doc["location"])
             location = unquote(doc.get("location", ""))
             if location.startswith("agencies/") and location.count("/") == 2 and location.endswith("/"):
-                name = doc.get("title", "").replace("\u200b", "").strip()
+                name = indexed_name(doc.get("title", ""))
                 if name:
                     doc["tags"] = name_pieces(name)
         path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -34,6 +34,13 @@ GENERATED_PAGES = ("index.md", "issues.md", "methodology.md", "data.md", "report
                    "compare")
 
 
+# bodies whose names hold what once broke search (full-width brackets, ·, digits, Latin letters half and
+# full width, a character beyond the BMP, a name over twice hooks/compact_search.py's NAME_PIECE long,
+# what HTML escapes and the quotes a query drops)
+SEARCH_NAMES = ("全角（括号）机关·局", "青禾县自然资源局案3", "青禾县自然资源局案10", "ABC科技园2号管委会", "Ａｂｃ全角字母局",
+                "𠀀生僻字局", "很长的机关名称很长的机关名称很长的机关名称", '甲&乙"丙丁"<戊>局')
+
+
 def copy_repository(dest: Path) -> Path:
     """The parts of the repository a site build needs (reports, content, overrides, configuration)."""
     import shutil

@@ -3,16 +3,18 @@ table sorts, a Chinese search finds the agency. Screenshots go to test-output/sc
 from __future__ import annotations
 
 import functools
+import html
 import http.server
+import json
 import os
 import re
 import shutil
 import threading
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 
-from conftest import ROOT, build_site_in, copy_repository
+from conftest import ROOT, SEARCH_NAMES, build_site_in, copy_repository
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SHOTS = ROOT / "test-output" / "screenshots"
@@ -24,18 +26,45 @@ if CHROMIUM is None:
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory):
-    root = copy_repository(tmp_path_factory.mktemp("repo"))
-    build_site_in(root)
+def _serve(site):
+    """An HTTP server of the folder SITE on a free port of 127.0.0.1, in a thread: (its URL, the server)."""
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
 
-    handler = functools.partial(Quiet, directory=str(root / "site"))
+    handler = functools.partial(Quiet, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    return f"http://127.0.0.1:{server.server_address[1]}/", server
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory):
+    root = copy_repository(tmp_path_factory.mktemp("repo"))
+    build_site_in(root)
+    url, server = _serve(root / "site")
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def odd_site(tmp_path_factory):
+    """(URL, root) of the repository's site with bodies named SEARCH_NAMES besides, each a copy of
+    巴州区's 2023 report and record under its own name."""
+    from builder.records import load_record, to_yaml
+
+    root = copy_repository(tmp_path_factory.mktemp("odd"))
+    folder = root / "reports" / "2023"
+    seed = load_record(folder / "巴州区.yaml")
+    for k, name in enumerate(SEARCH_NAMES):
+        shutil.copy(folder / "巴州区.txt", folder / f"odd{k}.txt")
+        source = seed.source.model_copy(update={"path": f"reports/2023/odd{k}.txt"})
+        (folder / f"odd{k}.yaml").write_text(to_yaml(seed.model_copy(update={"agency": name, "source": source})),
+                                             encoding="utf-8")
+    outcomes, _ = build_site_in(root)
+    assert {o.record.agency for o in outcomes if not o.failed} >= set(SEARCH_NAMES)
+    url, server = _serve(root / "site")
+    yield url, root
     server.shutdown()
 
 
@@ -124,6 +153,57 @@ def test_chinese_search_finds_the_agency(site_url, page, query, expected):
         assert any(quote(expected) in href for href in links), links
     # what a result shows: no field runs into the next (a body's region and its report's opening)
     assert "人民政府（" not in page.locator(".md-search-result__list").inner_text()
+    page.screenshot(path=str(SHOTS / f"search-{query}.png"))
+
+
+# Material's search worker, as the site serves it, asked for every part of a name (2 characters or more)
+_ASK_EVERY_PART = """async names => {
+  const config = JSON.parse(document.getElementById("__config").textContent);
+  const index = await (await fetch("search/search_index.json")).json();
+  const worker = new Worker(new URL(config.search, location.href));
+  const ask = data => new Promise(done => { worker.onmessage = ev => done(ev.data); worker.postMessage(data); });
+  await ask({type: 0, data: {config: index.config, docs: index.docs, options: {suggest: false}}});
+  const found = [];
+  for (const name of names) {
+    const chars = Array.from(name);
+    for (let i = 0; i < chars.length; i++)
+      for (let j = i + 2; j <= chars.length; j++) {
+        const part = chars.slice(i, j).join("");
+        const result = await ask({type: 2, data: part});
+        found.push([name, part, result.data.items.map(group => group[0].location)]);
+      }
+  }
+  worker.terminate();
+  return found;
+}"""
+
+
+def test_every_part_of_every_odd_name_finds_its_body_first(odd_site, page):
+    url, root = odd_site
+    index = json.loads((root / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    bodies = {html.unescape(d["title"].replace("\u200b", "").strip()): d["location"] for d in index["docs"]
+              if re.fullmatch(r"agencies/[^/#]+/", d["location"])}
+    assert set(SEARCH_NAMES) <= set(bodies)
+    page.goto(url)
+    answers = page.evaluate(_ASK_EVERY_PART, list(SEARCH_NAMES))
+    assert len(answers) == sum(len(n) * (len(n) - 1) // 2 for n in SEARCH_NAMES)
+    for name, part, locations in answers:
+        assert bodies[name] in locations, (name, part, locations[:5])
+        # a part of this name only (of 2 characters or more once the query's quotes are dropped): its body first
+        if sum(part in other for other in bodies) == 1 and len(part.replace('"', "")) >= 2:
+            assert locations[0] == bodies[name], (name, part, locations[:5])
+
+
+@pytest.mark.parametrize("query, expected", [("全角（括号）机关·局", "全角（括号）机关·局"), ("局案3", "青禾县自然资源局案3")])
+def test_typing_a_name_with_brackets_or_digits_finds_the_body(odd_site, page, query, expected):
+    url, _ = odd_site
+    page.goto(url)
+    page.locator("input.md-search__input").click()
+    page.keyboard.type(query, delay=80)
+    page.keyboard.press("End")  # as in test_chinese_search_finds_the_agency
+    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=15000)
+    first = page.locator(".md-search-result__link").first.get_attribute("href")
+    assert unquote(urlsplit(first).path).endswith(f"/agencies/{expected}/"), first  # (?h=: the words highlighted)
     page.screenshot(path=str(SHOTS / f"search-{query}.png"))
 
 
