@@ -175,8 +175,8 @@ def _agency_pages(writer: SiteWriter, out_dir: Path, by_agency: dict[str, list[R
         writer.written += sum(_make_agency_pages(out_dir, job) for job in jobs)
         yield
         return
-    # the build's own process goes on with the rest of the site and the build waits for it first:
-    # the workers yield it a core (on a machine of two, the other core makes most of the pages)
+    # the build's own process, which makes the rest of the site meanwhile, keeps its core: the workers
+    # are niced (on a machine of two cores, the other one makes most of the pages)
     with _pool(cores, (out_dir, jobs), nice=BESIDE) as pool:
         made = _map(pool, _make_inherited_pages, len(jobs), cores)
         try:
