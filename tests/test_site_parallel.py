@@ -62,3 +62,18 @@ def test_a_workers_error_stops_the_build(repository, monkeypatch):
     monkeypatch.undo()
     again = _build(root, outcomes, "broken", True, monkeypatch)
     assert _files(root / "broken") == _files(root / "parallel") and again > 0
+
+
+def test_an_error_of_the_builds_own_process_stops_the_workers_and_the_build(repository, monkeypatch):
+    import multiprocessing
+
+    root, outcomes = repository
+
+    def broken(*args):
+        raise RuntimeError("no compare pages")
+
+    monkeypatch.setattr(site, "compare_pages", broken)
+    with pytest.raises(RuntimeError, match="no compare pages"):
+        _build(root, outcomes, "stopped", True, monkeypatch)
+    assert not multiprocessing.active_children()  # the workers are gone
+    assert not (root / ".cache" / "stopped" / "pages.json").exists()
