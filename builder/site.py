@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Iterator
 
 import jinja2
 from markupsafe import Markup
@@ -45,8 +45,6 @@ from .views import (FORMATS, SEARCH_EXCERPT, RecordCells, ReportView, _env, _ext
                     application_rows, article20_rows, cell, city, correction_rows, indicator_rows, key_figures, overall_row,
                     province, region_url, report_url, review_cells, slug)
 from .wording import SEVERITY, cell_name, describe
-
-T = TypeVar("T")
 
 __all__ = ["GENERATED", "build_site", "cell", "city", "province", "slug", "agency_url", "write_search_dictionary"]
 
@@ -91,7 +89,7 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
     by_agency: dict[str, list[ReportView]] = {}
     for v in views:
         by_agency.setdefault(v.brief.agency, []).append(v)
-    # the report and agency pages are made by other processes while this one makes the rest
+    # the report and agency pages are made by other processes while this one makes the rest (then helps)
     with _agency_pages(writer, out_dir, by_agency):
         write_standing(writer, views)
         years = sorted({v.brief.year for v in views})
@@ -160,9 +158,10 @@ class AgencyJob:
 @contextmanager
 def _agency_pages(writer: SiteWriter, out_dir: Path, by_agency: dict[str, list[ReportView]]) -> Iterator[None]:
     """Every agency's report pages and agency page, those whose inputs changed made again. When there
-    are many, they are made by a process per core while the body of the with-statement runs (it must
-    not write under reports/ or agencies/), and the statement ends when they are all written, raising
-    a worker's error if one failed; otherwise they are made before the body runs."""
+    are many, a process per core but one makes them while the body of the with-statement runs (it must
+    not write under reports/ or agencies/), and then this process makes those none has begun; the
+    statement ends when they are all written, raising a worker's error if one failed. Otherwise they
+    are made before the body runs."""
     jobs = []
     for agency, reports in sorted(by_agency.items()):
         reports.sort(key=lambda v: v.brief.year)
@@ -175,55 +174,50 @@ def _agency_pages(writer: SiteWriter, out_dir: Path, by_agency: dict[str, list[R
         writer.written += sum(_make_agency_pages(out_dir, job) for job in jobs)
         yield
         return
-    # the build's own process, which makes the rest of the site meanwhile, keeps its core: the workers
-    # are niced (on a machine of two cores, the other one makes most of the pages)
-    with _pool(cores, (out_dir, jobs), nice=BESIDE) as pool:
-        made = _map(pool, _make_inherited_pages, len(jobs), cores)
+    size = max(1, len(jobs) // (cores * 32))  # parts small enough that the last one begun ends soon
+    parts = [range(i, min(i + size, len(jobs))) for i in range(0, len(jobs), size)]
+    with _pool(cores - 1, (out_dir, jobs)) as pool:
         try:
+            started = [(part, pool.submit(_make_inherited_pages, part)) for part in parts]
             yield
+            # the workers take the parts from the first, this process from the last: those not begun
+            for part, future in reversed(started):
+                writer.written += sum(_make_agency_pages(out_dir, jobs[i]) for i in part) if future.cancel() \
+                    else future.result()
         except BaseException:
             pool.shutdown(cancel_futures=True)  # the pages not begun are not made
             raise
-        writer.written += sum(made)
 
 
 _INHERITED: Any = None  # in a worker of _pool: what it was given
 
 
-BESIDE = 10  # the niceness of workers that run beside the build's own process (os.nice)
-
-
-def _pool(cores: int, inherit: Any, nice: int = 0) -> ProcessPoolExecutor:
-    """A process per core, each holding `inherit` (as _INHERITED): forked where the system can, so that
-    it is inherited, not pickled for each worker (see _map); its niceness raised by `nice`."""
+def _pool(workers: int, inherit: Any) -> ProcessPoolExecutor:
+    """Worker processes, each holding `inherit` (as _INHERITED): forked where the system can, so that
+    it is inherited, not pickled for each worker. Forked workers are made at the first job given the
+    pool, here, with the parent's objects frozen meanwhile, so that the workers' garbage collectors do
+    not walk them (the parent's is paused while it makes them, see records.without_gc: a walk would
+    take seconds, and copy every page of the parent's memory)."""
     fork = "fork" in multiprocessing.get_all_start_methods()
-    return ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("fork" if fork else None),
-                               initializer=_inherit, initargs=(inherit, nice))
-
-
-def _map(pool: ProcessPoolExecutor, fn: Callable[[int], T], count: int, cores: int) -> Iterator[T]:
-    """Start fn(0) ... fn(count - 1) in the pool (in chunks); their results, in order, as they come.
-    Forked workers are made at the first: the parent's objects are frozen meanwhile, so that the
-    workers' garbage collectors do not walk them (the parent's is paused while it makes them, see
-    records.without_gc: a walk would take seconds, and copy every page of the parent's memory)."""
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork" if fork else None),
+                               initializer=_inherit, initargs=(inherit,))
     gc.freeze()
     try:
-        return pool.map(fn, range(count), chunksize=max(1, count // (cores * 8)))
+        pool.submit(int)
     finally:
         gc.unfreeze()
+    return pool
 
 
-def _inherit(value: Any, nice: int) -> None:
+def _inherit(value: Any) -> None:
     global _INHERITED
     _INHERITED = value
     gc.enable()
-    if nice and hasattr(os, "nice"):
-        os.nice(nice)
 
 
-def _make_inherited_pages(i: int) -> int:
+def _make_inherited_pages(part: range) -> int:
     out_dir, jobs = _INHERITED
-    return _make_agency_pages(out_dir, jobs[i])
+    return sum(_make_agency_pages(out_dir, jobs[i]) for i in part)
 
 
 def _make_agency_pages(out_dir: Path, job: AgencyJob) -> int:
@@ -253,7 +247,7 @@ def _score_views(views: list[ReportView]) -> None:
     cores = os.cpu_count() or 1
     if cores > 1 and len(todo) >= PARALLEL_PAGES:
         with _pool(cores, todo) as pool:
-            made = list(_map(pool, _score_inherited, len(todo), cores))
+            made = list(pool.map(_score_inherited, range(len(todo)), chunksize=max(1, len(todo) // (cores * 8))))
     else:
         made = [_score_one(v) for v in todo]
     for v, (s, prepared) in zip(todo, made):
