@@ -13,6 +13,7 @@ import json
 import math
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from types import SimpleNamespace
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from .template import AMOUNT_PATHS
@@ -492,7 +493,9 @@ def report_cells(rows: Sequence[Row | Prepared], own: bool = True
         lists = {name: [x for x in values[at[name]].split(";") if x]
                  for name in ("inferred", "corrected", "unread", "not_applicable")}
         template = values[at["template"]]
-        listed = Record.model_construct(template=template, **lists).listed_statuses()  # as Record.status
+        # as Record.status, by Record's own rule on the lists alone (a Record made by model_construct for
+        # it took more time than the cells' statuses did)
+        listed = Record.listed_statuses(SimpleNamespace(**lists))
         lacking = lacking_cells(template)
         # a cell its edition lacks is left out, or with own=False not applicable (Record.lacks)
         yield n, values[at["agency"]], values[at["year"]], [

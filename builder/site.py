@@ -10,13 +10,14 @@ clock), so builds are reproducible.
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import jinja2
 from markupsafe import Markup
@@ -88,30 +89,31 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
     by_agency: dict[str, list[ReportView]] = {}
     for v in views:
         by_agency.setdefault(v.brief.agency, []).append(v)
-    _agency_pages(writer, out_dir, by_agency)
-    write_standing(writer, views)
+    # the report and agency pages are made by other processes while this one makes the rest (then helps)
+    with _agency_pages(writer, out_dir, by_agency):
+        write_standing(writer, views)
+        years = sorted({v.brief.year for v in views})
+        _rankings(env, writer, views, years)
+        _regions(env, writer, by_agency)
+        _issues(env, writer, views, failed, years, root)
+        # a wrong registry stops the build before this (cli); here one is left out rather than stop a build
+        registries = load_registries(root / "reports")[0]
+        entries = coverage([(v.brief, v.url) for v in views], agencies, registries)
+        coverage_pages(env, writer, entries, set(by_agency), {r.region for r in registries})
+        writer.text("methodology.md", env.get_template("methodology.md.j2").render(**methodology_context()))
+
+        _data(env, writer, views, root, entries)
+        compare_pages(env, writer, views)  # compare/: any template cell across a group, bodies side by side
+
+        newest = sorted(views, key=lambda v: (v.brief.published_on is not None,
+                                              v.brief.published_on or v.brief.year, v.brief.agency),
+                        reverse=True)
+        provinces = Counter(reports[0].province for reports in by_agency.values())
+        glance = at_a_glance(views, entries, {r.region for r in registries}, lambda v: v.province)
+        writer.text("index.md", env.get_template("index.md.j2").render(
+            views=views, newest=newest[:20], agencies=len(by_agency), years=years, failed=failed,
+            provinces=sorted(provinces.items()), region_url=region_url, glance=glance))
     made = {v.key: (v.score, v.prepared) for v in views}
-    years = sorted({v.brief.year for v in views})
-    _rankings(env, writer, views, years)
-    _regions(env, writer, by_agency)
-    _issues(env, writer, views, failed, years, root)
-    # a wrong registry stops the build before this (cli); here one is left out rather than stop a build
-    registries = load_registries(root / "reports")[0]
-    entries = coverage([(v.brief, v.url) for v in views], agencies, registries)
-    coverage_pages(env, writer, entries, set(by_agency), {r.region for r in registries})
-    writer.text("methodology.md", env.get_template("methodology.md.j2").render(**methodology_context()))
-
-    _data(env, writer, views, root, entries)
-    compare_pages(env, writer, views)  # compare/: any template cell across a group, bodies side by side
-
-    newest = sorted(views, key=lambda v: (v.brief.published_on is not None,
-                                          v.brief.published_on or v.brief.year, v.brief.agency),
-                    reverse=True)
-    provinces = Counter(reports[0].province for reports in by_agency.values())
-    glance = at_a_glance(views, entries, {r.region for r in registries}, lambda v: v.province)
-    writer.text("index.md", env.get_template("index.md.j2").render(
-        views=views, newest=newest[:20], agencies=len(by_agency), years=years, failed=failed,
-        provinces=sorted(provinces.items()), region_url=region_url, glance=glance))
     writer.prune()
     cache.save(writer, made)
     return writer.written
@@ -153,9 +155,13 @@ class AgencyJob:
     render_agency: bool
 
 
-def _agency_pages(writer: SiteWriter, out_dir: Path, by_agency: dict[str, list[ReportView]]) -> None:
-    """Every agency's report pages and agency page, those whose inputs changed made again (over
-    the machine's cores when there are many), and each report's score and download rows."""
+@contextmanager
+def _agency_pages(writer: SiteWriter, out_dir: Path, by_agency: dict[str, list[ReportView]]) -> Iterator[None]:
+    """Every agency's report pages and agency page, those whose inputs changed made again. When there
+    are many, a process per core but one makes them while the body of the with-statement runs (it must
+    not write under reports/ or agencies/), and then this process makes those none has begun; the
+    statement ends when they are all written, raising a worker's error if one failed. Otherwise they
+    are made before the body runs."""
     jobs = []
     for agency, reports in sorted(by_agency.items()):
         reports.sort(key=lambda v: v.brief.year)
@@ -163,14 +169,55 @@ def _agency_pages(writer: SiteWriter, out_dir: Path, by_agency: dict[str, list[R
         render_agency = writer.stale(agency_url(agency), _key([v.own_key for v in reports]))
         if any(render) or render_agency:
             jobs.append(AgencyJob(agency, reports, render, render_agency))
-    work = partial(_make_agency_pages, out_dir)
     cores = os.cpu_count() or 1
-    if cores > 1 and sum(sum(job.render) for job in jobs) >= PARALLEL_PAGES:
-        with ProcessPoolExecutor(max_workers=cores, initializer=gc.enable) as pool:
-            results = list(pool.map(work, jobs, chunksize=max(1, len(jobs) // (cores * 8))))
-    else:
-        results = [work(job) for job in jobs]
-    writer.written += sum(results)
+    if cores < 2 or sum(sum(job.render) for job in jobs) < PARALLEL_PAGES:
+        writer.written += sum(_make_agency_pages(out_dir, job) for job in jobs)
+        yield
+        return
+    size = max(1, len(jobs) // (cores * 32))  # parts small enough that the last one begun ends soon
+    parts = [range(i, min(i + size, len(jobs))) for i in range(0, len(jobs), size)]
+    with _pool(cores - 1, (out_dir, jobs)) as pool:
+        try:
+            started = [(part, pool.submit(_make_inherited_pages, part)) for part in parts]
+            yield
+            # the workers take the parts from the first, this process from the last: those not begun
+            for part, future in reversed(started):
+                writer.written += sum(_make_agency_pages(out_dir, jobs[i]) for i in part) if future.cancel() \
+                    else future.result()
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # the pages not begun are not made
+            raise
+
+
+_INHERITED: Any = None  # in a worker of _pool: what it was given
+
+
+def _pool(workers: int, inherit: Any) -> ProcessPoolExecutor:
+    """Worker processes, each holding `inherit` (as _INHERITED): forked where the system can, so that
+    it is inherited, not pickled for each worker. Forked workers are made at the first job given the
+    pool, here, with the parent's objects frozen meanwhile, so that the workers' garbage collectors do
+    not walk them (the parent's is paused while it makes them, see records.without_gc: a walk would
+    take seconds, and copy every page of the parent's memory)."""
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork" if fork else None),
+                               initializer=_inherit, initargs=(inherit,))
+    gc.freeze()
+    try:
+        pool.submit(int)
+    finally:
+        gc.unfreeze()
+    return pool
+
+
+def _inherit(value: Any) -> None:
+    global _INHERITED
+    _INHERITED = value
+    gc.enable()
+
+
+def _make_inherited_pages(part: range) -> int:
+    out_dir, jobs = _INHERITED
+    return sum(_make_agency_pages(out_dir, jobs[i]) for i in part)
 
 
 def _make_agency_pages(out_dir: Path, job: AgencyJob) -> int:
@@ -189,14 +236,18 @@ def _score_one(v: ReportView) -> tuple[Score, downloads.Prepared]:
     return s, downloads.prepare(downloads.Row(v.record, v.agency, s, tuple(v.outcome.findings)))
 
 
+def _score_inherited(i: int) -> tuple[Score, downloads.Prepared]:
+    return _score_one(_INHERITED[i])
+
+
 def _score_views(views: list[ReportView]) -> None:
     """Score the reports whose score the page cache does not hold (by a process per core when many):
     ranks and quartiles need every report's score before any page is made."""
     todo = [v for v in views if v.score is None]
     cores = os.cpu_count() or 1
     if cores > 1 and len(todo) >= PARALLEL_PAGES:
-        with ProcessPoolExecutor(max_workers=cores, initializer=gc.enable) as pool:
-            made = list(pool.map(_score_one, todo, chunksize=max(1, len(todo) // (cores * 8))))
+        with _pool(cores, todo) as pool:
+            made = list(pool.map(_score_inherited, range(len(todo)), chunksize=max(1, len(todo) // (cores * 8))))
     else:
         made = [_score_one(v) for v in todo]
     for v, (s, prepared) in zip(todo, made):
