@@ -149,13 +149,15 @@ class CellView:
 
     def td(self, colspan: int = 1) -> str:
         """The cell as HTML: a number, or what stands in its place (— blank, 不适用, 未能识别), its status as
-        a class (css: none for a number printed without a finding), its story as a title (made here rather than in the template: a report page has hundreds);
-        a corrected cell shows what extraction read beside the correction."""
+        a class (css: none for a number printed without a finding), its story as a title (made here rather
+        than in the template: a report page has hundreds); a corrected cell shows what extraction read
+        beside the correction."""
         span = f' colspan="{colspan}"' if colspan > 1 else ""
         title = f' title="{_attribute(self.title)}"' if self.title else ""
         was = f'<span class="cell-was">提取：{_attribute(self.extracted)}</span>' if self.extracted else ""
-        css = f' class="{self.css}"' if self.state != "printed" or self.finding else ""
-        return f'<td{css}{title}{span}>{self.text}{was}</td>'
+        css = self.css
+        classes = f' class="{css}"' if css else ""
+        return f'<td{classes}{title}{span}>{self.text}{was}</td>'
 
 
 @lru_cache(maxsize=4096)
