@@ -335,7 +335,7 @@ def process(source: Path, root: Path, write: bool = False, cache: Cache | None =
     try:
         present = target.exists()
     except OSError as exc:  # a name the file system does not take (one byte too long)
-        outcome.error = f"its record cannot be written as {target.name} ({exc.strerror or exc})"
+        outcome.error = _unwritable(target, exc)
         return outcome
     if present:
         try:
@@ -373,7 +373,7 @@ def process(source: Path, root: Path, write: bool = False, cache: Cache | None =
             try:
                 write_atomically(target, text)
             except OSError as exc:  # a folder not writable, a file system full
-                outcome.error = f"its record cannot be written as {target.name} ({exc.strerror or exc})"
+                outcome.error = _unwritable(target, exc)
                 return outcome
             outcome.written = True
             outcome.stamp = (outcome.stamp[0], file_stamp(target, inputs=True), outcome.stamp[2])
@@ -381,6 +381,11 @@ def process(source: Path, root: Path, write: bool = False, cache: Cache | None =
         outcome.digests = (sha, hashlib.sha256(text.encode("utf-8")).hexdigest())
     outcome.key = outcome_key(record, outcome.findings)
     return outcome
+
+
+def _unwritable(record_file: Path, exc: OSError) -> str:
+    """The error of a report whose record file cannot be looked up or written."""
+    return f"its record cannot be written as {record_file.name} ({exc.strerror or exc})"
 
 
 def _process_one(args: tuple[Path, Path, bool, Path | None]) -> Outcome:
