@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from builder.pipeline import extract_file  # noqa: E402
-from builder.records import find_sources  # noqa: E402
+from builder.pipeline import extract_file  # noqa: F401
+from builder.record.files import find_sources  # noqa: F401
 
 
 def main() -> None:

@@ -32,9 +32,9 @@ def pages_of(path: Path, text: str) -> int:
 
 
 def measure(fmt: str, runs: int) -> dict:
-    from builder.models import iter_cells
+    from builder.record.models import iter_cells
     from builder.pipeline import extract_file
-    from builder.sources import read_source
+    from builder.read.sources import read_source
     from golden import golden_cells, load_golden
 
     folder, pattern = FORMATS[fmt]

@@ -47,7 +47,7 @@ def _clean(repo: Path) -> None:
 
 def _builder_work(repo: Path) -> tuple[float, float, int]:
     from builder.pipeline import process_all
-    from builder.site import build_site, write_search_dictionary
+    from builder.site.build import build_site, write_search_dictionary
 
     t0 = time.perf_counter()
     outcomes = process_all(repo / "reports", repo, write=True, cache_dir=repo / ".cache" / "extract",

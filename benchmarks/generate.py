@@ -17,10 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from builder.add_report import safe_name  # noqa: E402
-from builder.models import Narrative, Record, Source, set_path  # noqa: E402
-from builder.pipeline import extract_file  # noqa: E402
-from builder.template import APPLICATION_ROWS, REVIEW_ROWS  # noqa: E402
+from builder.add_report import safe_name  # noqa: F401
+from builder.record.models import Narrative, Record, Source, set_path  # noqa: F401
+from builder.pipeline import extract_file  # noqa: F401
+from builder.record.template import APPLICATION_ROWS, REVIEW_ROWS  # noqa: F401
 from layouts import LAYOUTS, Options  # noqa: E402
 
 REGIONS = {

@@ -6,11 +6,13 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from . import workers
-from .characters import name_key
-from .pipeline import Outcome, _relative, extract_file, process_all, record_digest
-from .records import find_sources, record_path, to_yaml, write_atomically
-from .sources import LimitError, ReportError, check_size
+from .read import workers
+from .record.characters import name_key
+from .record.outcome import Outcome, record_digest
+from .pipeline import _relative, extract_file, process_all
+from .record.files import find_sources, record_path, to_yaml
+from .store.files import write_atomically
+from .read.text import LimitError, ReportError, check_size
 
 
 class Refused(Exception):

@@ -18,14 +18,15 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .characters import name_key
-from .models import Finding, json_schema
+from .record.characters import name_key
+from .record.models import Finding, json_schema
 from .add_report import Refused, add_report
-from .pipeline import Outcome, extract_file, process_all
-from .records import node_line, path_loc, refused_files, to_yaml
-from .scores import AgenciesError, load_agencies
-from .sources import ReportError
-from .workers import bounded_call
+from .record.outcome import Outcome
+from .pipeline import extract_file, process_all
+from .record.files import node_line, path_loc, refused_files, to_yaml
+from .index.scores import AgenciesError, load_agencies
+from .read.text import ReportError
+from .read.workers import bounded_call
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
 CACHE_DIR = Path(".cache") / "extract"  # extractions by source sha256 and extractor version
@@ -148,7 +149,7 @@ def _untrusted(root: Path, reports: Path) -> tuple[int, dict | None, list | None
     in the agencies file and the registries (reports/registry/*.yaml, each problem on its file and line);
     (the number of errors, the agencies file as read or None if it is wrong, the registries as read or None
     if one is wrong)."""
-    from .registry import kind_problems, load_registries
+    from .index.registry import kind_problems, load_registries
 
     github = os.environ.get("GITHUB_ACTIONS") == "true"
     problems: list[tuple[str, int, str, str]] = []
@@ -196,7 +197,7 @@ def _directory_warnings(root: Path, reports: Path, outcomes: list[Outcome], agen
 def _registry_warnings(root: Path, outcomes: list[Outcome], registries: list) -> int:
     """Print, as warnings, reports whose dates or address differ from their registry's listing, or
     that their body's registry does not list (registry.record_problems). Their number."""
-    from .registry import record_problems
+    from .index.registry import record_problems
 
     good = [(_name(o.source, root), o.record) for o in outcomes if not o.failed]
     problems = record_problems(registries, good) if registries else []
@@ -294,7 +295,7 @@ def _build(root: Path, out: Path) -> list[Outcome] | None:
 
 
 def _build_locked(root: Path, out: Path) -> list[Outcome] | None:
-    from .site import build_site, write_search_dictionary
+    from .site.build import build_site, write_search_dictionary
 
     outcomes = process_all(root / "reports", root, write=True, progress=_progress("extracting"),
                            cache_dir=root / CACHE_DIR, state_file=root / STATE_FILE)
@@ -342,8 +343,8 @@ def cmd_site(args: argparse.Namespace) -> int:
 def cmd_registry_import(args: argparse.Namespace) -> int:
     """A publisher's list (registry.tsv) into a registry file under reports/registry/, keeping the bodies
     (kinds, aliases, years, notes) the file already has."""
-    from .registry import REGISTRY_DIR, RegistryError, import_tsv, load_registry, to_yaml
-    from .records import write_atomically
+    from .index.registry import REGISTRY_DIR, RegistryError, import_tsv, load_registry, to_yaml
+    from .store.files import write_atomically
 
     root = Path(args.root)
     target = Path(args.into) if args.into else root / "reports" / REGISTRY_DIR / f"{args.region}.yaml"

@@ -9,140 +9,30 @@ each outcome carries its own error.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import hashlib
-import json
 import os
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import __version__, workers
-from .characters import name_key
-from .checks import check_across_years, check_record
-from .flags import check_jumps, check_narrative
-from .extract import extract
-from .infer import infer
-from .models import META_PATHS, Finding, Record, get_path, iter_cells, set_path
-from .records import (RECORD_SUFFIX, RecordError, file_stamp, files_digest, find_sources, load_cache, load_record, plain,
-                      record_path, save_cache, to_yaml, without_gc, write_atomically)
-from .limits import limits
-from .shards import ShardedCache
-from .sources import LimitError, ReportError, check_size, read_source
+from .read import workers
+from .record.characters import name_key
+from .record.checks import check_across_years, check_record
+from .index.flags import check_jumps, check_narrative
+from .extract.to_record import extract
+from .extract.infer import infer
+from .record.outcome import Outcome, outcome_key, record_digest
+from .record.models import META_PATHS, Finding, Record, get_path, iter_cells, set_path
+from .record.files import RECORD_SUFFIX, RecordError, find_sources, load_record, record_path, to_yaml
+from .store.files import file_stamp, files_digest, plain, without_gc, write_atomically
+from .store.sealed import load_cache, save_cache
+from .store.versions import extractor_version
+from .read.limits import limits
+from .store.shards import ShardedCache
+from .read.text import LimitError, ReportError, check_size
+from .read.sources import read_source
 
 PARALLEL_FROM = 64  # below this many reports, starting worker processes costs more than it saves
-
-# the modules whose code decides what a record holds
-_EXTRACTION_MODULES = ("sources.py", "limits.py", "read_html.py", "read_docx.py", "read_pdf.py", "pdf_tables.py", "pdf_turn.py",
-                       "read_ocr.py", "read_ocr_page.py", "ocr_grid.py", "cells.py", "characters.py",
-                       "rows.py", "metadata.py", "editions.py", "extract.py", "infer.py", "checks.py", "template.py", "models.py")
-
-
-@lru_cache(maxsize=1)
-def extractor_version() -> str:
-    """The builder's version and a digest of its extraction code: a record or cache entry made by
-    another extractor is read again."""
-    here = Path(__file__).parent
-    return f"{__version__}+{files_digest(here / n for n in _EXTRACTION_MODULES if (here / n).exists())[:10]}"
-
-
-@dataclass(frozen=True)
-class Brief:
-    """What lists of reports need of a record, without reading the record."""
-    agency: str
-    year: int
-    published_on: dt.date | None
-    posted_on: dt.date | None = None  # when the publisher posted it (the coverage pages' first evidence)
-    template: str = "2021"            # the template edition the report follows (lists say so beside a 2019 one)
-
-
-class Outcome:
-    """What became of one report: its record and findings, or why it could not be read.
-
-    Kept between builds in the state file with its record as JSON text, parsed only when asked for:
-    a build that adds one report to thousands reads one record, not all of them."""
-
-    def __init__(self, source: Path, record: Record | None = None, findings: list[Finding] | None = None,
-                 error: str | None = None, extracted: bool = False, written: bool = False):
-        self.source = source
-        self.findings: list[Finding] = findings if findings is not None else []
-        self.error = error            # why this report could not become a record
-        self.extracted = extracted    # extraction ran (rather than the committed record standing)
-        self.written = written        # its record file was (re)written
-        self.key: str | None = None   # digest of the record and its findings, for the site's page cache
-        self.stamp: tuple | None = None  # the source's and record's size and time it stands for (state file)
-        self.digests: tuple[str, str] | None = None  # sha256 of the source and record bytes it stands for
-        self.brief: Brief | None = None
-        self._json: str | None = None
-        self.record = record
-
-    @property
-    def record(self) -> Record | None:
-        if self._record is None:
-            self._record = self.read_record()  # parsed once, then kept
-        return self._record
-
-    def read_record(self) -> Record | None:
-        """The record, not kept parsed when its JSON text is kept: a pass over every report that needs
-        each record once (the static API's files, made from nothing) would otherwise leave every record
-        parsed in memory (some 18 KB each, 180 MB at 10,000 reports)."""
-        if self._record is None and self._json is not None:
-            return Record.model_validate_json(self._json)
-        return self._record
-
-    @record.setter
-    def record(self, value: Record | None) -> None:
-        self._record, self._json = value, None
-        self.brief = None if value is None else Brief(value.agency, value.year, value.source.published_on,
-                                                       value.source.posted_on, value.template)
-
-    @property
-    def failed(self) -> bool:
-        return self.brief is None or any(f.severity == "error" for f in self.findings)
-
-    def __copy__(self) -> "Outcome":
-        new = Outcome.__new__(Outcome)
-        new.__dict__.update(self.__dict__)
-        return new
-
-    def __getstate__(self) -> dict:  # to worker processes and back: the record as JSON text
-        state = dict(self.__dict__)
-        if self._record is not None:
-            state["_json"], state["_record"] = self._json or self._record.model_dump_json(), None
-        return state
-
-    def to_data(self) -> dict:
-        """The outcome as plain data for the state file (JSON), its record as JSON text."""
-        b = self.brief
-        return {"findings": [f.model_dump() for f in self.findings], "error": self.error,
-                "key": self.key, "json": self._json or (self._record.model_dump_json() if self._record else None),
-                "brief": [b.agency, b.year, *(d.isoformat() if d else None for d in (b.published_on, b.posted_on)),
-                          b.template] if b else None}
-
-    @classmethod
-    def from_data(cls, source: Path, data: dict) -> "Outcome":
-        """An outcome read back from the state file; ValueError (or TypeError, KeyError) if it is not one."""
-        new = cls(source, findings=[Finding.model_validate(f) for f in data["findings"]], error=data["error"])
-        new.key, new._json = data["key"], data["json"]
-        if data["brief"] is not None:
-            agency, year, published, posted, template = data["brief"]
-            if not isinstance(agency, str) or not isinstance(year, int) or new._json is None \
-                    or template not in ("2021", "2019"):
-                raise ValueError("not an outcome")
-            new.brief = Brief(agency, year, *(dt.date.fromisoformat(d) if d else None for d in (published, posted)),
-                              template)
-        return new
-
-    def __repr__(self) -> str:
-        return f"Outcome({self.source}, {self.brief}, error={self.error!r}, findings={len(self.findings)})"
-
-
-def outcome_key(record: Record, findings: list[Finding]) -> str:
-    """sha256 of a record as it stands and of its findings: what a report's pages are made from."""
-    data = {"record": record.dump(), "findings": [f.model_dump() for f in findings]}
-    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
-
 
 def extract_file(path: str | Path, repo_path: str | None = None,
                  data: bytes | None = None) -> tuple[Record, list[Finding]]:
@@ -208,24 +98,6 @@ def _extract_cached(source: Path, repo_path: str, data: bytes, sha: str,
         cache.put(sha, {"record": record.dump(), "findings": [f.model_dump() for f in findings]})
         return record, findings
     raise ReportError(source, str(entry["error"]))
-
-
-_LATER_KEYS = (("template", "2021"), ("unread", []), ("not_applicable", []))
-
-
-def record_digest(record: Record) -> str:
-    """sha256 of a record's content, its own digest field left out."""
-    data = record.dump()
-    data["source"]["digest"] = None
-    # keys added to format v1 later count only when they say something, so that a record written
-    # before they existed keeps its digest (and is not taken for one a person edited)
-    for key, default in _LATER_KEYS:
-        if data.get(key) == default:
-            del data[key]
-    for key in ("posted_on", "url"):
-        if data["source"].get(key) is None:
-            del data["source"][key]
-    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 def _hand_edits(committed: Record, fresh: Record) -> list[str]:
@@ -395,7 +267,7 @@ def _process_one(args: tuple[Path, Path, bool, Path | None]) -> Outcome:
 
 def _state_key(source: Path) -> tuple:
     """What an outcome depends on: the source file, its record file (each by size, modification and
-    change time: records.file_stamp), and the extractor."""
+    change time: store.files.file_stamp), and the extractor."""
     return (file_stamp(source, inputs=True), file_stamp(os.path.splitext(source)[0] + RECORD_SUFFIX, inputs=True),
             extractor_version())
 
@@ -407,10 +279,12 @@ def _state_version() -> str:
 
 @lru_cache(maxsize=1)
 def _module_digest() -> str:
-    """This module, the review flags it adds to outcomes (builder/flags.py) and the workers that
-    word the errors of reports stopped at a limit (builder/workers.py)."""
+    """This module, the outcomes it keeps (builder/record/outcome.py), the review flags it adds to them
+    (builder/index/flags.py) and the workers that word the errors of reports stopped at a limit
+    (builder/read/workers.py)."""
     here = Path(__file__).parent
-    return files_digest([Path(__file__), here / "flags.py", here / "workers.py"], named=False)[:10]
+    return files_digest([Path(__file__), here / "record" / "outcome.py", here / "index" / "flags.py",
+                         here / "read" / "workers.py"], named=False)[:10]
 
 
 def _failed(source: Path, error: str, stamp) -> Outcome:
@@ -516,7 +390,7 @@ def process_all(reports_dir: Path, root: Path, write: bool = False, progress=Non
     read again (its record is parsed only if a page needs it): adding one report to thousands
     processes one."""
     # read in worker processes, reused from report to report, so that one report's time and memory
-    # are bounded (builder/limits.py): one worker below PARALLEL_FROM reports, else one per core. The
+    # are bounded (builder/read/limits.py): one worker below PARALLEL_FROM reports, else one per core. The
     # first is started before the last build's state is loaded: a process forks in a few milliseconds
     # while small, and in tens once it holds thousands of outcomes (adding one report makes one)
     first = workers.Worker(_process_one)

@@ -61,7 +61,7 @@ def build_site_in(root: Path, write: bool = False):
     import subprocess
 
     from builder.pipeline import process_all
-    from builder.site import build_site, write_search_dictionary
+    from builder.site.build import build_site, write_search_dictionary
 
     outcomes = process_all(root / "reports", root, write=write)
     written = build_site(outcomes, root, root / "content")

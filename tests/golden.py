@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from builder.models import Record, iter_cells
+from builder.record.models import Record, iter_cells
 
 
 def load_golden(path: Path) -> dict[str, Any]:

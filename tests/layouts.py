@@ -12,8 +12,8 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from builder.models import Record, get_path
-from builder.template import APPLICATION_COLUMNS, APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_COLUMNS, REVIEW_ROWS
+from builder.record.models import Record, get_path
+from builder.record.template import APPLICATION_COLUMNS, APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_COLUMNS, REVIEW_ROWS
 
 
 @dataclass

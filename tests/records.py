@@ -5,8 +5,8 @@ import math
 
 import pytest
 
-from builder.models import Record, Source, set_path
-from builder.template import APPLICATION_ROWS, REVIEW_ROWS
+from builder.record.models import Record, Source, set_path
+from builder.record.template import APPLICATION_ROWS, REVIEW_ROWS
 
 Z = 1.959963984540054  # the normal quantile of a two-sided 95% interval
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from builder.pipeline import extract_file, process_all
-from builder.sources import ReportError
+from builder.read.text import ReportError
 from conftest import REPORTS, ROOT
 
 SEED = (REPORTS / "2023" / "达州市通川区.txt").read_text(encoding="utf-8")
@@ -49,8 +49,8 @@ def test_extract_refuses_bad_input_with_a_clear_message(tmp_path, name):
 
 def test_truncated_message_says_where_it_ends():
     with pytest.raises(ReportError, match=r"truncated: the text ends in section 三 after 12 of its 25 rows"):
-        from builder.extract import extract
-        from builder.sources import SourceText
+        from builder.extract.to_record import extract
+        from builder.read.text import SourceText
         extract(SourceText("x.txt", "0" * 64, "text", SEED[: SEED.index("(四) 无法提供")]))
 
 

@@ -51,7 +51,7 @@ def site_url(tmp_path_factory):
 def odd_site(tmp_path_factory):
     """(URL, root) of the repository's site with bodies named SEARCH_NAMES besides, each a copy of
     巴州区's 2023 report and record under its own name."""
-    from builder.records import load_record, to_yaml
+    from builder.record.files import load_record, to_yaml
 
     root = copy_repository(tmp_path_factory.mktemp("odd"))
     folder = root / "reports" / "2023"

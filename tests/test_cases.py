@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from builder.extract import covers
-from builder.models import iter_cells
+from builder.extract.to_record import covers
+from builder.record.models import iter_cells
 from builder.pipeline import extract_file
-from builder.sources import ReportError
+from builder.read.text import ReportError
 from golden import golden_cells, load_golden
 
 CASES = Path(__file__).resolve().parent / "cases"

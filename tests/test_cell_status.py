@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builder.characters import fold_text, name_key
-from builder.extract import UNREAD_RULES, extract
-from builder.infer import infer
-from builder.models import iter_cells
-from builder.scores import Agencies, Agency, completeness
-from builder.site import cell
-from builder.sources import decode_text, read_source
+from builder.record.characters import fold_text, name_key
+from builder.extract.to_record import UNREAD_RULES, extract
+from builder.extract.infer import infer
+from builder.record.models import iter_cells
+from builder.index.scores import Agencies, Agency, completeness
+from builder.site.build import cell
+from builder.read.sources import decode_text, read_source
 from conftest import REPORTS
 
 SEED = (REPORTS / "2023" / "达州市通川区.txt").read_text(encoding="utf-8")

@@ -1,7 +1,7 @@
 """Each rule of the template's arithmetic, on small hand-made records."""
 from __future__ import annotations
 
-from builder.checks import check_across_years, check_record
+from builder.record.checks import check_across_years, check_record
 from records import balanced
 
 
@@ -83,7 +83,7 @@ def test_in_force_moves_by_issued_and_repealed():
 
 
 def test_years_of_one_body_are_compared_under_any_spelling_of_its_name():
-    from builder.checks import check_across_years
+    from builder.record.checks import check_across_years
     from builder.pipeline import extract_file
     from conftest import REPORTS
 

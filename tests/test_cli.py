@@ -6,7 +6,7 @@ import shutil
 import subprocess
 import sys
 
-from builder.models import Record
+from builder.record.models import Record
 from conftest import REPORTS, ROOT
 
 
@@ -55,7 +55,7 @@ def test_check_prints_github_annotations_on_the_record_line(tmp_path):
     data = yaml.safe_load(target.read_text(encoding="utf-8"))
     data["review_litigation"]["review"][4] = 5  # printed 4; the parts give 4
     data["corrected"] = ["review_litigation.review[4]"]
-    from builder.records import to_yaml
+    from builder.record.files import to_yaml
     target.write_text(to_yaml(Record.model_validate(data)), encoding="utf-8")
     (reports / "2023" / "empty.txt").write_bytes(b"")
     out = subprocess.run([sys.executable, "-m", "builder", "check", "--root", str(tmp_path)], cwd=ROOT,

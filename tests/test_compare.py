@@ -1,4 +1,4 @@
-"""The compare page's data (compare/YEAR.json, builder/compare_pages.py) equals the records: every cell
+"""The compare page's data (compare/YEAR.json, builder/site/compare_pages.py) equals the records: every cell
 value and status of every report, with its body's group and region; a build that changes nothing rewrites
 no year's file."""
 from __future__ import annotations
@@ -7,12 +7,12 @@ import json
 import os
 
 
-from builder.compare_pages import STATUS_CODES, compare_path
-from builder.models import iter_cells
-from builder.records import load_record, record_path
-from builder.scores import load_agencies
-from builder.site import build_site
-from builder.views import city, province
+from builder.site.compare_pages import STATUS_CODES, compare_path
+from builder.record.models import iter_cells
+from builder.record.files import load_record, record_path
+from builder.index.scores import load_agencies
+from builder.site.build import build_site
+from builder.site.views import city, province
 from conftest import copy_repository
 from test_open_data import STATUSES, site  # noqa: F401  (the fixture: a built repository with every status)
 
@@ -66,7 +66,7 @@ def test_an_unchanged_build_rewrites_no_years_file(site, tmp_path):
 
 
 def test_a_years_file_made_from_kept_entries_equals_one_made_from_nothing(site, tmp_path, monkeypatch):
-    from builder import compare_pages
+    from builder.site import compare_pages
 
     root, outcomes = site
     made: list[int] = []
@@ -111,7 +111,7 @@ def test_the_nav_and_the_rankings_link_to_the_compare_page(site):
 def test_a_groups_ranking_page_links_to_the_compare_view_of_its_group(tmp_path, monkeypatch):
     from urllib.parse import quote
 
-    from builder import list_pages
+    from builder.site import list_pages
     from builder.pipeline import process_all
 
     monkeypatch.setattr(list_pages, "RANKING_PAGE_ROWS", 2)  # split the rankings by group, as thousands would be

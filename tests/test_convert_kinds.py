@@ -11,12 +11,12 @@ import sys
 import pytest
 import yaml
 
-from builder.cells import classify
-from builder.extract import balances, covers
-from builder.models import iter_cells
+from builder.extract.cells import classify
+from builder.extract.to_record import balances, covers
+from builder.record.models import iter_cells
 from builder.pipeline import extract_file
-from builder.rows import Run, join_pieces
-from builder.wording import describe
+from builder.extract.rows import Run, join_pieces
+from builder.index.wording import describe
 from conftest import GOLDEN, ROOT
 from golden import differences, golden_cells, load_golden
 
@@ -134,7 +134,7 @@ def test_joining_rules():
 def test_a_markdown_file_is_a_report_source(tmp_path):
     from builder.add_report import add_report
     from builder.pipeline import process
-    from builder.records import find_sources
+    from builder.record.files import find_sources
 
     add_report(source("md-doubled"), tmp_path)
     added = list(find_sources(tmp_path / "reports"))
@@ -179,8 +179,8 @@ def test_any_number_broken_anywhere_gives_no_wrong_number(name, tmp_path):
 
 
 def test_a_number_repeated_over_a_merged_cell_is_read_once_and_only_then():
-    from builder.cells import NUM, to_lines
-    from builder.rows import run_values
+    from builder.extract.cells import NUM, to_lines
+    from builder.extract.rows import run_values
 
     def run_of(text: str) -> Run:
         return Run(["行政许可"], [c for ln in to_lines(text) for c in ln.cells if c.kind == NUM])

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from builder import history
+from builder.index import history
 from builder.pipeline import process_all
-from builder.records import load_yaml
-from builder.site import build_site
+from builder.record.files import load_yaml
+from builder.site.build import build_site
 from conftest import copy_repository
 
 GIT = ["git", "-c", "user.name=Maintainer", "-c", "user.email=m@example.org", "-c", "commit.gpgsign=false"]

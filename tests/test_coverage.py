@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from builder.models import iter_cells
-from builder.records import load_record
-from builder.registry import RegistryError, import_tsv, load_registry, read_tsv, to_tsv_rows, to_yaml
+from builder.record.models import iter_cells
+from builder.record.files import load_record
+from builder.index.registry import RegistryError, import_tsv, load_registry, read_tsv, to_tsv_rows, to_yaml
 from conftest import REPORTS, ROOT, copy_repository
 from golden import golden_cells, load_golden
 
@@ -46,8 +46,8 @@ def test_the_committed_pingtan_records_equal_their_gold(gold):
 
 
 def test_the_pingtan_bodies_are_in_the_agencies_file_and_its_region_splits_right():
-    from builder.scores import load_agencies
-    from builder.views import city, province
+    from builder.index.scores import load_agencies
+    from builder.site.views import city, province
 
     agencies = load_agencies(REPORTS / "agencies.yaml")
     bodies = {g.name[:-len(".gold.yaml")].split("-", 1)[1] for g in GOLDS}
@@ -181,7 +181,7 @@ def test_check_reports_a_kind_the_agencies_file_contradicts(tmp_path):
 def built(tmp_path_factory):
     """The repository's pages (no MkDocs: the coverage pages are read as the builder wrote them)."""
     from builder.pipeline import process_all
-    from builder.site import build_site
+    from builder.site.build import build_site
 
     root = copy_repository(tmp_path_factory.mktemp("repo"))
     outcomes = process_all(root / "reports", root)

@@ -108,7 +108,7 @@ def test_a_cache_a_commit_brings_is_never_trusted(tmp_path):
     root = _repo(tmp_path)
     state = root / ".cache" / "state.json"
     first = process_all(root / "reports", root, write=True, state_file=state)
-    shards = sorted(state.parent.glob("state-outcomes.*.json"))  # each report's outcome (builder/shards.py)
+    shards = sorted(state.parent.glob("state-outcomes.*.json"))  # each report's outcome (builder/store/shards.py)
     forged_any = False
     for shard in shards:
         forged = json.loads(shard.read_text(encoding="utf-8").partition("\n")[2])
@@ -128,7 +128,7 @@ def test_a_cache_a_commit_brings_is_never_trusted(tmp_path):
 
 
 def test_a_generated_page_edited_by_hand_is_made_again(tmp_path):
-    from builder.site import build_site
+    from builder.site.build import build_site
 
     root = _repo(tmp_path)
     cache = root / ".cache" / "pages.json"

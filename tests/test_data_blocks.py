@@ -13,11 +13,11 @@ import subprocess
 
 import pytest
 
-from builder import data_files, downloads
-from builder.data_files import blocks, in_blocks
+from builder.data import files as data_files, downloads
+from builder.data.files import blocks, in_blocks
 from builder.pipeline import process_all
-from builder.records import load_cache
-from builder.scores import Agency, load_agencies, score
+from builder.store.sealed import load_cache
+from builder.index.scores import Agency, load_agencies, score
 from conftest import REPORTS, ROOT, copy_repository
 
 CELLS_2023 = "disclosure-index-cells-2023.csv.gz"
@@ -89,7 +89,7 @@ def _ends(sizes: list[int]) -> list[int]:
 
 
 def _build(root, cache):
-    from builder.site import build_site
+    from builder.site.build import build_site
     build_site(process_all(root / "reports", root), root, root / "content", cache)
 
 

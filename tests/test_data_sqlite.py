@@ -1,4 +1,4 @@
-"""The SQLite download updated in place (builder/data_sqlite.py): an update holds the rows of a file made
+"""The SQLite download updated in place (builder/data/sqlite.py): an update holds the rows of a file made
 from nothing, a file altered since it was written is made again, a stopped update leaves the old file,
 the statuses read through the `cells` view are the records', and the view reads cells by key."""
 from __future__ import annotations
@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from builder import data_sqlite, downloads
-from builder.data_sqlite import given, to_sqlite, write_sqlite
-from builder.page_cache import SiteWriter
-from builder.records import load_cache
-from builder.standing import standings
+from builder.data import sqlite as data_sqlite, downloads
+from builder.data.sqlite import given, to_sqlite, write_sqlite
+from builder.site.page_cache import SiteWriter
+from builder.store.sealed import load_cache
+from builder.index.standing import standings
 from test_downloads import rows  # noqa: F401 (the committed reports' rows: a fixture)
 from test_open_data import sqlite_rows
 

@@ -10,15 +10,15 @@ import tempfile
 
 import pytest
 
-from builder import downloads
-from builder.data_files import TABLES, datapackage, gz
-from builder.data_sqlite import to_sqlite
-from builder.models import Record, iter_cells
+from builder.data import downloads
+from builder.data.files import TABLES, datapackage, gz
+from builder.data.sqlite import to_sqlite
+from builder.record.models import Record, iter_cells
 from builder.pipeline import process_all
-from builder.scores import Agency, load_agencies, score
-from builder.template import edition_only
-from builder.standing import standings
-from builder.records import find_sources
+from builder.index.scores import Agency, load_agencies, score
+from builder.record.template import edition_only
+from builder.index.standing import standings
+from builder.record.files import find_sources
 from conftest import REPORTS, ROOT
 
 COMMITTED = len(list(find_sources(REPORTS)))  # the seeds and the 平潭 reports
@@ -126,7 +126,7 @@ def test_downloads_are_byte_identical_when_rebuilt(rows, long_rows):
 
 
 def test_every_download_names_the_method_version(rows, long_rows):
-    from builder.scores import METHOD_VERSION
+    from builder.index.scores import METHOD_VERSION
     for t in TABLES:
         if t.name in ("cells", "coverage"):
             continue  # the record's cells, the registry: not the index (datapackage.json names it)

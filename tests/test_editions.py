@@ -9,16 +9,17 @@ import shutil
 
 import pytest
 
-from builder import downloads
-from builder.checks import check_record, equations
-from builder.infer import infer
-from builder.models import Record, iter_cells, set_path
-from builder.pipeline import Outcome, extract_file
-from builder.records import RecordError, load_record, to_yaml
-from builder.models import lacking_cells
-from builder.scores import Agency, completeness
-from builder.sources import ReportError
-from builder.template import edition_only
+from builder.data import downloads
+from builder.record.checks import check_record, equations
+from builder.extract.infer import infer
+from builder.record.models import Record, iter_cells, set_path
+from builder.record.outcome import Outcome
+from builder.pipeline import extract_file
+from builder.record.files import RecordError, load_record, to_yaml
+from builder.record.models import lacking_cells
+from builder.index.scores import Agency, completeness
+from builder.read.text import ReportError
+from builder.record.template import edition_only
 from conftest import REPORTS, ROOT, copy_repository
 from golden import differences, load_golden
 
@@ -135,7 +136,7 @@ def test_downloads_hold_the_2019_keys(record_2019):
 
 
 def test_the_report_page_shows_the_2019_rows_as_printed_and_names_the_edition(tmp_path, record_2019):
-    from builder.site import build_site
+    from builder.site.build import build_site
 
     copy_repository(tmp_path)
     shutil.rmtree(tmp_path / "reports")

@@ -7,7 +7,7 @@ import sys
 import pytest
 import yaml
 
-from builder.models import Record, iter_cells
+from builder.record.models import Record, iter_cells
 from builder.pipeline import extract_file
 from conftest import GOLDEN, REPORTS, ROOT
 from golden import differences, golden_cells, load_golden
@@ -86,8 +86,8 @@ def test_cli_extract_prints_yaml_that_validates():
 
 def test_committed_records_match_extraction():
     """Each report's YAML record beside its source is what extraction gives (until a person corrects it)."""
-    from builder.records import find_sources, load_record, record_path
-    from builder.pipeline import record_digest
+    from builder.record.files import find_sources, load_record, record_path
+    from builder.record.outcome import record_digest
     for source in find_sources(REPORTS):
         committed = load_record(record_path(source))
         fresh, _ = extract_file(source, repo_path=source.relative_to(ROOT).as_posix())

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from builder.extract import extract
-from builder.infer import infer
+from builder.extract.to_record import extract
+from builder.extract.infer import infer
 from builder.pipeline import extract_file
-from builder.sources import read_source
+from builder.read.sources import read_source
 from conftest import REPORTS
 from layouts import LAYOUTS, Options
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from builder.flags import JUMP_FACTOR, JUMP_FLOOR, check_jumps, check_narrative
+from builder.index.flags import JUMP_FACTOR, JUMP_FLOOR, check_jumps, check_narrative
 from builder.pipeline import extract_file, process_all
-from builder.scores import Agency, score
-from builder.site import build_site
-from builder.wording import describe
+from builder.index.scores import Agency, score
+from builder.site.build import build_site
+from builder.index.wording import describe
 from conftest import REPORTS, copy_repository
 from records import balanced
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from builder.models import iter_cells
+from builder.record.models import iter_cells
 from builder.pipeline import extract_file
 from conftest import ROOT
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.records import load_record, record_path, to_yaml
+from builder.record.files import load_record, record_path, to_yaml
 from conftest import GENERATED_PAGES, copy_repository
 
 REPORT = Path("2023") / "巴州区.txt"  # the report the sequences change
@@ -29,7 +29,7 @@ SQLITE_SIZE = re.compile(r"(disclosure-index\.sqlite</a>.*)（([0-9.]+ [KMG]?B)�
 def _build(root: Path, cached: bool = True) -> None:
     """A build as `make site` runs it (cli._build_locked), with the caches under root/.cache or none."""
     from builder.pipeline import process_all
-    from builder.site import build_site
+    from builder.site.build import build_site
 
     cache = root / ".cache"
     outcomes = process_all(root / "reports", root, write=True, jobs=1,
@@ -76,7 +76,7 @@ def _fresh(root: Path, tmp: Path) -> Path:
     for p in sorted((root / "reports").rglob("*")):
         if p.is_file():
             digest.update(str(p.relative_to(root)).encode("utf-8") + b"\0" + p.read_bytes() + b"\0")
-    from builder import data_files  # a test may make the cells file's blocks smaller
+    from builder.data import files as data_files  # a test may make the cells file's blocks smaller
 
     key = f"{digest.hexdigest()}-{data_files.BLOCK}"
     if key not in _FRESH or not _FRESH[key].is_dir():
@@ -119,7 +119,7 @@ def _differences(root: Path, other: Path) -> list[str]:
 
 def _sqlite_size(root: Path) -> tuple[str, str]:
     """The SQLite file's size as data.md states it, and the file's size as the page writes sizes."""
-    from builder.site import _size
+    from builder.site.build import _size
 
     page = (root / "content" / "data.md").read_text(encoding="utf-8")
     stated = SQLITE_SIZE.search(page).group(2)
@@ -341,7 +341,7 @@ def _same_size_edit(record: Path) -> None:
 
 def test_a_record_changed_with_the_same_size_and_time(repo, tmp_path):
     """A tool that keeps times, or two saves within one tick of a coarse clock (FAT 2 s, HFS+ 1 s): the
-    change time tells (records.file_stamp)."""
+    change time tells (store.files.file_stamp)."""
     _same_size_edit(record_path(repo / "reports" / REPORT))
     _check(repo, tmp_path)
 
@@ -574,7 +574,7 @@ def test_changes_with_small_blocks_of_the_cells_file(tmp_path, monkeypatch, bloc
     """With blocks of a report or a few (data_files.BLOCK: 16 at scale, so the 6 reports of 2023 make one
     block), the unchanged blocks' bytes copied from content/ are exercised: a report added, corrected,
     another removed, the file edited in content/ with its size and time kept and a report corrected."""
-    from builder import data_files
+    from builder.data import files as data_files
 
     monkeypatch.setattr(data_files, "BLOCK", block)
     root = copy_repository(tmp_path / "inc")

@@ -9,10 +9,10 @@ import random
 
 import pytest
 
-from builder.models import iter_cells, set_path
-from builder.scores import INDICATORS, MIN_N, Agency, score
-from builder.standing import OVERALL, standings
-from builder.template import APPLICATION_ROWS, REVIEW_ROWS
+from builder.record.models import iter_cells, set_path
+from builder.index.scores import INDICATORS, MIN_N, Agency, score
+from builder.index.standing import OVERALL, standings
+from builder.record.template import APPLICATION_ROWS, REVIEW_ROWS
 from records import balanced
 
 KINDS = ("government", "department", None)
@@ -125,7 +125,7 @@ def test_a_rate_below_the_minimum_n_is_never_ranked(seed):
 def test_standings_kept_between_builds_equal_standings_ranked_from_nothing(tmp_path, monkeypatch):
     """standings() with report keys and a state file: a group whose members are unchanged takes its
     standings from the file, every dict in the order ranking makes it (a page's key is their repr)."""
-    from builder import standing
+    from builder.index import standing
 
     rng = random.Random(7)
     reports = []  # (key, year, group, score): three groups over two years, ties and small samples included

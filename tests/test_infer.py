@@ -1,8 +1,8 @@
 """Inference fills exactly what the arithmetic determines, and nothing ambiguous."""
 from __future__ import annotations
 
-from builder.checks import check_record
-from builder.infer import infer
+from builder.record.checks import check_record
+from builder.extract.infer import infer
 from records import balanced
 
 

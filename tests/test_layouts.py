@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from builder.extract import extract
-from builder.infer import infer
+from builder.extract.to_record import extract
+from builder.extract.infer import infer
 from builder.pipeline import extract_file
-from builder.sources import read_source
+from builder.read.sources import read_source
 from conftest import GOLDEN, REPORTS
 from golden import differences, load_golden
 from layouts import LAYOUTS, Options

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 import builder.pipeline as pipeline
-from builder.limits import DEFAULTS, Limits, limits
+from builder.read.limits import DEFAULTS, Limits, limits
 from builder.pipeline import extract_file, process_all
-from builder.sources import LimitError, ReportError, read_source
+from builder.read.text import LimitError, ReportError
+from builder.read.sources import read_source
 from conftest import REPORTS
 
 GOOD = "巴州区.txt"

@@ -11,7 +11,7 @@ import yaml
 
 from builder.add_report import Refused, add_report
 from builder.pipeline import process, process_all
-from builder.records import load_record
+from builder.record.files import load_record
 from conftest import REPORTS, ROOT
 
 SEED = (REPORTS / "2023" / "达州市通川区.txt").read_text(encoding="utf-8")

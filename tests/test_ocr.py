@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from builder.models import iter_cells
+from builder.record.models import iter_cells
 from builder.pipeline import extract_file
-from builder.read_ocr import layout
+from builder.read.ocr_text import layout
 from conftest import GOLDEN, REPORTS, ROOT
 from golden import golden_cells, load_golden
 

@@ -1,4 +1,4 @@
-"""Scanned tables read cell by cell from their ruling lines (builder/ocr_grid.py, read_ocr_page.py):
+"""Scanned tables read cell by cell from their ruling lines (builder/read/ocr_grid.py, read_ocr_page.py):
 a lone digit is read, a cell without ink is blank, ink that cannot be read for certain is unread,
 and a page fed in sideways or upside down is read upright and said to be turned."""
 from __future__ import annotations
@@ -6,13 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from builder.models import iter_cells
-from builder.read_ocr import cell_text
+from builder.record.models import iter_cells
+from builder.read.ocr_text import cell_text
 from conftest import GOLDEN
 from golden import differences, golden_cells, load_golden
 
 cv2 = pytest.importorskip("cv2", reason="the OCR extra is not installed (make test installs it)")
-from builder import ocr_grid  # noqa: E402  (needs OpenCV)
+from builder.read import ocr_grid  # noqa: F401
 
 
 # --- the grid, on drawn images (no OCR) -------------------------------------------------------

@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from builder import downloads
-from builder.data_api import data_date, report_json_url
-from builder.models import get_path, iter_cells
-from builder.pipeline import record_digest
-from builder.records import load_record, record_path, to_yaml
-from builder.wording import cell_name
+from builder.data import downloads
+from builder.site.api import data_date, report_json_url
+from builder.record.models import get_path, iter_cells
+from builder.record.outcome import record_digest
+from builder.record.files import load_record, record_path, to_yaml
+from builder.index.wording import cell_name
 from conftest import ROOT, build_site_in, copy_repository
 
 STATUSES = {"printed", "blank", "not_applicable", "unread", "inferred", "corrected"}
@@ -280,7 +280,7 @@ def _correct_by_hand(source: Path):
 
 def test_an_incremental_build_rewrites_only_the_changed_reports_json(tmp_path):
     from builder.pipeline import process_all
-    from builder.site import build_site
+    from builder.site.build import build_site
     root = copy_repository(tmp_path)
     cache = tmp_path / ".cache" / "pages.json"
     build_site(process_all(root / "reports", root), root, root / "content", cache)
@@ -309,7 +309,7 @@ def test_one_report_with_every_status_has_each_right_through_the_api(tmp_path):
     hand as a maintainer would (corrected); its API file gives each cell the record's status, read as
     the data page says."""
     from builder.pipeline import process_all
-    from builder.site import build_site
+    from builder.site.build import build_site
     root = copy_repository(tmp_path)
     source = root / "reports" / "2023" / "达州市通川区.txt"
     text = source.read_text(encoding="utf-8")
@@ -402,7 +402,7 @@ def test_adding_a_report_rewrites_only_its_years_files_and_updates_the_sqlite_fi
     holds the same rows as one made from nothing. A SQLite file altered since it was written is not
     trusted: it is made again from nothing."""
     from builder.pipeline import process_all
-    from builder.site import build_site
+    from builder.site.build import build_site
     root = copy_repository(tmp_path / "repo")
     cache = root / ".cache" / "pages.json"
     data = root / "content" / "downloads" / "data"

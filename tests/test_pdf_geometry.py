@@ -1,4 +1,4 @@
-"""Tables read by their geometry (builder/pdf_tables.py, builder/pdf_turn.py): the PDF kinds of
+"""Tables read by their geometry (builder/read/pdf_tables.py, builder/read/pdf_turn.py): the PDF kinds of
 tests/fixtures/make_pdf_kinds.py read back to the seeds' golden records, blank cells kept blank,
 a number between two columns left unread, a sideways page read upright; and the column placement
 on hand-made characters, so it is tested without reportlab or a Chinese font."""
@@ -9,12 +9,13 @@ import hashlib
 import pytest
 import yaml
 
-from builder.extract import extract
-from builder.infer import infer
-from builder.models import iter_cells
-from builder.pdf_tables import APPLICATION_HEADERS, REVIEW_HEADERS, TableState, read_rows
-from builder.read_pdf import pdf_to_text
-from builder.sources import SourceText, read_source
+from builder.extract.to_record import extract
+from builder.extract.infer import infer
+from builder.record.models import iter_cells
+from builder.read.pdf_tables import APPLICATION_HEADERS, REVIEW_HEADERS, TableState, read_rows
+from builder.read.pdf import pdf_to_text
+from builder.read.text import SourceText
+from builder.read.sources import read_source
 from conftest import GOLDEN, ROOT
 from golden import differences, load_golden
 
@@ -66,7 +67,7 @@ def _value_cells(text: str, label: str, width: int = 7) -> list[str]:
 
 @pytest.mark.parametrize("name", ("horizontal-rules", "no-rules", "sideways-cw"))
 def test_blank_cells_keep_their_place_in_the_row(name):
-    from builder.template import APPLICATION_ROWS
+    from builder.record.template import APPLICATION_ROWS
 
     expect, gold = expectation(name)
     text, _ = record_of(name)

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from builder import provenance
-from builder.site import build_site
+from builder.site import provenance
+from builder.site.build import build_site
 from conftest import ROOT, TURNED_SCAN, build_site_in, copy_repository
 
 PDF = ROOT / "tests" / "fixtures" / "pdf" / "达州市通川区.pdf"
@@ -218,12 +218,12 @@ def _make_all_with(monkeypatch, name: str, behaviour) -> list:
 def test_a_report_whose_rendering_dies_hangs_or_eats_memory_gets_a_note_and_the_others_their_images(
         monkeypatch, caplog, limit, behaviour):
     """A PDF that kills the process rendering it (pdfium crashing), runs past the time limit or past
-    the memory limit (builder/limits.py; workers.py as extraction): its worker is stopped, the log
+    the memory limit (builder/read/limits.py; workers.py as extraction): its worker is stopped, the log
     names the limit, its tables get a note and nothing is cached for it (retry); the other report's
     images are made."""
     monkeypatch.setenv("DISCLOSURE_INDEX_MAX_SECONDS", "2")
     t0 = time.perf_counter()
-    with caplog.at_level("WARNING", logger="builder.provenance"):
+    with caplog.at_level("WARNING", logger="builder.site.provenance"):
         (bad, bad_images), (good, good_images) = _make_all_with(monkeypatch, "hostile.pdf", behaviour)
     assert time.perf_counter() - t0 < 30
     assert bad.retry and bad.notes == {"review_litigation": "原文无法渲染，未能生成此表的图像"} and not bad_images
@@ -270,7 +270,7 @@ def _assert_upright(made, images, source: Path, turns: dict[int, int], upright_s
     across it that ocr_grid finds in the PNG as it stands."""
     import pypdfium2
 
-    from builder import ocr_grid
+    from builder.read import ocr_grid
 
     document = pypdfium2.PdfDocument(source)
     assert not made.notes
@@ -317,8 +317,8 @@ def test_the_turns_of_a_scans_pages_are_those_the_reader_found(monkeypatch):
     import pypdfium2
 
     pytest.importorskip("cv2", reason="the OCR extra is not installed (make test installs it)")
-    from builder import read_ocr, read_ocr_page
-    from builder.models import Finding
+    from builder.read import ocr as read_ocr, ocr_page as read_ocr_page
+    from builder.record.models import Finding
 
     document = pypdfium2.PdfDocument.new()
     for _ in range(4):
@@ -343,7 +343,7 @@ def test_a_scan_read_with_turned_pages_shows_them_upright(turned_scan, upright_s
     each page's turn from the outcome's findings and shows every table upright."""
     from types import SimpleNamespace
 
-    from builder.pipeline import Outcome
+    from builder.record.outcome import Outcome
 
     record, findings = turned_scan
     assert provenance.wanted(record) == SCAN_PAGES

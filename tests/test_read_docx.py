@@ -1,4 +1,4 @@
-"""The Word reader (builder/read_docx.py) on small documents built here: merged cells once, page breaks as
+"""The Word reader (builder/read/docx.py) on small documents built here: merged cells once, page breaks as
 form feeds, document order, the places Word keeps text (content controls, text boxes, frames), and clear
 reasons for files it cannot read. The fixtures read back to the golden records in test_read_files.py."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ from docx.enum.text import WD_BREAK
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from builder.read_docx import docx_to_text
+from builder.read.docx import docx_to_text
 from conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"

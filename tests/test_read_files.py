@@ -10,7 +10,8 @@ import sys
 import pytest
 
 from builder.pipeline import extract_file, process_all
-from builder.sources import ReportError, read_source, sniff
+from builder.read.text import ReportError
+from builder.read.sources import read_source, sniff
 from conftest import GOLDEN, REPORTS, ROOT
 from golden import differences, load_golden
 
@@ -64,7 +65,7 @@ def test_bold_overdraw_and_full_width_digits_read_as_single_digits():
 
 def test_word_merged_cells_are_one_cell(tmp_path):
     import docx
-    from builder.read_docx import docx_to_text
+    from builder.read.docx import docx_to_text
 
     d = docx.Document()
     t = d.add_table(rows=3, cols=4)

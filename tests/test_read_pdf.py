@@ -1,4 +1,4 @@
-"""The PDF reader (builder/read_pdf.py) on its own: the PDF fixtures (tests/fixtures/make_fixtures.py)
+"""The PDF reader (builder/read/pdf.py) on its own: the PDF fixtures (tests/fixtures/make_fixtures.py)
 read to text that the parser turns into the seeds' golden records; pages, ruled tables, overdrawn
 bold, full-width digits; the PDFs that cannot be read. Small PDFs are written by hand here, so the
 tests need neither reportlab nor a Chinese font."""
@@ -10,11 +10,11 @@ import re
 
 import pytest
 
-from builder.extract import extract
-from builder.infer import infer
+from builder.extract.to_record import extract
+from builder.extract.infer import infer
 from builder.pipeline import extract_file
-from builder.read_pdf import NoTextLayer, pdf_to_text
-from builder.sources import ReportError, SourceText
+from builder.read.pdf import NoTextLayer, pdf_to_text
+from builder.read.text import ReportError, SourceText
 from conftest import GOLDEN, REPORTS, ROOT
 from golden import differences, golden_cells, load_golden
 
@@ -96,7 +96,7 @@ def test_section_three_is_one_line_per_row_across_its_page_break(name):
 def test_bold_overdraw_is_read_once():
     import pdfplumber
 
-    from builder.read_pdf import _dedupe
+    from builder.read.pdf import _dedupe
 
     with pdfplumber.open(FIXTURES / "pdf" / "川汇区政府办公室.pdf") as pdf:
         page = pdf.pages[1]

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from builder.template import AMOUNT_PATHS, SIGNED_SUFFIX
-from builder.models import Narrative, Record, Source, TablePages, iter_cells, set_path
-from builder.records import _yaml, load_record, to_yaml
+from builder.record.template import AMOUNT_PATHS, SIGNED_SUFFIX
+from builder.record.models import Narrative, Record, Source, TablePages, iter_cells, set_path
+from builder.record.files import _yaml, load_record, to_yaml
 from conftest import REPORTS, ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))

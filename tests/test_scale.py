@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from builder import list_pages, site, views
+from builder.site import list_pages, build as site, views
 from builder.pipeline import process_all
-from builder.site import build_site
+from builder.site.build import build_site
 from conftest import ROOT, build_site_in, copy_repository
 from test_open_data import sqlite_rows
 
@@ -37,7 +37,7 @@ def build(root, cached: bool = True):
 def same_tree(a, b) -> list[str]:
     """The files that differ between two directories (or are in one only). The SQLite download is compared
     by its rows: it is updated in place, so an updated file holds the same rows as one made from scratch in
-    other bytes (builder/data_sqlite.py)."""
+    other bytes (builder/data/sqlite.py)."""
     cmp = filecmp.dircmp(a, b)
     out = [f"{a}/{n}" for n in cmp.left_only + cmp.right_only + cmp.funny_files]
     out += [f"{a}/{n}" for n in cmp.diff_files

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from builder.models import iter_cells, set_path
+from builder.record.models import iter_cells, set_path
 from builder.pipeline import extract_file
-from builder.scores import (INDICATORS, MIN_N, Agency, deadline, deadline_for, load_agencies,
-                            publication_status, score)
-from builder.standing import ALTERNATIVE_WEIGHTS, OVERALL, quartiles, rank_ranges, ranks, standings
+from builder.index.scores import (INDICATORS, MIN_N, Agency, deadline, deadline_for, load_agencies,
+                                  publication_status, score)
+from builder.index.standing import ALTERNATIVE_WEIGHTS, OVERALL, quartiles, rank_ranges, ranks, standings
 from conftest import REPORTS
 from records import Z, balanced, check_rate, wilson_by_hand
 

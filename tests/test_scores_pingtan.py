@@ -5,7 +5,7 @@ reports print.
 The records are read as the site reads them: the committed YAML records of every report in the repository
 (seeds included), scored with the agencies file and ranked together (scores.score, standing.standings).
 Each literal below is a cell printed in the report's own table (section and row named in the comment);
-the arithmetic of the indicators (方法说明, builder/scores.py) is redone here, never copied from the
+the arithmetic of the indicators (方法说明, builder/index/scores.py) is redone here, never copied from the
 program's output.
 """
 from __future__ import annotations
@@ -14,9 +14,9 @@ import datetime as dt
 
 import pytest
 
-from builder.records import load_record
-from builder.scores import Agency, load_agencies, publication, score
-from builder.standing import OVERALL, position, standings
+from builder.record.files import load_record
+from builder.index.scores import Agency, load_agencies, publication, score
+from builder.index.standing import OVERALL, position, standings
 from conftest import REPORTS
 from records import check_rate, wilson_by_hand
 

@@ -1,10 +1,10 @@
-"""The sharded caches (builder/shards.py): a change writes only the shards it touches; a shard that is
+"""The sharded caches (builder/store/shards.py): a change writes only the shards it touches; a shard that is
 damaged, unsealed, from another version or holding a key that is not its own is not trusted."""
 from __future__ import annotations
 
 import json
 
-from builder.shards import ShardedCache, shard_of
+from builder.store.shards import ShardedCache, shard_of
 
 
 def _mtimes(cache: ShardedCache) -> dict[int, int]:
@@ -54,7 +54,7 @@ def test_a_shard_not_sealed_here_or_of_another_version_is_not_trusted(tmp_path):
 
 
 def test_a_key_in_a_shard_not_its_own_is_not_trusted(tmp_path):
-    from builder.records import save_cache
+    from builder.store.sealed import save_cache
 
     cache = ShardedCache(tmp_path / "c.json", "v1", count=4)
     stray = next(f"k{k}" for k in range(100) if shard_of(f"k{k}", 4) != 0)

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from builder.models import Narrative, Record, Source, get_path, iter_cells
-from builder.pipeline import Outcome
-from builder.site import build_site, write_search_dictionary
-from builder.template import APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_ROWS
+from builder.record.models import Narrative, Record, Source, get_path, iter_cells
+from builder.record.outcome import Outcome
+from builder.site.build import build_site, write_search_dictionary
+from builder.record.template import APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_ROWS
 from conftest import ROOT, build_site_in, copy_repository, with_standing
 
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
@@ -107,8 +107,8 @@ def test_inferred_and_printed_cells_are_marked(built):
 
 
 def test_agency_pages_link_the_years_and_the_directory_lists_every_body(built):
-    from builder.scores import load_agencies
-    from builder.views import province
+    from builder.index.scores import load_agencies
+    from builder.site.views import province
 
     root, outcomes, _ = built
     agencies = load_agencies(root / "reports" / "agencies.yaml")
@@ -181,7 +181,7 @@ def test_report_text_is_escaped_everywhere(tmp_path):
 
 
 def test_methodology_page_is_generated_from_the_indicators(built):
-    from builder.scores import INDICATORS
+    from builder.index.scores import INDICATORS
     root, _, _ = built
     html = (root / "site" / "methodology" / "index.html").read_text(encoding="utf-8")
     for ind in INDICATORS:
@@ -191,7 +191,7 @@ def test_methodology_page_is_generated_from_the_indicators(built):
 
 
 def test_ranking_page_scores_match_the_index(built):
-    from builder.scores import Agency, load_agencies, score
+    from builder.index.scores import Agency, load_agencies, score
     root, outcomes, _ = built
     agencies = load_agencies(root / "reports" / "agencies.yaml")
     pages = {year: (root / "site" / "rankings" / str(year) / "index.html").read_text(encoding="utf-8")
@@ -213,7 +213,7 @@ def test_ranking_page_scores_match_the_index(built):
 def test_data_page_lists_every_download_and_column(built):
     root, _, _ = built
     html = (root / "site" / "data" / "index.html").read_text(encoding="utf-8")
-    from builder.data_files import TABLES, WHOLE
+    from builder.data.files import TABLES, WHOLE
     years = sorted({int(p.name) for p in (root / "reports").glob("2*")})
     names = [*WHOLE, *(t.file(year) for t in TABLES if t.name != "coverage" for year in years)]
     for name in names:
@@ -265,16 +265,16 @@ def test_text_faults_readers_saw_are_gone(built):
     ("", []),
 ])
 def test_narrative_paragraphs(text, expected):
-    from builder.views import paragraphs
+    from builder.site.views import paragraphs
     assert paragraphs(text) == expected
 
 
 def test_methodology_page_prints_the_rules_version_and_change_log_from_their_definitions(built):
     import html as html_lib
 
-    from builder.flags import JUMP_RULE, NARRATIVE_RULE
-    from builder.scores import ARTICLE_49, CHANGELOG, METHOD_VERSION, MIN_N, MISSING_RULE, OVERALL_RULE
-    from builder.standing import ALTERNATIVE_WEIGHTS, PEER_RULE, RANK_RULE, SENSITIVITY_RULE
+    from builder.index.flags import JUMP_RULE, NARRATIVE_RULE
+    from builder.index.scores import ARTICLE_49, CHANGELOG, METHOD_VERSION, MIN_N, MISSING_RULE, OVERALL_RULE
+    from builder.index.standing import ALTERNATIVE_WEIGHTS, PEER_RULE, RANK_RULE, SENSITIVITY_RULE
     root, _, _ = built
     text = html_lib.unescape((root / "site" / "methodology" / "index.html").read_text(encoding="utf-8"))
     for rule in (ARTICLE_49, OVERALL_RULE, MISSING_RULE, RANK_RULE, SENSITIVITY_RULE, PEER_RULE, JUMP_RULE,

@@ -1,4 +1,4 @@
-"""The site's pages made by worker processes (builder/site.py: many reports to score or render) are the
+"""The site's pages made by worker processes (builder/site/build.py: many reports to score or render) are the
 pages made in the build's own process, byte for byte, while the build's process makes the other pages;
 a worker's error stops the build as one in the build's own process does."""
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import site
+from builder.site import build as site
 from builder.pipeline import process_all
 from conftest import GENERATED_PAGES, copy_repository
 

@@ -9,10 +9,10 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
-from builder.models import Record
-from builder.scores import load_agencies, score, Agency
-from builder.summary import _iri_quote, issue_url, site_settings, trend_chart
-from builder.views import agency_url, report_url
+from builder.record.models import Record
+from builder.index.scores import load_agencies, score, Agency
+from builder.site.summary import _iri_quote, issue_url, site_settings, trend_chart
+from builder.site.views import agency_url, report_url
 from conftest import build_site_in, copy_repository, with_standing
 
 REPOSITORY = "https://github.com/disclosure-index/disclosure-index"
@@ -36,7 +36,7 @@ def glance(page: str) -> dict[str, str]:
 
 def shown(record: Record, path: str) -> str:
     """A cell as the summary shows it: the number, or what stands in its place."""
-    from builder.models import get_path
+    from builder.record.models import get_path
     v = get_path(record, path)
     if v is not None:
         return f"{v:.15g}" if isinstance(v, float) else str(v)
@@ -157,7 +157,7 @@ def test_the_chart_fits_its_view_box_and_leaves_out_blank_years():
 
 
 def test_the_home_page_counts_the_reports_and_prints_each_years_quartiles(built):
-    from builder.standing import quartiles
+    from builder.index.standing import quartiles
     root, outcomes, agencies = built
     page = (root / "site" / "index.html").read_text(encoding="utf-8")
     years: dict[int, int] = {}

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from builder import cli
-from builder.records import RecordError, load_record, load_yaml, to_yaml
+from builder.record.files import RecordError, load_record, load_yaml, to_yaml
 from conftest import REPORTS
 
 SEED = "巴州区"
@@ -169,7 +169,7 @@ def test_check_refuses_a_bad_record_naming_file_and_line(case, tmp_path, capsys,
     assert "Traceback" not in out
     # and the site is built without it: the report is listed as unreadable, never published
     from builder.pipeline import process_all
-    from builder.site import build_site
+    from builder.site.build import build_site
 
     outcomes = process_all(root / "reports", root)
     build_site(outcomes, root, root / "content")
@@ -242,8 +242,8 @@ def test_no_file_name_starts_a_line_of_checks_output(tmp_path, capsys, monkeypat
 
 @pytest.fixture
 def hostile_rows():
-    from builder.downloads import Row
-    from builder.scores import Agency, score
+    from builder.data.downloads import Row
+    from builder.index.scores import Agency, score
 
     record = load_record(REPORTS / "2023" / f"{SEED}.yaml")
     record.agency = "=HYPERLINK(\"http://evil\",\"x\")"
@@ -252,7 +252,7 @@ def hostile_rows():
 
 
 def test_csv_text_cells_cannot_be_formulas(hostile_rows):
-    from builder.downloads import to_csv
+    from builder.data.downloads import to_csv
 
     rows = list(csv.DictReader(io.StringIO(to_csv(hostile_rows).decode("utf-8-sig"))))
     assert rows[0]["agency"] == "'=HYPERLINK(\"http://evil\",\"x\")"
@@ -263,7 +263,7 @@ def test_csv_text_cells_cannot_be_formulas(hostile_rows):
 
 
 def test_the_cells_table_cannot_hold_formulas_either(hostile_rows):
-    from builder.downloads import to_cells_csv
+    from builder.data.downloads import to_cells_csv
 
     rows = list(csv.DictReader(io.StringIO(to_cells_csv(hostile_rows).decode("utf-8-sig"))))
     assert len(rows) == 200
@@ -275,13 +275,13 @@ def test_the_cells_table_cannot_hold_formulas_either(hostile_rows):
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "ok", "", "巴州区"])
 def test_csv_neutralises_what_spreadsheets_would_run(text):
-    from builder.downloads import csv_text
+    from builder.data.downloads import csv_text
 
     assert csv_text(text) == ("'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text)
 
 
 def test_json_download_has_no_infinity_or_nan(hostile_rows):
-    from builder.downloads import prepare, to_json
+    from builder.data.downloads import prepare, to_json
 
     data = json.loads(to_json(hostile_rows))
     assert data["reports"][0]["record"]["agency"].startswith("=")  # JSON is data, kept as printed
@@ -292,8 +292,8 @@ def test_json_download_has_no_infinity_or_nan(hostile_rows):
 
 
 def test_sqlite_holds_the_largest_count(hostile_rows):
-    from builder.data_sqlite import to_sqlite
-    from builder.downloads import About, prepare
+    from builder.data.sqlite import to_sqlite
+    from builder.data.downloads import About, prepare
 
     hostile_rows[0].record.applications.new[0] = 2 ** 63 - 1
     path = Path(os.environ.get("TMPDIR", "/tmp")) / f"trust-{os.getpid()}.sqlite"
@@ -311,7 +311,7 @@ def test_sqlite_holds_the_largest_count(hostile_rows):
 # --- 4. links and special files under reports/ are refused, never read -------------------------------------
 
 def test_links_and_special_files_are_refused_unread(tmp_path, capsys, monkeypatch):
-    from builder.records import find_sources, refused_files
+    from builder.record.files import find_sources, refused_files
 
     root = make_repo(tmp_path)
     folder = root / "reports" / "2023"
@@ -344,7 +344,7 @@ def test_links_and_special_files_are_refused_unread(tmp_path, capsys, monkeypatc
         assert not (tmp_path / "outside.yaml").exists()
 
         from builder.pipeline import process_all
-        from builder.site import build_site
+        from builder.site.build import build_site
 
         outcomes = process_all(root / "reports", root, write=True)
         build_site(outcomes, root, root / "content")
@@ -376,7 +376,7 @@ ODD_NAMES = ["index", "README", "xx.md", "..", "a/b", "ab", "a#b%20?c", "很长�
 
 
 def test_slugs_are_distinct_safe_path_components():
-    from builder.site import slug
+    from builder.site.build import slug
 
     slugs = [slug(n) for n in ODD_NAMES + ["巴州区", "达州市通川区", "大通湖区委区管委会办公室"]]
     assert len(set(slugs)) == len(slugs)
@@ -433,7 +433,7 @@ def test_a_site_of_odd_names_builds_and_links(tmp_path):
             assert path.is_relative_to(site), (page, href)
             assert path.exists() or (path / "index.html").exists(), (page, href)
     # every odd name has its own report page and body page
-    from builder.site import agency_url, slug
+    from builder.site.build import agency_url, slug
 
     for name in ODD_NAMES:
         assert (site / agency_url(name).removesuffix(".md") / "index.html").exists(), name
@@ -441,7 +441,7 @@ def test_a_site_of_odd_names_builds_and_links(tmp_path):
 
 
 def test_a_reports_folder_that_is_a_link_is_refused(tmp_path):
-    from builder.records import find_sources, refused_files
+    from builder.record.files import find_sources, refused_files
 
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "elsewhere" / "a.txt").write_text("x", encoding="utf-8")

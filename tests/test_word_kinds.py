@@ -13,13 +13,14 @@ import zipfile
 
 import pytest
 
-from builder.cells import to_lines
-from builder.models import iter_cells
+from builder.extract.cells import to_lines
+from builder.record.models import iter_cells
 from builder.pipeline import extract_file
-from builder.read_docx import docx_to_text
-from builder.read_html import html_to_text
-from builder.records import find_sources
-from builder.sources import ReportError, read_source, sniff
+from builder.read.docx import docx_to_text
+from builder.read.html import html_to_text
+from builder.record.files import find_sources
+from builder.read.text import ReportError
+from builder.read.sources import read_source, sniff
 from conftest import GOLDEN, REPORTS, ROOT
 from golden import differences, load_golden
 

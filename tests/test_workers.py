@@ -1,4 +1,4 @@
-"""Bounded worker processes (builder/workers.py): each task's answer or the limit it went over, workers
+"""Bounded worker processes (builder/read/workers.py): each task's answer or the limit it went over, workers
 reused from task to task and replaced when stopped, the tasks queued behind a stopped one run by another."""
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from builder import workers
-from builder.sources import LimitError, ReportError
+from builder.read import workers
+from builder.read.text import LimitError, ReportError
 
 
 class Picky(Exception):

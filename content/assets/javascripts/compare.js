@@ -1,6 +1,6 @@
 // The compare page (比较): any template cell across the bodies of a year and comparable group, with the
 // median and totals per province, city and level; and 2-4 bodies side by side across years. The data:
-// compare/YEAR.json (builder/compare_pages.py). The view's state (year, group, item, sort, direction,
+// compare/YEAR.json (builder/site/compare_pages.py). The view's state (year, group, item, sort, direction,
 // filter, chosen bodies, side-by-side mode) lives in the query string, so a view is shareable. Every table
 // exports as CSV and JSON exactly as shown. Text from the data goes in with textContent only.
 (function () {

@@ -2,7 +2,7 @@
 // weights) changes whenever a report joins or leaves the group, so report and body pages do not print it:
 // each place holds <span class="standing" data-slot="…">, its file named by its own data-standing
 // ("…/api/v1/standing/YEAR/BODY.json") or by the nearest enclosing element's (a report page's summary and
-// scores table name it once for their slots), filled here with the text the builder wrote for that slot (builder/views.py standing_texts). Each file
+// scores table name it once for their slots), filled here with the text the builder wrote for that slot (builder/site/views.py standing_texts). Each file
 // is fetched once per page; until it arrives, or if it cannot be had, the span keeps its link to the
 // year's rankings, which print every rank. Text only (textContent): nothing from the file becomes markup.
 function fillStanding() {

@@ -1,0 +1,204 @@
+"""Stage 2: text → lines of cells.
+
+Whatever produced the text (tab-separated rows, one cell per line, HTML flattened to
+"cell |", Markdown from a PDF converter, `pdftotext -layout` columns, OCR), each line
+becomes a list of cells, and each cell is classified: a number, a blank, a label, or junk.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..read.limits import limits
+from ..read.html import html_to_text
+
+NUM = "num"        # a number as printed
+BLANK = "blank"    # an empty cell: printed nothing
+NA = "na"          # "/", "—", "不适用": the report marks the cell as not applicable
+TEXT = "text"      # words: a label, a heading, prose
+JUNK = "junk"      # symbols with no letters or digits of meaning (OCR noise, table rules)
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_SPACES = re.compile(r"\s+")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_BLANKISH = re.compile(r"^(?:[-—–―/\\_]*|无)$")
+# one or two dashes or slashes alone in a cell, or the words: "not applicable" (longer runs are rules)
+_NOT_APPLICABLE = re.compile(r"^(?:[-—–―/\\－]{1,2}|不适用|N/?A)$", re.IGNORECASE)
+# what a reader prints in a cell that has ink it could not read (shared by every reader): "?"
+UNREAD_MARK = "?"
+# Markdown emphasis and inline HTML that converters leave around a cell's text
+_EMPHASIS = re.compile(r"\*{1,3}|(?<!\w)_{2}|</?(?:br|b|strong|em|i|span|p|sup|sub)\b[^>]*>", re.IGNORECASE)
+# a unit printed after a number in its cell: "136302件", "1953.86万元"
+_UNIT = re.compile(r"(?<=\d)(?:件|个|项|次|人|宗|份|万元|元)$")
+# page footers and headers that page breaks leave inside tables
+_FOOTER = re.compile(
+    r"^\s*(?:[-—–－]+\s*\d{1,3}\s*[-—–－]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
+    r"|\d{1,3}\s*/\s*\d{1,3}|page\s*\d+(?:\s*of\s*\d+)?)\s*$",
+    re.IGNORECASE,
+)
+# a page number alone on a line, centred in columns of spaces (`pdftotext -layout`)
+_PAGE_NUMBER = re.compile(r"^[ \f]{20,}\d{1,3}\s*$")
+_TABLE_OPEN = re.compile(r"<table\b", re.IGNORECASE)
+_TABLE_CLOSE = re.compile(r"</table\s*>", re.IGNORECASE)
+_MARKUP = re.compile(r"^\s*(?:#{1,6}\s*|>\s*|[-*+•]\s+(?=\S))+")
+# a label cell followed by numbers separated by single spaces: "行政处罚 5584" or "55 4 5 0"
+_TRAILING_NUMBERS = re.compile(
+    r"^(?:(?P<label>.*?[^\d\s.,])\s+)?(?P<nums>\d+(?:\.\d+)?(?:\s+\d+(?:\.\d+)?)*)$")
+
+
+@dataclass
+class Cell:
+    text: str
+    kind: str
+    value: int | float | None = None
+    col: int = 0    # character offset of the cell in its line
+    line: int = -1  # the line it was printed on
+    loose: bool = False  # one of several numbers printed with single spaces in one piece of text: its
+                         # offset says nothing of the column it stands in
+
+
+@dataclass
+class Line:
+    no: int          # 0-based line number in the source text
+    raw: str         # the line as printed
+    norm: str        # NFKC-normalised, markup stripped
+    cells: list[Cell] = field(default_factory=list)
+    page: int = 1    # 1-based page of the source, counted by form feeds in the text
+    lead: int = 0    # blank cells dropped before the first cell of a line of delimited cells (tab, pipe)
+
+    @property
+    def compact(self) -> str:
+        """The line's text with all whitespace removed."""
+        return _SPACES.sub("", self.norm)
+
+    @property
+    def multi(self) -> bool:
+        """Whether this line holds a whole row (several cells) rather than one cell."""
+        return len(self.cells) > 1
+
+
+def normalize(text: str) -> str:
+    """Full-width forms to ASCII (（ → (, ０ → 0), NFKC; keeps Chinese as it is."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def classify(text: str) -> Cell:
+    return Cell(*_classified(text))
+
+
+@lru_cache(maxsize=65536)  # reports repeat their cells ("0", labels) many times over
+def _classified(text: str) -> tuple[str, str, int | float | None]:
+    t = _EMPHASIS.sub("", text).strip()
+    compact = _UNIT.sub("", _THOUSANDS.sub("", _SPACES.sub("", t)))
+    if len(compact) <= 40 and _NUMBER.match(compact):  # longer: no count, and int() refuses 4,300 digits
+        return t, NUM, float(compact) if "." in compact else int(compact)
+    if _NOT_APPLICABLE.match(compact):
+        return t, NA, None
+    if _BLANKISH.match(compact):
+        return t, BLANK, None
+    if _CJK.search(t) or _LATIN_WORD.search(t):
+        return t, TEXT, None
+    return t, JUNK, None
+
+
+def _split(line: str) -> list[tuple[int, str]]:
+    """Split a line into (offset, cell text)."""
+    if "\t" in line:
+        sep = "\t"
+    elif "|" in line:
+        sep = "|"
+    else:
+        sep = None
+    if sep:
+        parts, pos = [], 0
+        for piece in line.split(sep):
+            parts.append((pos, piece))
+            pos += len(piece) + 1
+        if sep == "|" and parts and not parts[-1][1].strip():
+            parts.pop()  # "cell |": the pipe closes the cell
+        return parts
+    if re.search(r"\S\s{2,}\S", line):  # columns laid out with spaces
+        return [(m.start(), m.group()) for m in re.finditer(r"\S+(?:\s\S+)*", line)]
+    return [(len(line) - len(line.lstrip()), line.strip())]
+
+
+def _explode(offset: int, text: str) -> list[Cell]:
+    """One cell, or a label and the numbers printed after it with single spaces."""
+    cell = classify(text)
+    if cell.kind in (NUM, BLANK, NA):
+        cell.col = offset
+        return [cell]
+    m = _TRAILING_NUMBERS.match(text.strip())
+    if not m or not m.group("nums") or re.search(r"\d\.\s*$", m.group("label") or ""):
+        cell.col = offset
+        return [cell]
+    out = []
+    label = (m.group("label") or "").strip()
+    if label:
+        out.append(Cell(label, classify(label).kind, col=offset))
+    numbers = list(re.finditer(r"\d+(?:\.\d+)?", m.group("nums")))
+    for n in numbers:
+        c = classify(n.group())
+        c.col = offset + m.start("nums") + n.start()
+        c.loose = len(numbers) > 1
+        out.append(c)
+    return out
+
+
+def _html_tables(text: str) -> str:
+    """HTML tables inside Markdown (`<table ...>` to the first `</table>` after it) as text.
+
+    In one pass: a `<table` with no `</table>` after it ends the search (a pattern `<table.*?</table>`
+    would scan to the end of the text from each of 20,000 unclosed tags)."""
+    out, pos = [], 0
+    while True:
+        start = _TABLE_OPEN.search(text, pos)
+        end = _TABLE_CLOSE.search(text, start.end()) if start else None
+        if end is None:
+            break
+        out += [text[pos:start.start()], html_to_text(text[start.start():end.end()])]
+        pos = end.end()
+    return "".join(out) + text[pos:] if out else text
+
+
+def to_lines(text: str) -> list[Line]:
+    """The text as lines of classified cells; page footers dropped, Markdown markup stripped.
+
+    A line longer than the limit `max_line_chars` is one cell of text, not split into cells: no table
+    row is that long, and the per-line patterns are never given more than that."""
+    lines = []
+    text = _html_tables(text) if "<" in text else text
+    longest = limits().max_line_chars
+    page = 1
+    for no, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
+        page += raw.count("\f")
+        norm = normalize(raw).replace("\u3000", " ").replace("\f", "")
+        # a tab row's trailing empty cells are cells printed blank (the readers' contract): kept
+        norm = norm.rstrip(" \v") if "\t" in norm and norm.strip() else norm.rstrip()
+        if _FOOTER.match(norm) or _PAGE_NUMBER.match(norm):
+            continue
+        norm = _MARKUP.sub("", norm) if not norm.lstrip().startswith(("|", "\t")) else norm
+        if not norm.strip() and "\t" not in norm and "|" not in norm:
+            continue
+        cells: list[Cell] = []
+        if len(norm) > longest:
+            cells.append(Cell(norm.strip(), TEXT, col=len(norm) - len(norm.lstrip())))
+        else:
+            for offset, piece in _split(norm):
+                cells.extend(_explode(offset, piece))
+        # blanks before a line's first cell are indentation or merged cells above, not data;
+        # a line of nothing but separators is one blank cell (one cell per line layouts)
+        lead = 0
+        while cells and cells[0].kind == BLANK:
+            cells.pop(0)
+            lead += 1
+        for cell in cells:
+            cell.line = no
+        delimited = "\t" in norm or "|" in norm
+        lines.append(Line(no, raw.replace("\f", ""), norm, cells or [Cell("", BLANK)], page,
+                          lead if delimited else 0))
+    return lines

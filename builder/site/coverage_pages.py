@@ -1,0 +1,62 @@
+"""The coverage pages (覆盖与及时性): a summary across regions (coverage/), and for each region with a
+registry a page listing its years (coverage/REGION/) and a page per year listing every body
+(coverage/REGION/YEAR/): its report (linked to its page), listed by its publisher only (linked to the
+original), or not found; on time, late by N days, or date unknown (builder/index/coverage.py).
+
+A region without a registry knows only the reports it has (nothing can be found missing there): the
+summary counts those regions a row per province, so that no page grows with the number of regions."""
+from __future__ import annotations
+
+import dataclasses
+from functools import partial
+from typing import Iterable
+
+import jinja2
+
+from ..index.coverage import EVIDENCE, Entry, tally
+from .page_cache import SiteWriter
+from ..store.files import _key
+from ..index.scores import ARTICLE_49
+from . import views as page_views
+from .views import agency_url, province, slug
+
+KINDS = {"government": "人民政府", "department": "部门"}
+EVIDENCE_NAMES = {"posted_on": "发布日期", "registry": "登记表", "published_on": "落款日期"}
+
+
+def coverage_pages(env: jinja2.Environment, writer: SiteWriter, entries: Iterable[Entry],
+                   bodies_with_pages: set[str], registered: set[str]) -> None:
+    """Write the coverage pages for these entries: pages of their own for the regions in `registered`
+    (those with a registry), a row per province of the summary for the others. A body with a page of its
+    own (a report in the repository) is linked to it."""
+    by_region: dict[str, list[Entry]] = {}
+    by_province: dict[str, list[Entry]] = {}
+    for e in entries:
+        if e.region in registered:
+            by_region.setdefault(e.region, []).append(e)
+        else:
+            by_province.setdefault(province(e.region), []).append(e)
+    regions = []
+    for region, members in sorted(by_region.items()):
+        base = f"coverage/{slug(region)}"
+        years: dict[int, list[Entry]] = {}
+        for e in members:
+            years.setdefault(e.year, []).append(e)
+        for year, rows in sorted(years.items()):
+            rows.sort(key=lambda e: (e.kind != "government", e.body))
+            linked = sorted(e.body for e in rows if e.body in bodies_with_pages)
+            writer.page(f"{base}/{year}.md", _key("coverage", region, year, [dataclasses.astuple(e) for e in rows],
+                                                 linked),
+                        partial(page_views.render, env, "coverage_year.md.j2", region=region, year=year, entries=rows,
+                                tally=tally(rows), kinds=KINDS, evidence_names=EVIDENCE_NAMES, agency_url=agency_url,
+                                bodies_with_pages=set(linked), depth="../../../"))
+        summary = [(year, tally(rows)) for year, rows in sorted(years.items(), reverse=True)]
+        writer.page(f"{base}/index.md", _key("coverage", region, summary), partial(
+            page_views.render, env, "coverage_region.md.j2", region=region, years=summary, depth="../../"))
+        regions.append({"region": region, "url": f"{slug(region)}/", "first": min(years), "last": max(years),
+                        "tally": tally(members)})
+    others = [{"province": name, "regions": len({e.region for e in members}), "first": min(e.year for e in members),
+               "last": max(e.year for e in members), "tally": tally(members)}
+              for name, members in sorted(by_province.items())]
+    writer.text("coverage/index.md", env.get_template("coverage_index.md.j2").render(
+        regions=regions, others=others, article_49=ARTICLE_49, evidence=EVIDENCE))

@@ -1,0 +1,81 @@
+"""The builder's caches under .cache/: data only, sealed.
+
+A cache is JSON (data, never code: no pickle), and carries a MAC (keyed BLAKE2b) made with a key kept
+outside the repository (CACHE_KEY_FILE). A cache that a pull request commits, or a person edits, or a
+build cut short, fails the seal and is rebuilt; it is never trusted over a committed record."""
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import os
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from .files import without_gc, write_atomically
+
+
+CACHE_KEY_FILE = Path(os.environ.get("DISCLOSURE_INDEX_CACHE_KEY",
+                                     Path.home() / ".cache" / "disclosure-index" / "cache-key"))
+
+
+
+@functools.lru_cache(maxsize=1)
+def _cache_key() -> bytes:
+    """This machine's key for sealing caches, made on first use (32 random bytes)."""
+    try:
+        key = CACHE_KEY_FILE.read_bytes()
+        if len(key) >= 32:
+            return key
+    except OSError:
+        pass
+    key = os.urandom(32)
+    try:
+        CACHE_KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(CACHE_KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(key)
+    except FileExistsError:
+        return CACHE_KEY_FILE.read_bytes()  # another build made it first
+    except OSError:
+        pass  # a read-only home: caches are sealed for this process only
+    return key
+
+
+
+def _mac(data: bytes) -> bytes:
+    """The keyed BLAKE2b of data (a MAC: RFC 7693 keyed mode), as hex."""
+    return hashlib.blake2b(data, key=_cache_key()[:64], digest_size=32).hexdigest().encode("ascii")
+
+
+
+def seal(data: bytes) -> bytes:
+    """Data with its MAC on a first line of its own."""
+    return _mac(data) + b"\n" + data
+
+
+
+def unseal(sealed: bytes) -> bytes | None:
+    """The data of sealed data, or None if its seal is not this machine's (made elsewhere, edited, cut)."""
+    mac, _, data = sealed.partition(b"\n")
+    return data if hmac.compare_digest(mac, _mac(data)) else None
+
+
+
+@without_gc
+def load_cache(path: Path) -> Any:
+    """A cache file of the builder's own as data, or None if it is missing, damaged or not sealed here."""
+    try:
+        data = unseal(path.read_bytes())
+        return None if data is None else orjson.loads(data)
+    except (OSError, ValueError):  # orjson.JSONDecodeError is a ValueError
+        return None
+
+
+
+def save_cache(path: Path, data: Any) -> None:
+    """Write a cache file whole or not at all (a build stopped halfway leaves the old one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, seal(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)))
