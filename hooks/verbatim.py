@@ -1,6 +1,6 @@
 """MkDocs hook: HTML the builder has already made is passed through MkDocs untouched.
 
-A report page is mostly HTML the builder rendered and escaped (builder/templates: the template's
+A report page is mostly HTML the builder rendered and escaped (builder/site/templates: the template's
 tables, the scores, the findings, the narrative). Python-Markdown parses every tag of it only to set
 it aside as raw HTML, and Material's search plugin parses it all again only to skip it
 (`data-search-exclude`): at 1,000 reports that was two thirds of MkDocs' time. The builder marks such
