@@ -240,7 +240,7 @@ OTHER_BODIES = [
 
 
 def test_names_that_normalize_alike_are_one_body_and_others_are_not():
-    """Issue 13: one normalization (NFKC, radicals, invisible characters, whitespace, full/half width) for
+    """One normalization (NFKC, radicals, invisible characters, whitespace, full/half width) for
     every comparison of bodies: agencies.yaml, across years, duplicates, add and check."""
     for a, b in SAME_BODY:
         assert name_key(a) == name_key(b), (a, b)

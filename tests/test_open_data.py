@@ -1,4 +1,4 @@
-"""The data for researchers (issue 16): the per-report JSON files and the cells table equal the
+"""The data for researchers: the per-report JSON files and the cells table equal the
 records, statuses included; the data package validates with frictionless; the data's license,
 citation, version and date are on the data page and in every download; builds are reproducible and
 an incremental build rewrites only the files of the report that changed."""
