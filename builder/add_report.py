@@ -4,6 +4,7 @@ reason when it would duplicate a report, overwrite a file or break a limit."""
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from .read import workers
@@ -65,16 +66,38 @@ def add_report(file: Path, root: Path, agency: str | None = None, year: int | No
     for path in (target, record_path(target)):
         if path.exists() or path.is_symlink():
             raise Refused(f"{file}: {_relative(path, root)} already exists; add never writes over a file")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with open(target, "xb") as f:  # created here, or refused: never written over
-            f.write(data)
-    except FileExistsError as exc:
-        raise Refused(f"{file}: {_relative(target, root)} already exists; add never writes over a file") from exc
     record.source.path = _relative(target, root)
     outcome = Outcome(target, record, findings, extracted=True)
     if not outcome.failed:
         record.source.digest = record_digest(record)
-        write_atomically(record_path(target), to_yaml(record))
-        outcome.written = True
+    try:
+        _add_whole(target, data, to_yaml(record) if not outcome.failed else None)
+    except FileExistsError as exc:
+        raise Refused(f"{file}: {_relative(target, root)} already exists; add never writes over a file") from exc
+    except OSError as exc:
+        raise Refused(f"{file}: cannot write {_relative(Path(exc.filename or target), root)} "
+                      f"({exc.strerror or exc}); nothing was added") from exc
+    outcome.written = not outcome.failed
     return outcome
+
+
+def _add_whole(target: Path, data: bytes, record_text: str | None) -> None:
+    """The report at `target` and its record beside it, both whole or neither: each written to a
+    temporary file first; the report then linked into place (FileExistsError if a file is there: never
+    written over), the record moved beside it. A disk that fills up midway leaves nothing behind."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{hashlib.blake2b(target.name.encode(), digest_size=6).hexdigest()}.add.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.link(tmp, target)  # fails if the name is taken, where os.replace would write over it
+        try:
+            if record_text is not None:
+                write_atomically(record_path(target), record_text)
+        except BaseException:
+            target.unlink()
+            raise
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -6,6 +6,7 @@ errors; or, with --strict, any arithmetic finding); 2 the command was used wrong
 from __future__ import annotations
 
 import argparse
+import errno
 import contextlib
 import datetime as dt
 import fcntl
@@ -23,7 +24,7 @@ from .record.models import Finding, json_schema
 from .add_report import Refused, add_report
 from .record.outcome import Outcome
 from .pipeline import extract_file, process_all
-from .record.files import node_line, path_loc, refused_files, to_yaml
+from .record.files import node_line, orphaned_records, path_loc, refused_files, to_yaml
 from .index.scores import AgenciesError, load_agencies
 from .read.text import ReportError
 from .read.workers import bounded_call
@@ -155,6 +156,8 @@ def _untrusted(root: Path, reports: Path) -> tuple[int, dict | None, list | None
     problems: list[tuple[str, int, str, str]] = []
     for path, why in refused_files(reports):
         problems.append((_name(path, root), 1, "refused file", why))
+    for path, why in orphaned_records(reports):
+        problems.append((_name(path, root), 1, "orphaned record", why))
     try:
         agencies = load_agencies(reports / "agencies.yaml")
     except AgenciesError as exc:
@@ -239,6 +242,8 @@ def cmd_add(args: argparse.Namespace) -> int:
         print(f"refused: {exc}", file=sys.stderr)
         return EXIT_BROKEN
     except OSError as exc:
+        if exc.errno in DISK_FULL:
+            raise  # main() says so
         print(f"error: {args.file}: cannot read the file ({exc.strerror or exc})", file=sys.stderr)
         return EXIT_BROKEN
     _report([outcome], root)
@@ -415,6 +420,17 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)  # no room: the disk, the quota, or a file size limit
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except OSError as exc:
+        if exc.errno not in DISK_FULL:
+            raise
+        # every file is written whole or not at all (store.files.write_atomically): what was there stays
+        print(f"error: cannot write {exc.filename or 'a file'}: {exc.strerror or exc} (disk full?); the "
+              f"{args.command} stopped, and every file it had not finished is as it was before", file=sys.stderr)
+        return EXIT_BROKEN

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import os
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -63,9 +64,14 @@ class Cache:
         return entry if isinstance(entry, dict) else None
 
     def put(self, sha: str, entry: dict) -> None:
+        """Keep an entry; a cache that cannot be written (a full disk) is skipped: the record does not
+        depend on it, and the next build reads the file again."""
         path = self._path(sha)
         if path is not None:
-            save_cache(path, entry)
+            try:
+                save_cache(path, entry)
+            except OSError:
+                pass
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -164,10 +170,25 @@ def _reconcile(committed: Record, fresh: Record, sha: str) -> tuple[Record, list
     notes = [Finding(
         rule="extract.hand_edit_conflict", severity=severity, path=path,
         message=f"the record was edited by hand and {why} before a build listed the edits: it is kept exactly "
-                f"as the person left it; {path} reads {get_path(fresh, path)!r} now, the record has "
-                f"{get_path(committed, path)!r}. List it under `corrected` if a person set it, or delete the "
-                "record to read the report again") for path in unlisted]
-    return record, notes, True
+                f"as the person left it, and its value here is shown as set by a person; {path} reads "
+                f"{get_path(fresh, path)!r} now, the record has {get_path(committed, path)!r}. List it under "
+                "`corrected` if a person set it, or delete the record to read the report again")
+        for path in unlisted]
+    # what no extraction reads now is never shown as printed: the kept values are a person's (the record
+    # file is left as it is until a person resolves the conflict)
+    record.corrected = sorted(set(record.corrected) | {p for p in unlisted if p not in META_PATHS})
+    return _unlist_corrected(record), notes, True
+
+
+def _set_by_hand(committed: Record) -> tuple[Record, list[str]]:
+    """A record no extraction read (its source unreadable), with every cell of its edition that it does
+    not list as not applicable, unread or inferred listed as corrected: a person set it. (record, the
+    cells newly listed). The record file is left as the person wrote it."""
+    record = committed.model_copy(deep=True)
+    listed = set(record.corrected) | set(record.not_applicable) | set(record.unread) | set(record.inferred)
+    by_hand = [path for path, _ in iter_cells(record, own=True) if path not in listed]
+    record.corrected = [*record.corrected, *by_hand]
+    return record, by_hand
 
 
 def _as_extracted(record: Record, fresh: Record) -> list[Finding]:
@@ -220,11 +241,15 @@ def process(source: Path, root: Path, write: bool = False, cache: Cache | None =
         outcome.extracted = True
     except ReportError as exc:
         if committed is not None and committed.source.sha256 == sha:
-            # a record typed by hand for a report the extractor cannot read stands as it is
-            outcome.record = committed
-            outcome.findings = check_record(committed) + check_narrative(committed) + [Finding(
-                rule="extract.unreadable", severity="info", message=f"extraction: {exc.reason}")]
-            outcome.key = outcome_key(committed, outcome.findings)
+            # a record typed by hand for a report the extractor cannot read stands, each of its cells
+            # published as set by a person (no extraction read any), never as printed
+            record, by_hand = _set_by_hand(committed)
+            outcome.record = record
+            outcome.findings = check_record(record) + check_narrative(record) + [Finding(
+                rule="extract.unreadable", severity="warning",
+                message=f"extraction cannot read the source ({exc.reason}): the record stands as a person typed "
+                        f"it, its {len(by_hand)} cells shown as set by a person (corrected)")]
+            outcome.key = outcome_key(record, outcome.findings)
             return outcome
         outcome.error = exc.reason
         return outcome
@@ -237,9 +262,9 @@ def process(source: Path, root: Path, write: bool = False, cache: Cache | None =
                 and f.path not in record.corrected] + notes + _as_extracted(record, fresh) + check_record(record) \
         + check_narrative(record)
     outcome.record, outcome.findings = record, findings
-    if write and not outcome.failed:
-        if not (as_left and notes):
-            record.source.digest = record_digest(record)  # not for a record kept as left, in conflict
+    # a record in conflict stays as the person left it, byte for byte, until a person resolves it
+    if write and not outcome.failed and not (as_left and notes):
+        record.source.digest = record_digest(record)
         text = to_yaml(record)
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             try:
@@ -416,14 +441,18 @@ def process_all(reports_dir: Path, root: Path, write: bool = False, progress=Non
     good = [o for o in outcomes if not o.failed]
     across, found = _across_years(good, across)
     if shards is not None:  # the outcomes before the across-year findings, which depend on the others
-        shards.save({str(o.source): o for o in outcomes},
-                    lambda o: (keys[o.source] if o.source in known else plain(o.stamp or _state_key(o.source)),
-                               o.digests, o.to_data()),
-                    changed=[str(o.source) for o in fresh] + [str(s) for s in same])
-        save_cache(state_file, {
-            "version": _state_version(),
-            "across": {agency: (keys_, [(source, f.model_dump()) for source, f in pairs])
-                       for agency, (keys_, pairs) in across.items()}})
+        try:
+            shards.save({str(o.source): o for o in outcomes},
+                        lambda o: (keys[o.source] if o.source in known else plain(o.stamp or _state_key(o.source)),
+                                   o.digests, o.to_data()),
+                        changed=[str(o.source) for o in fresh] + [str(s) for s in same])
+            save_cache(state_file, {
+                "version": _state_version(),
+                "across": {agency: (keys_, [(source, f.model_dump()) for source, f in pairs])
+                           for agency, (keys_, pairs) in across.items()}})
+        except OSError as exc:  # a full disk: the state is a cache, the records stand without it
+            print(f"warning: cannot save the build's state ({exc.filename}: {exc.strerror or exc}): the next "
+                  "build reads every report again", file=sys.stderr)
     outcomes = [copy.copy(o) for o in outcomes]
     by_path = {str(o.source): o for o in outcomes}
     for source, finding in found + _same_body_and_year(good, root):

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Iterable, Literal, Optional
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
+from ..record.checks import date_problem
 from ..record.characters import name_key
 from ..record.models import Date, Name, Text
 
@@ -181,9 +182,8 @@ def _cross_checks(registry: Registry) -> list[tuple[tuple, str]]:
         if (info.since is not None and r.year < info.since) or (info.until is not None and r.year > info.until):
             problems.append((("reports", i, "year"), f"{body} reports for {info.since or '…'}–{info.until or '…'} "
                                                      f"(bodies), but this report is for {r.year}"))
-        if r.posted is not None and r.posted < dt.date(r.year, 1, 1):
-            problems.append((("reports", i, "posted"), f"posted {r.posted} is before the year it reports on "
-                                                       f"({r.year}) began"))
+        if (problem := date_problem(r.year, r.posted, "posted")) is not None:  # the records' rule
+            problems.append((("reports", i, "posted"), problem))
         key = (name_key(body), r.year, r.url)
         if key in seen:
             problems.append((("reports", i), f"the same report as item {seen[key] + 1} of reports ({body}, {r.year}, "

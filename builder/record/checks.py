@@ -5,6 +5,7 @@ correction) and inference (one blank cell that an equation determines is filled 
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Sequence
@@ -59,9 +60,29 @@ def _num(x: float) -> float | int:
     return int(x) if float(x).is_integer() else round(x, 6)
 
 
+DATED_WITHIN_YEARS = 3  # a report on year Y is dated from 1 January of Y to 31 December of Y + 3
+
+
+def date_problem(year: int, date: dt.date | None, what: str) -> str | None:
+    """Why `date` cannot be a date of the report on `year` (printed, or posted by its publisher), or None:
+    before the year it reports on began, or more than DATED_WITHIN_YEARS years after it ended (条例第四十九条
+    asks for the report by 31 January or 31 March of Y + 1; what extraction reads and registries list
+    lies within these years). The one rule for records and registries."""
+    if date is None:
+        return None
+    if date < dt.date(year, 1, 1):
+        return f"{what} {date} is before the year it reports on ({year}) began"
+    if date > dt.date(year + DATED_WITHIN_YEARS, 12, 31):
+        return f"{what} {date} is more than {DATED_WITHIN_YEARS} years after the year it reports on ({year})"
+    return None
+
+
 def check_record(record: Record) -> list[Finding]:
-    """Every equation whose cells are all present and that does not balance."""
-    findings = []
+    """Every equation whose cells are all present and that does not balance (warnings), and a date the
+    record gives that cannot be the report's (date_problem: an error)."""
+    findings = [Finding(rule="record.date_out_of_range", severity="error", path=path, message=problem)
+                for path, what in (("source.published_on", "published_on"), ("source.posted_on", "posted_on"))
+                if (problem := date_problem(record.year, getattr(record.source, path.split(".")[1]), what))]
     cells = dict(iter_cells(record))
     for eq in equations(record.template):
         values = [cells[p] for p in eq.paths]

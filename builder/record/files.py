@@ -12,7 +12,7 @@ from typing import Any, Iterator
 import yaml
 from pydantic import ValidationError
 
-from .models import Record, lacking_cells
+from .models import Record, get_path, lacking_cells
 from .template import EDITIONS
 
 SOURCE_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm", ".doc", ".mht", ".mhtml")
@@ -406,13 +406,23 @@ def unsafe_file(path: str | Path) -> str | None:
     return f"{kind}: refused, reports/ holds only regular files"
 
 
-def _scan(reports_dir: Path) -> tuple[list[str], list[tuple[str, str]]]:
-    """The source files under reports_dir, and what was refused there: symbolic links (to files or
-    folders, in or out of the repository) and special files (FIFOs, sockets, devices), never opened;
-    and a report whose record beside it is such a file (its record would be read or written through it)."""
-    found, refused = [], []
+REGISTRY_FOLDER = "registry"  # reports/registry/ holds the registries (index/registry.py), never a report
+_NOT_RECORDS = ("agencies.yaml",)  # YAML files directly under reports/ that are not records
+
+
+def _scan(reports_dir: Path) -> tuple[list[str], list[tuple[str, str]], list[str]]:
+    """The source files under reports_dir, what was refused there, and the orphaned records.
+
+    Refused, never opened: symbolic links (to files or folders, in or out of the repository) and special
+    files (FIFOs, sockets, devices); a report whose record beside it is such a file (its record would be
+    read or written through it); two sources that would share one record (巴州区.txt and 巴州区.md: one
+    body's correction would be published as the other's number); a report under reports/registry/ (its
+    record would be read as a registry). Orphaned: a record (NAME.yaml) with no source NAME.* beside it,
+    as a source renamed or deleted without its record leaves one (its corrections read by nothing)."""
+    found, refused, orphans = [], [], []
     if os.path.islink(reports_dir):
-        return [], [(str(reports_dir), unsafe_file(reports_dir) or "a symbolic link: refused")]
+        return [], [(str(reports_dir), unsafe_file(reports_dir) or "a symbolic link: refused")], []
+    registry = os.path.join(str(reports_dir), REGISTRY_FOLDER)
     stack = [str(reports_dir)]
     while stack:
         folder = stack.pop()
@@ -421,8 +431,11 @@ def _scan(reports_dir: Path) -> tuple[list[str], list[tuple[str, str]]]:
         except OSError as exc:
             refused.append((folder, f"cannot be listed ({exc.strerror or exc})"))
             continue
-        names = set()
+        names, here, stems = set(), [], set()
         for entry in entries:
+            stem, suffix = os.path.splitext(entry.name)
+            if suffix.lower() in SOURCE_SUFFIXES and not entry.name.startswith("."):
+                stems.add(stem)
             if entry.is_symlink() or not (entry.is_dir(follow_symlinks=False)
                                           or entry.is_file(follow_symlinks=False)):
                 refused.append((entry.path, unsafe_file(entry.path) or "not a regular file: refused"))
@@ -430,32 +443,66 @@ def _scan(reports_dir: Path) -> tuple[list[str], list[tuple[str, str]]]:
                 stack.append(entry.path)
             else:
                 names.add(entry.name)
-                if not entry.name.startswith(".") and os.path.splitext(entry.name)[1].lower() in SOURCE_SUFFIXES:
-                    found.append(entry.path)
+                if not entry.name.startswith(".") and suffix.lower() in SOURCE_SUFFIXES:
+                    here.append(entry.path)
+        if folder == registry or folder.startswith(registry + os.sep):
+            refused += [(s, f"a report under reports/{REGISTRY_FOLDER}/, which holds the registries (REGION.yaml) "
+                            "only: refused; move it under reports/YEAR/") for s in here]
+            continue
+        orphans += [e.path for e in entries if e.name in names and e.name.endswith(RECORD_SUFFIX) and e.name[0] != "."
+                    and not (folder == str(reports_dir) and e.name in _NOT_RECORDS)
+                    and e.name[:-len(RECORD_SUFFIX)] not in stems]
+        by_stem: dict[str, list[str]] = {}
+        for source in here:
+            by_stem.setdefault(os.path.splitext(os.path.basename(source))[0], []).append(source)
         bad = {os.path.join(folder, e.name) for e in entries if e.name not in names}
-        if bad:
-            kept = []
-            for source in found:
-                record = os.path.splitext(source)[0] + RECORD_SUFFIX
-                if os.path.dirname(source) == folder and record in bad:
-                    refused.append((source, f"its record {os.path.basename(record)} is not a regular file: "
-                                            "the report is refused"))
-                else:
-                    kept.append(source)
-            found = kept
+        for source in here:
+            record = os.path.splitext(source)[0] + RECORD_SUFFIX
+            twins = sorted(os.path.basename(s) for s in by_stem[os.path.splitext(os.path.basename(source))[0]])
+            if record in bad:
+                refused.append((source, f"its record {os.path.basename(record)} is not a regular file: "
+                                        "the report is refused"))
+            elif len(twins) > 1:
+                refused.append((source, f"{' and '.join(twins)} would share one record, "
+                                        f"{os.path.basename(record)}: one record per source; rename one of them"))
+            else:
+                found.append(source)
     found.sort(key=lambda s: s.split(os.sep))
     refused.sort(key=lambda r: r[0].split(os.sep))
-    return found, refused
+    orphans.sort(key=lambda s: s.split(os.sep))
+    return found, refused, orphans
 
 
 def find_sources(reports_dir: Path) -> Iterator[Path]:
     """Every report source file under reports/, in a stable order (by path components); never a
     symbolic link or a special file (see refused_files)."""
-    found, _ = _scan(reports_dir)
+    found, _, _ = _scan(reports_dir)
     return (Path(s) for s in found)
 
 
 def refused_files(reports_dir: Path) -> list[tuple[Path, str]]:
     """What find_sources leaves out under reports/ because it must not be read: (path, why)."""
-    _, refused = _scan(reports_dir)
+    _, refused, _ = _scan(reports_dir)
     return [(Path(p), why) for p, why in refused]
+
+
+def orphaned_records(reports_dir: Path) -> list[tuple[Path, str]]:
+    """Records under reports/ with no source beside them (a source renamed, moved or deleted without its
+    record, or a record renamed): (path, why), the why naming the corrections the record holds, which no
+    build reads any more."""
+    _, _, orphans = _scan(reports_dir)
+    out = []
+    for path in map(Path, orphans):
+        try:
+            record = load_record(path)
+        except RecordError:
+            held = "it cannot be read as a record either"
+        else:
+            held = ("it holds the corrections " + ", ".join(
+                f"{p} = {get_path(record, p)!r}" for p in record.corrected)) if record.corrected \
+                else "it holds no correction"
+        out.append((path, f"a record with no source file {path.stem}.* beside it (its source renamed, moved or "
+                          f"deleted?): no build reads it; {held}. Move it with its source (git mv both), or "
+                          "delete it"))
+    return out
+

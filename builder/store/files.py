@@ -63,10 +63,10 @@ def plain(value: Any) -> Any:
     return value
 
 
-
 def write_atomically(path: Path, text: str | bytes) -> None:
     """Write a file whole or not at all: a temporary file beside it, then renamed over it (a build
-    killed halfway leaves the old file, never a truncated one)."""
+    killed halfway, or a disk that fills up, leaves the old file, never a truncated one). OSError names
+    `path` (a full disk's error would otherwise name no file)."""
     data = text.encode("utf-8") if isinstance(text, str) else text
     # a short name of its own: the file's may be near the 255 bytes a file system allows a name
     tmp = path.with_name(f".{hashlib.blake2b(path.name.encode(), digest_size=6).hexdigest()}.{os.getpid()}.tmp")
@@ -74,6 +74,10 @@ def write_atomically(path: Path, text: str | bytes) -> None:
         with open(tmp, "wb") as f:
             f.write(data)
         os.replace(tmp, path)
+    except OSError as exc:
+        if exc.filename is None or exc.filename == str(tmp):
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
     finally:
         if tmp.exists():
             tmp.unlink()

@@ -22,27 +22,43 @@ CACHE_KEY_FILE = Path(os.environ.get("DISCLOSURE_INDEX_CACHE_KEY",
 
 
 
+KEY_BYTES = 32  # a key file shorter than this (left empty by a full disk or a kill) is replaced, never used
+
+
 @functools.lru_cache(maxsize=1)
 def _cache_key() -> bytes:
-    """This machine's key for sealing caches, made on first use (32 random bytes)."""
+    """This machine's key for sealing caches (CACHE_KEY_FILE), made on first use: 32 random bytes. A key
+    file shorter than KEY_BYTES (cut short when it was made) is replaced by a new key, so that no cache is
+    ever sealed with a short or empty key; a home that cannot be written seals for this process only."""
     try:
         key = CACHE_KEY_FILE.read_bytes()
-        if len(key) >= 32:
+        if len(key) >= KEY_BYTES:
             return key
     except OSError:
         pass
-    key = os.urandom(32)
+    key = os.urandom(KEY_BYTES)
     try:
         CACHE_KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(CACHE_KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        tmp = CACHE_KEY_FILE.with_name(f".{CACHE_KEY_FILE.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as f:
             f.write(key)
-    except FileExistsError:
-        return CACHE_KEY_FILE.read_bytes()  # another build made it first
+            f.flush()
+            os.fsync(f.fileno())
+        if _usable(CACHE_KEY_FILE):  # another build made a whole key first: take it
+            os.unlink(tmp)
+            return CACHE_KEY_FILE.read_bytes()
+        os.replace(tmp, CACHE_KEY_FILE)  # whole, or not at all
     except OSError:
         pass  # a read-only home: caches are sealed for this process only
     return key
 
+
+def _usable(path: Path) -> bool:
+    try:
+        return len(path.read_bytes()) >= KEY_BYTES
+    except OSError:
+        return False
 
 
 def _mac(data: bytes) -> bytes:
