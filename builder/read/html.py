@@ -91,12 +91,92 @@ def _holds_content(cell) -> bool:
     return False
 
 
-class _Text:
-    """The page's lines: blocks become lines, data-table rows tab-separated lines."""
+# --- the article and the portal's chrome around it ---------------------------------------------------
+#
+# A portal's page holds the report inside its chrome: navigation, share buttons, attachment and QR-code
+# boxes, a sidebar, a footer of links to other sites, an ICP licence. As readability tools do, the report
+# is found by the page's structure, not by any portal's phrases: the article is the deepest element that
+# holds most of the page's own text (text outside links); what stands before it is kept unless it is a
+# list of links (the report's title and its 来源/时间 line stand there), what follows it is left out but
+# for a signature (a name and a date of its own) right after it.
 
-    def __init__(self) -> None:
+_MAIN_SHARE = 0.8      # the article holds at least this share of the page's text outside links
+_MAIN_FROM = 200       # a page with less text outside links than this is read whole (a fragment, a stub)
+_LINK_DENSE = 0.5      # a block whose text is more than half link text is navigation
+_SIGNATURE_LINES = 3   # lines right after the article that may sign it
+_SIGNATURE_CHARS = 40  # each at most this long
+_DATE_LINE = re.compile(r"^\s*(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-./]\d{1,2}[-./]\d{1,2}|"
+                        r"[〇○零一二三四五六七八九]{4}\s*年[〇○零一二三四五六七八九十]{1,3}月[〇○零一二三四五六七八九十]{1,3}日)\s*$")
+
+
+def _squeezed(text: str | None) -> int:
+    return len(_SPACES.sub("", text or ""))
+
+
+def _sizes(root, out: dict) -> tuple[int, int]:
+    """(visible characters, characters inside links) of an element, whitespace left out; `out` gets
+    every element's pair (keyed by the element, which keeps lxml's proxy alive and so the same object on
+    every access). One walk of the tree, without recursion (markup may nest thousands deep)."""
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        children = [c for c in node if _tag(c) is not None and _tag(c) not in _SKIP]
+        if not done:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children)
+            continue
+        text = _squeezed(node.text) + sum(_squeezed(c.tail) for c in node)
+        links = 0
+        for child in children:
+            t, l = out[child]
+            text += t
+            links += l
+        out[node] = (text, text if _tag(node) == "a" else links)
+    return out[root]
+
+
+class _Article:
+    """Where a page's article is: the element (`main`) and the link lists before it to leave out."""
+
+    def __init__(self, root) -> None:
+        self.main = None
+        self.dense: set = set()
+        sizes: dict = {}
+        body = next(root.iter("body"), root)
+        text, links = _sizes(body, sizes)
+        own = text - links
+        if own < _MAIN_FROM:
+            return
+        main = body
+        while True:  # down to the deepest element that holds the article (into a layout table, not a data one)
+            inner = next((c for c in main if c in sizes and sizes[c][0] - sizes[c][1] >= _MAIN_SHARE * own
+                          and (_tag(c) != "table" or _layout(c))), None)
+            if inner is None:
+                break
+            main = inner
+        while _tag(main) in ("tr", *_ROW_GROUPS):  # a table's rows are read with their table
+            main = main.getparent()
+        if main is body:
+            return
+        self.main = main
+        inside = set(main.iter())  # a link in the report's own text stays
+        self.dense = {e for e, (t, l) in sizes.items() if t and l > _LINK_DENSE * t and e not in inside}
+
+
+def _layout(table) -> bool:
+    """Whether a table lays out a page (a cell holds content: _holds_content) rather than data."""
+    return any(_holds_content(td) for tr in _rows(table) for td in _cells(tr))
+
+
+class _Text:
+    """The page's lines: blocks become lines, data-table rows tab-separated lines. With an article
+    (_Article), the link lists before it and everything after it but a signature are left out."""
+
+    def __init__(self, article: _Article | None = None) -> None:
         self.lines: list[str] = []
         self.buf: list[str] = []  # text of the current block
+        self.article = article if article is not None and article.main is not None else None
+        self.after: list[str] | None = None  # once the article is read: the lines that follow it
 
     def flush(self) -> None:
         text = _clean("".join(self.buf))
@@ -109,11 +189,15 @@ class _Text:
             self.buf.append(text)
 
     def visit(self, node) -> None:
-        """An element and what follows it (its tail) as blocks and text."""
+        """An element and what follows it (its tail) as blocks and text. (Few frames a level: markup may
+        nest deep.)"""
         tag = _tag(node)
-        if tag is None or tag in _SKIP:
+        if tag is None or tag in _SKIP or (self.article is not None and node in self.article.dense):
             self.add(node.tail)
             return
+        main = self.article is not None and node is self.article.main
+        if main:
+            self.flush()
         if tag == "table":
             self.flush()
             self.table(node)
@@ -126,12 +210,39 @@ class _Text:
                 self.visit(child)
             if block:
                 self.flush()
+        if main:
+            self._article_read()
         self.add(node.tail)
 
+    def _article_read(self) -> None:
+        """The article ends here: what follows is the portal's chrome, or the article's signature."""
+        self.flush()
+        self.after = []
+        self.lines, self.kept = self.after, self.lines
+
+    def _cell(self, td) -> None:
+        """A layout table's cell: a region of the page, its blocks lines."""
+        self.flush()
+        self.add(td.text)
+        for child in td:
+            self.visit(child)
+        self.flush()
+        if self.article is not None and td is self.article.main:
+            self._article_read()
+
+    def result(self) -> list[str]:
+        """The page's lines: with an article, the lines up to its end and a signature right after it (short
+        lines, one of them a date standing alone), nothing else that follows."""
+        self.flush()
+        if self.after is None:
+            return self.lines
+        head = self.after[:_SIGNATURE_LINES]
+        ends = max((i for i, line in enumerate(head) if _DATE_LINE.match(line)), default=-1)
+        signature = head[:ends + 1] if all(len(line) <= _SIGNATURE_CHARS for line in head[:ends + 1]) else []
+        return self.kept + signature
+
     def table(self, table) -> None:
-        rows = _rows(table)
-        layout = any(_holds_content(td) for tr in rows for td in _cells(tr))
-        self._table_part(table, layout)
+        self._table_part(table, any(_holds_content(td) for tr in _rows(table) for td in _cells(tr)))
         self.flush()
 
     def _table_part(self, node, layout: bool) -> None:
@@ -157,11 +268,8 @@ class _Text:
         cells = _cells(tr)
         if layout:  # each cell a region of the page: its blocks are lines
             for td in cells:
-                self.flush()
-                self.add(td.text)
-                for child in td:
-                    self.visit(child)
-                self.flush()
+                if self.article is None or td not in self.article.dense:
+                    self._cell(td)
             return
         texts = [self.cell_text(td) for td in cells]
         if any(texts):
@@ -220,20 +328,21 @@ def page_meta(html: str) -> dict[str, str]:
     return out
 
 
-def html_to_text(html: str) -> str:
+def html_to_text(html: str, article: bool = False) -> str:
     """A web page's text (str → str): one line per block, one tab-separated line per data-table row
-    (blank cells kept as empty strings), a newline at the end. lxml's HTML parser (libxml2: fast, and
-    forgiving of the broken markup portals publish)."""
+    (blank cells kept as empty strings), a newline at the end. With `article`, only the page's article
+    and what stands before it (its title, its 来源/时间 line), the portal's chrome left out (_Article).
+    lxml's HTML parser (libxml2: fast, and forgiving of the broken markup portals publish)."""
     if not html.strip():
         return "\n"
     parser = etree.HTMLParser(recover=True, no_network=True)
     parser.feed(html)
     root = parser.close()
-    out = _Text()
-    if root is not None:
-        out.visit(root)
-        out.flush()
-    return "\n".join(out.lines) + "\n"
+    if root is None:
+        return "\n"
+    out = _Text(_Article(root) if article else None)
+    out.visit(root)
+    return "\n".join(out.result()) + "\n"
 
 
 def declared_charset(data: bytes) -> str | None:

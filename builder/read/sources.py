@@ -161,11 +161,11 @@ def _read_source(path: str | Path, data: bytes | None) -> SourceText:
         html = decode_page(data)
         if html is None:
             raise ReportError(path, "a web page not readable in its declared charset, UTF-8 or GB18030")
-        return SourceText(str(path), digest, "html", html_to_text(html), meta=tuple(page_meta(html).items()))
+        return SourceText(str(path), digest, "html", html_to_text(html, article=True), meta=tuple(page_meta(html).items()))
     if kind == "mht":
         try:
             page = mht_html(data)
-            return SourceText(str(path), digest, "html", html_to_text(page), meta=tuple(page_meta(page).items()))
+            return SourceText(str(path), digest, "html", html_to_text(page, article=True), meta=tuple(page_meta(page).items()))
         except OverLimit:
             raise
         except ValueError as exc:
