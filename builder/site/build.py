@@ -31,7 +31,8 @@ from ..index.coverage import coverage
 from .coverage_pages import coverage_pages
 from .compare_pages import compare_pages
 from .list_pages import _issues, _rankings, _regions
-from .page_cache import GENERATED, PageCache, SiteWriter, _write, report_key
+from .page_cache import GENERATED, PageCache, SiteWriter, _write, output_problems, report_key
+from ..store.owned import refuse
 from ..store.files import _key
 from ..record.outcome import Outcome
 from ..store.files import file_stamp, without_gc
@@ -56,7 +57,10 @@ __all__ = ["GENERATED", "build_site", "cell", "city", "province", "slug", "agenc
 @without_gc
 def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: Path | None = None) -> int:
     """Write the site's pages for these outcomes into out_dir; returns the files (re)written. With a
-    cache file, pages whose inputs did not change since the last build are not rendered again."""
+    cache file, pages whose inputs did not change since the last build are not rendered again. Raises
+    store.owned.Unowned, before writing anything, if out_dir or a generated path in it is not the build's
+    own folder (a symbolic link, a file, a FIFO a commit put there: page_cache.output_problems)."""
+    refuse(output_problems(root, out_dir))
     env = _env()
     cache = PageCache(cache_file)
     writer = SiteWriter(out_dir, cache)
