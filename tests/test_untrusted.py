@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from builder import cli
-from builder.record.files import RecordError, load_record, load_yaml, to_yaml
+from builder.record.files import SOURCE_SUFFIXES, RecordError, load_record, load_yaml, to_yaml
 from conftest import REPORTS
 
 SEED = "巴州区"
@@ -562,3 +562,75 @@ def test_gitignore_ignores_every_generated_path_whatever_it_is(tmp_path):
     staged = subprocess.run(["git", "-C", str(tmp_path), "diff", "--cached", "--name-only"], check=True,
                             capture_output=True, text=True).stdout.split()
     assert staged == [".gitignore"]
+
+
+# --- 7. a report's source is a download, never a page ------------------------------------------------------
+
+DOWNLOAD_TYPES = {"text/plain", "application/pdf", "application/msword",
+                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+@pytest.mark.parametrize("suffix", SOURCE_SUFFIXES)
+def test_every_kind_of_source_is_named_as_a_download(suffix):
+    """Whatever extension a source has (any case), its download is neither a page to MkDocs nor HTML to a
+    browser: a PDF, a Word file or plain text, by the type a server gives its name."""
+    import mimetypes
+
+    from mkdocs.utils import markdown_extensions
+
+    from builder.record.outcome import Brief
+    from builder.site.views import source_download
+
+    for ext in (suffix, suffix.upper()):
+        name = source_download(Brief(agency="巴州区", year=2023, published_on=None), Path(f"reports/2023/巴州区{ext}"))
+        assert name.startswith("downloads/2023/巴州区.") and name.lower().startswith(f"downloads/2023/巴州区{suffix}")
+        assert not name.lower().endswith(tuple(markdown_extensions)), name
+        assert mimetypes.guess_type(name)[0] in DOWNLOAD_TYPES, name
+
+
+def test_a_source_is_a_download_whatever_its_extension(tmp_path):
+    """A Markdown report (what converters write) with a script and an image, a text file named .htm, .text and
+    .markdown, and the saved web pages: each report page's 下载源文件 link, followed over HTTP, gives the
+    source's bytes as a plain download; none is rendered as a page or served as HTML."""
+    import functools
+    import http.server
+    import urllib.request
+    from urllib.parse import quote, unquote
+
+    from conftest import build_site_in, copy_repository
+
+    root = copy_repository(tmp_path)
+    folder = root / "reports" / "2023"
+    hostile = "\n<script>alert('from the source')</script>\n\n![](images/figure.png)\n"
+    renamed = {"巴州区": ".md", "达州市通川区": ".markdown", "攀枝花市西区人民政府办公室": ".htm", "川汇区政府办公室": ".text"}
+    for name, suffix in renamed.items():
+        text = (folder / f"{name}.txt").read_text(encoding="utf-8")
+        (folder / f"{name}{suffix}").write_text(text + (hostile if suffix == ".md" else ""), encoding="utf-8")
+        (folder / f"{name}.txt").unlink()
+        (folder / f"{name}.yaml").unlink()  # read again from the renamed source
+    assert {s for s in renamed.values()} <= set(SOURCE_SUFFIXES)
+    outcomes, _ = build_site_in(root)  # MkDocs --strict: an image the Markdown names is not a broken link
+    site = root / "site"
+    sources = {o.source.name: o for o in outcomes if not o.failed}
+    assert {f"{n}{s}" for n, s in renamed.items()} <= set(sources)
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.func.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        for o in sources.values():
+            page = site / "reports" / str(o.record.year) / o.source.stem / "index.html"
+            href = re.search(r'<a href="([^"]+)" download>下载源文件</a>', page.read_text(encoding="utf-8"))[1]
+            target = Path(os.path.normpath(page.parent / unquote(href)))
+            assert target.is_relative_to(site / "downloads"), href
+            url = f"http://127.0.0.1:{server.server_address[1]}/" + quote(target.relative_to(site).as_posix())
+            with urllib.request.urlopen(url) as got:
+                assert got.read() == o.source.read_bytes(), href
+                assert got.headers.get_content_type() in DOWNLOAD_TYPES, (href, got.headers["Content-Type"])
+    finally:
+        server.shutdown()
+    assert not [p for p in (site / "downloads").rglob("*") if p.suffix in (".html", ".htm") or p.is_dir()
+                and (p / "index.html").exists()]  # no source became a page
+    for page in site.rglob("*.html"):  # the script is text on the report page (its narrative), never markup
+        assert "<script>alert('from the source')" not in page.read_text(encoding="utf-8"), page

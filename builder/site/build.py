@@ -48,7 +48,7 @@ from ..record.template import APPLICATION_COLUMNS, EDITIONS, REVIEW_COLUMNS
 from . import views as page_views
 from .views import (FORMATS, SEARCH_EXCERPT, RecordCells, ReportView, _env, _extracted, _flagged, _tds, agency_url,
                     application_rows, article20_rows, cell, city, correction_rows, indicator_rows, key_figures,
-                    overall_row, province, region_url, report_url, review_cells, slug)
+                    overall_row, province, region_url, report_url, review_cells, slug, source_download)
 from ..index.wording import SEVERITY, cell_name, describe
 
 __all__ = ["GENERATED", "build_site", "cell", "city", "province", "slug", "agency_url", "write_search_dictionary"]
@@ -75,10 +75,7 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
         changes = history.corrections(root, record_path(o.source), corrected) if corrected else {}
         key = report_key(o, info, changes)
         s, prepared = cache.reports.get(key, (None, None))
-        ext = o.source.suffix.lower()
-        if ext in (".html", ".htm"):  # a saved web page is offered as text, never served as a page
-            ext += ".txt"
-        download = f"downloads/{o.brief.year}/{slug(o.brief.agency)}{ext}"
+        download = source_download(o.brief, o.source)  # a download, never a page, whatever its extension
         # the record's key holds the source's sha256: the copy is made again when the file changes
         writer.page(download, _key(str(o.source), o.key or file_stamp(o.source)), o.source.read_bytes)
         views.append(ReportView(o, report_url(o.brief), download, info, s, key, prepared, changes, links=links))
