@@ -209,22 +209,33 @@ def _registry_warnings(root: Path, outcomes: list[Outcome], registries: list) ->
     return len(problems)
 
 
+def _unowned(root: Path, cache: list[str]) -> int:
+    """Print, as errors, what `build` and `site` would refuse among the paths they write into (store.owned):
+    .cache (`cache`: its problems), content/ and its generated pages, site/; their number."""
+    from .site.page_cache import output_problems
+
+    found = cache + output_problems(root, root / "content") + (
+        problems(root, root / "site", deep=False, why=SITE_EMPTIED) or problems(root, root / "site", why=SITE_WRITTEN))
+    for why in found:
+        print(one_line(f"error: {why}"))
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            print(workflow_command("error", why.split(" is ", 1)[0], 1, "refused path", why))
+    return len(found)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     root = Path(args.root)
     reports = Path(args.reports) if args.reports else root / "reports"
     if not reports.is_dir():
         print(f"error: no reports directory at {reports}", file=sys.stderr)
         return EXIT_USAGE
-    unowned = problems(root, root / CACHE_DIR.parent)  # a .cache a commit put there: read without it
-    for why in unowned:
-        print(one_line(f"error: {why}"))
-        if os.environ.get("GITHUB_ACTIONS") == "true":
-            print(workflow_command("error", CACHE_DIR.parent.as_posix(), 1, "refused path", why))
+    cache = problems(root, root / CACHE_DIR.parent)  # a .cache a commit put there: read without it
+    refused = _unowned(root, cache)
     outcomes = process_all(reports, root, write=False, progress=_progress("checking"),
-                           cache_dir=None if unowned else root / CACHE_DIR)
+                           cache_dir=None if cache else root / CACHE_DIR)
     n, errors, warnings = _report(outcomes, root)
-    refused, agencies, registries = _untrusted(root, reports)
-    refused += len(unowned)
+    found, agencies, registries = _untrusted(root, reports)
+    refused += found
     # printed; not arithmetic, so not --strict (and nothing to say of an agencies file that is wrong)
     directory = _directory_warnings(root, reports, outcomes, agencies) if agencies is not None else 0
     directory += _registry_warnings(root, outcomes, registries or [])

@@ -498,12 +498,15 @@ PLANTED = [  # (where, what, the error's words)
 @pytest.mark.parametrize("where, what, words", PLANTED, ids=[f"{w}={x}" for w, x, _ in PLANTED])
 def test_a_generated_path_that_is_not_the_builds_own_folder_is_refused(where, what, words, tmp_path, capsys):
     root, before = _planted(tmp_path, where, what)
+    code = cli.main(["check", "--root", str(root)])  # what `check` accepts, `site` builds: it says so first
+    out = capsys.readouterr().out
+    assert code == 1 and f"error: {words}" in out and "1 reports: 1 readable" in out, out
     code = cli.main(["build", "--root", str(root)])
     out, err = capsys.readouterr()
     assert code == 1, out + err
     assert words in err and "Traceback" not in err, err
     assert f"error: {words}" in err.splitlines()[0] or any(ln.startswith(f"error: {words}") for ln in err.splitlines())
-    after = {k: v for k, v in _files(tmp_path).items() if not k.startswith("repo/.cache/build.lock")}
+    after = {k: v for k, v in _files(tmp_path).items() if not k.startswith("repo/.cache/")}  # a real .cache: its own
     assert after == before  # nothing deleted, changed or written through the link, in or out of the repository
 
 
@@ -520,10 +523,11 @@ def test_a_site_folder_that_is_a_link_is_refused_before_mkdocs_cleans_it(how, tm
         (root / "site").mkdir()
         (root / "site" / "assets").symlink_to("../../outside")
     before = {k: v for k, v in _files(tmp_path).items() if k.startswith(("repo/reports/", "outside/"))}
+    named = "site is a symbolic link to reports" if how == "link" else "site/assets is a symbolic link to ../../outside"
+    assert cli.main(["check", "--root", str(root)]) == 1 and f"error: {named}: " in capsys.readouterr().out
     code = cli.main(["site", "--root", str(root), "--site-dir", str(root / "site")])
     err = capsys.readouterr().err
     assert code == 1
-    named = "site is a symbolic link to reports" if how == "link" else "site/assets is a symbolic link to ../../outside"
     assert f"error: {named}: " in err and "Traceback" not in err, err
     assert {k: v for k, v in _files(tmp_path).items() if k.startswith(("repo/reports/", "outside/"))} == before
 
