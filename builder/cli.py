@@ -209,13 +209,17 @@ def _registry_warnings(root: Path, outcomes: list[Outcome], registries: list) ->
     return len(problems)
 
 
+def _site_problems(root: Path, site_dir: Path) -> list[str]:
+    """What makes the site folder not the build's own (store.owned): MkDocs empties it and writes into it."""
+    return problems(root, site_dir, deep=False, why=SITE_EMPTIED) or problems(root, site_dir, why=SITE_WRITTEN)
+
+
 def _unowned(root: Path, cache: list[str]) -> int:
     """Print, as errors, what `build` and `site` would refuse among the paths they write into (store.owned):
     .cache (`cache`: its problems), content/ and its generated pages, site/; their number."""
     from .site.page_cache import output_problems
 
-    found = cache + output_problems(root, root / "content") + (
-        problems(root, root / "site", deep=False, why=SITE_EMPTIED) or problems(root, root / "site", why=SITE_WRITTEN))
+    found = cache + output_problems(root, root / "content") + _site_problems(root, root / "site")
     for why in found:
         print(one_line(f"error: {why}"))
         if os.environ.get("GITHUB_ACTIONS") == "true":
@@ -363,11 +367,13 @@ def cmd_site(args: argparse.Namespace) -> int:
     """The pages, then MkDocs, under one build lock: a second build cannot prune content/ while MkDocs
     reads it. The site folder must be absent or a real folder with no link under it (MkDocs empties it
     and writes into it)."""
+    from .site.page_cache import output_problems
+
     root = Path(args.root)
     site_dir = Path(os.path.abspath(args.site_dir))
     try:
         with build_lock(root):
-            refuse(problems(root, site_dir, deep=False, why=SITE_EMPTIED) or problems(root, site_dir, why=SITE_WRITTEN))
+            refuse(_site_problems(root, site_dir) + output_problems(root, root / "content"))  # all of them at once
             outcomes = _build_locked(root, root / "content")
             if outcomes is None:
                 return EXIT_BROKEN
