@@ -28,12 +28,15 @@ from .record.files import node_line, orphaned_records, path_loc, refused_files, 
 from .index.scores import AgenciesError, load_agencies
 from .read.text import ReportError
 from .read.workers import bounded_call
+from .store.owned import Unowned, problems, refuse
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
 CACHE_DIR = Path(".cache") / "extract"  # extractions by source sha256 and extractor version
 STATE_FILE = Path(".cache") / "state.json"  # outcomes of the last build, by file sizes and times
 SEARCH_DICTIONARY = Path(".cache") / "search" / "jieba_user.txt"  # named in mkdocs.yml
 PAGE_CACHE = Path(".cache") / "pages.json"  # what each page was last made from
+SITE_EMPTIED = "MkDocs would empty the folder it points to and write the site there"
+SITE_WRITTEN = "MkDocs would write the site through it"
 
 
 def _progress(desc: str):
@@ -209,16 +212,37 @@ def _registry_warnings(root: Path, outcomes: list[Outcome], registries: list) ->
     return len(problems)
 
 
+def _site_problems(root: Path, site_dir: Path) -> list[str]:
+    """What makes the site folder not the build's own (store.owned): MkDocs empties it and writes into it."""
+    return problems(root, site_dir, deep=False, why=SITE_EMPTIED) or problems(root, site_dir, why=SITE_WRITTEN)
+
+
+def _unowned(root: Path, cache: list[str]) -> int:
+    """Print, as errors, what `build` and `site` would refuse among the paths they write into (store.owned):
+    .cache (`cache`: its problems), content/ and its generated pages, site/; their number."""
+    from .site.page_cache import output_problems
+
+    found = cache + output_problems(root, root / "content") + _site_problems(root, root / "site")
+    for why in found:
+        print(one_line(f"error: {why}"))
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            print(workflow_command("error", why.split(" is ", 1)[0], 1, "refused path", why))
+    return len(found)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     root = Path(args.root)
     reports = Path(args.reports) if args.reports else root / "reports"
     if not reports.is_dir():
         print(f"error: no reports directory at {reports}", file=sys.stderr)
         return EXIT_USAGE
+    cache = problems(root, root / CACHE_DIR.parent)  # a .cache a commit put there: read without it
+    refused = _unowned(root, cache)
     outcomes = process_all(reports, root, write=False, progress=_progress("checking"),
-                           cache_dir=root / CACHE_DIR)
+                           cache_dir=None if cache else root / CACHE_DIR)
     n, errors, warnings = _report(outcomes, root)
-    refused, agencies, registries = _untrusted(root, reports)
+    found, agencies, registries = _untrusted(root, reports)
+    refused += found
     # printed; not arithmetic, so not --strict (and nothing to say of an agencies file that is wrong)
     directory = _directory_warnings(root, reports, outcomes, agencies) if agencies is not None else 0
     directory += _registry_warnings(root, outcomes, registries or [])
@@ -235,8 +259,8 @@ def cmd_add(args: argparse.Namespace) -> int:
     try:
         with build_lock(root):
             outcome = add_report(Path(args.file), root, args.agency, args.year, cache_dir=root / CACHE_DIR)
-    except Busy as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (Busy, Unowned) as exc:
+        _error(exc)
         return EXIT_BROKEN
     except Refused as exc:
         print(f"refused: {exc}", file=sys.stderr)
@@ -264,11 +288,19 @@ class Busy(Exception):
     """Another build holds the checkout's lock."""
 
 
+def _error(exc: Exception) -> None:
+    """A refusal (Busy, store.owned.Unowned) on stderr, each of its lines an error."""
+    for line in str(exc).splitlines():
+        print(one_line(f"error: {line}"), file=sys.stderr)
+
+
 @contextlib.contextmanager
 def build_lock(root: Path, wait: float | None = None):
     """Hold the checkout's build lock (an flock on .cache/build.lock, released by the system even when
-    a build is killed); a second build waits up to `wait` seconds (LOCK_WAIT), then raises Busy."""
+    a build is killed); a second build waits up to `wait` seconds (LOCK_WAIT), then raises Busy. A .cache
+    that is not the build's own folder (a link, a file a commit put there) raises store.owned.Unowned."""
     path = root / LOCK_FILE
+    refuse(problems(root, path.parent))  # before the lock file is made in it
     path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + (LOCK_WAIT if wait is None else wait)
     with open(path, "a+") as f:
@@ -294,14 +326,19 @@ def _build(root: Path, out: Path) -> list[Outcome] | None:
     try:
         with build_lock(root):
             return _build_locked(root, out)
-    except Busy as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (Busy, Unowned) as exc:
+        _error(exc)
         return None
 
 
 def _build_locked(root: Path, out: Path) -> list[Outcome] | None:
+    """Records, then pages (the build lock held); None if the build is refused or the agencies file or a
+    registry is wrong. Raises store.owned.Unowned, before anything is written, if a generated path is not
+    the build's own folder."""
     from .site.build import build_site, write_search_dictionary
+    from .site.page_cache import output_problems
 
+    refuse(output_problems(root, out))  # before a record is written: build_site looks again
     outcomes = process_all(root / "reports", root, write=True, progress=_progress("extracting"),
                            cache_dir=root / CACHE_DIR, state_file=root / STATE_FILE)
     n, errors, warnings = _report(outcomes, root)
@@ -332,13 +369,25 @@ def source_date_epoch(outcomes: list[Outcome]) -> int:
 
 
 def cmd_site(args: argparse.Namespace) -> int:
+    """The pages, then MkDocs, under one build lock: a second build cannot prune content/ while MkDocs
+    reads it. The site folder must be absent or a real folder with no link under it (MkDocs empties it
+    and writes into it)."""
+    from .site.page_cache import output_problems
+
     root = Path(args.root)
-    outcomes = _build(root, root / "content")
-    if outcomes is None:
+    site_dir = Path(os.path.abspath(args.site_dir))
+    try:
+        with build_lock(root):
+            refuse(_site_problems(root, site_dir) + output_problems(root, root / "content"))  # all of them at once
+            outcomes = _build_locked(root, root / "content")
+            if outcomes is None:
+                return EXIT_BROKEN
+            env = {**os.environ, "SOURCE_DATE_EPOCH": str(source_date_epoch(outcomes)), "NO_MKDOCS_2_WARNING": "1"}
+            done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+                                  cwd=root, env=env)
+    except (Busy, Unowned) as exc:
+        _error(exc)
         return EXIT_BROKEN
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(source_date_epoch(outcomes)), "NO_MKDOCS_2_WARNING": "1"}
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
-                           str(Path(args.site_dir).resolve())], cwd=root, env=env)
     if done.returncode != 0:
         print("error: mkdocs build --strict failed", file=sys.stderr)
         return EXIT_BROKEN

@@ -9,6 +9,7 @@ import json
 import re
 from urllib.parse import parse_qs, urlparse
 
+import pytest
 from playwright.sync_api import expect
 
 from test_browser import SHOTS, page, site_url  # noqa: F401 (fixtures: a built site, a browser page)
@@ -142,3 +143,23 @@ def test_statuses_show_distinctly_never_as_0_and_the_csv_neutralises_formulas(si
         assert names == sorted(["'=HYPERLINK(\"http://x\")", "<img src=x onerror=alert(1)>", "'@甲", "乙"])
     finally:
         page.unroute("**/compare/2024.json")
+
+
+@pytest.mark.parametrize("query", ["item=constructor", "item=__proto__", "item=toString&group=constructor",
+                                   "group=__proto__&item=hasOwnProperty"])
+def test_a_query_naming_an_inherited_property_is_a_name_like_any_other(site_url, page, query):  # noqa: F811
+    """?item=constructor is no cell (the default cell is shown), ?group=__proto__ a group this year lacks
+    (kept, empty): never `function Object() ...` from the lookup objects' prototype."""
+    page.goto(site_url + "compare/?year=2023&" + query)
+    expect(page.locator("#compare-count")).to_contain_text("个机关")
+    params = parse_qs(query)
+    default = page.get_attribute("#compare-app", "data-default-cell")
+    assert page.input_value("#compare-item") == default
+    if "group" in params:
+        assert page.input_value("#compare-group") == params["group"][0]
+        expect(page.locator("#compare-group option:checked")).to_have_text(params["group"][0] + "（0）")
+        expect(page.locator("#compare-table tbody tr")).to_have_count(0)
+    else:
+        expect(page.locator("#compare-table tbody tr").first).to_be_visible()
+    text = page.inner_text("#compare-app")
+    assert "function" not in text and "native code" not in text and "undefined" not in text, text

@@ -139,3 +139,26 @@ def test_a_generated_page_edited_by_hand_is_made_again(tmp_path):
     page.write_bytes(made.replace("2023".encode(), "2099".encode()))  # a person (or a PR) edits it
     build_site(outcomes, root, root / "content", cache_file=cache)
     assert page.read_bytes() == made
+
+
+def test_the_lock_covers_the_whole_site_build_mkdocs_included(tmp_path, monkeypatch):
+    """`python -m builder site` holds the build lock while MkDocs reads content/: a second build meanwhile
+    waits (here: is told another build is running) rather than prune the pages MkDocs is reading."""
+    from builder import cli
+
+    root = _repo(tmp_path)
+    real, seen = subprocess.run, []
+
+    def run(command, *args, **kw):
+        if "mkdocs" not in command:
+            return real(command, *args, **kw)
+        try:
+            with build_lock(root, wait=0):
+                seen.append("a second build could start")
+        except Busy:
+            seen.append("held")
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(cli.subprocess, "run", run)
+    assert cli.main(["site", "--root", str(root), "--site-dir", str(root / "site")]) == 0
+    assert seen == ["held"]

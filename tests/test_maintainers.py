@@ -66,6 +66,24 @@ def test_cli_add_and_refusal(repo, tmp_path_factory):
     assert second.returncode == 1 and "refused:" in second.stderr
 
 
+@pytest.mark.parametrize("cache", ["link", "file"])
+def test_add_refuses_a_cache_that_is_not_a_folder_and_writes_nothing_through_it(cache, repo, tmp_path_factory):
+    """A .cache a commit put there (a link to elsewhere, a file): `add` names it and stops, before it copies
+    the report or writes a cache or lock file through the link."""
+    outside = tmp_path_factory.mktemp("outside")
+    if cache == "link":
+        (repo / ".cache").symlink_to(outside, target_is_directory=True)
+    else:
+        (repo / ".cache").write_text("committed\n", encoding="utf-8")
+    incoming = tmp_path_factory.mktemp("in") / "r.txt"
+    incoming.write_text(NEXT_YEAR, encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "builder", "add", str(incoming), "--root", str(repo)], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+    what = f"a symbolic link to {outside}" if cache == "link" else "a file, not a folder"
+    assert out.stderr.splitlines()[0].startswith(f"error: .cache is {what}: "), out.stderr
+    assert list(outside.iterdir()) == [] and not (repo / "reports" / "2024" / "达州市通川区.txt").exists()
+
 def _edit(path, change):
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     change(data)

@@ -31,7 +31,8 @@ from ..index.coverage import coverage
 from .coverage_pages import coverage_pages
 from .compare_pages import compare_pages
 from .list_pages import _issues, _rankings, _regions
-from .page_cache import GENERATED, PageCache, SiteWriter, _write, report_key
+from .page_cache import GENERATED, PageCache, SiteWriter, _write, output_problems, report_key
+from ..store.owned import refuse
 from ..store.files import _key
 from ..record.outcome import Outcome
 from ..store.files import file_stamp, without_gc
@@ -47,7 +48,7 @@ from ..record.template import APPLICATION_COLUMNS, EDITIONS, REVIEW_COLUMNS
 from . import views as page_views
 from .views import (FORMATS, SEARCH_EXCERPT, RecordCells, ReportView, _env, _extracted, _flagged, _tds, agency_url,
                     application_rows, article20_rows, cell, city, correction_rows, indicator_rows, key_figures,
-                    overall_row, province, region_url, report_url, review_cells, slug)
+                    overall_row, province, region_url, report_url, review_cells, slug, source_download)
 from ..index.wording import SEVERITY, cell_name, describe
 
 __all__ = ["GENERATED", "build_site", "cell", "city", "province", "slug", "agency_url", "write_search_dictionary"]
@@ -56,7 +57,10 @@ __all__ = ["GENERATED", "build_site", "cell", "city", "province", "slug", "agenc
 @without_gc
 def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: Path | None = None) -> int:
     """Write the site's pages for these outcomes into out_dir; returns the files (re)written. With a
-    cache file, pages whose inputs did not change since the last build are not rendered again."""
+    cache file, pages whose inputs did not change since the last build are not rendered again. Raises
+    store.owned.Unowned, before writing anything, if out_dir or a generated path in it is not the build's
+    own folder (a symbolic link, a file, a FIFO a commit put there: page_cache.output_problems)."""
+    refuse(output_problems(root, out_dir))
     env = _env()
     cache = PageCache(cache_file)
     writer = SiteWriter(out_dir, cache)
@@ -71,10 +75,7 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
         changes = history.corrections(root, record_path(o.source), corrected) if corrected else {}
         key = report_key(o, info, changes)
         s, prepared = cache.reports.get(key, (None, None))
-        ext = o.source.suffix.lower()
-        if ext in (".html", ".htm"):  # a saved web page is offered as text, never served as a page
-            ext += ".txt"
-        download = f"downloads/{o.brief.year}/{slug(o.brief.agency)}{ext}"
+        download = source_download(o.brief, o.source)  # a download, never a page, whatever its extension
         # the record's key holds the source's sha256: the copy is made again when the file changes
         writer.page(download, _key(str(o.source), o.key or file_stamp(o.source)), o.source.read_bytes)
         views.append(ReportView(o, report_url(o.brief), download, info, s, key, prepared, changes, links=links))

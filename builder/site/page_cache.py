@@ -18,12 +18,26 @@ from ..record.outcome import Outcome, outcome_key
 from ..store.files import _key, file_stamp, plain, write_atomically
 from ..store.sealed import load_cache, save_cache
 from ..index.scores import Agencies, Agency, Score, load_agencies
+from ..store.owned import Unowned, problems
 from ..store.shards import ShardedCache
 from ..store.versions import render_version
 
 GENERATED = ("index.md", "issues.md", "methodology.md", "data.md", "reports", "agencies", "rankings", "downloads",
              "regions", "issues", "api", "coverage",
              "compare")
+PUBLISHES = "MkDocs would publish what it points to"  # why a link elsewhere in content/ is refused
+
+
+def output_problems(root: Path, out: Path) -> list[str]:
+    """What makes the pages' folder `out` (content/) not the build's to write into (store.owned): `out`
+    and each GENERATED path in it absent or a real folder (a real file for a page), no link or special
+    file under them; and no link elsewhere in it, which MkDocs would follow and publish."""
+    found = problems(root, out, deep=False)
+    if found:
+        return found
+    for name in GENERATED:
+        found += problems(root, out / name, folder=not name.endswith(".md"))
+    return found + problems(root, out, skip=GENERATED, why=PUBLISHES)
 
 
 def report_key(o: Outcome, info: Agency, changes: dict[str, Any] | None = None) -> str:
@@ -150,12 +164,15 @@ class SiteWriter:
         self.written += _write(self.out / rel, content)
 
     def prune(self) -> None:
-        """Remove generated files that no report produces any more, and folders left empty."""
+        """Remove generated files that no report produces any more, and folders left empty; never through
+        a link (a GENERATED path that is one is refused: Unowned; os.walk follows none below its top)."""
         for name in GENERATED:
             target = os.path.join(self.out, name)
+            if os.path.islink(target):
+                raise Unowned(problems(self.out, Path(target), folder=not name.endswith(".md"), deep=False))
             if os.path.isfile(target) and target not in self.kept:
                 os.unlink(target)
-            for folder, dirs, files in os.walk(target, topdown=False):
+            for folder, dirs, files in os.walk(target, topdown=False, followlinks=False):
                 for f in files:
                     if os.path.join(folder, f) not in self.kept:
                         os.unlink(os.path.join(folder, f))

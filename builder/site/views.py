@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Iterable
 
 import jinja2
@@ -118,6 +119,22 @@ def slug(name: str) -> str:
 def report_url(report: Record | Brief) -> str:
     """The page of a report, relative to the site root (stable, readable: /reports/2023/巴州区/)."""
     return f"reports/{report.year}/{slug(report.agency)}.md"
+
+
+DOWNLOAD_SUFFIXES = (".pdf", ".docx", ".doc", ".txt")  # served as a PDF, a Word file or plain text: kept
+
+
+def source_download(report: Record | Brief, source: Path) -> str:
+    """Where a report's source file is offered for download, relative to the site root. A source is a
+    download, never a page: its own extension is kept only when MkDocs copies such a file as it is and a
+    browser takes it as a PDF, a Word file or plain text (DOWNLOAD_SUFFIXES); any other (.md, .markdown,
+    .html, .htm, .mht, .text, ...) gets .txt after it, since MkDocs would render a Markdown file as a page
+    (its scripts run on the site's origin, its images break the strict build) and a browser would run a
+    web page's scripts there."""
+    ext = source.suffix.lower()
+    if ext not in DOWNLOAD_SUFFIXES:
+        ext += ".txt"
+    return f"downloads/{report.year}/{slug(report.agency)}{ext}"
 
 
 def agency_url(agency: str) -> str:

@@ -2,11 +2,13 @@
 // median and totals per province, city and level; and 2-4 bodies side by side across years. The data:
 // compare/YEAR.json (builder/site/compare_pages.py). The view's state (year, group, item, sort, direction,
 // filter, chosen bodies, side-by-side mode) lives in the query string, so a view is shareable. Every table
-// exports as CSV and JSON exactly as shown. Text from the data goes in with textContent only.
+// exports as CSV and JSON exactly as shown. Text from the data goes in with textContent only. A value from
+// the query string or the data (an item, a group, a name, a status letter) is looked up in a Map or by an
+// own-property check, never as a plain object's key: ?item=constructor or __proto__ is a name like any other.
 (function () {
   "use strict";
-  var SECTIONS = { article20: "二、主动公开政府信息情况", applications: "三、收到和处理政府信息公开申请情况",
-                   review_litigation: "四、政府信息公开行政复议、行政诉讼情况" };
+  var SECTIONS = new Map(Object.entries({ article20: "二、主动公开政府信息情况", applications: "三、收到和处理政府信息公开申请情况",
+                   review_litigation: "四、政府信息公开行政复议、行政诉讼情况" }));
   var SCOPES = [["本组", function () { return "全部所示机关"; }], ["省", function (b) { return b.province || "（地区不明）"; }],
                 ["市", function (b) { return b.city || "（地区不明）"; }], ["级别", function (b) { return b.level; }]];
   var MAX_BODIES = 4;
@@ -17,6 +19,7 @@
     if (cls) { node.className = cls; }
     return node;
   }
+  function own(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key); }
   function num(x) { return String(Math.round(x * 1e6) / 1e6); }
   function median(xs) {
     if (!xs.length) { return null; }
@@ -31,14 +34,14 @@
     app.dataset.ready = "1";
     var years = app.dataset.years.split(" ").filter(Boolean).map(Number);
     var keyCells = app.dataset.keyCells.split(" ");
-    var names = {};
+    var names = new Map();  // status -> its name on the page
     ["printed", "blank", "not_applicable", "unread", "inferred", "corrected"].forEach(function (s) {
-      names[s] = app.getAttribute("data-status-" + s.replace("_", "-"));
+      names.set(s, app.getAttribute("data-status-" + s.replace("_", "-")));
     });
     var $ = function (id) { return document.getElementById(id); };
     var yearBox = $("compare-year"), groupBox = $("compare-group"), itemBox = $("compare-item"),
         filterBox = $("compare-filter"), bodyBox = $("compare-body"), modeBox = $("compare-side-mode");
-    var data = {};  // year -> its file's data
+    var data = new Map();  // year -> its file's data
 
     var params = new URLSearchParams(window.location.search);
     var state = {
@@ -64,60 +67,62 @@
     }
 
     function load(year) {
-      if (!data[year]) {
-        data[year] = fetch(year + ".json").then(function (r) {
+      if (!data.has(year)) {
+        data.set(year, fetch(year + ".json").then(function (r) {
           if (!r.ok) { throw new Error(year + ".json: " + r.status); }
           return r.json();
-        });
+        }));
       }
-      return data[year];
+      return data.get(year);
     }
 
     // one cell of one body: {value, status, text} (a cell without a number shows its status, never 0)
     function cellOf(d, body, path) {
-      var k = d.index[path];
-      if (k === undefined) { return { value: null, status: "not_applicable", text: names.not_applicable }; }
-      var status = d.statuses[body.status.charAt(k)], value = body.values[k];
-      var text = value === null || value === undefined ? (status === "corrected" ? "—" : names[status]) : num(value);
+      var k = d.index.get(path), code = k === undefined ? "" : body.status.charAt(k);
+      if (k === undefined) { return { value: null, status: "not_applicable", text: names.get("not_applicable") }; }
+      var status = own(d.statuses, code) && names.has(d.statuses[code]) ? d.statuses[code] : "unread",
+          value = body.values[k];
+      var text = value === null || value === undefined ? (status === "corrected" ? "—" : names.get(status)) : num(value);
       return { value: value === undefined ? null : value, status: status, text: text };
     }
     function prepare(d) {
       if (!d.index) {
-        d.index = {};
-        d.labels = {};
-        d.cells.forEach(function (c, k) { d.index[c[0]] = k; d.labels[c[0]] = c[1]; });
+        d.index = new Map();  // a cell's path -> its place in each body's values
+        d.labels = new Map();
+        d.cells.forEach(function (c, k) { d.index.set(c[0], k); d.labels.set(c[0], c[1]); });
       }
       return d;
     }
 
     function fillItems(d) {
       if (itemBox.options.length) { return; }
-      var groups = {};
+      var groups = new Map();
       d.cells.forEach(function (c) {
         var section = c[0].split(".")[0];
-        if (!groups[section]) {
-          groups[section] = el("optgroup");
-          groups[section].label = SECTIONS[section] || section;
-          itemBox.appendChild(groups[section]);
+        if (!groups.has(section)) {
+          var group = el("optgroup");
+          group.label = SECTIONS.get(section) || section;
+          itemBox.appendChild(group);
+          groups.set(section, group);
         }
         var opt = el("option", c[1]);
         opt.value = c[0];
-        groups[section].appendChild(opt);
+        groups.get(section).appendChild(opt);
       });
     }
     function fillGroups(d) {
-      var counts = {};
-      d.bodies.forEach(function (b) { counts[b.group] = (counts[b.group] || 0) + 1; });
+      var counts = new Map();  // group -> its bodies this year
+      d.bodies.forEach(function (b) { counts.set(b.group, (counts.get(b.group) || 0) + 1); });
       groupBox.textContent = "";
       var all = el("option", "全部可比组（" + d.bodies.length + "）");
       all.value = "";
       groupBox.appendChild(all);
-      Object.keys(counts).sort(collator.compare).forEach(function (g) {
-        var opt = el("option", g + "（" + counts[g] + "）");
+      Array.from(counts.keys()).sort(collator.compare).forEach(function (g) {
+        var opt = el("option", g + "（" + counts.get(g) + "）");
         opt.value = g;
         groupBox.appendChild(opt);
       });
-      if (state.group && !counts[state.group]) {
+      if (state.group && !counts.has(state.group)) {
         var gone = el("option", state.group + "（0）");  // a shared view's group this year lacks: kept, empty
         gone.value = state.group;
         groupBox.appendChild(gone);
@@ -133,7 +138,7 @@
       }).map(function (b) { return { body: b, cell: cellOf(d, b, state.item) }; });
       var sign = state.dir === "asc" ? 1 : -1;
       var key = { name: function (r) { return r.body.name; }, region: function (r) { return r.body.region; },
-                  level: function (r) { return r.body.level; }, status: function (r) { return names[r.cell.status]; } };
+                  level: function (r) { return r.body.level; }, status: function (r) { return names.get(r.cell.status); } };
       rows.sort(function (a, b) {
         if (state.sort === "value") {
           var x = a.cell.value, y = b.cell.value;
@@ -159,9 +164,9 @@
         tr.appendChild(el("td", r.body.region || "—"));
         tr.appendChild(el("td", r.body.level));
         var value = el("td", r.cell.text, "num cell-" + r.cell.status.replace("_", "-"));
-        value.title = names[r.cell.status];
+        value.title = names.get(r.cell.status);
         tr.appendChild(value);
-        tr.appendChild(el("td", names[r.cell.status]));
+        tr.appendChild(el("td", names.get(r.cell.status)));
         tbody.appendChild(tr);
       });
       $("compare-table").querySelectorAll("th").forEach(function (th) {
@@ -169,7 +174,7 @@
         th.setAttribute("aria-sort", col === state.sort ? (state.dir === "asc" ? "ascending" : "descending") : "none");
       });
       $("compare-count").textContent = state.year + " 年度 · " + (state.group || "全部可比组") + " · " +
-        d.labels[state.item] + " · " + rows.length + " 个机关";
+        d.labels.get(state.item) + " · " + rows.length + " 个机关";
       renderSummary(rows);
     }
 
@@ -177,20 +182,23 @@
       var tbody = $("compare-summary").querySelector("tbody");
       tbody.textContent = "";
       SCOPES.forEach(function (scope) {
-        var parts = {}, order = [];
+        var parts = new Map();  // a province, city or level -> its cells
         rows.forEach(function (r) {
           var name = scope[1](r.body);
-          if (!parts[name]) { parts[name] = []; order.push(name); }
-          parts[name].push(r.cell);
+          if (!parts.has(name)) { parts.set(name, []); }
+          parts.get(name).push(r.cell);
         });
-        order.sort(collator.compare).forEach(function (name) {
-          var cells = parts[name], values = [], counts = { blank: 0, not_applicable: 0, unread: 0 };
+        Array.from(parts.keys()).sort(collator.compare).forEach(function (name) {
+          var cells = parts.get(name), values = [], counts = new Map([["blank", 0], ["not_applicable", 0], ["unread", 0]]);
           cells.forEach(function (c) {
-            if (c.value !== null) { values.push(c.value); } else if (c.status in counts) { counts[c.status] += 1; }
+            if (c.value !== null) { values.push(c.value); }
+            else if (counts.has(c.status)) { counts.set(c.status, counts.get(c.status) + 1); }
           });
           var total = values.reduce(function (a, b) { return a + b; }, 0), mid = median(values), tr = el("tr");
           [scope[0], name, values.length, values.length ? num(total) : "—", mid === null ? "—" : num(mid),
-           counts.blank, counts.not_applicable, counts.unread].forEach(function (t) { tr.appendChild(el("td", t)); });
+           counts.get("blank"), counts.get("not_applicable"), counts.get("unread")].forEach(function (t) {
+            tr.appendChild(el("td", t));
+          });
           tbody.appendChild(tr);
         });
       });
@@ -198,11 +206,11 @@
 
     // the side-by-side view: every year's file, the chosen bodies as columns
     function renderSide(all) {
-      var chosen = $("compare-chosen"), names2 = {};
-      all.forEach(function (d) { d.bodies.forEach(function (b) { names2[b.name] = true; }); });
+      var chosen = $("compare-chosen"), names2 = new Set();
+      all.forEach(function (d) { d.bodies.forEach(function (b) { names2.add(b.name); }); });
       var list = $("compare-body-names");
       if (!list.options.length) {
-        Object.keys(names2).sort(collator.compare).forEach(function (n) { var o = el("option"); o.value = n; list.appendChild(o); });
+        Array.from(names2).sort(collator.compare).forEach(function (n) { var o = el("option"); o.value = n; list.appendChild(o); });
       }
       chosen.textContent = "";
       state.bodies.forEach(function (name) {
@@ -239,11 +247,11 @@
         paths.forEach(function (path) {
           var tr = el("tr");
           tr.appendChild(el("td", d.year));
-          tr.appendChild(el("td", d.labels[path] || path));
+          tr.appendChild(el("td", d.labels.get(path) || path));
           found.forEach(function (b) {
             if (!b) { tr.appendChild(el("td", "无报告", "num cell-blank")); return; }
             var c = cellOf(d, b, path), td = el("td", c.text, "num cell-" + c.status.replace("_", "-"));
-            td.title = names[c.status];
+            td.title = names.get(c.status);
             tr.appendChild(td);
           });
           tbody.appendChild(tr);
@@ -258,7 +266,7 @@
       load(state.year).then(function (d) {
         prepare(d);
         fillItems(d);
-        if (d.index[state.item] === undefined) { state.item = app.dataset.defaultCell; saveState(); }
+        if (!d.index.has(state.item)) { state.item = app.dataset.defaultCell; saveState(); }
         itemBox.value = state.item;
         fillGroups(d);
         renderGroup(d);
