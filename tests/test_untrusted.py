@@ -195,6 +195,9 @@ def test_github_annotation_points_at_the_records_line(tmp_path, capsys, monkeypa
     ("x: [1, 2]\n", 1, "expected region"),
     ("- a\n- b\n", 1, "expected a mapping"),
     ("巴州区: {region: 四川省}\n巴 州区: {region: 四川省}\n", 2, "names the same body"),
+    # twins that differ by a character that shows nothing (U+200B was caught; these were not)
+    *[(f'巴州区: {{region: 四川省}}\n"巴州{escape}区": {{region: 四川省}}\n', 2, "names the same body")
+      for escape in ("\\uFE0F", "\\U000E0001", "\\u00AD", "\\u3164", "\\u180E", "\\u2800", "\\U000E0041")],
 ])
 def test_check_refuses_a_bad_agencies_file_naming_file_and_line(agencies, line, words, tmp_path, capsys, monkeypatch):
     root = make_repo(tmp_path, agencies=agencies)
@@ -448,3 +451,32 @@ def test_a_reports_folder_that_is_a_link_is_refused(tmp_path):
     (tmp_path / "reports").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
     assert list(find_sources(tmp_path / "reports")) == []
     assert [p.name for p, _ in refused_files(tmp_path / "reports")] == ["reports"]
+
+
+# --- 6. what shows nothing: never a second body, never in an address ------------------------------------
+
+HIDDEN = ["\ufe0f", "\u200e", "\u200f", "\u00ad", "\u034f", "\u3164", "\u115f", "\uffa0", "\u180e", "\u2800",
+          "\U000e0041", "\U000e007f", "\u061c", "\u202e", "\u2066"]
+
+
+def test_a_second_report_whose_name_differs_by_what_shows_nothing_is_a_duplicate(tmp_path, capsys, monkeypatch):
+    """A second 巴州区 2023 report whose title holds an invisible character (each of HIDDEN; U+200B was
+    caught), or whose record, written by hand, does: the same body and year, so neither is published."""
+    from builder.pipeline import process_all
+
+    root = make_repo(tmp_path)
+    folder = root / "reports" / "2023"
+    source = (folder / f"{SEED}.txt").read_text(encoding="utf-8")
+    assert source.count(SEED) > 1
+    for k, c in enumerate(HIDDEN):
+        (folder / f"copy{k}.txt").write_text(source.replace(SEED, f"巴州{c}区", 1), encoding="utf-8")
+    shutil.copy(folder / f"{SEED}.txt", folder / "by-hand.txt")
+    (folder / "by-hand.yaml").write_text(
+        SEED_TEXT.replace("agency: 巴州区", 'agency: "巴州\\u00ad区\\uFE0F"')
+                 .replace(f"path: reports/2023/{SEED}.txt", "path: reports/2023/by-hand.txt"), encoding="utf-8")
+    outcomes = process_all(root / "reports", root)
+    assert len(outcomes) == len(HIDDEN) + 2
+    for o in outcomes:
+        assert o.failed and any(f.rule == "reports.duplicate" for f in o.findings), o.source.name
+    code, out = check(root, capsys, monkeypatch=monkeypatch)
+    assert code == 1 and out.count("reports.duplicate") == len(HIDDEN) + 2, out
