@@ -150,6 +150,15 @@ RECORD_EDITS = {
                           "source.published_on"),
     "javascript url": (lambda t: t.replace("url: null", "url: javascript:alert(1)"), "url:", "source.url"),
     "bidi override": (lambda t: t.replace("agency: 巴州区", 'agency: "巴州\u202e区"'), "agency:", "agency"),
+    "bidi mark in the agency": (lambda t: t.replace("agency: 巴州区", 'agency: "巴州\u200f区"'), "agency:", "agency"),
+    "bidi override in the url": (lambda t: t.replace("url: null", 'url: "https://www.bzq.gov.cn/nb\\u202efdp.exe"'),
+                                 "url:", "source.url"),
+    "zero width in the url": (lambda t: t.replace("url: null", 'url: "https://www.bzq\\u200b.gov.cn/nb.pdf"'),
+                              "url:", "source.url"),
+    "tag character in the url": (lambda t: t.replace("url: null", 'url: "https://www.bzq.gov.cn/\\U000E0041nb.pdf"'),
+                                 "url:", "source.url"),
+    "control character in the url": (lambda t: t.replace("url: null", 'url: "https://www.bzq.gov.cn/\\x01nb.pdf"'),
+                                     "url:", "source.url"),
     "text page number": (lambda t: t.replace("pages: null", "pages: {article20: ['1']}"), "pages:",
                          "source.pages.article20[0]"),
     "duplicate key": (lambda t: t.replace("  licensing: 40390\n", "  licensing: 40390\n  licensing: 1\n"),
@@ -198,6 +207,7 @@ def test_github_annotation_points_at_the_records_line(tmp_path, capsys, monkeypa
     # twins that differ by a character that shows nothing (U+200B was caught; these were not)
     *[(f'巴州区: {{region: 四川省}}\n"巴州{escape}区": {{region: 四川省}}\n', 2, "names the same body")
       for escape in ("\\uFE0F", "\\U000E0001", "\\u00AD", "\\u3164", "\\u180E", "\\u2800", "\\U000E0041")],
+    ('"巴州\\u200E区": {region: 四川省}\n', 1, "bidi control character (U+200E)"),
 ])
 def test_check_refuses_a_bad_agencies_file_naming_file_and_line(agencies, line, words, tmp_path, capsys, monkeypatch):
     root = make_repo(tmp_path, agencies=agencies)
@@ -480,3 +490,38 @@ def test_a_second_report_whose_name_differs_by_what_shows_nothing_is_a_duplicate
         assert o.failed and any(f.rule == "reports.duplicate" for f in o.findings), o.source.name
     code, out = check(root, capsys, monkeypatch=monkeypatch)
     assert code == 1 and out.count("reports.duplicate") == len(HIDDEN) + 2, out
+
+
+def test_an_address_holding_what_shows_nothing_is_refused_for_every_such_character():
+    """source.url and a registry's url (one type, models.Url): every `invisible` character of Unicode (a
+    bidi control would make the 原文地址 shown differ from the one opened) is refused with a message; a
+    plain address, one with Chinese or percent-escapes, is kept."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from builder.record.characters import invisible
+    from builder.record.models import Url
+
+    url = TypeAdapter(Url)
+    hidden = [chr(cp) for cp in range(0x110000) if invisible(chr(cp))]
+    assert len(hidden) > 4000
+    for c in hidden:
+        with pytest.raises(ValidationError, match="invisible character"):
+            url.validate_python(f"https://www.bzq.gov.cn/nb{c}2023.pdf")
+    for good in ("https://www.bzq.gov.cn/nb/2023.pdf", "http://例子.政务.cn/年报?id=1&x=%E2%80%AE"):
+        assert url.validate_python(good) == good
+
+
+def test_a_web_page_whose_address_holds_a_bidi_control_is_read_without_it():
+    """A saved page whose <meta name="Url"> spoofs its address with U+202E (before gpj.exe, it shows exe.jpg)
+    is read: its record has no source.url, with a finding (it was once kept, and shown as the 原文地址)."""
+    from builder.extract.to_record import extract
+    from builder.read.sources import read_source
+
+    page = (REPORTS / "2023" / "平潭综合实验区.html").read_bytes()
+    address = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202403/t20240308_87885.htm"
+    assert page.count(address.encode()) == 1
+    for spoof in ("https://www.pingtan.gov.cn/nb\u202egpj.exe", "https://www.pingtan\u200b.gov.cn/nb.htm"):
+        ex = extract(read_source("x.html", page.replace(address.encode(), spoof.encode())))
+        assert ex.record.source.url is None and ex.record.agency == "平潭综合实验区"
+        assert [f.severity for f in ex.findings if f.rule == "extract.url_refused"] == ["warning"]
+        assert not ex.errors

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from pydantic import ValidationError
+
 from .cells import JUNK, NA, NUM, TEXT, Line, to_lines
 from ..record.characters import fold_text
 from .metadata import (_region, as_printed, damaged_text, date_in, find_sections, parse_narrative, parse_published,  # noqa: F401
@@ -339,6 +341,18 @@ def _cell_order(path: str) -> int:
 _ORDER = {p: k for k, (p, _) in enumerate(iter_cells(Record.model_construct()))}
 
 
+def _posted_url(record: Record, url: str | None, findings: list[Finding]) -> None:
+    """Set the record's source.url to the address the file gives, unless the record's rules refuse it (a
+    control or invisible character, a bidi control among them: the address shown would not be the one
+    opened): then it is left out, with a finding."""
+    try:
+        record.source.url = url
+    except ValidationError as exc:
+        why = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        findings.append(Finding(rule="extract.url_refused", severity="warning",
+                                message=f"the address the file gives ({url!r:.80}) is left out: {why}"))
+
+
 def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
     """The record of one report. Raises ReportError when the text is not a readable report."""
     lines = to_lines(fold_text(source.text))
@@ -379,7 +393,7 @@ def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
     meta = dict(source.meta)
     posted = date_in(meta.get("posted", "")) if meta.get("posted") else None
     record.source.posted_on = posted if posted and year <= posted.year <= year + 3 else wrapper.posted_on
-    record.source.url = meta.get("url") or wrapper.url
+    _posted_url(record, meta.get("url") or wrapper.url, findings)
     regions: dict[str, Sequence[Line]] = {"applications": lines[app_region[0]:app_region[1]]}
     a20 = _region(lines, sections, "article20")
     if a20 is not None:
