@@ -3,10 +3,12 @@ inferred, corrected. An unread cell is never filled by the arithmetic, never sho
 never charged to the body; a number whose column is not certain is never published."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
-from builder.record.characters import BIDI_CONTROLS, first_invisible, fold_text, invisible, name_key
+from builder.record.characters import (BIDI_CONTROLS, FOOTNOTE_MARKERS, first_invisible, fold_text, invisible,
+                                       name_key)
 from builder.extract.to_record import UNREAD_RULES, extract
 from builder.extract.infer import infer
 from builder.record.models import iter_cells
@@ -314,3 +316,43 @@ def test_an_invisible_character_in_the_title_never_makes_a_second_body():
         r = read(SEED.replace(title, f"达州市{c}通川区{c}\n\n2023 年政府信息公开工作年度报告")).record
         assert r.agency == "达州市通川区", hex(ord(c))
     assert fold_text("4\u00ad03\ufe0f90") == "40390"
+
+
+# --- a footnote marker after a number is not a digit of it ----------------------------------------------
+
+LICENSING = "行政许可\t136302\t\t"
+
+
+def test_a_footnote_marker_after_a_number_is_not_a_digit_of_it():
+    """NFKC made 40390① the number 403901: a marker (circled, parenthesised, superscript …) after a number is
+    kept out of it, with a note (extract.marker_dropped); a marker that begins a label is read as before."""
+    assert LICENSING in SEED
+    for printed in ("136302①", "136302²", "136302¹²", "136302⑩", "136302⑳", "136302 ①", "136302❶", "136302⑴",
+                    "136302⒈", "136302₃", "136302件①", "136302①件", "１３６３０２③", "136,302④"):
+        ex = read(SEED.replace(LICENSING, f"行政许可\t{printed}\t\t"))
+        assert ex.record.article20.licensing == 136302, printed
+        found = [f for f in ex.findings if f.rule == "extract.marker_dropped"]
+        assert [(f.path, f.severity) for f in found] == [("article20.licensing", "info")], printed
+    # numbers printed after their label with single spaces, each with its marker
+    ex = read(SEED.replace(LICENSING, "行政许可 136302②"))
+    assert ex.record.article20.licensing == 136302
+    ex = read(SEED.replace(DISCLOSED, "三、（一）予以公开\t17①\t1\t5\t0\t0\t0\t23²"))
+    assert ex.record.applications.outcomes.disclosed == [17, 1, 5, 0, 0, 0, 23]
+    assert {f.path for f in ex.findings if f.rule == "extract.marker_dropped"} == {
+        "applications.outcomes.disclosed[0]", "applications.outcomes.disclosed[6]"}
+    # a marker that begins a label, or stands alone as an enumerator, is not after a number: as before
+    ex = read(SEED.replace(LICENSING, "①行政许可\t136302\t\t"))
+    assert ex.record.article20.licensing == 136302 and not any(f.rule == "extract.marker_dropped" for f in ex.findings)
+
+
+def test_every_character_nfkc_makes_a_number_of_is_a_footnote_marker():
+    """Over all of Unicode: a character that is no decimal digit but that NFKC makes digits (with a stop,
+    a comma or parentheses: ① ⑴ ⒈ ² ₂ ㉑ 🄁) is a footnote marker; every marker is a number form (No)."""
+    marker = re.compile(f"[{FOOTNOTE_MARKERS}]")
+    for cp in range(0x110000):
+        c = chr(cp)
+        folded = unicodedata.normalize("NFKC", c)
+        if unicodedata.category(c) != "Nd" and re.fullmatch(r"\(?[0-9]+[.,)]?", folded):
+            assert marker.match(c), hex(cp)
+        if marker.match(c):
+            assert unicodedata.category(c) == "No", hex(cp)

@@ -101,6 +101,11 @@ def read_row(run: Run, paths: Sequence[str], label: str, findings: list[Finding]
     values: list[int | float | None] = []
     for k, (cell, path) in enumerate(zip(cells, paths)):
         value = cell.value if cell.kind == NUM else None
+        if cell.kind == NUM and cell.marker:
+            findings.append(Finding(
+                rule="extract.marker_dropped", severity="info", path=path, printed=value,
+                message=f"row {label}: cell {k + 1} is printed {cell.text!r}: {cell.marker!r} after the number is a "
+                        f"footnote marker, not part of it; read as {value}"))
         if cell.kind == JUNK and path.endswith(SIGNED_SUFFIX) and _SIGNED.match(cell.text.replace(" ", "")):
             value = int(_SIGNED.match(cell.text.replace(" ", "")).group().replace("−", "-").replace("－", "-"))
         elif cell.kind == NA:

@@ -75,6 +75,16 @@ _RADICAL = str.maketrans(_RADICALS, _IDEOGRAPHS)
 _SPACES = re.compile(r"\s+")
 
 
+# A footnote marker: a character that prints a number as a mark (Unicode category No): superscript and
+# subscript digits ¹²³⁰⁴…⁹ ₀…₉, circled ①…⑳ ⓪ ㉑…㊿, parenthesised ⑴…⒇, with a full stop ⒈…⒛, negative and
+# double circled ⓫…⓿ ❶…➓ ㉈…㉏, 🄀…🄌 (every character NFKC makes digits, with or without a stop, comma or
+# parentheses, and its dingbat kin). Printed after a number it marks a note and is no digit of it (NFKC
+# would make 40390① the number 403901): the readers and extract/cells.py keep it out of the number.
+FOOTNOTE_MARKERS = ("\u00b2\u00b3\u00b9\u2070\u2074-\u2079\u2080-\u2089\u2460-\u249b\u24ea-\u24ff"
+                    "\u2776-\u2793\u3248-\u324f\u3251-\u325f\u32b1-\u32bf\U0001f100-\U0001f10c")
+"""The footnote markers as the body of a regular expression's character class ([...])."""
+
+
 def invisible(ch: str) -> bool:
     """Whether a character shows nothing where it stands: a default-ignorable code point, a format
     character (category Cf, the bidi controls among them) or a blank one (U+2800, U+1D159; the Hangul
