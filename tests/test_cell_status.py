@@ -11,7 +11,7 @@ from builder.record.characters import (BIDI_CONTROLS, FOOTNOTE_MARKERS, first_in
                                        name_key)
 from builder.extract.to_record import UNREAD_RULES, extract
 from builder.extract.infer import infer
-from builder.record.models import iter_cells
+from builder.record.models import MAX_COUNT, iter_cells
 from builder.index.scores import Agencies, Agency, completeness
 from builder.site.build import cell
 from builder.read.sources import decode_text, read_source
@@ -356,3 +356,31 @@ def test_every_character_nfkc_makes_a_number_of_is_a_footnote_marker():
             assert marker.match(c), hex(cp)
         if marker.match(c):
             assert unicodedata.category(c) == "No", hex(cp)
+
+
+# --- a number beyond the largest integer a record holds ---------------------------------------------------
+
+def test_a_count_beyond_the_largest_integer_is_unread_with_a_finding():
+    """2⁶³−1 (SQLite's largest integer) is kept; one more is an unread cell with a finding, never a
+    traceback, and the row's other cells are read."""
+    ex = read(SEED.replace(DISCLOSED, f"三、（一）予以公开\t{MAX_COUNT}\t1\t5\t0\t0\t0\t23"))
+    assert ex.record.applications.outcomes.disclosed[0] == MAX_COUNT
+    path = "applications.outcomes.disclosed[0]"
+    for too_large in (MAX_COUNT + 1, 10 ** 39):
+        ex = read(SEED.replace(DISCLOSED, f"三、（一）予以公开\t{too_large}\t1\t5\t0\t0\t0\t23"))
+        r = ex.record
+        assert r.applications.outcomes.disclosed == [None, 1, 5, 0, 0, 0, 23]
+        assert r.status(path) == "unread" and path not in r.inferred
+        assert [f.severity for f in ex.findings if f.rule == "extract.too_large" and f.path == path] == ["warning"]
+        assert "extract.too_large" in UNREAD_RULES
+    ex = read(SEED.replace(LICENSING, f"行政许可\t{MAX_COUNT + 1}\t\t"))
+    assert ex.record.article20.licensing is None and "article20.licensing" in ex.record.unread
+
+
+def test_the_arithmetic_never_infers_a_count_beyond_the_largest_integer():
+    # table 四's 行政复议 row with its total blank: its parts add up to more than 2⁶³−1
+    ex = read(SEED.replace("\n2\t1\t0\t1\t4\t", f"\n{MAX_COUNT}\t{MAX_COUNT}\t0\t1\t\t", 1))
+    r = ex.record
+    assert r.review_litigation.review == [MAX_COUNT, MAX_COUNT, 0, 1, None]
+    assert "review_litigation.review[4]" not in r.inferred
+    assert [f.rule for f in ex.findings if f.path == "review_litigation.review[4]"] == ["inference.impossible"]

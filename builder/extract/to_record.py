@@ -19,7 +19,7 @@ from ..record.characters import fold_text
 from .metadata import (_region, as_printed, damaged_text, date_in, find_sections, parse_narrative, parse_published,  # noqa: F401
                        parse_title, parse_wrappers, signature_agency)
 from .rows import Run, align, build_runs, fill_gaps, join_pieces, run_values, split_runs, strip_numbering  # noqa: F401
-from ..record.models import Finding, Record, Source, TablePages, get_path, iter_cells, set_path
+from ..record.models import MAX_COUNT, Finding, Record, Source, TablePages, get_path, iter_cells, set_path
 from ..read.text import ReportError, SourceText
 from .editions import HEADERS_2019, HEADERS_2021, PRE_2019, edition, free_form
 from ..record.template import (AMOUNT_PATHS, APPLICATION_GROUP_PATTERNS, APPLICATION_ROWS, ARTICLE20_ITEMS,
@@ -106,6 +106,13 @@ def read_row(run: Run, paths: Sequence[str], label: str, findings: list[Finding]
                 rule="extract.marker_dropped", severity="info", path=path, printed=value,
                 message=f"row {label}: cell {k + 1} is printed {cell.text!r}: {cell.marker!r} after the number is a "
                         f"footnote marker, not part of it; read as {value}"))
+        if isinstance(value, int) and value > MAX_COUNT:
+            findings.append(Finding(
+                rule="extract.too_large", severity="warning", path=path,
+                message=f"row {label}: cell {k + 1} is {value}, beyond the largest number the record and its "
+                        f"downloads hold ({MAX_COUNT}); left unread"))
+            values.append(None)
+            continue
         if cell.kind == JUNK and path.endswith(SIGNED_SUFFIX) and _SIGNED.match(cell.text.replace(" ", "")):
             value = int(_SIGNED.match(cell.text.replace(" ", "")).group().replace("−", "-").replace("－", "-"))
         elif cell.kind == NA:
@@ -218,7 +225,7 @@ def misread_columns(record: Record, rows: Sequence, size: int, findings: list[Fi
 
 
 # findings that say a cell's content could not be read or placed: their cells are `unread`
-UNREAD_RULES = frozenset({"extract.illegible", "extract.not_a_number", "extract.not_a_count",
+UNREAD_RULES = frozenset({"extract.illegible", "extract.not_a_number", "extract.not_a_count", "extract.too_large",
                           "extract.row_layout", "extract.row_missing", "extract.section_missing",
                           "extract.placement_contradicted", "extract.columns_contradicted", "extract.mixed_edition",
                           "extract.pieces_unjoined", "read.unreadable"})
