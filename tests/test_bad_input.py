@@ -94,3 +94,24 @@ def test_an_unreadable_encoding_is_refused(tmp_path):
     path.write_bytes(bytes(range(128, 256)) * 20)
     with pytest.raises(ReportError, match="not readable as text|binary"):
         extract_file(path)
+
+
+def test_a_count_too_large_or_a_footnote_marker_is_a_finding_and_the_others_go_on(tmp_path):
+    """A count over 2⁶³−1 printed in a report is an unread cell with a finding (once a traceback); a footnote
+    marker after a number (40390①, once read 403901) is left out of it; the other cells and reports go on."""
+    reports = tmp_path / "reports"
+    (reports / "2023").mkdir(parents=True)
+    shutil.copy(REPORTS / "2023" / "巴州区.txt", reports / "2023")
+    text = SEED.replace("申请数量\t55\t4", f"申请数量\t{2 ** 63}\t4").replace("行政许可\t136302", "行政许可\t136302①")
+    (reports / "2023" / "达州市通川区.txt").write_text(text, encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "builder", "check", "--root", str(tmp_path)],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert "Traceback" not in out.stderr + out.stdout and out.returncode == 0, out.stdout + out.stderr
+    assert "2 reports: 2 readable, 0 broken" in out.stdout
+    assert any(line.startswith("reports/2023/达州市通川区.txt: warning: extract.too_large at applications.new[0]")
+               for line in out.stdout.splitlines()), out.stdout
+    outcomes = {o.source.name: o for o in process_all(reports, tmp_path)}
+    r = outcomes["达州市通川区.txt"].record
+    assert not outcomes["达州市通川区.txt"].failed and r.applications.new[:2] == [None, 4]
+    assert r.status("applications.new[0]") == "unread" and r.article20.licensing == 136302
+    assert not outcomes["巴州区.txt"].failed

@@ -3,12 +3,15 @@ inferred, corrected. An unread cell is never filled by the arithmetic, never sho
 never charged to the body; a number whose column is not certain is never published."""
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
-from builder.record.characters import fold_text, name_key
+from builder.record.characters import (BIDI_CONTROLS, FOOTNOTE_MARKERS, first_invisible, fold_text, invisible,
+                                       name_key)
 from builder.extract.to_record import UNREAD_RULES, extract
 from builder.extract.infer import infer
-from builder.record.models import iter_cells
+from builder.record.models import MAX_COUNT, iter_cells
 from builder.index.scores import Agencies, Agency, completeness
 from builder.site.build import cell
 from builder.read.sources import decode_text, read_source
@@ -226,10 +229,17 @@ def test_a_row_split_over_two_lines_is_read_or_unread_never_a_crash():
                for k, v in enumerate(r.applications.carried_forward))
 
 
+# what shows nothing and once made a second body (U+200B was caught): a variation selector, bidi marks, a soft
+# hyphen, a grapheme joiner, Hangul fillers, the Mongolian vowel separator, the blank Braille pattern, tag
+# characters, the bidi controls
+INVISIBLE_FOUND = ["\ufe0f", "\u200e", "\u200f", "\u00ad", "\u034f", "\u3164", "\u115f", "\uffa0", "\u180e",
+                   "\u2800", "\U000e0041", "\U000e0001", "\U000e007f", *BIDI_CONTROLS]
+
 SAME_BODY = [
     ("中国（青禾）自由贸易试验区管理委员会", "中国(青禾)自由贸易试验区管理委员会"),  # full- and half-width punctuation
     ("达州市通川区", "达州市 通川区"), ("达州市通川区", "达州市通川区\u3000"),       # whitespace, ideographic too
     ("巴州区", "巴\u200b州\u200c区\ufeff"),                                           # invisible characters
+    *[("巴州区", f"巴州{c}区") for c in INVISIBLE_FOUND],
     ("\u2f00里镇人民政府", "一里镇人民政府"), ("青禾县", "\u2ed8禾县"),              # CJK radicals for ideographs
     ("平潭综合实验区ＡＢＣ局", "平潭综合实验区ABC局"),                                  # full-width letters
 ]
@@ -262,3 +272,115 @@ def test_section_headings_as_portals_vary_them_are_found():
     assert r.narrative.problems and r.narrative.problems == expected.narrative.problems
     assert r.narrative.other_matters == expected.narrative.other_matters
     assert r.review_litigation == expected.review_litigation and not r.unread
+
+
+# --- what shows nothing: one rule for names, URLs and a report's text ---------------------------------
+
+# Default_Ignorable_Code_Point as Unicode's DerivedCoreProperties.txt (Unicode 15.1) lists it, copied here
+# apart from builder/record/characters.py to check its table: 4,174 code points
+DERIVED_IGNORABLE = """
+00AD 034F 061C 115F..1160 17B4..17B5 180B..180D 180E 180F 200B..200F 202A..202E 2060..2064 2065 2066..206F
+3164 FE00..FE0F FEFF FFA0 FFF0..FFF8 1BCA0..1BCA3 1D173..1D17A E0000 E0001 E0002..E001F E0020..E007F
+E0080..E00FF E0100..E01EF E01F0..E0FFF"""
+
+
+def _code_points(ranges: str) -> set[int]:
+    out: set[int] = set()
+    for r in ranges.split():
+        lo, _, hi = r.partition("..")
+        out.update(range(int(lo, 16), int(hi or lo, 16) + 1))
+    return out
+
+
+def test_invisible_is_one_rule_over_every_code_point():
+    """characters.invisible holds every default-ignorable code point, every format character (category Cf,
+    the bidi controls among them) and the blank ones (U+2800, U+1D159), and nothing else but format
+    characters of a Unicode later than this Python's (unassigned here). name_key folds exactly those and
+    whitespace, and what it gives never holds one (NFKC makes U+3164 U+1160: folded too)."""
+    ignorable = _code_points(DERIVED_IGNORABLE)
+    assert len(ignorable) == 4174
+    for cp in range(0x110000):
+        c = chr(cp)
+        category = unicodedata.category(c)
+        expected = cp in ignorable or category == "Cf" or cp in (0x2800, 0x1D159)
+        assert invisible(c) == expected or (invisible(c) and category == "Cn"), hex(cp)
+        key = name_key(c)
+        assert (key == "") == (invisible(c) or c.isspace()), hex(cp)
+        assert first_invisible(key) is None, hex(cp)
+    assert all(invisible(c) for c in BIDI_CONTROLS + "".join(INVISIBLE_FOUND))
+
+
+def test_an_invisible_character_in_the_title_never_makes_a_second_body():
+    title = "达州市通川区\n\n2023 年政府信息公开工作年度报告"
+    for c in INVISIBLE_FOUND:
+        r = read(SEED.replace(title, f"达州市{c}通川区{c}\n\n2023 年政府信息公开工作年度报告")).record
+        assert r.agency == "达州市通川区", hex(ord(c))
+    assert fold_text("4\u00ad03\ufe0f90") == "40390"
+
+
+# --- a footnote marker after a number is not a digit of it ----------------------------------------------
+
+LICENSING = "行政许可\t136302\t\t"
+
+
+def test_a_footnote_marker_after_a_number_is_not_a_digit_of_it():
+    """NFKC made 40390① the number 403901: a marker (circled, parenthesised, superscript …) after a number is
+    kept out of it, with a note (extract.marker_dropped); a marker that begins a label is read as before."""
+    assert LICENSING in SEED
+    for printed in ("136302①", "136302²", "136302¹²", "136302⑩", "136302⑳", "136302 ①", "136302❶", "136302⑴",
+                    "136302⒈", "136302₃", "136302件①", "136302①件", "１３６３０２③", "136,302④"):
+        ex = read(SEED.replace(LICENSING, f"行政许可\t{printed}\t\t"))
+        assert ex.record.article20.licensing == 136302, printed
+        found = [f for f in ex.findings if f.rule == "extract.marker_dropped"]
+        assert [(f.path, f.severity) for f in found] == [("article20.licensing", "info")], printed
+    # numbers printed after their label with single spaces, each with its marker
+    ex = read(SEED.replace(LICENSING, "行政许可 136302②"))
+    assert ex.record.article20.licensing == 136302
+    ex = read(SEED.replace(DISCLOSED, "三、（一）予以公开\t17①\t1\t5\t0\t0\t0\t23²"))
+    assert ex.record.applications.outcomes.disclosed == [17, 1, 5, 0, 0, 0, 23]
+    assert {f.path for f in ex.findings if f.rule == "extract.marker_dropped"} == {
+        "applications.outcomes.disclosed[0]", "applications.outcomes.disclosed[6]"}
+    # a marker that begins a label, or stands alone as an enumerator, is not after a number: as before
+    ex = read(SEED.replace(LICENSING, "①行政许可\t136302\t\t"))
+    assert ex.record.article20.licensing == 136302 and not any(f.rule == "extract.marker_dropped" for f in ex.findings)
+
+
+def test_every_character_nfkc_makes_a_number_of_is_a_footnote_marker():
+    """Over all of Unicode: a character that is no decimal digit but that NFKC makes digits (with a stop,
+    a comma or parentheses: ① ⑴ ⒈ ² ₂ ㉑ 🄁) is a footnote marker; every marker is a number form (No)."""
+    marker = re.compile(f"[{FOOTNOTE_MARKERS}]")
+    for cp in range(0x110000):
+        c = chr(cp)
+        folded = unicodedata.normalize("NFKC", c)
+        if unicodedata.category(c) != "Nd" and re.fullmatch(r"\(?[0-9]+[.,)]?", folded):
+            assert marker.match(c), hex(cp)
+        if marker.match(c):
+            assert unicodedata.category(c) == "No", hex(cp)
+
+
+# --- a number beyond the largest integer a record holds ---------------------------------------------------
+
+def test_a_count_beyond_the_largest_integer_is_unread_with_a_finding():
+    """2⁶³−1 (SQLite's largest integer) is kept; one more is an unread cell with a finding, never a
+    traceback, and the row's other cells are read."""
+    ex = read(SEED.replace(DISCLOSED, f"三、（一）予以公开\t{MAX_COUNT}\t1\t5\t0\t0\t0\t23"))
+    assert ex.record.applications.outcomes.disclosed[0] == MAX_COUNT
+    path = "applications.outcomes.disclosed[0]"
+    for too_large in (MAX_COUNT + 1, 10 ** 39):
+        ex = read(SEED.replace(DISCLOSED, f"三、（一）予以公开\t{too_large}\t1\t5\t0\t0\t0\t23"))
+        r = ex.record
+        assert r.applications.outcomes.disclosed == [None, 1, 5, 0, 0, 0, 23]
+        assert r.status(path) == "unread" and path not in r.inferred
+        assert [f.severity for f in ex.findings if f.rule == "extract.too_large" and f.path == path] == ["warning"]
+        assert "extract.too_large" in UNREAD_RULES
+    ex = read(SEED.replace(LICENSING, f"行政许可\t{MAX_COUNT + 1}\t\t"))
+    assert ex.record.article20.licensing is None and "article20.licensing" in ex.record.unread
+
+
+def test_the_arithmetic_never_infers_a_count_beyond_the_largest_integer():
+    # table 四's 行政复议 row with its total blank: its parts add up to more than 2⁶³−1
+    ex = read(SEED.replace("\n2\t1\t0\t1\t4\t", f"\n{MAX_COUNT}\t{MAX_COUNT}\t0\t1\t\t", 1))
+    r = ex.record
+    assert r.review_litigation.review == [MAX_COUNT, MAX_COUNT, 0, 1, None]
+    assert "review_litigation.review[4]" not in r.inferred
+    assert [f.rule for f in ex.findings if f.path == "review_litigation.review[4]"] == ["inference.impossible"]

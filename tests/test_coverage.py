@@ -137,10 +137,17 @@ def _unknown_body(lines):
     return k
 
 
+def _bidi_url(lines):
+    k = _line_of(lines, "t20220114_80607")
+    lines[k] = lines[k].replace("t20220114_80607.htm", "t20220114_80607\u202emth.exe")
+    return k
+
+
 @pytest.mark.parametrize("edit, words", [(_bad_date, "is not a date"), (_unknown_kind, "kind: Input should be"),
                                          (_duplicate_row, "the same report as item"),
-                                         (_unknown_body, "is not under `bodies`")],
-                         ids=["bad date", "unknown kind", "duplicate row", "unknown body"])
+                                         (_unknown_body, "is not under `bodies`"),
+                                         (_bidi_url, "url: holds an invisible character (U+202E)")],
+                         ids=["bad date", "unknown kind", "duplicate row", "unknown body", "bidi control in a url"])
 def test_a_wrong_registry_is_refused_naming_its_file_and_line(tmp_path, edit, words):
     path, line = _broken(tmp_path, edit)
     with pytest.raises(RegistryError) as caught:

@@ -240,6 +240,20 @@ def test_a_body_left_out_of_the_agencies_file(repo, tmp_path):
     _check(repo, tmp_path)
 
 
+def test_a_body_whose_newest_report_spells_its_name_otherwise(repo, tmp_path):
+    """One body under two spellings (characters.name_key): its one page moves to the newest report's
+    spelling and the older report's page links there, as in a build from nothing."""
+    from builder.site.views import slug
+
+    path = record_path(repo / "reports" / "2022" / "平潭综合实验区公安局.html")
+    record = load_record(path)
+    record.agency, record.corrected = "平潭综合实验区 公安局", [*record.corrected, "agency"]
+    path.write_text(to_yaml(record), encoding="utf-8")
+    _check(repo, tmp_path)
+    pages = (repo / "content" / "agencies").glob("平潭综合实验区*公安局*.md")
+    assert [p.name for p in pages] == [f"{slug('平潭综合实验区 公安局')}.md"]
+
+
 def test_a_revised_copy_added_beside_a_report_then_removed(repo, tmp_path):
     """A second source of one body and year (reports.duplicate: neither is published), then taken away."""
     copies = []

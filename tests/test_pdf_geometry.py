@@ -198,3 +198,11 @@ def test_review_headers_wrapped_in_two_lines_give_fifteen_columns():
     values = [str(k % 4) for k in range(15)]
     page += [c for v, x in zip(values, centres) for c in chars(v, x - 4, 130)]
     assert [r.cells for r in read_rows(page, [], TableState())] == [values]
+
+
+def test_a_number_with_a_footnote_marker_keeps_its_row_and_column():
+    """41① under a column is a value (its marker is left out of the number by extract/cells.py); such a
+    line was once no row at all, the row lost."""
+    assert rows_of([("一、本年新收", 60), at(0, "41①")]) == [["一、本年新收", "41①", "", "", "", "", "", ""]]
+    assert rows_of([("一、本年新收", 60), at(0, "41⑴"), at(6, "51²")]) == [
+        ["一、本年新收", "41⑴", "", "", "", "", "", "51²"]]

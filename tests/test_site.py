@@ -301,3 +301,37 @@ def test_report_and_body_pages_show_counts_ranges_quartiles_and_sensitivity(buil
     small = html_lib.unescape((root / "site" / "reports" / "2023" / "攀枝花市西区人民政府办公室" / "index.html")
                               .read_text(encoding="utf-8"))
     assert "分母 1 小于最小样本量 10" in small and "1 / 1" in small
+
+
+def test_one_body_has_one_page_under_every_spelling_of_its_name(tmp_path):
+    """平潭综合实验区(公安局) in 2021 and 平潭综合实验区（公安局） in 2022 (parentheses of two widths) are one body
+    (characters.name_key), as is a name with an invisible character and the registry's name without it:
+    one page per body, under the name its newest report prints, which its reports, the directory of
+    bodies and the coverage pages link to."""
+    from builder.record.files import load_record
+    from builder.site.views import agency_url, report_url, slug
+
+    root = copy_repository(tmp_path)
+    reports = root / "reports"
+
+    def outcome(path: str, agency: str) -> Outcome:
+        source = reports / path
+        return Outcome(source, load_record(source.with_suffix(".yaml")).model_copy(update={"agency": agency}))
+
+    police, approval = "平潭综合实验区（公安局）", "平潭综合实验区行政审批局\u00ad"  # the registry: 平潭综合实验区行政审批局
+    outcomes = [outcome("2021/平潭综合实验区公安局.html", "平潭综合实验区(公安局)"),
+                outcome("2022/平潭综合实验区公安局.html", police),
+                outcome("2024/平潭综合实验区行政审批局.html", approval)]
+    content = root / "content"
+    build_site(outcomes, root, content)
+    assert sorted(p.relative_to(content).as_posix() for p in (content / "agencies").glob("*.md")) == sorted(
+        [agency_url(police), agency_url(approval)])
+    body = (content / agency_url(police)).read_text(encoding="utf-8")
+    for o in outcomes[:2]:
+        assert report_url(o.brief).replace(".md", "/") in body
+        page = (content / report_url(o.brief)).read_text(encoding="utf-8")
+        assert f'href="../../../agencies/{police}/"' in page, o.brief
+    directory = "".join(p.read_text(encoding="utf-8") for p in (content / "regions").rglob("*.md"))
+    assert directory.count(f"agencies/{police}/") == 1 and f"agencies/{slug(outcomes[0].brief.agency)}/" not in directory
+    coverage = next((content / "coverage").rglob("2024.md")).read_text(encoding="utf-8")
+    assert f'agencies/{slug(approval)}/">平潭综合实验区行政审批局</a>' in coverage

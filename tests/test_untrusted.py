@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from builder import cli
-from builder.record.files import SOURCE_SUFFIXES, RecordError, load_record, load_yaml, to_yaml
+from builder.record.files import RecordError, load_record, load_yaml, to_yaml
 from conftest import REPORTS
 
 SEED = "巴州区"
@@ -150,6 +150,15 @@ RECORD_EDITS = {
                           "source.published_on"),
     "javascript url": (lambda t: t.replace("url: null", "url: javascript:alert(1)"), "url:", "source.url"),
     "bidi override": (lambda t: t.replace("agency: 巴州区", 'agency: "巴州\u202e区"'), "agency:", "agency"),
+    "bidi mark in the agency": (lambda t: t.replace("agency: 巴州区", 'agency: "巴州\u200f区"'), "agency:", "agency"),
+    "bidi override in the url": (lambda t: t.replace("url: null", 'url: "https://www.bzq.gov.cn/nb\\u202efdp.exe"'),
+                                 "url:", "source.url"),
+    "zero width in the url": (lambda t: t.replace("url: null", 'url: "https://www.bzq\\u200b.gov.cn/nb.pdf"'),
+                              "url:", "source.url"),
+    "tag character in the url": (lambda t: t.replace("url: null", 'url: "https://www.bzq.gov.cn/\\U000E0041nb.pdf"'),
+                                 "url:", "source.url"),
+    "control character in the url": (lambda t: t.replace("url: null", 'url: "https://www.bzq.gov.cn/\\x01nb.pdf"'),
+                                     "url:", "source.url"),
     "text page number": (lambda t: t.replace("pages: null", "pages: {article20: ['1']}"), "pages:",
                          "source.pages.article20[0]"),
     "duplicate key": (lambda t: t.replace("  licensing: 40390\n", "  licensing: 40390\n  licensing: 1\n"),
@@ -195,6 +204,10 @@ def test_github_annotation_points_at_the_records_line(tmp_path, capsys, monkeypa
     ("x: [1, 2]\n", 1, "expected region"),
     ("- a\n- b\n", 1, "expected a mapping"),
     ("巴州区: {region: 四川省}\n巴 州区: {region: 四川省}\n", 2, "names the same body"),
+    # twins that differ by a character that shows nothing (U+200B was caught; these were not)
+    *[(f'巴州区: {{region: 四川省}}\n"巴州{escape}区": {{region: 四川省}}\n', 2, "names the same body")
+      for escape in ("\\uFE0F", "\\U000E0001", "\\u00AD", "\\u3164", "\\u180E", "\\u2800", "\\U000E0041")],
+    ('"巴州\\u200E区": {region: 四川省}\n', 1, "bidi control character (U+200E)"),
 ])
 def test_check_refuses_a_bad_agencies_file_naming_file_and_line(agencies, line, words, tmp_path, capsys, monkeypatch):
     root = make_repo(tmp_path, agencies=agencies)
@@ -450,191 +463,65 @@ def test_a_reports_folder_that_is_a_link_is_refused(tmp_path):
     assert [p.name for p, _ in refused_files(tmp_path / "reports")] == ["reports"]
 
 
-# --- 6. generated paths are the build's own: never a link, a file or a FIFO a commit put there --------------
+# --- 6. what shows nothing: never a second body, never in an address ------------------------------------
 
-def _files(top: Path) -> dict[str, bytes]:
-    """Every regular file under top, by path, links never followed (what a build must not delete or change)."""
-    out = {}
-    for folder, dirs, files in os.walk(top):
-        for name in files:
-            path = os.path.join(folder, name)
-            if os.path.isfile(path) and not os.path.islink(path):
-                out[os.path.relpath(path, top)] = Path(path).read_bytes()
-    return out
+HIDDEN = ["\ufe0f", "\u200e", "\u200f", "\u00ad", "\u034f", "\u3164", "\u115f", "\uffa0", "\u180e", "\u2800",
+          "\U000e0041", "\U000e007f", "\u061c", "\u202e", "\u2066"]
 
 
-def _planted(tmp_path: Path, where: str, what: str) -> tuple[Path, dict[str, bytes]]:
-    """A repository (tmp_path/repo) with `what` at `where`: "link:TARGET", "file" or "fifo"; a folder
-    outside it (tmp_path/outside) with a file; every file of both as it was before a build."""
-    root = make_repo(tmp_path / "repo")
-    (tmp_path / "outside" / "deep").mkdir(parents=True)
-    (tmp_path / "outside" / "deep" / "keep.txt").write_text("a maintainer's file\n", encoding="utf-8")
-    path = root / where
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if what.startswith("link:"):
-        path.symlink_to(what.removeprefix("link:"))
-    elif what == "file":
-        path.write_text("committed\n", encoding="utf-8")
-    else:
-        os.mkfifo(path)
-    return root, _files(tmp_path)
+def test_a_second_report_whose_name_differs_by_what_shows_nothing_is_a_duplicate(tmp_path, capsys, monkeypatch):
+    """A second 巴州区 2023 report whose title holds an invisible character (each of HIDDEN; U+200B was
+    caught), or whose record, written by hand, does: the same body and year, so neither is published."""
+    from builder.pipeline import process_all
 
-
-PLANTED = [  # (where, what, the error's words)
-    ("content/reports", "link:../reports", "content/reports is a symbolic link to ../reports: "),
-    ("content/issues", "link:../../outside", "content/issues is a symbolic link to ../../outside: "),
-    ("content", "link:../outside", "content is a symbolic link to ../outside: "),
-    ("content/index.md", "link:../reports/agencies.yaml", "content/index.md is a symbolic link to "),
-    ("content/reports/2023", "link:../../../outside/deep", "content/reports/2023 is a symbolic link to "),
-    ("content/assets", "link:../../outside", "content/assets is a symbolic link to ../../outside: MkDocs"),
-    ("content/reports", "file", "content/reports is a file, not a folder: "),
-    ("content/api", "fifo", "content/api is a FIFO (named pipe)"),
-    (".cache", "link:../outside", ".cache is a symbolic link to ../outside: "),
-    (".cache/extract", "link:../../outside/deep", ".cache/extract is a symbolic link to "),
-    (".cache", "file", ".cache is a file, not a folder: "),
-]
-
-
-@pytest.mark.parametrize("where, what, words", PLANTED, ids=[f"{w}={x}" for w, x, _ in PLANTED])
-def test_a_generated_path_that_is_not_the_builds_own_folder_is_refused(where, what, words, tmp_path, capsys):
-    root, before = _planted(tmp_path, where, what)
-    code = cli.main(["check", "--root", str(root)])  # what `check` accepts, `site` builds: it says so first
-    out = capsys.readouterr().out
-    assert code == 1 and f"error: {words}" in out and "1 reports: 1 readable" in out, out
-    code = cli.main(["build", "--root", str(root)])
-    out, err = capsys.readouterr()
-    assert code == 1, out + err
-    assert words in err and "Traceback" not in err, err
-    assert f"error: {words}" in err.splitlines()[0] or any(ln.startswith(f"error: {words}") for ln in err.splitlines())
-    after = {k: v for k, v in _files(tmp_path).items() if not k.startswith("repo/.cache/")}  # a real .cache: its own
-    assert after == before  # nothing deleted, changed or written through the link, in or out of the repository
-
-
-@pytest.mark.parametrize("how", ["link", "inner link"])
-def test_a_site_folder_that_is_a_link_is_refused_before_mkdocs_cleans_it(how, tmp_path, capsys):
-    from conftest import copy_repository
-
-    root = copy_repository(tmp_path / "repo")
-    (tmp_path / "outside").mkdir()
-    (tmp_path / "outside" / "keep.txt").write_text("a maintainer's file\n", encoding="utf-8")
-    if how == "link":
-        (root / "site").symlink_to("reports")
-    else:  # a real site/ whose assets folder is a link: MkDocs would write through it
-        (root / "site").mkdir()
-        (root / "site" / "assets").symlink_to("../../outside")
-    before = {k: v for k, v in _files(tmp_path).items() if k.startswith(("repo/reports/", "outside/"))}
-    named = "site is a symbolic link to reports" if how == "link" else "site/assets is a symbolic link to ../../outside"
-    assert cli.main(["check", "--root", str(root)]) == 1 and f"error: {named}: " in capsys.readouterr().out
-    code = cli.main(["site", "--root", str(root), "--site-dir", str(root / "site")])
-    err = capsys.readouterr().err
-    assert code == 1
-    assert f"error: {named}: " in err and "Traceback" not in err, err
-    assert {k: v for k, v in _files(tmp_path).items() if k.startswith(("repo/reports/", "outside/"))} == before
-
-
-def test_a_cache_that_is_a_file_is_one_message_and_check_still_reads_every_report(tmp_path, capsys, monkeypatch):
     root = make_repo(tmp_path)
-    (root / ".cache").write_text("committed\n", encoding="utf-8")
-    code, out = check(root, capsys, monkeypatch=monkeypatch)
-    assert code == 1
-    assert out.count(".cache is a file, not a folder") == 1 and "Traceback" not in out, out
-    assert "1 reports: 1 readable, 0 broken" in out, out  # the report is read all the same, without the cache
-    assert (root / ".cache").read_text(encoding="utf-8") == "committed\n"
-    for command in (["build", "--root", str(root)], ["site", "--root", str(root), "--site-dir", str(root / "site")]):
-        assert cli.main(command) == 1
-        err = capsys.readouterr().err
-        assert err.count(".cache is a file, not a folder") == 1 and "Traceback" not in err, err
-
-
-def test_gitignore_ignores_every_generated_path_whatever_it_is(tmp_path):
-    """A link or a file where a generated folder belongs is ignored too: `/content/issues/` matches folders only."""
-    import subprocess
-
-    from builder.site.page_cache import GENERATED
-    from conftest import ROOT
-
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    shutil.copy(ROOT / ".gitignore", tmp_path / ".gitignore")
-    (tmp_path / "content").mkdir()
-    planted = [f"content/{name}" for name in GENERATED] + [".cache", "site"]
-    for k, rel in enumerate(planted):
-        if k % 2:
-            (tmp_path / rel).symlink_to("../reports" if "/" in rel else "reports")
-        else:
-            (tmp_path / rel).write_text("x\n", encoding="utf-8")
-    subprocess.run(["git", "-C", str(tmp_path), "add", "-A"], check=True)
-    staged = subprocess.run(["git", "-C", str(tmp_path), "diff", "--cached", "--name-only"], check=True,
-                            capture_output=True, text=True).stdout.split()
-    assert staged == [".gitignore"]
-
-
-# --- 7. a report's source is a download, never a page ------------------------------------------------------
-
-DOWNLOAD_TYPES = {"text/plain", "application/pdf", "application/msword",
-                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-
-
-@pytest.mark.parametrize("suffix", SOURCE_SUFFIXES)
-def test_every_kind_of_source_is_named_as_a_download(suffix):
-    """Whatever extension a source has (any case), its download is neither a page to MkDocs nor HTML to a
-    browser: a PDF, a Word file or plain text, by the type a server gives its name."""
-    import mimetypes
-
-    from mkdocs.utils import markdown_extensions
-
-    from builder.record.outcome import Brief
-    from builder.site.views import source_download
-
-    for ext in (suffix, suffix.upper()):
-        name = source_download(Brief(agency="巴州区", year=2023, published_on=None), Path(f"reports/2023/巴州区{ext}"))
-        assert name.startswith("downloads/2023/巴州区.") and name.lower().startswith(f"downloads/2023/巴州区{suffix}")
-        assert not name.lower().endswith(tuple(markdown_extensions)), name
-        assert mimetypes.guess_type(name)[0] in DOWNLOAD_TYPES, name
-
-
-def test_a_source_is_a_download_whatever_its_extension(tmp_path):
-    """A Markdown report (what converters write) with a script and an image, a text file named .htm, .text and
-    .markdown, and the saved web pages: each report page's 下载源文件 link, followed over HTTP, gives the
-    source's bytes as a plain download; none is rendered as a page or served as HTML."""
-    import functools
-    import http.server
-    import urllib.request
-    from urllib.parse import quote, unquote
-
-    from conftest import build_site_in, copy_repository
-
-    root = copy_repository(tmp_path)
     folder = root / "reports" / "2023"
-    hostile = "\n<script>alert('from the source')</script>\n\n![](images/figure.png)\n"
-    renamed = {"巴州区": ".md", "达州市通川区": ".markdown", "攀枝花市西区人民政府办公室": ".htm", "川汇区政府办公室": ".text"}
-    for name, suffix in renamed.items():
-        text = (folder / f"{name}.txt").read_text(encoding="utf-8")
-        (folder / f"{name}{suffix}").write_text(text + (hostile if suffix == ".md" else ""), encoding="utf-8")
-        (folder / f"{name}.txt").unlink()
-        (folder / f"{name}.yaml").unlink()  # read again from the renamed source
-    assert {s for s in renamed.values()} <= set(SOURCE_SUFFIXES)
-    outcomes, _ = build_site_in(root)  # MkDocs --strict: an image the Markdown names is not a broken link
-    site = root / "site"
-    sources = {o.source.name: o for o in outcomes if not o.failed}
-    assert {f"{n}{s}" for n, s in renamed.items()} <= set(sources)
+    source = (folder / f"{SEED}.txt").read_text(encoding="utf-8")
+    assert source.count(SEED) > 1
+    for k, c in enumerate(HIDDEN):
+        (folder / f"copy{k}.txt").write_text(source.replace(SEED, f"巴州{c}区", 1), encoding="utf-8")
+    shutil.copy(folder / f"{SEED}.txt", folder / "by-hand.txt")
+    (folder / "by-hand.yaml").write_text(
+        SEED_TEXT.replace("agency: 巴州区", 'agency: "巴州\\u00ad区\\uFE0F"')
+                 .replace(f"path: reports/2023/{SEED}.txt", "path: reports/2023/by-hand.txt"), encoding="utf-8")
+    outcomes = process_all(root / "reports", root)
+    assert len(outcomes) == len(HIDDEN) + 2
+    for o in outcomes:
+        assert o.failed and any(f.rule == "reports.duplicate" for f in o.findings), o.source.name
+    code, out = check(root, capsys, monkeypatch=monkeypatch)
+    assert code == 1 and out.count("reports.duplicate") == len(HIDDEN) + 2, out
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.func.log_message = lambda *a: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        for o in sources.values():
-            page = site / "reports" / str(o.record.year) / o.source.stem / "index.html"
-            href = re.search(r'<a href="([^"]+)" download>下载源文件</a>', page.read_text(encoding="utf-8"))[1]
-            target = Path(os.path.normpath(page.parent / unquote(href)))
-            assert target.is_relative_to(site / "downloads"), href
-            url = f"http://127.0.0.1:{server.server_address[1]}/" + quote(target.relative_to(site).as_posix())
-            with urllib.request.urlopen(url) as got:
-                assert got.read() == o.source.read_bytes(), href
-                assert got.headers.get_content_type() in DOWNLOAD_TYPES, (href, got.headers["Content-Type"])
-    finally:
-        server.shutdown()
-    assert not [p for p in (site / "downloads").rglob("*") if p.suffix in (".html", ".htm") or p.is_dir()
-                and (p / "index.html").exists()]  # no source became a page
-    for page in site.rglob("*.html"):  # the script is text on the report page (its narrative), never markup
-        assert "<script>alert('from the source')" not in page.read_text(encoding="utf-8"), page
+
+def test_an_address_holding_what_shows_nothing_is_refused_for_every_such_character():
+    """source.url and a registry's url (one type, models.Url): every `invisible` character of Unicode (a
+    bidi control would make the 原文地址 shown differ from the one opened) is refused with a message; a
+    plain address, one with Chinese or percent-escapes, is kept."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from builder.record.characters import invisible
+    from builder.record.models import Url
+
+    url = TypeAdapter(Url)
+    hidden = [chr(cp) for cp in range(0x110000) if invisible(chr(cp))]
+    assert len(hidden) > 4000
+    for c in hidden:
+        with pytest.raises(ValidationError, match="invisible character"):
+            url.validate_python(f"https://www.bzq.gov.cn/nb{c}2023.pdf")
+    for good in ("https://www.bzq.gov.cn/nb/2023.pdf", "http://例子.政务.cn/年报?id=1&x=%E2%80%AE"):
+        assert url.validate_python(good) == good
+
+
+def test_a_web_page_whose_address_holds_a_bidi_control_is_read_without_it():
+    """A saved page whose <meta name="Url"> spoofs its address with U+202E (before gpj.exe, it shows exe.jpg)
+    is read: its record has no source.url, with a finding (it was once kept, and shown as the 原文地址)."""
+    from builder.extract.to_record import extract
+    from builder.read.sources import read_source
+
+    page = (REPORTS / "2023" / "平潭综合实验区.html").read_bytes()
+    address = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202403/t20240308_87885.htm"
+    assert page.count(address.encode()) == 1
+    for spoof in ("https://www.pingtan.gov.cn/nb\u202egpj.exe", "https://www.pingtan\u200b.gov.cn/nb.htm"):
+        ex = extract(read_source("x.html", page.replace(address.encode(), spoof.encode())))
+        assert ex.record.source.url is None and ex.record.agency == "平潭综合实验区"
+        assert [f.severity for f in ex.findings if f.rule == "extract.url_refused"] == ["warning"]
+        assert not ex.errors

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from ..read.limits import limits
 from ..read.html import html_to_text
+from ..record.characters import FOOTNOTE_MARKERS
 
 NUM = "num"        # a number as printed
 BLANK = "blank"    # an empty cell: printed nothing
@@ -33,7 +34,16 @@ UNREAD_MARK = "?"
 # Markdown emphasis and inline HTML that converters leave around a cell's text
 _EMPHASIS = re.compile(r"\*{1,3}|(?<!\w)_{2}|</?(?:br|b|strong|em|i|span|p|sup|sub)\b[^>]*>", re.IGNORECASE)
 # a unit printed after a number in its cell: "136302件", "1953.86万元"
-_UNIT = re.compile(r"(?<=\d)(?:件|个|项|次|人|宗|份|万元|元)$")
+_UNITS = "件|个|项|次|人|宗|份|万元|元"
+_UNIT = re.compile(rf"(?<=\d)(?:{_UNITS})$")
+# footnote markers (characters.FOOTNOTE_MARKERS: ① ⑴ ² …): printed after a number they are no digit of it, and
+# `normalize` keeps them as printed there (NFKC would make 40390① the number 403901)
+MARKERS = FOOTNOTE_MARKERS
+_MARKER = re.compile(f"[{MARKERS}]")
+# markers after a number (and its unit), a space between them or none
+_MARKED = re.compile(rf"\d(?:{_UNITS})?[ \u00a0\u3000]?(?P<marks>[{MARKERS}]+)")
+# a cell's markers after its number, before or after its unit: "40390①", "136302件①", "136302①件"
+_MARKER_TAIL = re.compile(rf"(?<=\d)(?P<marks>[{MARKERS}]+)(?=(?:{_UNITS})?$)|(?<=\d)(?:{_UNITS})(?P<after>[{MARKERS}]+)$")
 # page footers and headers that page breaks leave inside tables
 _FOOTER = re.compile(
     r"^\s*(?:[-—–－]+\s*\d{1,3}\s*[-—–－]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
@@ -45,9 +55,11 @@ _PAGE_NUMBER = re.compile(r"^[ \f]{20,}\d{1,3}\s*$")
 _TABLE_OPEN = re.compile(r"<table\b", re.IGNORECASE)
 _TABLE_CLOSE = re.compile(r"</table\s*>", re.IGNORECASE)
 _MARKUP = re.compile(r"^\s*(?:#{1,6}\s*|>\s*|[-*+•]\s+(?=\S))+")
-# a label cell followed by numbers separated by single spaces: "行政处罚 5584" or "55 4 5 0"
+# a label cell followed by numbers separated by single spaces: "行政处罚 5584" or "55 4 5 0" (each number with
+# its footnote markers, if any: "行政处罚 5584①")
 _TRAILING_NUMBERS = re.compile(
-    r"^(?:(?P<label>.*?[^\d\s.,])\s+)?(?P<nums>\d+(?:\.\d+)?(?:\s+\d+(?:\.\d+)?)*)$")
+    rf"^(?:(?P<label>.*?[^\d\s.,])\s+)?(?P<nums>\d+(?:\.\d+)?[{MARKERS}]*(?:\s+\d+(?:\.\d+)?[{MARKERS}]*)*)$")
+_TRAILING_NUMBER = re.compile(rf"\d+(?:\.\d+)?[{MARKERS}]*")
 
 
 @dataclass
@@ -59,6 +71,7 @@ class Cell:
     line: int = -1  # the line it was printed on
     loose: bool = False  # one of several numbers printed with single spaces in one piece of text: its
                          # offset says nothing of the column it stands in
+    marker: str = ""  # a number's footnote markers (MARKERS) printed after it, not part of it: "①"
 
 
 @dataclass
@@ -82,27 +95,44 @@ class Line:
 
 
 def normalize(text: str) -> str:
-    """Full-width forms to ASCII (（ → (, ０ → 0), NFKC; keeps Chinese as it is."""
-    return unicodedata.normalize("NFKC", text)
+    """Full-width forms to ASCII (（ → (, ０ → 0), NFKC; keeps Chinese as it is, and a footnote marker
+    after a number (MARKERS: 40390①, 40390², 136302件⑴) as printed, so that it does not become a digit."""
+    if not _MARKER.search(text):
+        return unicodedata.normalize("NFKC", text)
+    out, pos = [], 0
+    for m in _MARKED.finditer(text):
+        out += [unicodedata.normalize("NFKC", text[pos:m.start("marks")]), m.group("marks")]
+        pos = m.end()
+    out.append(unicodedata.normalize("NFKC", text[pos:]))
+    return "".join(out)
 
 
 def classify(text: str) -> Cell:
-    return Cell(*_classified(text))
+    """One cell's text classified: a number (its value, and the footnote markers printed after it), a
+    blank, not applicable, text or junk."""
+    t, kind, value, marker = _classified(text)
+    return Cell(t, kind, value, marker=marker)
 
 
 @lru_cache(maxsize=65536)  # reports repeat their cells ("0", labels) many times over
-def _classified(text: str) -> tuple[str, str, int | float | None]:
+def _classified(text: str) -> tuple[str, str, int | float | None, str]:
     t = _EMPHASIS.sub("", text).strip()
-    compact = _UNIT.sub("", _THOUSANDS.sub("", _SPACES.sub("", t)))
+    compact, marker = _SPACES.sub("", t), ""
+    tail = _MARKER_TAIL.search(compact) if _MARKER.search(compact) else None
+    if tail:  # a number's footnote marker is not a digit of it
+        marker = tail.group("marks") or tail.group("after")
+        compact = compact[:tail.start("marks")] + compact[tail.end("marks"):] if tail.group("marks") \
+            else compact[:tail.start("after")]
+    compact = _UNIT.sub("", _THOUSANDS.sub("", compact))
     if len(compact) <= 40 and _NUMBER.match(compact):  # longer: no count, and int() refuses 4,300 digits
-        return t, NUM, float(compact) if "." in compact else int(compact)
+        return t, NUM, float(compact) if "." in compact else int(compact), marker
     if _NOT_APPLICABLE.match(compact):
-        return t, NA, None
+        return t, NA, None, ""
     if _BLANKISH.match(compact):
-        return t, BLANK, None
+        return t, BLANK, None, ""
     if _CJK.search(t) or _LATIN_WORD.search(t):
-        return t, TEXT, None
-    return t, JUNK, None
+        return t, TEXT, None, ""
+    return t, JUNK, None, ""
 
 
 def _split(line: str) -> list[tuple[int, str]]:
@@ -140,7 +170,7 @@ def _explode(offset: int, text: str) -> list[Cell]:
     label = (m.group("label") or "").strip()
     if label:
         out.append(Cell(label, classify(label).kind, col=offset))
-    numbers = list(re.finditer(r"\d+(?:\.\d+)?", m.group("nums")))
+    numbers = list(_TRAILING_NUMBER.finditer(m.group("nums")))
     for n in numbers:
         c = classify(n.group())
         c.col = offset + m.start("nums") + n.start()

@@ -1,14 +1,14 @@
 """Inference: fill a blank cell only where the template's arithmetic determines it.
 
 A cell is filled when it is the one blank of an equation, every equation that
-determines it gives the same value, and that value is a count (a whole number ≥ 0).
+determines it gives the same value, and that value is a count (a whole number ≥ 0, at most MAX_COUNT).
 Its path goes under `inferred`. Anything else stays blank: a blank is never a 0. A cell listed
 under `unread` or `not_applicable` is never filled (an unreadable cell is not a blank one).
 """
 from __future__ import annotations
 
 from ..record.checks import equations
-from ..record.models import Finding, Record, iter_cells, set_path
+from ..record.models import MAX_COUNT, Finding, Record, iter_cells, set_path
 
 
 def infer(record: Record) -> list[Finding]:
@@ -38,11 +38,13 @@ def infer(record: Record) -> list[Finding]:
                     rule="inference.conflict", severity="warning", path=path,
                     message=f"blank cell: the table's equations give different values "
                             f"({', '.join(str(int(o)) for o in sorted(options))}); left blank"))
-            elif value < 0 or value != int(value):
+            elif value < 0 or value != int(value) or value > MAX_COUNT:
                 refused.add(path)
                 findings.append(Finding(
                     rule="inference.impossible", severity="warning", path=path, expected=value,
-                    message=f"blank cell: the printed totals would make it {value}, not a count; left blank"))
+                    message=f"blank cell: the printed totals would make it {value}, not a count"
+                            + (f" a record holds (at most {MAX_COUNT})" if value > MAX_COUNT else "")
+                            + "; left blank"))
             else:
                 set_path(record, path, int(value))
                 cells[path] = int(value)

@@ -12,12 +12,14 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from pydantic import ValidationError
+
 from .cells import JUNK, NA, NUM, TEXT, Line, to_lines
 from ..record.characters import fold_text
 from .metadata import (_region, as_printed, damaged_text, date_in, find_sections, parse_narrative, parse_published,  # noqa: F401
                        parse_title, parse_wrappers, signature_agency)
 from .rows import Run, align, build_runs, fill_gaps, join_pieces, run_values, split_runs, strip_numbering  # noqa: F401
-from ..record.models import Finding, Record, Source, TablePages, get_path, iter_cells, set_path
+from ..record.models import MAX_COUNT, Finding, Record, Source, TablePages, get_path, iter_cells, set_path
 from ..read.text import ReportError, SourceText
 from .editions import HEADERS_2019, HEADERS_2021, PRE_2019, edition, free_form
 from ..record.template import (AMOUNT_PATHS, APPLICATION_GROUP_PATTERNS, APPLICATION_ROWS, ARTICLE20_ITEMS,
@@ -99,6 +101,18 @@ def read_row(run: Run, paths: Sequence[str], label: str, findings: list[Finding]
     values: list[int | float | None] = []
     for k, (cell, path) in enumerate(zip(cells, paths)):
         value = cell.value if cell.kind == NUM else None
+        if cell.kind == NUM and cell.marker:
+            findings.append(Finding(
+                rule="extract.marker_dropped", severity="info", path=path, printed=value,
+                message=f"row {label}: cell {k + 1} is printed {cell.text!r}: {cell.marker!r} after the number is a "
+                        f"footnote marker, not part of it; read as {value}"))
+        if isinstance(value, int) and value > MAX_COUNT:
+            findings.append(Finding(
+                rule="extract.too_large", severity="warning", path=path,
+                message=f"row {label}: cell {k + 1} is {value}, beyond the largest number the record and its "
+                        f"downloads hold ({MAX_COUNT}); left unread"))
+            values.append(None)
+            continue
         if cell.kind == JUNK and path.endswith(SIGNED_SUFFIX) and _SIGNED.match(cell.text.replace(" ", "")):
             value = int(_SIGNED.match(cell.text.replace(" ", "")).group().replace("−", "-").replace("－", "-"))
         elif cell.kind == NA:
@@ -211,7 +225,7 @@ def misread_columns(record: Record, rows: Sequence, size: int, findings: list[Fi
 
 
 # findings that say a cell's content could not be read or placed: their cells are `unread`
-UNREAD_RULES = frozenset({"extract.illegible", "extract.not_a_number", "extract.not_a_count",
+UNREAD_RULES = frozenset({"extract.illegible", "extract.not_a_number", "extract.not_a_count", "extract.too_large",
                           "extract.row_layout", "extract.row_missing", "extract.section_missing",
                           "extract.placement_contradicted", "extract.columns_contradicted", "extract.mixed_edition",
                           "extract.pieces_unjoined", "read.unreadable"})
@@ -339,6 +353,18 @@ def _cell_order(path: str) -> int:
 _ORDER = {p: k for k, (p, _) in enumerate(iter_cells(Record.model_construct()))}
 
 
+def _posted_url(record: Record, url: str | None, findings: list[Finding]) -> None:
+    """Set the record's source.url to the address the file gives, unless the record's rules refuse it (a
+    control or invisible character, a bidi control among them: the address shown would not be the one
+    opened): then it is left out, with a finding."""
+    try:
+        record.source.url = url
+    except ValidationError as exc:
+        why = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        findings.append(Finding(rule="extract.url_refused", severity="warning",
+                                message=f"the address the file gives ({url!r:.80}) is left out: {why}"))
+
+
 def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
     """The record of one report. Raises ReportError when the text is not a readable report."""
     lines = to_lines(fold_text(source.text))
@@ -379,7 +405,7 @@ def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
     meta = dict(source.meta)
     posted = date_in(meta.get("posted", "")) if meta.get("posted") else None
     record.source.posted_on = posted if posted and year <= posted.year <= year + 3 else wrapper.posted_on
-    record.source.url = meta.get("url") or wrapper.url
+    _posted_url(record, meta.get("url") or wrapper.url, findings)
     regions: dict[str, Sequence[Line]] = {"applications": lines[app_region[0]:app_region[1]]}
     a20 = _region(lines, sections, "article20")
     if a20 is not None:

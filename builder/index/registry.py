@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from ..record.checks import date_problem
 from ..record.characters import name_key
-from ..record.models import Date, Name, Text
+from ..record.models import Date, Name, Text, Url  # Url: as a record's source.url
 
 REGISTRY_DIR = "registry"  # under reports/
 KINDS = ("government", "department")  # as in reports/agencies.yaml (条例第四十九条)
@@ -33,7 +33,6 @@ STATUSES = ("archived", "listed-only")
 TSV_COLUMNS = ("year", "body", "kind", "posted", "template", "status", "url")
 
 Year = Annotated[int, Field(ge=1990, le=2100, strict=True)]
-Url = Annotated[str, Field(max_length=2000, pattern=r"^https?://[^\s]+$")]  # as a record's source.url
 
 
 class _Model(BaseModel):

@@ -77,6 +77,9 @@ def describe(f: Finding) -> str:
         "extract.unplaced_row": "报告中有一行数字无法确定地对应到模板的任何一行，未采用。",
         "extract.not_a_number": f"{where}：单元格印的不是数字。",
         "extract.not_a_count": f"{where}：印的 {printed} 不是整数。",
+        "extract.too_large": f"{where}：印的数字超出记录与下载数据所能容纳的最大整数（2⁶³−1），列为未能识别。",
+        "extract.marker_dropped": f"{where}：数字后印有注释标记，不计入数字，读作 {printed}。",
+        "extract.url_refused": "源文件给出的原文地址含有控制字符或不可见字符（例如改变文字方向的字符），显示的地址可能与实际打开的不同，未予采用。",
         "extract.section_missing": f"未找到{_SECTIONS.get(f.path or '', '相应部分')}的数字。",
         "extract.source_replaced": "源文件已更换并重新提取；人工更正过的单元格保持不变。",
         "extract.hand_edit_conflict": f"{where or f.path}：记录经人工修改后，源文件或提取程序又有变化，无法分辨哪些是人工更正；"

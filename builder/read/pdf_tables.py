@@ -15,13 +15,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..record.characters import FOOTNOTE_MARKERS
+
 APPLICATION_HEADERS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
 REVIEW_HEADERS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
 ARTICLE20_HEADERS = ("本年制发件数", "本年废止件数", "现行有效件数")
 ONE_COLUMN_HEADERS = ("本年处理决定数量", "本年收费金额")
 _KEYS = set(APPLICATION_HEADERS) | set(REVIEW_HEADERS) | set(ARTICLE20_HEADERS)
 
-_VALUE = re.compile(r"^(?:[-−－]?[\d０-９][\d０-９,，.．]*|[/／—–\-－]+|\?|不适用)$")
+# a value: a number (its footnote markers after it: 41①), a not-applicable mark, or "?"
+_VALUE = re.compile(rf"^(?:[-−－]?[\d０-９][\d０-９,，.．]*[{FOOTNOTE_MARKERS}]*|[/／—–\-－]+|\?|不适用)$")
 _DIGIT = re.compile(r"[\d０-９?]")
 CLEAR = 0.1  # a value's centre must stand this share of its column's width inside the column's bounds
 WORD_GAP = 1.0  # points between characters that separate two words (a single space is wider)

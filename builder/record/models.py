@@ -13,6 +13,8 @@ from typing import Annotated, Any, Iterator, Literal, Optional, Union
 
 from pydantic import AfterValidator, BeforeValidator, BaseModel, ConfigDict, Field
 
+from .characters import BIDI_CONTROLS, first_invisible
+
 SCHEMA_VERSION = 1
 
 MAX_COUNT = 2 ** 63 - 1  # SQLite's largest integer: a download must hold every number a record holds
@@ -36,14 +38,26 @@ def _amount(value: Any) -> Any:
 Amount = Annotated[Optional[Union[int, float]], Field(ge=0), BeforeValidator(_amount)]
 """An amount of money: a finite number, never text."""
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")  # and bidi overrides
+_CONTROL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029{BIDI_CONTROLS}]")  # and the bidi controls
 _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # text may hold tabs and line breaks
 
 
 def _no_control(value: Optional[str]) -> Optional[str]:
-    if value is not None and _CONTROL.search(value):
-        raise ValueError(f"holds a control character ({_CONTROL.search(value).group()!r})")
+    found = _CONTROL.search(value) if value is not None else None
+    if found and found.group() in BIDI_CONTROLS:  # it would reorder what is shown around it
+        raise ValueError(f"holds a bidi control character (U+{ord(found.group()):04X})")
+    if found:
+        raise ValueError(f"holds a control character ({found.group()!r})")
     return value
+
+
+def _url(value: Optional[str]) -> Optional[str]:
+    # a bidi control or a character that shows nothing would make the address shown differ from the one opened
+    hidden = first_invisible(value) if value is not None else None
+    if hidden is not None:
+        raise ValueError(f"holds an invisible character (U+{ord(hidden):04X}): the address shown would not be the "
+                         "one opened; write it without that character")
+    return _no_control(value)
 
 
 def _text(value: Optional[str]) -> Optional[str]:
@@ -61,6 +75,9 @@ def _date(value: Any) -> Any:
 Date = Annotated[Optional[dt.date], BeforeValidator(_date)]
 """A date, written YYYY-MM-DD; never a number taken for a timestamp."""
 PageNumber = Annotated[int, Field(ge=1, le=100_000, strict=True)]
+Url = Annotated[str, Field(max_length=2000, pattern=r"^https?://[^\s]+$"), AfterValidator(_url)]
+"""A web address, http or https: no whitespace, control character or `characters.invisible` character (a
+bidi control would make the address shown differ from the one opened)."""
 
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_control)]
 """A one-line name (an agency, a file): no control characters (a line break, NUL), at most 200 characters."""
@@ -233,8 +250,7 @@ class Source(_Model):
                                                               "else null")
     posted_on: Date = Field(None, description="the date the publisher posted it (portal page "
                                                            "header, crawler header, or a registry), else null")
-    url: Optional[str] = Field(None, max_length=2000, pattern=r"^https?://[^\s]+$", description="where the publisher posted the original, "
-                                                                  "when known")
+    url: Optional[Url] = Field(None, description="where the publisher posted the original, when known")
     pages: Optional[TablePages] = Field(None, description="where the tables are in a paged source "
                                                           "(PDF, DOCX with page breaks); null for text")
     extractor: Optional[str] = Field(None, max_length=200, description="version of the builder's extraction that read it")

@@ -34,6 +34,7 @@ from .list_pages import _issues, _rankings, _regions
 from .page_cache import GENERATED, PageCache, SiteWriter, _write, output_problems, report_key
 from ..store.owned import refuse
 from ..store.files import _key
+from ..record.characters import name_key
 from ..record.outcome import Outcome
 from ..store.files import file_stamp, without_gc
 from ..record.files import record_path
@@ -47,8 +48,8 @@ from ..index.flags import JUMP_RULE, NARRATIVE_RULE
 from ..record.template import APPLICATION_COLUMNS, EDITIONS, REVIEW_COLUMNS
 from . import views as page_views
 from .views import (FORMATS, SEARCH_EXCERPT, RecordCells, ReportView, _env, _extracted, _flagged, _tds, agency_url,
-                    application_rows, article20_rows, cell, city, correction_rows, indicator_rows, key_figures,
-                    overall_row, province, region_url, report_url, review_cells, slug, source_download)
+                    application_rows, article20_rows, bodies, cell, city, correction_rows, indicator_rows,
+                    key_figures, overall_row, province, region_url, report_url, review_cells, slug, source_download)
 from ..index.wording import SEVERITY, cell_name, describe
 
 __all__ = ["GENERATED", "build_site", "cell", "city", "province", "slug", "agency_url", "write_search_dictionary"]
@@ -81,6 +82,7 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
         views.append(ReportView(o, report_url(o.brief), download, info, s, key, prepared, changes, links=links))
 
     provenance.attach(views, root / provenance.CACHE, writer.page)  # each PDF table's image, cut from its page
+    by_agency = bodies(views)  # a page per body, under the name its newest report prints (each view's `body`)
     _score_views(views)
     placed = standings(((id(v), v.brief.year, v.agency.group, v.score) for v in views), {id(v): v.key for v in views},
                        cache.path and cache.path.with_name("standings.json"))  # a group ranked before is kept
@@ -89,11 +91,8 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
         # a page shows its tables' images and links to the repository; its group's ranks and quartiles
         # are loaded from its standing file (data_api.write_standing), so a new report in the group
         # rewrites those, not the pages; the rankings and downloads print them (page_key)
-        v.own_key = _key(v.key, v.tables.to_data() if v.tables else None, v.links)
+        v.own_key = _key(v.key, v.tables.to_data() if v.tables else None, v.links, v.body)
         v.page_key = _key(v.own_key, v.standing.to_data())
-    by_agency: dict[str, list[ReportView]] = {}
-    for v in views:
-        by_agency.setdefault(v.brief.agency, []).append(v)
     # the report and agency pages are made by other processes while this one makes the rest (then helps)
     with _agency_pages(writer, out_dir, by_agency):
         write_standing(writer, views)
@@ -104,7 +103,7 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
         # a wrong registry stops the build before this (cli); here one is left out rather than stop a build
         registries = load_registries(root / "reports")[0]
         entries = coverage([(v.brief, v.url) for v in views], agencies, registries)
-        coverage_pages(env, writer, entries, set(by_agency), {r.region for r in registries})
+        coverage_pages(env, writer, entries, {name_key(b): b for b in by_agency}, {r.region for r in registries})
         writer.text("methodology.md", env.get_template("methodology.md.j2").render(**methodology_context()))
 
         _data(env, writer, views, root, entries)
@@ -272,7 +271,7 @@ def _render_report(env: jinja2.Environment, v: ReportView) -> str:
         corrections=correction_rows(v.record, v.outcome.findings, v.changes),
         review_columns=REVIEW_COLUMNS, findings=[(f, describe(f), SEVERITY[f.severity], cell_name(f.path))
                                                  for f in findings],
-        agency_url=agency_url(v.record.agency), info=v.agency,
+        agency_url=agency_url(v.body), info=v.agency,
         scores=indicator_rows(v.score), overall=overall_row(v.score),
         standing=standing_json_url(v.brief.year, v.brief.agency),
         pub=publication(v.record, v.agency), version=METHOD_VERSION, excerpt=SEARCH_EXCERPT,

@@ -14,6 +14,7 @@ from typing import Iterable
 import jinja2
 
 from ..index.coverage import EVIDENCE, Entry, tally
+from ..record.characters import name_key
 from .page_cache import SiteWriter
 from ..store.files import _key
 from ..index.scores import ARTICLE_49
@@ -25,10 +26,11 @@ EVIDENCE_NAMES = {"posted_on": "发布日期", "registry": "登记表", "publish
 
 
 def coverage_pages(env: jinja2.Environment, writer: SiteWriter, entries: Iterable[Entry],
-                   bodies_with_pages: set[str], registered: set[str]) -> None:
+                   bodies_with_pages: dict[str, str], registered: set[str]) -> None:
     """Write the coverage pages for these entries: pages of their own for the regions in `registered`
     (those with a registry), a row per province of the summary for the others. A body with a page of its
-    own (a report in the repository) is linked to it."""
+    own (a report in the repository) is linked to it: `bodies_with_pages` gives, by `characters.name_key`,
+    the name each body's page is shown under (views.bodies), so a name the registry spells otherwise finds it."""
     by_region: dict[str, list[Entry]] = {}
     by_province: dict[str, list[Entry]] = {}
     for e in entries:
@@ -44,12 +46,13 @@ def coverage_pages(env: jinja2.Environment, writer: SiteWriter, entries: Iterabl
             years.setdefault(e.year, []).append(e)
         for year, rows in sorted(years.items()):
             rows.sort(key=lambda e: (e.kind != "government", e.body))
-            linked = sorted(e.body for e in rows if e.body in bodies_with_pages)
+            linked = sorted((e.body, bodies_with_pages[name_key(e.body)]) for e in rows
+                            if name_key(e.body) in bodies_with_pages)
             writer.page(f"{base}/{year}.md", _key("coverage", region, year, [dataclasses.astuple(e) for e in rows],
                                                  linked),
                         partial(page_views.render, env, "coverage_year.md.j2", region=region, year=year, entries=rows,
                                 tally=tally(rows), kinds=KINDS, evidence_names=EVIDENCE_NAMES, agency_url=agency_url,
-                                bodies_with_pages=set(linked), depth="../../../"))
+                                pages=dict(linked), depth="../../../"))
         summary = [(year, tally(rows)) for year, rows in sorted(years.items(), reverse=True)]
         writer.page(f"{base}/index.md", _key("coverage", region, summary), partial(
             page_views.render, env, "coverage_region.md.j2", region=region, years=summary, depth="../../"))

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..read import workers
-from ..record.characters import fold_text
+from ..record.characters import first_invisible, fold_text
 from ..read.limits import Limits, limits
 from ..store.files import _key
 from ..store.files import files_digest, write_atomically
@@ -90,8 +90,9 @@ class Provenance:
 
 
 def safe_url(url: str | None) -> str | None:
-    """The URL if it is an http(s) address with no whitespace or control character (to be linked), else None."""
-    if not url or not re.fullmatch(r"https?://[^\s\x00-\x1f\x7f]+", url, re.IGNORECASE):
+    """The URL if it is an http(s) address with no whitespace, control or invisible character (to be linked),
+    else None (a record's source.url is already refused with one: record/models.Url)."""
+    if not url or not re.fullmatch(r"https?://[^\s\x00-\x1f\x7f]+", url, re.IGNORECASE) or first_invisible(url):
         return None
     return url
 

@@ -19,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..data import downloads
+from ..record.characters import name_key
 from ..record.models import Finding, Record, get_path, iter_cells, lacking_cells
 from ..record.outcome import Brief, Outcome
 from ..index.scores import INDICATORS, NO_REGION, Agency, Score
@@ -138,6 +139,7 @@ def source_download(report: Record | Brief, source: Path) -> str:
 
 
 def agency_url(agency: str) -> str:
+    """The page of a body, by the name it is shown under (`ReportView.body`), relative to the site root."""
     return f"agencies/{slug(agency)}.md"
 
 
@@ -341,6 +343,7 @@ class ReportView:
     own_key: str = ""                           # what its own pages show: all but its standing (standing_texts)
     links: tuple[str, str] = ("", "")           # (repository, site) URLs: summary.site_settings
     tables: Any = None                          # provenance.Provenance: its tables' images (a PDF source)
+    body: str = ""                              # the name its body's page is shown under (`bodies`)
     brief: Brief = field(init=False)            # the outcome's: asked for some 30 times a report in a build
 
     def __post_init__(self) -> None:
@@ -354,6 +357,22 @@ class ReportView:
     def province(self) -> str:
         return province(self.agency.region)
 
+
+def bodies(views: Iterable[ReportView]) -> dict[str, list[ReportView]]:
+    """The reports of each body, under the name its newest report prints (the latest year; of one year,
+    the report's name): a body is one under every spelling `characters.name_key` folds (平潭综合实验区（公安局）
+    and 平潭综合实验区(公安局), a name with an invisible character), so it has one page. Sets each view's
+    `body` to that name."""
+    groups: dict[str, list[ReportView]] = {}
+    for v in views:
+        groups.setdefault(name_key(v.brief.agency), []).append(v)
+    out: dict[str, list[ReportView]] = {}
+    for members in groups.values():
+        name = max(members, key=lambda v: (v.brief.year, v.brief.agency)).brief.agency
+        for v in members:
+            v.body = name
+        out[name] = members
+    return out
 
 
 def render(env: jinja2.Environment, template: str, /, **context: Any) -> str:
