@@ -37,6 +37,8 @@ SEARCH_DICTIONARY = Path(".cache") / "search" / "jieba_user.txt"  # named in mkd
 PAGE_CACHE = Path(".cache") / "pages.json"  # what each page was last made from
 SITE_EMPTIED = "MkDocs would empty the folder it points to and write the site there"
 SITE_WRITTEN = "MkDocs would write the site through it"
+MKDOCS_READS = "MkDocs would read what it points to and publish it (or run it, for a hook)"
+MKDOCS_INPUTS = ("overrides", "hooks")  # the theme's overrides and the hooks: MkDocs reads every file under them
 
 
 def _progress(desc: str):
@@ -213,8 +215,12 @@ def _registry_warnings(root: Path, outcomes: list[Outcome], registries: list) ->
 
 
 def _site_problems(root: Path, site_dir: Path) -> list[str]:
-    """What makes the site folder not the build's own (store.owned): MkDocs empties it and writes into it."""
-    return problems(root, site_dir, deep=False, why=SITE_EMPTIED) or problems(root, site_dir, why=SITE_WRITTEN)
+    """What makes the site folder not the build's own (store.owned): MkDocs empties it and writes into it;
+    and what MkDocs reads besides content/ (mkdocs.yml, overrides/, hooks/) that is a link or a special
+    file: it would publish (or run) what a link points to, in the repository or outside it."""
+    inputs = [p for name in MKDOCS_INPUTS for p in problems(root, root / name, why=MKDOCS_READS)]
+    inputs += problems(root, root / "mkdocs.yml", folder=False, why=MKDOCS_READS)
+    return (problems(root, site_dir, deep=False, why=SITE_EMPTIED) or problems(root, site_dir, why=SITE_WRITTEN)) + inputs
 
 
 def _unowned(root: Path, cache: list[str]) -> int:

@@ -68,3 +68,22 @@ def test_the_checks_catch_what_they_are_for():
                   "`reports/年度/机关名称.扩展名` and `reports/2023/x.yaml:12`") == {"builder/record/models.py", "reports/2023/x.yaml"}
     assert _HISTORY.search("fixed in issue 16") and _HISTORY.search("since 1e14180,")
     assert _HISTORY.search("Before this round's features") and not _HISTORY.search("rounded to 2 places")
+
+
+def test_the_untrusted_input_table_names_tests_that_exist():
+    """Each test the README's "Untrusted input" table names is a test of that file (`file.py::name`, or
+    `::name` for the file named before it on the line)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Untrusted input", 1)[1].split("\n## ", 1)[0]
+    named, missing = 0, []
+    for line in section.splitlines():
+        if not line.startswith("| ") or "::" not in line:
+            continue
+        current = None
+        for ref in re.findall(r"`((?:test_\w+\.py)?::test_\w+)`", line):
+            file, _, name = ref.partition("::")
+            current = file or current
+            named += 1
+            if not re.search(rf"^(?:async )?def {name}\(", (ROOT / "tests" / current).read_text(encoding="utf-8"), re.M):
+                missing.append(ref)
+    assert named >= 20 and missing == [], missing

@@ -98,6 +98,32 @@ def test_a_site_folder_that_is_a_link_is_refused_before_mkdocs_cleans_it(how, tm
     assert {k: v for k, v in _files(tmp_path).items() if k.startswith(("repo/reports/", "outside/"))} == before
 
 
+@pytest.mark.parametrize("where", ["overrides/partials/secret.html", "hooks/extra.py", "mkdocs.yml"])
+def test_what_mkdocs_reads_besides_content_is_never_a_link(where, tmp_path, capsys):
+    """MkDocs reads the theme's overrides, the hooks and its configuration besides content/: a link there
+    would publish (or run) what it points to, in the repository or outside it. Refused, MkDocs not run."""
+    from conftest import copy_repository
+
+    root = copy_repository(tmp_path / "repo")
+    (tmp_path / "outside").mkdir()
+    secret = tmp_path / "outside" / "id_rsa"
+    secret.write_text("PRIVATE KEY\n", encoding="utf-8")
+    target = root / where
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if where == "mkdocs.yml":
+        (tmp_path / "outside" / "mkdocs.yml").write_bytes(target.read_bytes())
+        target.unlink()
+        target.symlink_to(tmp_path / "outside" / "mkdocs.yml")
+    else:
+        target.symlink_to(secret)
+    named = f"{where} is a symbolic link to {target.readlink()}: MkDocs would read what it points to"
+    assert cli.main(["check", "--root", str(root)]) == 1 and f"error: {named}" in capsys.readouterr().out
+    assert cli.main(["site", "--root", str(root), "--site-dir", str(root / "site")]) == 1
+    err = capsys.readouterr().err
+    assert f"error: {named}" in err and "Traceback" not in err, err
+    assert not (root / "site").exists()  # MkDocs never ran
+
+
 def test_a_cache_that_is_a_file_is_one_message_and_check_still_reads_every_report(tmp_path, capsys, monkeypatch):
     root = make_repo(tmp_path)
     (root / ".cache").write_text("committed\n", encoding="utf-8")
