@@ -41,7 +41,7 @@ check: $(STAMP)
 
 ## serve the built site locally at http://127.0.0.1:8000
 serve: site
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/properdocs serve -f mkdocs.yml --dev-addr 127.0.0.1:8000
 
 ## measure extraction speed and each reader (seconds per page, memory, accuracy)
 bench: $(TESTED)

@@ -61,8 +61,9 @@ def _builder_work(repo: Path) -> tuple[float, float, int]:
 
 def _mkdocs(repo: Path) -> float:
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(repo / "site")],
-                   cwd=repo, check=True, capture_output=True,
+    from builder.site.engine import engine_command
+
+    subprocess.run(engine_command(repo / "site"), cwd=repo, check=True, capture_output=True,
                    env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1717200000"})
     return time.perf_counter() - t0
 

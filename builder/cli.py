@@ -29,6 +29,7 @@ from .index.scores import AgenciesError, load_agencies
 from .read.text import ReportError
 from .read.workers import bounded_call
 from .store.owned import Unowned, problems, refuse
+from .site.engine import engine_command
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
 CACHE_DIR = Path(".cache") / "extract"  # extractions by source sha256 and extractor version
@@ -389,13 +390,12 @@ def cmd_site(args: argparse.Namespace) -> int:
             if outcomes is None:
                 return EXIT_BROKEN
             env = {**os.environ, "SOURCE_DATE_EPOCH": str(source_date_epoch(outcomes)), "NO_MKDOCS_2_WARNING": "1"}
-            done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-                                  cwd=root, env=env)
+            done = subprocess.run(engine_command(site_dir), cwd=root, env=env)
     except (Busy, Unowned) as exc:
         _error(exc)
         return EXIT_BROKEN
     if done.returncode != 0:
-        print("error: mkdocs build --strict failed", file=sys.stderr)
+        print("error: the site engine (properdocs build --strict) failed", file=sys.stderr)
         return EXIT_BROKEN
     return EXIT_OK
 

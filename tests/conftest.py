@@ -66,8 +66,10 @@ def build_site_in(root: Path, write: bool = False):
     outcomes = process_all(root / "reports", root, write=write)
     written = build_site(outcomes, root, root / "content")
     write_search_dictionary(root / ".cache" / "search" / "jieba_user.txt", outcomes)
-    out = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(root / "site")],
-                         cwd=root, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    from builder.site.engine import engine_command
+
+    out = subprocess.run(engine_command(root / "site"), cwd=root, capture_output=True, text=True,
+                         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert out.returncode == 0, out.stderr
     return outcomes, written
 

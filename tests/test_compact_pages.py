@@ -10,7 +10,6 @@ import os
 import re
 import subprocess
 import unicodedata
-import sys
 
 import pytest
 from lxml import html as lxml_html
@@ -33,8 +32,9 @@ def two_sites(tmp_path_factory):
     config = (root / "mkdocs.yml").read_text(encoding="utf-8")
     assert "  - hooks/compact_pages.py\n" in config
     (root / "mkdocs-raw.yml").write_text(config.replace("  - hooks/compact_pages.py\n", ""), encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", "mkdocs-raw.yml",
-                          "--site-dir", str(root / "raw")], cwd=root, capture_output=True, text=True,
+    from builder.site.engine import engine_command
+
+    out = subprocess.run(engine_command(root / "raw", "mkdocs-raw.yml"), cwd=root, capture_output=True, text=True,
                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert out.returncode == 0, out.stderr
     return root / "site", root / "raw"

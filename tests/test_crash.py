@@ -150,7 +150,7 @@ def test_the_lock_covers_the_whole_site_build_mkdocs_included(tmp_path, monkeypa
     real, seen = subprocess.run, []
 
     def run(command, *args, **kw):
-        if "mkdocs" not in command:
+        if "properdocs" not in command:
             return real(command, *args, **kw)
         try:
             with build_lock(root, wait=0):

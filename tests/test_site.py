@@ -6,19 +6,17 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
 from builder.record.models import Narrative, Record, Source, get_path, iter_cells
 from builder.record.outcome import Outcome
 from builder.site.build import build_site, write_search_dictionary
+from builder.site.engine import engine_command
 from builder.record.template import APPLICATION_ROWS, ARTICLE20_ITEMS, REVIEW_ROWS
 from conftest import ROOT, build_site_in, copy_repository, with_standing
 
-MKDOCS = str(Path(sys.executable).parent / "mkdocs")
 
 
 class Cells(HTMLParser):
@@ -166,7 +164,7 @@ def test_report_text_is_escaped_everywhere(tmp_path):
     outcome = Outcome(source, record)
     build_site([outcome], tmp_path, tmp_path / "content")
     write_search_dictionary(tmp_path / ".cache" / "search" / "jieba_user.txt", [outcome])
-    out = subprocess.run([MKDOCS, "build", "--strict", "--site-dir", str(tmp_path / "site")], cwd=tmp_path,
+    out = subprocess.run(engine_command(tmp_path / "site"), cwd=tmp_path,
                          capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert out.returncode == 0, out.stderr
     for page in (tmp_path / "site").rglob("*.html"):

@@ -1,0 +1,17 @@
+"""The static-site engine that turns content/ into site/: ProperDocs, the maintained fork of MkDocs 1.x
+(MkDocs 1.6.1 is no longer maintained), with the Material theme and the hooks under hooks/, configured by
+mkdocs.yml. ProperDocs builds this site byte for byte as MkDocs 1.6.1 did, but for the generator's name in
+each page's <meta name="generator">. This is the one definition of how the engine is run."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+CONFIG = "mkdocs.yml"  # MkDocs' name for the configuration, which ProperDocs reads when given it
+
+
+def engine_command(site_dir: str | Path, config: str = CONFIG, *options: str) -> list[str]:
+    """The command line that builds the site from `config` into `site_dir`, strict (a warning fails it),
+    run with this Python (the virtual environment's ProperDocs): a list for subprocess.run, to be run in
+    the repository's root."""
+    return [sys.executable, "-m", "properdocs", "build", "--strict", "-f", config, "--site-dir", str(site_dir), *options]
