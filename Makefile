@@ -28,12 +28,12 @@ site: $(STAMP)
 test: $(TESTED) browser
 	$(BIN)/python -m pytest -q
 
-## Debian's Chromium (and CJK fonts) for the browser tests, if missing
+## Debian's Chromium (and CJK fonts) for the browser tests, and rclone for the deploy's test, if missing
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Chromium for the browser tests"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk) >/dev/null \
-	  || echo "could not install Chromium (not root?): the browser tests will be skipped"; }
+	@command -v chromium >/dev/null 2>&1 && command -v rclone >/dev/null 2>&1 || { \
+	  echo "installing Chromium for the browser tests and rclone for the deploy's"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk rclone) >/dev/null \
+	  || echo "could not install Chromium and rclone (not root?): the browser and deploy tests will be skipped"; }
 
 ## extract and validate every report, print the findings (what CI runs on a pull request)
 check: $(STAMP)

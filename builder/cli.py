@@ -30,6 +30,7 @@ from .read.text import ReportError
 from .read.workers import bounded_call
 from .store.owned import Unowned, problems, refuse
 from .site.engine import engine_command
+from .publish import PublishError, publish, size_lines
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
 CACHE_DIR = Path(".cache") / "extract"  # extractions by source sha256 and extractor version
@@ -397,6 +398,21 @@ def cmd_site(args: argparse.Namespace) -> int:
     if done.returncode != 0:
         print("error: the site engine (properdocs build --strict) failed", file=sys.stderr)
         return EXIT_BROKEN
+    for line in size_lines(site_dir):
+        print(line, file=sys.stderr if line.startswith("warning:") else sys.stdout)
+    return EXIT_OK
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """The built site synced to an object store (or any rclone remote): only what changed is uploaded."""
+    site_dir = Path(args.site_dir)
+    try:
+        done = publish(site_dir, args.to)
+    except PublishError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BROKEN
+    print(f"published {site_dir} to {args.to}: {len(done.uploaded)} files uploaded, {len(done.deleted)} deleted, "
+          f"{max(0, done.checked - len(done.uploaded))} unchanged")
     return EXIT_OK
 
 
@@ -467,6 +483,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--source", help="where the list comes from (kept in the file)")
     s.add_argument("--root", default=os.getcwd(), help="the repository (default: here)")
     s.set_defaults(func=cmd_registry_import)
+
+    s = sub.add_parser("publish", help="sync the built site to an object store with rclone (only what changed)")
+    s.add_argument("--to", required=True, help="an rclone remote (store:bucket/path, from RCLONE_CONFIG_* variables) or a folder")
+    s.add_argument("--site-dir", default="site", help="the built site (default: site)")
+    s.set_defaults(func=cmd_publish)
 
     s = sub.add_parser("build", help="write records beside new reports and the site's pages into content/")
     s.add_argument("--root", default=os.getcwd(), help="the repository (default: here)")
