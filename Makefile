@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-site
 TESTED := $(VENV)/.installed-test
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test browser check serve bench bench-scale clean
+.PHONY: site test browser check accuracy serve bench bench-scale clean
 
 # what a build needs (OCR of scanned reports included), without the test tools
 $(STAMP): pyproject.toml
@@ -34,6 +34,10 @@ browser:
 	  echo "installing Chromium for the browser tests and rclone for the deploy's"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk rclone) >/dev/null \
 	  || echo "could not install Chromium and rclone (not root?): the browser and deploy tests will be skipped"; }
+
+## score the extractor on the gold records the repository ships, for the site's 数据准确性 page
+accuracy: $(TESTED)
+	$(BIN)/python -m pytest -q tests/test_accuracy.py
 
 ## extract and validate every report, print the findings (what CI runs on a pull request)
 check: $(STAMP)

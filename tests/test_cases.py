@@ -10,8 +10,8 @@ import pytest
 
 from builder.extract.to_record import covers
 from builder.record.models import iter_cells
-from builder.pipeline import extract_file
 from builder.read.text import ReportError
+from conftest import extract_once
 from golden import golden_cells, load_golden
 
 CASES = Path(__file__).resolve().parent / "cases"
@@ -32,10 +32,7 @@ def results() -> dict[str, tuple]:
     for name in NAMES:
         if name in SCANNED:
             pytest.importorskip("rapidocr", reason="the OCR extra is not installed (make test installs it)")
-        try:
-            out[name] = extract_file(source_of(name))
-        except ReportError as exc:
-            out[name] = exc
+        out[name] = extract_once(source_of(name))
     return out
 
 

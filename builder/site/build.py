@@ -9,6 +9,8 @@ clock), so builds are reproducible.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import gc
 import multiprocessing
 import os
@@ -29,7 +31,9 @@ from .api import data_date, report_json_url, standing_json_url, write_api, write
 from ..data.files import TABLES, write_downloads
 from ..index.coverage import coverage
 from .coverage_pages import coverage_pages
+from .accuracy import load_accuracy
 from .compare_pages import compare_pages
+from .feeds import SITE_NAME, added_dates, agency_feed, events, newest_date, write_feeds
 from .list_pages import _issues, _rankings, _regions
 from .page_cache import GENERATED, PageCache, SiteWriter, _write, output_problems, report_key
 from ..store.owned import refuse
@@ -107,7 +111,13 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
         writer.text("methodology.md", env.get_template("methodology.md.j2").render(**methodology_context()))
 
         _data(env, writer, views, root, entries)
+        accuracy, missing = load_accuracy(root)  # the test run's figures, or why there are none
+        writer.text("accuracy.md", env.get_template("accuracy.md.j2").render(accuracy=accuracy, missing=missing))
         compare_pages(env, writer, views)  # compare/: any template cell across a group, bodies side by side
+        # feeds/: a body's, a province's and the site's Atom feeds (a deadline counts once the data is past it)
+        stands_at = newest_date(views) or dt.date(max(years, default=2020) + 1, 1, 1)
+        write_feeds(writer, events(views, entries, {name_key(b): b for b in by_agency}, root, added_dates(root),
+                                   stands_at), SITE_NAME)
 
         newest = sorted(views, key=lambda v: (v.brief.published_on is not None,
                                               v.brief.published_on or v.brief.year, v.brief.agency),
@@ -285,7 +295,7 @@ def _render_agency(env: jinja2.Environment, agency: str, reports: list[ReportVie
              if f.rule.startswith("across_years.")]
     columns = [key_figures(v.record) for v in reports]
     return page_views.render(env, "agency.md.j2",
-        agency=agency, reports=reports, carry=carry, columns=columns, info=reports[0].agency,
+        agency=agency, feed=agency_feed(agency), reports=reports, carry=carry, columns=columns, info=reports[0].agency,
         corrections=[c for v in reports for c in correction_rows(v.record, v.outcome.findings, v.changes, v.url)],
         overall=[(v, overall_row(v.score), standing_json_url(v.brief.year, v.brief.agency)) for v in reports],
         glance=summary(reports[-1].record, reports[-1].score),

@@ -10,6 +10,7 @@ from typing import Iterable, NamedTuple
 
 import jinja2
 
+from .feeds import region_feed
 from .page_cache import SiteWriter
 from ..store.files import _key
 from ..record.outcome import Outcome
@@ -88,7 +89,7 @@ def _regions(env: jinja2.Environment, writer: SiteWriter, by_agency: dict[str, l
         bodies.sort(key=lambda b: (b["region"], b["agency"]))
         for page in _split(bodies, ["city"], REGION_PAGE_BODIES, region_url(name).removesuffix(".md")):
             writer.page(page.rel, _key(name, page.path, page.rows, page.children), partial(
-                page_views.render, env, "region.md.j2", name=" · ".join((name, *page.path)),
+                page_views.render, env, "region.md.j2", name=" · ".join((name, *page.path)), feed=region_feed(name),
                 bodies=[] if page.children else page.rows, count=len(page.rows), children=page.children,
                 depth=page.depth))
     writer.text("regions/index.md", env.get_template("regions_index.md.j2").render(

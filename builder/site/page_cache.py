@@ -22,9 +22,9 @@ from ..store.owned import Unowned, problems
 from ..store.shards import ShardedCache
 from ..store.versions import render_version
 
-GENERATED = ("index.md", "issues.md", "methodology.md", "data.md", "reports", "agencies", "rankings", "downloads",
+GENERATED = ("index.md", "issues.md", "methodology.md", "data.md", "accuracy.md", "reports", "agencies", "rankings", "downloads",
              "regions", "issues", "api", "coverage",
-             "compare")
+             "compare", "feeds")
 PUBLISHES = "MkDocs would publish what it points to"  # why a link elsewhere in content/ is refused
 
 

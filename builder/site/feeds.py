@@ -1,0 +1,171 @@
+"""Atom feeds (RFC 4287) to follow a body, a province or the whole site in any feed reader: a report
+added, a cell corrected by hand, a review flag raised, a report late or not found once its deadline
+(条例第四十九条) has passed.
+
+feeds/all.xml is the site's; feeds/agencies/BODY.xml a body's (under the name its page is shown under);
+feeds/regions/PROVINCE.xml a province's. Each holds its newest FEED_ENTRIES entries. An entry's id is a
+tag URI (RFC 4151) made of what the entry is about (the report, the cell and the commit, the flag's rule
+and cell), never of when the feed was written: a reader never sees an entry twice. Dates come from the
+data (the commit that added a report or made a correction, the dates a report prints or was posted, a
+deadline), never from the clock: the same repository gives the same feeds.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Optional
+from xml.sax.saxutils import escape, quoteattr
+
+from ..index.coverage import Entry
+from ..index.history import git
+from ..index.wording import cell_name, describe
+from ..record.characters import name_key
+from ..store.files import _key
+from .page_cache import SiteWriter
+from .views import ReportView, province, slug
+
+FEED_ENTRIES = 50  # the newest entries a feed holds: a reader that polls daily misses none
+TAG = "tag:disclosure-index.github.io,2026:"  # the authority and date of every entry's id (RFC 4151)
+FLAG_RULES = ("across_years.", "review.")  # the review flags (index/flags.py), not the template's arithmetic
+SITE_FEED = "feeds/all.xml"
+SITE_NAME = "公开年报指数"  # as mkdocs.yml names the site
+
+
+def agency_feed(body: str) -> str:
+    """A body's feed, by the name its page is shown under, relative to the site root."""
+    return f"feeds/agencies/{slug(body)}.xml"
+
+
+def region_feed(name: str) -> str:
+    """A province's feed, relative to the site root."""
+    return f"feeds/regions/{slug(name)}.xml"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry: what happened (`kind`: report | correction | flag | late | missing), to which body in
+    which province, when (a date of the data), its title and text in Chinese, the page it links to
+    (relative to the site root) and its stable id."""
+    id: str
+    kind: str
+    body: str
+    province: str
+    when: dt.date
+    title: str
+    summary: str
+    page: str
+
+
+def added_dates(root: Path) -> dict[str, dt.date]:
+    """The date each source under reports/ was first committed (its path relative to root → date), from
+    one `git log`; empty outside a git repository."""
+    out: dict[str, dt.date] = {}
+    text = git(root, "log", "--diff-filter=A", "--format=%x00%cs", "--name-only", "--", "reports/")
+    date = None
+    for line in (text or "").splitlines():
+        if line.startswith("\0"):
+            date = dt.date.fromisoformat(line[1:])
+        elif line.strip() and date is not None:
+            out[line.strip()] = date  # the log runs newest first: the first commit that added it wins
+    return out
+
+
+def _page(url: str) -> str:
+    return url.replace(".md", "/")
+
+
+def events(views: Iterable[ReportView], entries: Iterable[Entry], bodies: dict[str, str], root: Path,
+           added: dict[str, dt.date], data_date: dt.date) -> list[Event]:
+    """Every event the feeds may hold, newest first. `bodies` maps a name's key (record.characters.name_key)
+    to the name its body's page is shown under; `added`: added_dates(root); `data_date`: the date the
+    data stands at (a deadline after it has not passed). A report's date is its first commit, else the
+    date it was posted or prints, else the first day after the year it reports on."""
+    out: list[Event] = []
+    for v in views:
+        b, body = v.brief, v.body or v.brief.agency
+        page = _page(v.url)
+        when = added.get(os.path.relpath(v.outcome.source, root)) or b.posted_on or b.published_on \
+            or dt.date(b.year + 1, 1, 1)
+        base = f"{TAG}{b.year}/{name_key(body)}"
+        out.append(Event(f"{base}/report", "report", body, v.province, when, f"{body} {b.year} 年报告已收录",
+                         f"{body}的 {b.year} 年政府信息公开工作年度报告已收录，可查看逐项数据与核对结果。", page))
+        for path, change in sorted(v.changes.items()):
+            if change is None:
+                continue
+            out.append(Event(f"{base}/correction/{path}/{change.commit}", "correction", body, v.province,
+                             dt.date.fromisoformat(change.date), f"{body} {b.year}：{cell_name(path)} 人工更正",
+                             f"{cell_name(path)} 经人工更正（提交 {change.commit}：{change.subject}）。", page))
+        for f in v.outcome.findings:
+            if f.rule.startswith(FLAG_RULES):
+                out.append(Event(f"{base}/flag/{f.rule}/{f.path or ''}", "flag", body, v.province, when,
+                                 f"{body} {b.year}：待复核", describe(f), page))
+    for e in entries:
+        if e.due > data_date or not (e.state == "missing" or e.timeliness == "late"):
+            continue
+        body = bodies.get(name_key(e.body), e.body)
+        base = f"{TAG}{e.year}/{name_key(body)}"
+        if e.state == "missing":
+            out.append(Event(f"{base}/missing", "missing", body, province(e.region), e.due,
+                             f"{body} {e.year} 年报告未见公开", f"截至 {e.due}（条例第四十九条的期限）未见{body}的 "
+                             f"{e.year} 年报告。", "coverage/"))
+        else:
+            out.append(Event(f"{base}/late", "late", body, province(e.region), e.date or e.due,
+                             f"{body} {e.year} 年报告逾期 {e.late_days} 天", f"{body}的 {e.year} 年报告于 {e.date} "
+                             f"公开，晚于期限 {e.due} {e.late_days} 天。", _page(e.page) if e.page else "coverage/"))
+    out.sort(key=lambda ev: (ev.when, ev.id), reverse=True)
+    return out
+
+
+def _stamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def atom(title: str, feed_path: str, events_: list[Event], site_name: str) -> str:
+    """One feed as Atom XML (text): its newest FEED_ENTRIES events. Links are relative to the site root,
+    which the feed's xml:base names relative to the feed itself."""
+    chosen = events_[:FEED_ENTRIES]
+    root = "../" * feed_path.count("/")
+    updated = _stamp(chosen[0].when) if chosen else "1970-01-01T00:00:00Z"
+    lines = ['<?xml version="1.0" encoding="utf-8"?>',
+             f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN" xml:base={quoteattr(root or "./")}>',
+             f"  <id>{escape(TAG + feed_path)}</id>",
+             f"  <title>{escape(title)}</title>",
+             f"  <updated>{updated}</updated>",
+             f"  <author><name>{escape(site_name)}</name></author>",
+             f'  <link rel="self" type="application/atom+xml" href={quoteattr(feed_path)}/>',
+             '  <link rel="alternate" type="text/html" href="./"/>']
+    for ev in chosen:
+        lines += ["  <entry>",
+                  f"    <id>{escape(ev.id)}</id>",
+                  f"    <title>{escape(ev.title)}</title>",
+                  f"    <updated>{_stamp(ev.when)}</updated>",
+                  f'    <link rel="alternate" type="text/html" href={quoteattr(ev.page)}/>',
+                  f'    <category term="{ev.kind}"/>',
+                  f"    <summary>{escape(ev.summary)}</summary>",
+                  "  </entry>"]
+    return "\n".join(lines + ["</feed>", ""])
+
+
+def write_feeds(writer: SiteWriter, events_: list[Event], site_name: str) -> None:
+    """The site's feed, each body's and each province's, written through the site's writer (a feed whose
+    bytes are unchanged is not written again)."""
+    by_body: dict[str, list[Event]] = {}
+    by_region: dict[str, list[Event]] = {}
+    for ev in events_:
+        by_body.setdefault(ev.body, []).append(ev)
+        by_region.setdefault(ev.province, []).append(ev)
+    feeds = [(SITE_FEED, f"{site_name}：全部更新", events_)]
+    feeds += [(agency_feed(body), f"{body}：更新", evs) for body, evs in by_body.items()]
+    feeds += [(region_feed(name), f"{name}：更新", evs) for name, evs in by_region.items()]
+    for path, title, evs in feeds:
+        text = atom(title, path, evs, site_name)
+        writer.page(path, _key(text), lambda text=text: text)
+
+
+def newest_date(views: Iterable[ReportView]) -> Optional[dt.date]:
+    """The newest date the data holds (a report's posting or printed date): deadlines after it have not
+    passed for the feeds."""
+    dates = [d for v in views for d in (v.brief.posted_on, v.brief.published_on) if d]
+    return max(dates) if dates else None
