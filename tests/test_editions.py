@@ -166,11 +166,16 @@ def test_the_report_page_shows_the_2019_rows_as_printed_and_names_the_edition(tm
 
 def test_a_2019_key_written_into_a_2021_record_is_an_error_never_dropped(tmp_path):
     record, _ = extract_file(REPORTS / "2023" / "达州市通川区.txt")
-    text = to_yaml(record).replace("      misc: [", "      undivided: [1, 0, 0, 0, 0, 0, 1]\n      misc: [", 1)
     path = tmp_path / "r.yaml"
+    path.write_text(to_yaml(record).replace("  licensing: ", "  licensing_previous: 12\n  licensing: ", 1),
+                    encoding="utf-8")
+    with pytest.raises(RecordError, match=r"r\.yaml:\d+: article20\.licensing_previous: a key of the 2019 edition"):
+        load_record(path)
+    # table 三's （六）其他处理 as one row (the 2019 edition's) beside its three rows: it prints one or the other
+    text = to_yaml(record).replace("      misc: [", "      undivided: [1, 0, 0, 0, 0, 0, 1]\n      misc: [", 1)
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(RecordError, match=r"r\.yaml:\d+: applications\.outcomes\.other\.undivided\[0\]: a key of the "
-                                          r"2019 edition"):
+    with pytest.raises(RecordError, match=r"r\.yaml:\d+: applications\.outcomes\.other\.misc\[0\]: a row of "
+                                          r"（六）其他处理 as the 2021 edition prints it"):
         load_record(path)
     # said to be a 2019 record, it lacks the 2019 edition's other keys: incomplete, not read as blank
     path.write_text(text.replace("template: '2021'", "template: '2019'"), encoding="utf-8")
