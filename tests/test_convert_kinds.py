@@ -55,6 +55,7 @@ def results() -> dict:
 def test_there_is_a_fixture_of_each_kind():
     assert NAMES == sorted(["split-one", "split-two", "split-none", "md-doubled", "md-dropped-labels",
                             "md-dropped-unplaceable", "md-html-dropped-labels", "md-docling", "md-heading-in-table", "md-table2-prose",
+                            "md-mineru-repeated-heading", "md-mineru-lost-row",
                             "md-generic-header", "md-other-header", "md-other-header-rows"])
 
 

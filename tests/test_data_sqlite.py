@@ -137,13 +137,14 @@ def test_a_stopped_update_leaves_the_old_file(rows, tmp_path, monkeypatch):
 
 
 def with_every_status(p: downloads.Prepared) -> downloads.Prepared:
-    """A report's row with a cell blank, one not applicable and one corrected (the committed records
-    have printed, inferred and unread cells)."""
+    """A report's row with a cell blank, one not applicable, one unread and one corrected (the committed
+    records have printed and inferred cells)."""
     at = {c.name: k for k, c in enumerate(downloads.columns())}
     values = json.loads(p.row)
-    (k0, blank, _), (k1, na, _), (_, corrected, _) = downloads._cells_plan()[:3]
-    values[k0] = values[k1] = None
+    (k0, blank, _), (k1, na, _), (_, corrected, _), (k3, unread, _) = downloads._cells_plan()[:4]
+    values[k0] = values[k1] = values[k3] = None
     values[at["not_applicable"]] = ";".join(x for x in [values[at["not_applicable"]], na] if x)
+    values[at["unread"]] = ";".join(x for x in [values[at["unread"]], unread] if x)
     values[at["corrected"]] = ";".join(x for x in [values[at["corrected"]], corrected] if x)
     return dataclasses.replace(p, row=json.dumps(values, ensure_ascii=False, separators=(",", ":")))
 

@@ -166,11 +166,16 @@ def test_the_report_page_shows_the_2019_rows_as_printed_and_names_the_edition(tm
 
 def test_a_2019_key_written_into_a_2021_record_is_an_error_never_dropped(tmp_path):
     record, _ = extract_file(REPORTS / "2023" / "达州市通川区.txt")
-    text = to_yaml(record).replace("      misc: [", "      undivided: [1, 0, 0, 0, 0, 0, 1]\n      misc: [", 1)
     path = tmp_path / "r.yaml"
+    path.write_text(to_yaml(record).replace("  licensing: ", "  licensing_previous: 12\n  licensing: ", 1),
+                    encoding="utf-8")
+    with pytest.raises(RecordError, match=r"r\.yaml:\d+: article20\.licensing_previous: a key of the 2019 edition"):
+        load_record(path)
+    # table 三's （六）其他处理 as one row (the 2019 edition's) beside its three rows: it prints one or the other
+    text = to_yaml(record).replace("      misc: [", "      undivided: [1, 0, 0, 0, 0, 0, 1]\n      misc: [", 1)
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(RecordError, match=r"r\.yaml:\d+: applications\.outcomes\.other\.undivided\[0\]: a key of the "
-                                          r"2019 edition"):
+    with pytest.raises(RecordError, match=r"r\.yaml:\d+: applications\.outcomes\.other\.misc\[0\]: a row of "
+                                          r"（六）其他处理 as the 2021 edition prints it"):
         load_record(path)
     # said to be a 2019 record, it lacks the 2019 edition's other keys: incomplete, not read as blank
     path.write_text(text.replace("template: '2021'", "template: '2019'"), encoding="utf-8")
@@ -178,7 +183,7 @@ def test_a_2019_key_written_into_a_2021_record_is_an_error_never_dropped(tmp_pat
         load_record(path)
 
 
-def test_a_2019_table_two_above_the_2021_sub_rows_of_other_handling_is_said(tmp_path):
+def test_a_2019_table_two_above_the_2021_sub_rows_of_other_handling_keeps_them_as_printed(tmp_path):
     text = FILES[0].read_text(encoding="utf-8").replace(
         "（六）其他处理\t1\t0\t0\t0\t0\t0\t1",
         "（六）其他处理\t1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请\t1\t0\t0\t0\t0\t0\t1\n"
@@ -188,11 +193,15 @@ def test_a_2019_table_two_above_the_2021_sub_rows_of_other_handling_is_said(tmp_
     path = tmp_path / "mixed.txt"
     path.write_text(text, encoding="utf-8")
     record, findings = extract_file(path)
-    assert record.template == "2019"
-    assert "extract.mixed_edition" in {f.rule for f in findings}
-    # no number of the 2021 sub-rows is put in the 2019 edition's one row: it is unread, never guessed
-    assert record.applications.outcomes.other.undivided == [None] * 7
-    assert {f"applications.outcomes.other.undivided[{k}]" for k in range(7)} <= set(record.unread)
+    assert record.template == "2019" and record.applications_edition == "2021"
+    assert "extract.other_edition" in {f.rule for f in findings}
+    # the three rows keep the numbers printed in them (never dropped, nor put in the one row of the 2019
+    # edition, which is not applicable), with the arithmetic of their edition: nothing unread, no imbalance
+    other = record.applications.outcomes.other
+    assert (other.no_correction, other.unpaid_fee, other.misc) == ([1, 0, 0, 0, 0, 0, 1], [0] * 7, [0] * 7)
+    assert other.undivided == [None] * 7 and record.status("applications.outcomes.other.undivided[0]") == "not_applicable"
+    assert record.status("applications.outcomes.other.misc[0]") == "printed" and record.unread == []
+    assert not [f for f in findings if f.rule.startswith("applications.")]
 
 
 def test_without_table_two_the_edition_is_told_by_the_rows_under_other_handling(tmp_path):

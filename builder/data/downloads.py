@@ -17,7 +17,8 @@ from types import SimpleNamespace
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..record.template import AMOUNT_PATHS
-from ..record.models import MAX_COUNT, Finding, Record, iter_cells, json_schema, lacking_cells, value_status
+from ..record.models import (MAX_COUNT, Finding, Record, applications_edition, iter_cells, json_schema, lacking_cells,
+                              value_status)
 from ..index.scores import INDICATORS, METHOD_VERSION, Agency, Score
 from ..index.wording import cell_name
 
@@ -488,6 +489,7 @@ def report_cells(rows: Sequence[Row | Prepared], own: bool = True
     applicable cells."""
     at = {c.name: k for k, c in enumerate(_columns())}
     plan = list(enumerate(_cells_plan(), 1))
+    index = {path: k for k, path, _ in _cells_plan()}
     for n, p in enumerate(_prepared(rows), 1):
         values = json.loads(p.row)
         lists = {name: [x for x in values[at[name]].split(";") if x]
@@ -496,7 +498,8 @@ def report_cells(rows: Sequence[Row | Prepared], own: bool = True
         # as Record.status, by Record's own rule on the lists alone (a Record made by model_construct for
         # it took more time than the cells' statuses did)
         listed = Record.listed_statuses(SimpleNamespace(**lists))
-        lacking = lacking_cells(template)
+        # the cells its edition lacks, and the （六）其他处理 row or rows its table 三 does not print
+        lacking = lacking_cells(template, applications_edition(template, lambda path: values[index[path]], listed))
         # a cell its edition lacks is left out, or with own=False not applicable (Record.lacks)
         yield n, values[at["agency"]], values[at["year"]], [
             (cell, values[k], cell_status(listed, lacking, path, values[k]))

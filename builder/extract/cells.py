@@ -33,8 +33,8 @@ _NOT_APPLICABLE = re.compile(r"^(?:[-—–―/\\－]{1,2}|不适用|N/?A)$", re
 UNREAD_MARK = "?"
 # Markdown emphasis and inline HTML that converters leave around a cell's text
 _EMPHASIS = re.compile(r"\*{1,3}|(?<!\w)_{2}|</?(?:br|b|strong|em|i|span|p|sup|sub)\b[^>]*>", re.IGNORECASE)
-# a unit printed after a number in its cell: "136302件", "1953.86万元"
-_UNITS = "件|个|项|次|人|宗|份|万元|元"
+# a unit printed after a number in its cell: "136302件", "1953.86万元", "2笔"
+_UNITS = "件|个|项|次|人|宗|份|笔|条|万元|元"
 _UNIT = re.compile(rf"(?<=\d)(?:{_UNITS})$")
 # footnote markers (characters.FOOTNOTE_MARKERS: ① ⑴ ² …): printed after a number they are no digit of it, and
 # `normalize` keeps them as printed there (NFKC would make 40390① the number 403901)
@@ -232,3 +232,25 @@ def to_lines(text: str) -> list[Line]:
         lines.append(Line(no, raw.replace("\f", ""), norm, cells or [Cell("", BLANK)], page,
                           lead if delimited else 0))
     return lines
+
+
+# 本年增/减 of the 2019 edition: "+2", "-1", or in words: "增3", "减12", "减少2件"; "持平" where nothing changed
+_SIGNED = re.compile(r"^(?P<word>增加?|新增|净增|减少?|净减)?(?P<sign>[+\-−－]?)(?P<n>\d{1,18})(?:件|个|项|次|条|笔)?$")
+_UNCHANGED = re.compile(r"^(?:持平|无变化|没有变化|不变|无增减)$")
+
+
+def signed_change(text: str) -> int | None:
+    """A cell of the 2019 edition's 本年增/减 column (a signed change, template.SIGNED_SUFFIX) as a number:
+    "+2", "-1", "增3" (+3), "减12" (−12), "减少2件"; "持平", "无变化" (0: the column is the change, so no change
+    is 0). None for anything else, and for a word and a sign that disagree ("增-3")."""
+    t = re.sub(r"\s", "", text)
+    if _UNCHANGED.match(t):
+        return 0
+    m = _SIGNED.match(t)
+    if not m:
+        return None
+    word, minus = m.group("word") or "", m.group("sign") in ("-", "−", "－")
+    down = "减" in word
+    if word and minus and not down or m.group("sign") == "+" and down:
+        return None
+    return -int(m.group("n")) if minus or down else int(m.group("n"))

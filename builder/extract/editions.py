@@ -45,22 +45,39 @@ def _one_row_of_other(lines: Sequence[Line]) -> bool:
     return 0 < values <= 7
 
 
-def edition(article20: Sequence[Line], applications: Sequence[Line], findings: list[Finding]) -> str:
+def _other_rows(applications: Sequence[Line]) -> str | None:
+    """The edition whose （六）其他处理 table 三 prints: "2021" for its three sub-rows (逾期不补正, 收费通知),
+    "2019" for one row of numbers under the label; None where it does not say."""
+    three = "".join(ln.compact for ln in applications)
+    if re.search(r"不补正|收费通知|缴纳费用", three):
+        return "2021"
+    return "2019" if _one_row_of_other(applications) else None
+
+
+def edition(article20: Sequence[Line], applications: Sequence[Line]) -> str:
     """The template edition a report follows: "2019" where its table 二 prints the 2019 edition's columns
     (本年新制作数量, 上一年项目数量, 本年增/减, 采购项目数量 …) rather than the 2021 edition's (本年制发件数,
     本年处理决定数量, 本年收费金额 …); where table 二 does not say, "2019" when table 三 prints （六）其他处理
-    as one row of numbers, without the 2021 edition's three sub-rows (逾期不补正, 收费通知). Else "2021". A 2019 table 二 above a table
-    三 with the 2021 edition's sub-rows is a finding: its （六）其他处理 is unread (extract.UNREAD_RULES)."""
+    as one row of numbers, without the 2021 edition's three sub-rows (逾期不补正, 收费通知). Else "2021"."""
     two = "".join(ln.compact for ln in article20)
     score = sum(bool(re.search(h, two)) for h in HEADERS_2019) - sum(bool(re.search(h, two)) for h in HEADERS_2021)
-    three = "".join(ln.compact for ln in applications)
-    split_other = bool(re.search(r"不补正|收费通知|缴纳费用", three))
-    one_other = not split_other and _one_row_of_other(applications)
-    if score > 0 and split_other:  # (a 2021 table 三 may have lost its sub-rows' labels: not said of it)
-        findings.append(Finding(
-            rule="extract.mixed_edition", severity="warning", path="applications.outcomes.other.undivided",
-            message="table 二 follows the 2019 edition of the template and table 三 prints the 2021 edition's "
-                    "three rows of （六）其他处理, which the 2019 edition prints as one: that row is left unread"))
     if score:
         return "2019" if score > 0 else "2021"
-    return "2019" if one_other else "2021"
+    return "2019" if _other_rows(applications) == "2019" else "2021"
+
+
+def applications_edition(applications: Sequence[Line], template: str, findings: list[Finding]) -> str:
+    """The edition table 三 follows (models.Record.applications_edition): the one whose （六）其他处理 it
+    prints, one row (2019) or three (2021), which may differ from its table 二's (`template`): a 2021 table 二
+    above the 2019 edition's one row, or a 2019 table 二 above the 2021 edition's three. The rows it prints are
+    kept as printed, with the arithmetic of their edition, and a finding (info) says so."""
+    printed = _other_rows(applications) or template
+    if printed != template:
+        one = "one row, as the 2019 edition does" if printed == "2019" else "three rows, as the 2021 edition does"
+        findings.append(Finding(
+            rule="extract.other_edition", severity="info",
+            path="applications.outcomes.other" + (".undivided" if printed == "2019" else ""),
+            message=f"table 二 follows the {template} edition of the template and table 三 prints （六）其他处理 "
+                    f"in {one}: kept as printed, with that edition's arithmetic; the other shape of the row is "
+                    "not applicable"))
+    return printed

@@ -20,7 +20,7 @@ def infer(record: Record) -> list[Finding]:
     refused.update(record.unread, record.not_applicable)
     while True:
         candidates: dict[str, set[float]] = {}
-        for eq in equations(record.template):
+        for eq in equations(record.applications_edition):
             values = {p: cells[p] for p in eq.paths}
             blanks = [p for p, v in values.items() if v is None]
             if len(blanks) != 1 or blanks[0] in refused:

@@ -9,10 +9,10 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Sequence
 
-from .cells import BLANK, Line
+from .cells import BLANK, NUM, Line
 from ..record.models import Finding
 from ..read.sources import DAMAGED
-from ..record.template import SECTIONS
+from ..record.template import HEADING_NUMBER, SECTIONS
 
 
 # a heading's number printed twice ("三、三、收到和处理…", "(一)(一)"): a converter kept both the word
@@ -31,7 +31,9 @@ def _heading_text(line: Line) -> str:
 
 def find_sections(lines: Sequence[Line]) -> dict[str, int]:
     """Index (into lines) of each section heading found, in order. A heading whose number is printed
-    twice (`三、三、…`), or printed as the one cell of a table row, is found."""
+    twice (`三、三、…`), or printed as the one cell of a table row, is found; so is a heading numbered
+    otherwise than the template (一 … 七, a section of the report's own added). Section 四, whose heading
+    reports word in many ways, is found by its table where its words are not: `_review_table`."""
     found: dict[str, int] = {}
     start = 0
     for section in SECTIONS:
@@ -44,7 +46,65 @@ def find_sections(lines: Sequence[Line]) -> dict[str, int]:
                 found[section.key] = k
                 start = k + 1
                 break
+    if "review_litigation" not in found and "applications" in found:
+        later = [v for key, v in found.items() if v > found["applications"]]
+        table = _review_table(lines, found["applications"] + 1, min(later, default=len(lines)))
+        if table is not None:
+            found["review_litigation"] = table
+            found = dict(sorted(found.items(), key=lambda kv: kv[1]))
     return found
+
+
+_REVIEW_HEAD = ("结果维持", "结果纠正", "其他结果", "尚未审结")  # template.REVIEW_COLUMNS but 总计
+_REVIEW_LABELS = re.compile(r"行政复议|行政诉讼|直接起诉|复议后起诉")
+
+
+def _labels_only(line: Line) -> bool:
+    return not any(c.kind == NUM for c in line.cells)
+
+
+def _review_table(lines: Sequence[Line], start: int, end: int) -> int | None:
+    """Where section 四 begins when its heading's words are not the template's (因政府信息公开工作被申请行政
+    复议、提起行政诉讼情况; 行政法复议; a converter's repeated heading): by its table's shape, the columns 结果维持
+    结果纠正 其他结果 尚未审结 总计 (template.REVIEW_COLUMNS) printed as a header after table 三, under the labels
+    行政复议 and 行政诉讼 (未经复议直接起诉, 复议后起诉). The index of the numbered heading right above that
+    header, else of the header's first line (a line of labels, no numbers); None without such a header."""
+    for k in range(start, end):
+        text = lines[k].compact
+        if len(text) > 120 or not _labels_only(lines[k]):
+            continue
+        window = "".join(ln.compact for ln in lines[k:min(end, k + 6)] if _labels_only(ln))
+        if not (text.startswith(_REVIEW_HEAD) or text.startswith(("行政复议", "行政诉讼"))) or \
+                sum(h in window for h in _REVIEW_HEAD) < 3:
+            continue
+        first = k
+        while first > start and _labels_only(lines[first - 1]) and len(lines[first - 1].compact) <= 60 and \
+                (_REVIEW_LABELS.search(lines[first - 1].compact) or not lines[first - 1].compact.strip("|")) and \
+                not re.match(HEADING_NUMBER, _heading_text(lines[first - 1])):
+            first -= 1  # the labels above the columns (行政复议, 行政诉讼 …), or empty cells
+        above = first - 1
+        if above >= start and re.match(HEADING_NUMBER, _heading_text(lines[above])) and \
+                len(_heading_text(lines[above])) <= 60 and not lines[above].multi:
+            return above
+        return first
+    return None
+
+
+def table_end(lines: Sequence[Line], start: int, end: int, is_label) -> int:
+    """Where a table's section ends before `end` (the next of the template's sections): at a top-level
+    numbered heading of the report's own (五、信息处理费收取情况, with a table of its own) that names no row
+    or column of the table (`is_label`: a row of table 三 printed alone on its line, 四、结转下年度继续办理, is
+    no heading), nor is a heading of the template's (a converter repeats a section's heading on each page
+    of its table, as a running head)."""
+    for k in range(start, end):
+        line = lines[k]
+        text = _heading_text(line)
+        if line.multi and any(c.kind == NUM for c in line.cells):
+            continue
+        if len(text) <= 40 and re.match(HEADING_NUMBER, text) and not is_label(text) and \
+                not any(re.match(s.pattern, text) for s in SECTIONS):
+            return k
+    return end
 
 
 def _region(lines: Sequence[Line], sections: dict[str, int], key: str) -> tuple[int, int] | None:
@@ -57,8 +117,9 @@ def _region(lines: Sequence[Line], sections: dict[str, int], key: str) -> tuple[
 
 # --- metadata ------------------------------------------------------------------------------
 
-_TITLE = re.compile(r"(?P<agency>.*?)\s*(?:关于)?\s*(?P<year>20\d{2})\s*年(?:度)?\s*(?P<rest>.{0,12}?)"
-                    r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报)")
+# a report's title: its body, (关于, and the verb of a covering letter: 关于报送…的函), its year, 政府信息公开工作年度报告
+_TITLE = re.compile(r"(?P<agency>.*?)\s*(?:关于)?\s*(?:报送|呈报|上报|印发|公布|发布)?\s*(?P<year>20\d{2})\s*年(?:度)?\s*"
+                    r"(?P<rest>.{0,12}?)(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报)")
 # a reporting body's name: no sentence punctuation, menus or verbs of an introduction
 _AGENCY_LINE = re.compile(r"^(?!根据|按照|依据|现将|本报告|本年度|当前位置|首页)[^，。,;；|>《》:：\s]{2,40}$")
 _PERIOD = re.compile(r"统计期限为?\s*(20\d{2})\s*年\s*1\s*月\s*1\s*日")
@@ -112,6 +173,16 @@ def parse_title(lines: Sequence[Line], sections: dict[str, int]) -> tuple[str | 
         if m:
             return None, int(m.group(1))
     return None, None
+
+
+def title_line(lines: Sequence[Line]) -> str | None:
+    """The first short line (60 characters at most) that reads as a report's title (_TITLE: a body, a year,
+    政府信息公开工作年度报告), as printed; None if there is none."""
+    for ln in lines[:400]:
+        text = ln.compact
+        if len(text) <= 60 and _TITLE.search(text):
+            return re.sub(r"\s+", " ", ln.raw).strip()
+    return None
 
 
 def date_in(text: str) -> dt.date | None:

@@ -43,6 +43,8 @@ class Run:
     joined: tuple[int, ...] = ()  # columns whose number was printed in pieces and joined (see join_pieces)
     unjoined: int = -1  # a row of more number pieces than columns: how many joinings agreed with its total
                         # when not exactly one (0 or 2, "two or more"); -1 for a row not in pieces
+    empty: bool = False  # a delimited row printed with its cells and no number in them: blank cells, or marks
+                         # a reader could not read ("?"), or "/" (see build_runs)
 
     @property
     def has_number(self) -> bool:
@@ -75,8 +77,8 @@ def build_runs(lines: Sequence[Line], width: int, is_label, right_aligned: bool 
 
     def close() -> None:
         nonlocal cur
-        if cur is not None and cur.has_number:
-            runs.append(cur.trim())
+        if cur is not None and (cur.has_number or cur.empty):
+            runs.append(cur if cur.empty else cur.trim())
         elif cur is not None:  # only blanks: they were padding, the labels stay
             labels[:0] = cur.labels
         cur = None
@@ -141,8 +143,39 @@ def build_runs(lines: Sequence[Line], width: int, is_label, right_aligned: bool 
                   and all(c.line == line.no for c in cur.cells)):
                 cur.placed = True  # a tab row of exactly `width` cells: its trailing blanks are cells
             close()
+        elif line.multi and _delimited(line):
+            empty = _empty_row(line, width, layouts if whole_rows else None)
+            if empty is not None:  # a row printed with its cells, none of them a number
+                if cur is not None and cur.has_number:
+                    close()
+                own = cur.labels if cur is not None else labels
+                cur, labels = Run(own, empty, line.no, placed=True, empty=True), []
+                close()
     close()
     return runs
+
+
+def _empty_row(line: Line, width: int, layouts: dict | None) -> list[Cell] | None:
+    """The cells of a delimited row that prints its label and then its cells without a number in them
+    (blank, "/", or a mark a reader could not read, "?"): a row found, printed blank (or unreadable), never a
+    row missing. With `layouts` (a table whose complete rows show where their values stand, _row_layouts), the
+    row must have that shape and its `width` value cells are those; without (table 二, whose items differ in
+    width), every cell after the label. None for any other line (a header, a heading padded with empty
+    cells: no cell after the label is printed as a cell of values, or the line holds words)."""
+    shape = _shape(line, width)
+    if shape is None or shape[0][1] == 0:
+        return None
+    rest = shape[2]
+    if not rest or any(c.kind not in (BLANK, JUNK, NA) for c in rest):
+        return None
+    if layouts is None:
+        return list(rest) if len(rest) <= width else None
+    if shape[0] not in layouts:
+        return None
+    pre, post = layouts[shape[0]]
+    if len(rest) != pre + width + post:
+        return None
+    return [Cell("", BLANK, line=line.no) if c.kind == BLANK else c for c in rest[pre:pre + width]]
 
 
 def _delimited(line: Line) -> bool:

@@ -14,17 +14,18 @@ from typing import Sequence
 
 from pydantic import ValidationError
 
-from .cells import JUNK, NA, NUM, TEXT, Line, to_lines
+from .cells import BLANK, JUNK, NA, NUM, TEXT, Line, signed_change, to_lines
 from ..record.characters import fold_text
 from .metadata import (_region, as_printed, damaged_text, date_in, find_sections, parse_narrative, parse_published,  # noqa: F401
-                       parse_title, parse_wrappers, signature_agency)
+                       parse_title, parse_wrappers, signature_agency, table_end, title_line)
+from .printed import balanced_without, labelled_runs, named, not_printed
 from .rows import Run, align, build_runs, fill_gaps, join_pieces, run_values, split_runs, strip_numbering  # noqa: F401
-from ..record.models import MAX_COUNT, Finding, Record, Source, TablePages, get_path, iter_cells, set_path
+from ..record.models import (MAX_COUNT, Finding, Record, Source, TablePages, get_path, iter_cells, lacking_cells,
+                             set_path)
 from ..read.text import ReportError, SourceText
-from .editions import HEADERS_2019, HEADERS_2021, PRE_2019, edition, free_form
+from .editions import HEADERS_2019, HEADERS_2021, PRE_2019, applications_edition, edition, free_form
 from ..record.template import (AMOUNT_PATHS, APPLICATION_GROUP_PATTERNS, APPLICATION_ROWS, ARTICLE20_ITEMS,
-                               ARTICLE20_ITEMS_2019, EDITIONS, NARRATIVE_SECTIONS, REVIEW_ROWS, SIGNED_SUFFIX,
-                               edition_only)
+                               ARTICLE20_ITEMS_2019, EDITIONS, NARRATIVE_SECTIONS, REVIEW_ROWS, SIGNED_SUFFIX)
 
 # table 二's headings and column headers, of both editions (editions.py): labels, not stray cells
 _ARTICLE20_HEADERS = (r"第二十条", r"信息内容", r"处理决定", r"本年新", r"制作数量", r"公开数量") + HEADERS_2021 + HEADERS_2019
@@ -99,6 +100,12 @@ def read_row(run: Run, paths: Sequence[str], label: str, findings: list[Finding]
                     "left blank rather than guess which column is which"))
         return None
     values: list[int | float | None] = []
+    row = _row_path(paths)
+    if len(cells) > 1 and all(c.kind == JUNK for c in cells) and all(covers(row, p) for p in paths):
+        # a row printed with a mark in every cell that no reader could read ("?"): said once
+        findings.append(Finding(rule="extract.illegible", severity="warning", path=row,
+                                message=f"row {label}: every cell reads {cells[0].text!r}; left blank"))
+        return [None] * len(paths)
     for k, (cell, path) in enumerate(zip(cells, paths)):
         value = cell.value if cell.kind == NUM else None
         if cell.kind == NUM and cell.marker:
@@ -113,8 +120,8 @@ def read_row(run: Run, paths: Sequence[str], label: str, findings: list[Finding]
                         f"downloads hold ({MAX_COUNT}); left unread"))
             values.append(None)
             continue
-        if cell.kind == JUNK and path.endswith(SIGNED_SUFFIX) and _SIGNED.match(cell.text.replace(" ", "")):
-            value = int(_SIGNED.match(cell.text.replace(" ", "")).group().replace("−", "-").replace("－", "-"))
+        if cell.kind in (JUNK, TEXT) and path.endswith(SIGNED_SUFFIX) and signed_change(cell.text) is not None:
+            value = signed_change(cell.text)
         elif cell.kind == NA:
             not_applicable.append(path)
         elif cell.kind == TEXT:
@@ -136,9 +143,6 @@ def read_row(run: Run, paths: Sequence[str], label: str, findings: list[Finding]
             message=f"row {label}: cell {k + 1} was printed in pieces (the row had more numbers than columns) "
                     f"and joined into {cells[k].text}, the one joining that agrees with the row's total"))
     return values
-
-
-_SIGNED = re.compile(r"^[+\-−－]?\d{1,18}$")  # 本年增/减 of the 2019 edition: "+2", "-1"
 
 
 def balances(values: Sequence[int | float]) -> bool:
@@ -170,7 +174,7 @@ def _check_columns(record: Record, row, findings: list[Finding]) -> None:
 
     cells = dict(iter_cells(record))
     mine = {f"{row.path}[{k}]" for k in range(7)}
-    for eq in equations(record.template):
+    for eq in equations(record.applications_edition):
         if eq.rule == "applications.row_total" or not mine & set(eq.paths):
             continue
         values = [cells[p] for p in eq.paths]
@@ -227,7 +231,7 @@ def misread_columns(record: Record, rows: Sequence, size: int, findings: list[Fi
 # findings that say a cell's content could not be read or placed: their cells are `unread`
 UNREAD_RULES = frozenset({"extract.illegible", "extract.not_a_number", "extract.not_a_count", "extract.too_large",
                           "extract.row_layout", "extract.row_missing", "extract.section_missing",
-                          "extract.placement_contradicted", "extract.columns_contradicted", "extract.mixed_edition",
+                          "extract.placement_contradicted", "extract.columns_contradicted",
                           "extract.pieces_unjoined", "read.unreadable"})
 
 
@@ -239,22 +243,29 @@ def covers(finding_path: str | None, path: str) -> bool:
 
 def mark_unread(record: Record, findings: Sequence[Finding]) -> None:
     """List under `unread` every blank cell that a finding says could not be read or placed: an
-    unread cell is not a blank one (the report may have printed a number there)."""
+    unread cell is not a blank one (the report may have printed a number there). A cell the record's
+    tables do not have (the other edition's, Record.lacks) is not applicable, never unread."""
     paths = [f.path for f in findings if f.rule in UNREAD_RULES and f.path]
     if not paths:
         return
     na = set(record.not_applicable)
-    unread = [p for p, v in iter_cells(record) if v is None and p not in na and any(covers(f, p) for f in paths)]
+    unread = [p for p, v in iter_cells(record, own=True) if v is None and p not in na
+              and any(covers(f, p) for f in paths)]
     record.unread = list(dict.fromkeys(record.unread + unread))
 
 
 def parse_article20(lines: Sequence[Line], record: Record, findings: list[Finding]) -> None:
-    """Fill section 二 by the rows of the record's template edition (`record.template`)."""
+    """Fill section 二 by the rows of the record's template edition (`record.template`). A row the table does
+    not print at all (its label nowhere, other rows found) is blank, said in a finding (info); a row whose
+    label is printed and whose numbers are not found is unread."""
     items = EDITIONS[record.template].article20
-    runs = build_runs(lines, 3, _is_article20_label)
+    runs = labelled_runs(build_runs(lines, 3, _is_article20_label), items)
     placed = align(runs, items, [len(item.columns) for item in items])
     for j, item in enumerate(items):
         run = placed.get(j)
+        if run is None and placed and not named(lines, item):
+            not_printed("section 二", item, findings)
+            continue
         if run is None:
             findings.append(Finding(rule="extract.row_missing", severity="warning", path=item.path,
                                     message=f"section 二: row {item.label} not found"))
@@ -280,17 +291,23 @@ def _item_values(run: Run, paths: Sequence[str], label: str, findings: list[Find
     return values
 
 
-def parse_applications(lines: Sequence[Line], record: Record, findings: list[Finding]) -> int:
-    """Fill section 三 by the rows of the record's template edition; returns how many of its rows were found."""
-    rows = EDITIONS[record.template].applications
-    runs = fill_gaps(split_runs(build_runs(lines, 7, _is_application_label, right_aligned=True, whole_rows=True), 7), lines, 7)
+def parse_applications(lines: Sequence[Line], record: Record, findings: list[Finding], edition: str) -> int:
+    """Fill section 三 by the rows of the edition it follows (`edition`: editions.applications_edition); returns
+    how many of its rows were found."""
+    rows = EDITIONS[edition].applications
+    runs = build_runs(lines, 7, _is_application_label, right_aligned=True, whole_rows=True)
+    runs = fill_gaps(split_runs(labelled_runs(runs, rows, APPLICATION_GROUP_PATTERNS), 7), lines, 7)
     runs = [join_pieces(run, 7, balances) for run in runs]
     if runs:  # the column headers above the first row are not its label
         runs[0].labels = [t for t in runs[0].labels if strip_numbering(t) not in _COLUMN_HEADERS]
     placed = align(runs, rows, [7] * len(rows), APPLICATION_GROUP_PATTERNS)
     positional: list = []  # rows whose columns were worked out from where their numbers stand
+    unnamed: list = []  # rows not found whose label the table does not print
     for j, row in enumerate(rows):
         run = placed.get(j)
+        if run is None and placed and not named(lines, row):
+            unnamed.append(row)
+            continue
         if run is None:
             findings.append(Finding(rule="extract.row_missing", severity="warning", path=row.path,
                                     message=f"section 三: row {row.group}{row.label} not found"))
@@ -306,9 +323,16 @@ def parse_applications(lines: Sequence[Line], record: Record, findings: list[Fin
                 positional.append(row)
     for row in positional:
         _check_columns(record, row, findings)
+    for row in unnamed:  # not printed where the table's arithmetic holds without it, else unread
+        if balanced_without(record, row, edition):
+            not_printed("section 三", row, findings)
+        else:
+            findings.append(Finding(rule="extract.row_missing", severity="warning", path=row.path,
+                                    message=f"section 三: row {row.group}{row.label} not found, and the table's "
+                                            "arithmetic does not hold without it"))
     used = {id(r) for r in placed.values()}
     for run in runs:
-        if id(run) not in used and len(run.cells) >= 3:
+        if id(run) not in used and len(run.cells) >= 3 and not all(c.kind == BLANK for c in run.cells):
             findings.append(Finding(
                 rule="extract.unplaced_row", severity="warning",
                 message=f"section 三: numbers {' '.join(c.text or '□' for c in run.cells)} "
@@ -319,7 +343,7 @@ def parse_applications(lines: Sequence[Line], record: Record, findings: list[Fin
 def parse_review(lines: Sequence[Line], record: Record, findings: list[Finding]) -> bool:
     """Fill section 四; returns whether its numbers were found. Its 15 numbers are printed as one
     row (行政复议, then the two parts of 行政诉讼), or as three labelled rows of five."""
-    runs = fill_gaps(build_runs(lines, 15, _is_review_label, whole_rows=True), lines, 15)
+    runs = fill_gaps(labelled_runs(build_runs(lines, 15, _is_review_label, whole_rows=True), REVIEW_ROWS), lines, 15)
     cells = [c for r in runs for c in r.cells]
     if not cells:
         return False
@@ -382,6 +406,11 @@ def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
     if app_region is None:
         if free_form(lines, year):
             raise ReportError(source.path, PRE_2019)
+        title = title_line(lines) if not sections else None
+        if title:  # a report's title, and nothing of the report below it
+            raise ReportError(source.path, f"no report text: the file holds a report's title ({title}) but none of "
+                                           "its sections or tables (the report itself may be an attachment or an "
+                                           "image)")
         if not any(re.search(r"第二十条|行政复议|信息公开", ln.compact) for ln in lines[:200]):
             raise ReportError(source.path, "not a government information disclosure annual report: "
                                            "none of the template's sections or tables was found")
@@ -406,31 +435,36 @@ def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
     posted = date_in(meta.get("posted", "")) if meta.get("posted") else None
     record.source.posted_on = posted if posted and year <= posted.year <= year + 3 else wrapper.posted_on
     _posted_url(record, meta.get("url") or wrapper.url, findings)
+    # a table's section ends at the next of the template's sections, or before a section of the report's own
+    app_region = (app_region[0], table_end(lines, *app_region, _is_application_label))
     regions: dict[str, Sequence[Line]] = {"applications": lines[app_region[0]:app_region[1]]}
     a20 = _region(lines, sections, "article20")
     if a20 is not None:
-        regions["article20"] = lines[a20[0]:min(a20[1], app_region[0])]
-    record.template = edition(regions.get("article20", ()), regions["applications"], findings)
+        end = min(a20[1], app_region[0])
+        regions["article20"] = lines[a20[0]:table_end(lines, a20[0], end, _is_article20_label)]
+    record.template = edition(regions.get("article20", ()), regions["applications"])
+    table3 = applications_edition(regions["applications"], record.template, findings)
     if a20 is not None:
         parse_article20(regions["article20"], record, findings)
     else:
         findings.append(Finding(rule="extract.section_missing", severity="warning", path="article20",
                                 message="section 二 (主动公开政府信息情况) not found"))
-    found = parse_applications(regions["applications"], record, findings)
-    if any(f.rule == "extract.mixed_edition" for f in findings):  # its （六） rows are not the edition's one row
-        set_path(record, "applications.outcomes.other.undivided", [None] * 7)
-    rows = EDITIONS[record.template].applications
+    found = parse_applications(regions["applications"], record, findings, table3)
+    rows = EDITIONS[table3].applications
     misread_columns(record, rows, 7, findings, "section 三", "applications")
-    if record.template != "2021":  # the cells its edition lacks: not applicable, listed (record format)
-        record.not_applicable = list(dict.fromkeys(
-            record.not_applicable + sorted(edition_only("2021"), key=_cell_order)))
+    # the cells its tables lack: not applicable, listed (record format): in a 2019 record every cell of the 2021
+    # edition but the （六）其他处理 rows its table 三 prints; in a 2021 record the three rows of （六）其他处理 where
+    # its table 三 prints the 2019 edition's one row (the other 2019 keys are not written)
+    written = lacking_cells("2021") if record.template == "2021" else frozenset()  # the 2019 keys: not written
+    record.not_applicable = list(dict.fromkeys(record.not_applicable + sorted(
+        lacking_cells(record.template, table3) - written, key=_cell_order)))
     if found == 0:
         if free_form(lines, year):
             raise ReportError(source.path, PRE_2019)
         raise ReportError(source.path, f"section 三 has no table: none of its {len(rows)} rows was found")
     rl = _region(lines, sections, "review_litigation")
     if rl is not None:
-        regions["review_litigation"] = lines[rl[0]:rl[1]]
+        regions["review_litigation"] = lines[rl[0]:table_end(lines, *rl, _is_review_label)]
     has_review = rl is not None and parse_review(regions["review_litigation"], record, findings)
     misread_columns(record, REVIEW_ROWS, 5, findings, "section 四", "review_litigation")
     later = any(k in sections for k in ("review_litigation", "problems", "other_matters"))

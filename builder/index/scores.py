@@ -218,7 +218,7 @@ def consistency(record: Record, agency: Agency) -> Value:
     excluded = (set(record.unread) | set(record.not_applicable)) - set(record.corrected)
     inferred = set(record.inferred)
     applicable = balanced = 0
-    for eq in equations(record.template):  # the arithmetic of the report's own edition
+    for eq in equations(record.applications_edition):  # the arithmetic of the report's own table 三
         paths = eq.paths
         if excluded and not excluded.isdisjoint(paths):
             continue  # a cell the builder could not read, or that does not apply: not the report's doing

@@ -84,13 +84,15 @@ def describe(f: Finding) -> str:
         "extract.source_replaced": "源文件已更换并重新提取；人工更正过的单元格保持不变。",
         "extract.hand_edit_conflict": f"{where or f.path}：记录经人工修改后，源文件或提取程序又有变化，无法分辨哪些是人工更正；"
                                       "记录保持人工修改后的原样，待维护者确认。",
-        "extract.illegible": f"{where}：单元格无法辨认，列为未能识别。",
+        "extract.illegible": f"{where or row}：单元格无法辨认，列为未能识别。",
         "extract.placement_contradicted": f"{row}：各数字只能按位置推断所在列，而本行的“总计”与这种排列矛盾，"
                                           "整行列为未能识别，不予猜测。",
         "extract.columns_contradicted": f"{_SECTIONS.get(f.path or '', '本表')}：多数行与本行“总计”不符，像是各列整体错位读取，"
                                         "整张表列为未能识别，不发布错位的数字。",
-        "extract.mixed_edition": "第二部分采用 2019 年版格式，第三部分却印有 2021 年版“（六）其他处理”的三个分项："
-                                 "2019 年版此处只有一行，这一行列为未能识别，不予猜测。",
+        "extract.other_edition": "第三部分的“（六）其他处理”按另一版格式印制（2019 年版为一行，2021 年版分为三项），"
+                                 "与第二部分所用的版本不同：按原样采用所印的行，并按该版的勾稽关系核对；另一种印法的行不适用。",
+        "extract.row_not_printed": f"表中没有“{where or row}”这一行（既无行名也无数字），而表中其他各行俱在："
+                                   "这一行的单元格按原样为空白，并非未能识别。",
         "extract.pieces_joined": f"{where}：报告中这个数字被拆成几段印出（本行的数字多于列数），拼接后为 {expected}；"
                                  "只有这一种拼接能使本行与其“总计”相符，列为推算。",
         "extract.pieces_unjoined": f"{where or row}：本行的数字多于列数，像是某个数字被拆成几段印出；"

@@ -160,6 +160,7 @@ class _Article:
             return
         self.main = main
         inside = set(main.iter())  # a link in the report's own text stays
+        inside.update(main.iterancestors())  # and what holds the article is never left out with it
         self.dense = {e for e, (t, l) in sizes.items() if t and l > _LINK_DENSE * t and e not in inside}
 
 

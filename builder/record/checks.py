@@ -84,7 +84,7 @@ def check_record(record: Record) -> list[Finding]:
                 for path, what in (("source.published_on", "published_on"), ("source.posted_on", "posted_on"))
                 if (problem := date_problem(record.year, getattr(record.source, path.split(".")[1]), what))]
     cells = dict(iter_cells(record))
-    for eq in equations(record.template):
+    for eq in equations(record.applications_edition):  # the arithmetic of the rows its table 三 prints
         values = [cells[p] for p in eq.paths]
         if any(v is None for v in values):
             continue

@@ -316,6 +316,11 @@ def load_record(path: str | Path) -> Record:
             for e in exc.errors())
         raise RecordError(path, f"schema errors: {problems}") from exc
     dropped = record.dropped_cells()
+    if dropped and dropped[0].startswith("applications."):  # table 三's （六）其他处理 written both ways
+        raise RecordError(path, f"{shown(path)}:{node_line(text, path_loc(dropped[0]))}: {dropped[0]}: a row of "
+                                "（六）其他处理 as the 2021 edition prints it (three rows), in a record that holds the "
+                                "2019 edition's one row (applications.outcomes.other.undivided): table 三 prints it "
+                                "one way or the other; keep the one the report prints")
     if dropped:
         raise RecordError(path, f"{shown(path)}:{node_line(text, path_loc(dropped[0]))}: {dropped[0]}: a key of the 2019 "
                                 "edition of the template, in a record that says template: \"2021\" (set "

@@ -9,7 +9,7 @@ import datetime as dt
 import math
 import re
 from functools import lru_cache
-from typing import Annotated, Any, Iterator, Literal, Optional, Union
+from typing import Annotated, Any, Callable, Iterator, Literal, Mapping, Optional, Union
 
 from pydantic import AfterValidator, BeforeValidator, BaseModel, ConfigDict, Field
 
@@ -346,24 +346,39 @@ class Record(_Model):
             out.update(dict.fromkeys(getattr(self, listed), listed))
         return out
 
+    @property
+    def applications_edition(self) -> str:
+        """The edition table 三 follows, which decides its rows and arithmetic: the record's `template`,
+        unless the record holds the other edition's （六）其他处理 (a 2021 report whose table 三 prints it as
+        the 2019 edition's one row, `undivided`; a 2019 report whose table 三 prints the 2021 edition's three
+        rows): a cell of it holding a number, or listed unread, inferred or corrected."""
+        return applications_edition(self.template, lambda p: get_path(self, p), self.listed_statuses())
+
     def dump(self) -> dict[str, Any]:
         """The record as plain data, keys in the public format's order. The keys only the other template
         edition has are left out (a record of the 2021 edition has no 2019 keys: `template` says they are
-        not applicable); a record of the 2019 edition keeps the 2021 keys, null and listed under
-        `not_applicable`."""
-        return self.model_dump(mode="json", by_alias=True, exclude=_absent_keys(self.template))
+        not applicable), but for the （六）其他处理 row its table 三 prints in the 2019 edition's shape
+        (`applications_edition`); a record of the 2019 edition keeps the 2021 keys, null and listed under
+        `not_applicable` where it lacks them."""
+        return self.model_dump(mode="json", by_alias=True,
+                               exclude=_absent_keys(self.template, self.applications_edition))
 
     def dropped_cells(self) -> list[str]:
-        """The keys only the 2019 edition has that hold a value in a record of the 2021 edition: `dump`
-        leaves those keys out, so a value put there (by hand) would be lost; [] for a 2019 record."""
+        """The keys only the 2019 edition has that hold a value in a record of the 2021 edition and that
+        `dump` leaves out, so a value put there (by hand) would be lost; with them, the cells of the 2021
+        edition's three （六）其他处理 rows that hold a value beside the 2019 edition's one row (table 三
+        prints （六） one way or the other, never both). [] for a 2019 record."""
         if self.template != "2021":
             return []
-        held = [p for p in sorted(lacking_cells("2021")) if get_path(self, p) is not None]
+        lacking = lacking_cells("2021", self.applications_edition)
+        held = [p for p in sorted(lacking) if get_path(self, p) is not None]
         return held + (["article20.procurement_amount_unit"] if self.article20.procurement_amount_unit else [])
 
     def lacks(self, path: str) -> bool:
-        """Whether the record's template edition has no such cell (it is then not applicable)."""
-        return path in lacking_cells(self.template)
+        """Whether the record's tables have no such cell (it is then not applicable): a cell of table 二
+        only the other template edition prints, or a （六）其他处理 cell of the shape its table 三 does not
+        print (`applications_edition`)."""
+        return path in lacking_cells(self.template, self.applications_edition)
 
 
 # --- addressing cells by path ------------------------------------------------------------
@@ -419,23 +434,48 @@ def _cell_plan() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
 
 
 @lru_cache(maxsize=None)
-def lacking_cells(template: str) -> frozenset[str]:
-    """The cells a record of this template edition does not have: those only the other edition prints."""
+def lacking_cells(template: str, applications: str | None = None) -> frozenset[str]:
+    """The cells a record of this template edition does not have: those only the other edition prints;
+    with `applications`, the edition its table 三 follows (Record.applications_edition), the cells of
+    table 三 only the other edition of that one prints (the （六）其他处理 row or rows it does not print)."""
     from .template import EDITIONS, edition_only
 
-    return frozenset().union(*(edition_only(k) for k in EDITIONS if k != template))
+    def other(key: str) -> frozenset[str]:
+        return frozenset().union(*(edition_only(k) for k in EDITIONS if k != key))
+
+    if applications is None or applications == template:
+        return other(template)
+    return frozenset(p for p in other(template) if not p.startswith("applications.")) | frozenset(
+        p for p in other(applications) if p.startswith("applications."))
+
+
+def applications_edition(template: str, value: Callable[[str], Any], listed: Mapping[str, str]) -> str:
+    """The edition a record's table 三 follows (Record.applications_edition), from its cells' values and
+    its listed statuses (Record.listed_statuses): `template`'s, unless a cell of the other edition's
+    （六）其他处理 row or rows holds a number or is listed unread, inferred or corrected."""
+    from .template import EDITIONS, edition_only
+
+    other = next(k for k in EDITIONS if k != template)
+    for path in edition_only(other):
+        if path.startswith("applications.") and (
+                value(path) is not None or listed.get(path) in ("unread", "inferred", "corrected")):
+            return other
+    return template
 
 
 @lru_cache(maxsize=None)
-def _absent_keys(template: str) -> dict[str, Any]:
+def _absent_keys(template: str, applications: str | None = None) -> dict[str, Any]:
     """What `dump` leaves out of a record of this edition: the keys only the 2019 edition has (as a
-    pydantic `exclude` tree); nothing for a 2019 record."""
+    pydantic `exclude` tree), but for table 三's （六）其他处理 row when `applications` (the edition table
+    三 follows) is the 2019 edition; nothing for a 2019 record."""
     if template == "2019":
         return {}
     from .template import edition_only
 
     tree: dict[str, Any] = {}
     for path in edition_only("2019"):
+        if applications == "2019" and path.startswith("applications."):
+            continue
         parts = _INDEX_RE.sub(r"\1", path).split(".")
         node = tree
         for part in parts[:-1]:
@@ -456,7 +496,7 @@ def cell_paths() -> frozenset[str]:
 def iter_cells(record: Record, own: bool = False) -> Iterator[tuple[str, Any]]:
     """Every numeric cell of the record as (path, value), in the template's order: of both editions, or
     with `own` only those of the record's own edition (`template`)."""
-    lacking = lacking_cells(record.template) if own else frozenset()
+    lacking = lacking_cells(record.template, record.applications_edition) if own else frozenset()
     for base, paths, fields in _cell_plan():
         if lacking and paths[0] in lacking:
             continue

@@ -209,7 +209,8 @@ def edition_only(key: str) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Section:
-    """A numbered section of the report and how its heading reads."""
+    """A numbered section of the report and how its heading reads (`pattern`: its words after any number,
+    since a report may number its sections otherwise: 一 … 七 with a section of its own added)."""
 
     key: str
     numeral: str
@@ -217,13 +218,16 @@ class Section:
     pattern: str
 
 
+# a top-level heading's number: 一、 … 十、 (the template's sections are 一 … 六; some reports add one)
+HEADING_NUMBER = r"^[一二三四五六七八九十]{1,2}[、.．]"
+_N = HEADING_NUMBER + "?"
 SECTIONS: tuple[Section, ...] = (
-    Section("overview", "一", "总体情况", r"^一[、.．]?总体情况"),
-    Section("article20", "二", "主动公开政府信息情况", r"^二[、.．]?主动公开政府信息"),
-    Section("applications", "三", "收到和处理政府信息公开申请情况", r"^三[、.．]?收到和处理"),
+    Section("overview", "一", "总体情况", _N + r"总体情况"),
+    Section("article20", "二", "主动公开政府信息情况", _N + r"主动公开政府信息"),
+    Section("applications", "三", "收到和处理政府信息公开申请情况", _N + r"收到和处理"),
     Section("review_litigation", "四", "政府信息公开行政复议、行政诉讼情况",
-            r"^四[、.．]?政府信息公开行政复议|^四[、.．]?.{0,6}行政复议.{0,4}行政诉讼"),
-    Section("problems", "五", "存在的主要问题及改进情况", r"^五[、.．]?存在(?:的)?(?:主要)?问题"),
-    Section("other_matters", "六", "其他需要报告的事项", r"^六[、.．]?其他需要(?:报告|说明)"),
+            _N + r"政府信息公开行政复议|" + _N + r".{0,6}行政复议.{0,4}行政诉讼"),
+    Section("problems", "五", "存在的主要问题及改进情况", _N + r"(?:政府信息公开(?:工作)?)?存在(?:的)?(?:主要)?问题"),
+    Section("other_matters", "六", "其他需要报告的事项", _N + r"其他需要(?:报告|说明)"),
 )
 NARRATIVE_SECTIONS = ("overview", "problems", "other_matters")

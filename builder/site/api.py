@@ -63,10 +63,11 @@ def page_url(v: "ReportView") -> str:
 
 
 @lru_cache(maxsize=None)
-def edition_cells(template: str) -> tuple[str, ...]:
+def edition_cells(template: str, applications: str | None = None) -> tuple[str, ...]:
     """The path of every cell of a template edition's tables, in the template's order (the cells a
-    report of that edition has: models.iter_cells with `own`); listed under "cells" in the index."""
-    lacking = lacking_cells(template)
+    report of that edition has: models.iter_cells with `own`); listed under "cells" in the index. With
+    `applications`, the edition its table 三 follows (Record.applications_edition), where it differs."""
+    lacking = lacking_cells(template, applications)
     return tuple(p for _, paths, _ in _cell_plan() for p in paths if p not in lacking)
 
 
@@ -78,7 +79,8 @@ def listed_statuses(record: Record) -> dict[str, str]:
     listed = record.listed_statuses()
     if not listed:
         return {}
-    return {path: listed[path] for path in edition_cells(record.template) if path in listed}
+    return {path: listed[path] for path in edition_cells(record.template, record.applications_edition)
+            if path in listed}
 
 
 def _dumps(data: Any) -> str:

@@ -203,7 +203,7 @@ class RecordCells:
 
     @classmethod
     def of(cls, record: Record) -> "RecordCells":
-        return cls(dict(iter_cells(record)), record.listed_statuses(), lacking_cells(record.template))
+        return cls(dict(iter_cells(record)), record.listed_statuses(), lacking_cells(record.template, record.applications_edition))
 
     def status(self, path: str) -> str:
         return downloads.cell_status(self.listed, self.lacking, path, self.values[path])
@@ -249,12 +249,13 @@ def _extracted(findings: Iterable[Finding]) -> dict[str, Finding]:
 
 def application_rows(record: Record, flagged: dict[str, list[str]],
                      extracted: dict[str, Finding] | None = None, at: RecordCells | None = None) -> list[dict]:
-    """Section 三 as the record's template edition prints it (the 2019 edition: one （六）其他处理 row):
+    """Section 三 as the record's table 三 prints it (Record.applications_edition; the 2019 edition: one
+    （六）其他处理 row):
     group labels spanning their rows. `at`: the record's RecordCells, when the caller has them."""
     at = at or RecordCells.of(record)
     rows, opened = [], set()
     sizes = {}
-    template_rows = EDITIONS[record.template].applications
+    template_rows = EDITIONS[record.applications_edition].applications
     for r in template_rows:
         sizes[r.group] = sizes.get(r.group, 0) + 1
     outcome_rows = sum(1 for r in template_rows if r.path.startswith("applications.outcomes"))
