@@ -58,14 +58,18 @@ def test_layout_extracts_to_golden(seed, layout, damage):
 
 
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
-def test_older_template_collapsed_row_is_not_spread_over_the_new_rows(layout):
+def test_older_template_collapsed_row_is_kept_as_printed_never_spread_over_the_new_rows(layout):
     reference, _ = extract_file(REPORTS / "2023" / "达州市通川区.txt")
     record, findings = _extract(LAYOUTS[layout](reference, Options(collapse_other=True)))
-    # （六）其他处理 printed as one row: its numbers belong to none of the three new rows
+    # （六）其他处理 printed as one row (the 2019 edition's) in a 2021 report: its numbers are kept as that
+    # row, printed; they belong to none of the three rows the report does not print (not applicable)
     other = record.applications.outcomes.other
+    assert other.undivided == [1, 0, 0, 0, 0, 0, 1]
+    assert record.status("applications.outcomes.other.undivided[6]") == "printed"
     assert other.no_correction == other.unpaid_fee == other.misc == [None] * 7
+    assert record.status("applications.outcomes.other.misc[0]") == "not_applicable"
     assert record.applications.outcomes.total == [51, 5, 5, 0, 0, 0, 61]
-    assert any(f.rule == "extract.unplaced_row" for f in findings)
+    assert any(f.rule == "extract.other_edition" for f in findings)
     assert not [p for p in record.inferred if ".other." in p]
 
 

@@ -70,14 +70,17 @@ def test_the_whole_path(repo, tmp_path):
     ranking = (repo / "site" / "rankings" / "2024" / "index.html").read_text(encoding="utf-8")
     assert "达州市通川区</a>" in ranking
     changed = {p for p in set(before) | set(after) if before.get(p) != after.get(p)}
-    # exactly what the new report touches: its page, its body's page, rankings, lists, downloads, search
+    # exactly what the new report touches: its page, its body's page, rankings, lists, downloads, search, the
+    # feeds of its body, its province and the site
     assert "reports/2023/巴州区/index.html" not in changed
     assert "reports/2023/达州市通川区/index.html" not in changed
     assert {"reports/2024/达州市通川区/index.html", "agencies/达州市通川区/index.html",
             "rankings/2024/index.html", "index.html", "search/search_index.json"} <= changed
     expected = ("reports", "agencies", "rankings", "regions", "downloads", "search", "index.html", "issues", "data",
-                "api", "coverage", "sitemap.xml", "sitemap.xml.gz", "404.html", "compare")
+                "api", "coverage", "sitemap.xml", "sitemap.xml.gz", "404.html", "compare", "feeds")
     assert not [p for p in changed if p.split("/")[0] not in expected]
+    assert {p for p in changed if p.startswith("feeds/")} == {"feeds/all.xml", "feeds/agencies/达州市通川区.xml",
+                                                              "feeds/regions/四川省.xml"}
     assert {p for p in changed if p.startswith("compare/")} == {"compare/2024.json"}  # its year's data only
 
     # a number extracted wrong is corrected by hand in the record; the rebuild keeps and marks it

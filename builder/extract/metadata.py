@@ -12,7 +12,7 @@ from typing import Sequence
 from .cells import BLANK, NUM, Line
 from ..record.models import Finding
 from ..read.sources import DAMAGED
-from ..record.template import HEADING_NUMBER, SECTIONS
+from ..record.template import EDITIONS, HEADING_NUMBER, SECTIONS
 
 
 # a heading's number printed twice ("三、三、收到和处理…", "(一)(一)"): a converter kept both the word
@@ -95,16 +95,32 @@ def table_end(lines: Sequence[Line], start: int, end: int, is_label) -> int:
     numbered heading of the report's own (五、信息处理费收取情况, with a table of its own) that names no row
     or column of the table (`is_label`: a row of table 三 printed alone on its line, 四、结转下年度继续办理, is
     no heading), nor is a heading of the template's (a converter repeats a section's heading on each page
-    of its table, as a running head)."""
+    of its table, as a running head), nor a piece of one of the template's labels that a layout broke over
+    lines (三、本 | 年度办理结果: _label_piece)."""
     for k in range(start, end):
         line = lines[k]
         text = _heading_text(line)
         if line.multi and any(c.kind == NUM for c in line.cells):
             continue
         if len(text) <= 40 and re.match(HEADING_NUMBER, text) and not is_label(text) and \
-                not any(re.match(s.pattern, text) for s in SECTIONS):
+                not any(re.match(s.pattern, text) for s in SECTIONS) and not _label_piece(text):
             return k
     return end
+
+
+def _label_piece(text: str) -> bool:
+    """Whether a numbered line is the start of one of the template's labels, cut where a layout broke the
+    label over lines (三、本 of 三、本年度办理结果, 二、上年 of 二、上年结转政府信息公开申请数量), not a heading:
+    it names fewer than MIN_HEADING characters after its number, or one of the labels begins with it."""
+    words = re.sub(r"\s+", "", text)
+    rest = re.sub(HEADING_NUMBER, "", words, count=1)
+    return len(rest) < MIN_HEADING or any(label.startswith(words) for label in _TEMPLATE_LABELS)
+
+
+MIN_HEADING = 4  # characters a heading of the report's own names after its number (五、信息处理费收取情况)
+_TEMPLATE_LABELS = tuple(sorted({re.sub(r"\s+", "", text) for edition in EDITIONS.values()
+                                 for rows in (edition.applications, edition.article20)
+                                 for row in rows for text in (getattr(row, "group", ""), row.label) if text}))
 
 
 def _region(lines: Sequence[Line], sections: dict[str, int], key: str) -> tuple[int, int] | None:
