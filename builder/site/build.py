@@ -38,7 +38,7 @@ from ..record.characters import name_key
 from ..record.outcome import Outcome
 from ..store.files import file_stamp, without_gc
 from ..record.files import record_path
-from ..index.registry import load_registries
+from ..index.registry import load_registries, placed_bodies
 from ..index.scores import (ARTICLE_31_2007, ARTICLE_49, CHANGELOG, DEADLINE_RULES, INDICATORS, LATE_DAYS_TO_ZERO,
                             METHOD_VERSION, MIN_N, MISSING_RULE, OVERALL_RULE, Agency, Score, publication, score)
 from .home import at_a_glance
@@ -65,7 +65,10 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
     env = _env()
     cache = PageCache(cache_file)
     writer = SiteWriter(out_dir, cache)
-    agencies = cache.agencies(root / "reports" / "agencies.yaml")
+    # a wrong registry stops the build before this (cli); here one is left out rather than stop a build
+    registries = load_registries(root / "reports")[0]
+    # a body the agencies file lacks is placed by its region's registry (one source for each fact)
+    agencies = placed_bodies(cache.agencies(root / "reports" / "agencies.yaml"), registries)
     good = sorted((o for o in outcomes if not o.failed), key=lambda o: (o.brief.agency, o.brief.year))
     failed = sorted((o for o in outcomes if o.failed), key=lambda o: str(o.source))
     views = []
@@ -100,8 +103,6 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
         _rankings(env, writer, views, years)
         _regions(env, writer, by_agency)
         _issues(env, writer, views, failed, years, root)
-        # a wrong registry stops the build before this (cli); here one is left out rather than stop a build
-        registries = load_registries(root / "reports")[0]
         entries = coverage([(v.brief, v.url) for v in views], agencies, registries)
         coverage_pages(env, writer, entries, {name_key(b): b for b in by_agency}, {r.region for r in registries})
         writer.text("methodology.md", env.get_template("methodology.md.j2").render(**methodology_context()))
