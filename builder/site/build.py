@@ -39,8 +39,9 @@ from ..record.outcome import Outcome
 from ..store.files import file_stamp, without_gc
 from ..record.files import record_path
 from ..index.registry import load_registries, placed_bodies
-from ..index.scores import (ARTICLE_31_2007, ARTICLE_49, CHANGELOG, DEADLINE_RULES, INDICATORS, LATE_DAYS_TO_ZERO,
-                            METHOD_VERSION, MIN_N, MISSING_RULE, OVERALL_RULE, Agency, Score, publication, score)
+from ..index.scores import (ARTICLE_31_2007, ARTICLE_49, BASIS_RULE, CHANGELOG, DEADLINE_RULES, INDICATORS,
+                            LATE_DAYS_TO_ZERO, METHOD_VERSION, MIN_N, MISSING_RULE, OVERALL_RULE, UNDATED_RULE, Agency,
+                            Score, publication, score)
 from .home import at_a_glance
 from .summary import issue_url, site_settings, summary, trend_chart
 from ..index.standing import ALTERNATIVE_WEIGHTS, PEER_RULE, RANK_RULE, SENSITIVITY_RULE, standings
@@ -303,7 +304,8 @@ def methodology_context() -> dict[str, Any]:
                 rank_rule=RANK_RULE, sensitivity_rule=SENSITIVITY_RULE, peer_rule=PEER_RULE,
                 alternatives=[name for name, _ in ALTERNATIVE_WEIGHTS], flag_rules=[JUMP_RULE, NARRATIVE_RULE],
                 article_49=ARTICLE_49, article_31=ARTICLE_31_2007, deadline_rules=[r for _, r in DEADLINE_RULES],
-                late_days=LATE_DAYS_TO_ZERO, version=METHOD_VERSION, changelog=CHANGELOG)
+                late_days=LATE_DAYS_TO_ZERO, version=METHOD_VERSION, changelog=CHANGELOG, basis_rule=BASIS_RULE,
+                undated_rule=UNDATED_RULE)
 
 
 def _size(n: int) -> str:
