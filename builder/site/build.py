@@ -42,7 +42,7 @@ from ..index.registry import load_registries, placed_bodies
 from ..index.scores import (ARTICLE_31_2007, ARTICLE_49, BASIS_RULE, CHANGELOG, DEADLINE_RULES, INDICATORS,
                             LATE_DAYS_TO_ZERO, METHOD_VERSION, MIN_N, MISSING_RULE, OVERALL_RULE, UNDATED_RULE, Agency,
                             Score, publication, score)
-from .home import at_a_glance
+from .home import at_a_glance, newest
 from .summary import issue_url, site_settings, summary, trend_chart
 from ..index.standing import ALTERNATIVE_WEIGHTS, PEER_RULE, RANK_RULE, SENSITIVITY_RULE, standings
 from ..index.flags import JUMP_RULE, NARRATIVE_RULE
@@ -111,13 +111,10 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
         _data(env, writer, views, root, entries)
         compare_pages(env, writer, views)  # compare/: any template cell across a group, bodies side by side
 
-        newest = sorted(views, key=lambda v: (v.brief.published_on is not None,
-                                              v.brief.published_on or v.brief.year, v.brief.agency),
-                        reverse=True)
         provinces = Counter(reports[0].province for reports in by_agency.values())
         glance = at_a_glance(views, entries, {r.region for r in registries}, lambda v: v.province)
         writer.text("index.md", env.get_template("index.md.j2").render(
-            views=views, newest=newest[:20], agencies=len(by_agency), years=years, failed=failed,
+            views=views, newest=newest(views), agencies=len(by_agency), years=years, failed=failed,
             provinces=sorted(provinces.items()), region_url=region_url, glance=glance))
     made = {v.key: (v.score, v.prepared) for v in views}
     writer.prune()
