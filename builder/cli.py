@@ -185,20 +185,25 @@ def _untrusted(root: Path, reports: Path) -> tuple[int, dict | None, list | None
     return len(problems), agencies, None if wrong else registries
 
 
-def _directory_warnings(root: Path, reports: Path, outcomes: list[Outcome], agencies: dict) -> int:
-    """Print, as warnings, agencies-file entries that match no report and bodies with no entry (ranked
-    as 未分级机关 until they have one); names are matched under `characters.name_key`. Their number."""
+def _directory_warnings(root: Path, reports: Path, outcomes: list[Outcome], agencies: dict,
+                        registries: list) -> int:
+    """Print, as warnings, agencies-file entries that match no report and bodies with no entry there
+    nor in a registry (ranked as 未分级机关 until they have one); names are matched under
+    `characters.name_key`. Their number."""
+    from .index.registry import placed_bodies
+
     bodies = {name_key(o.brief.agency): o for o in outcomes if not o.failed}
     listed = {name_key(name): name for name in agencies}
+    placed = {name_key(name) for name in placed_bodies(agencies, registries)}
     file = _name(reports / "agencies.yaml", root)
     warnings = []
     for key, name in sorted(listed.items()):
         if key not in bodies:
             warnings.append(f"{file}: warning: entry {name!r} matches no report's body")
     for key, o in sorted(bodies.items()):
-        if key not in listed:
+        if key not in placed:
             warnings.append(f"{_name(o.source, root)}: warning: {o.brief.agency!r} has no entry in {file} "
-                            "(its region, level and kind): it is ranked as 未分级机关")
+                            "nor in a registry (its region, level and kind): it is ranked as 未分级机关")
     for line in warnings:
         print(one_line(line))
     return len(warnings)
@@ -252,7 +257,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     found, agencies, registries = _untrusted(root, reports)
     refused += found
     # printed; not arithmetic, so not --strict (and nothing to say of an agencies file that is wrong)
-    directory = _directory_warnings(root, reports, outcomes, agencies) if agencies is not None else 0
+    directory = (_directory_warnings(root, reports, outcomes, agencies, registries or [])
+                 if agencies is not None else 0)
     directory += _registry_warnings(root, outcomes, registries or [])
     broken = sum(o.failed for o in outcomes)
     print(f"{n} reports: {n - broken} readable, {broken} broken; {errors + refused} errors, {warnings} warnings"

@@ -19,10 +19,25 @@ Runs after the search plugin's own on_post_build (hooks come after plugins)."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 import unicodedata
 from pathlib import Path
 from urllib.parse import quote, unquote
+
+def quiet_jieba() -> None:
+    """jieba, which the search plugin cuts Chinese with, says at every build that it built its prefix
+    dictionary and loaded its model, on its own logger (DEBUG, to stderr): a build says only what matters,
+    so it keeps only jieba's warnings. Done when MkDocs loads this hook, before the search plugin's
+    on_config loads the user dictionary (which builds the prefix dictionary)."""
+    try:
+        import jieba
+    except ImportError:  # search without jieba: nothing to silence
+        return
+    jieba.setLogLevel(logging.WARNING)
+
+
+quiet_jieba()
 
 NAME_PIECE = 8  # characters kept of each piece: a longer part of a name is found by its opening
 
@@ -60,11 +75,17 @@ _SEARCH = re.compile(r'search\((\w+)\)\{if\(\1=\1\.replace\(new RegExp\("\\\\p\{
                      r'(\w+)=>\[\.\.\.\w+\(\2,this\.index\.invertedIndex\)\]\.join\("\* "\)\)')
 
 
+# Material 9.8's worker's answer: return <merge>({items:[...<pages>.values()]}, ...)
+_RESULT = re.compile(r'return (\w+)\(\{items:\[\.\.\.(\w+)\.values\(\)\]\}')
+
+
 def patch_search_worker(site_dir: Path) -> Path:
     """Material's search worker under SITE_DIR given hooks/search_name_parts.js (with NAME_PIECE): its
     search(query) looks for the terms Material's segmenter makes of the query and for the query's
-    words cut as name_pieces cuts names. Returns the worker's path; RuntimeError when the worker or
-    the place to patch is not found (another Material version: search_name_parts.js needs a look)."""
+    words cut as name_pieces cuts names, and answers with the page whose title is the query first
+    (searchNameFirst: a body's full name finds its page first) and no zero-width space in a result.
+    Returns the worker's path; RuntimeError when the worker or the places to patch are not found
+    (another Material version: search_name_parts.js needs a look)."""
     workers = sorted((site_dir / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
     if len(workers) != 1:
         raise RuntimeError(f"expected one Material search worker in {site_dir}, found {workers}")
@@ -72,19 +93,40 @@ def patch_search_worker(site_dir: Path) -> Path:
     if "searchNameParts" in source:
         return workers[0]
     found = _SEARCH.search(source)
-    if found is None:
+    answer = _RESULT.search(source, found.end()) if found else None
+    if found is None or answer is None:
         raise RuntimeError(f"{workers[0]}: Material's search(query) is not as hooks/compact_search.py knows it")
     query = found.group(1)
     patched = (found.group().replace(f"search({query}){{", f"search({query}){{let nameQuery={query};", 1)
                + '+" "+searchNameParts(nameQuery)')
+    answered = f"return {answer.group(1)}({{items:searchNameFirst(nameQuery,[...{answer.group(2)}.values()],this.map)}}"
     parts = (Path(__file__).parent / "search_name_parts.js").read_text(encoding="utf-8")
     parts = parts[parts.index("var searchNameParts"):].replace("NAME_PIECE", str(NAME_PIECE))
     strict = '"use strict";' if source.startswith('"use strict";') else ""  # stays the first statement
-    source = (strict + parts + source[len(strict):found.start()] + patched + source[found.end():])
+    source = (strict + parts + source[len(strict):found.start()] + patched + source[found.end():answer.start()]
+              + answered + source[answer.end():])
     # the source map no longer fits the patched text
     source = re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", source)
     workers[0].write_text(source, encoding="utf-8")
     return workers[0]
+
+
+def idle_breaks(text: str, separator: str) -> str:
+    """Text of the index without the zero-width spaces that cut nothing: jieba puts one between every two
+    words, and lunr splits the text at them (the index's `separator` holds U+200B) — those between two
+    words are the only word boundaries of Chinese text and stay; one at either end or beside another
+    separator (a space, 、 。 ，) is idle and goes."""
+    if "\u200b" not in text:
+        return text
+    sep = re.compile(separator)
+    out = []
+    for k, c in enumerate(text):
+        if c == "\u200b":
+            before, after = out[-1] if out else "", text[k + 1:k + 2]
+            if not before or not after or sep.fullmatch(before) or sep.fullmatch(after):
+                continue
+        out.append(c)
+    return "".join(out)
 
 
 def on_post_build(config, **kwargs) -> None:
@@ -92,7 +134,11 @@ def on_post_build(config, **kwargs) -> None:
     path = Path(config["site_dir"]) / "search" / "search_index.json"
     if path.exists():
         data = json.loads(path.read_text(encoding="utf-8"))
+        separator = data.get("config", {}).get("separator", r"[\s\u200b]+")
         for doc in data.get("docs", []):
+            for field in ("title", "text"):
+                if isinstance(doc.get(field), str):
+                    doc[field] = idle_breaks(doc[field], separator)
             if "location" in doc:
                 doc["location"] = readable(doc["location"])
             location = unquote(doc.get("location", ""))

@@ -30,3 +30,26 @@ var searchNameParts = function (query) {
   });
   return terms.join(" ");
 };
+
+/* Added to the worker with the function above (compact_search.patch_search_worker): search(query)'s results, with
+   the page whose title is the query itself (a body's full name: 平潭综合实验区) first, the others in
+   Material's order; and without the zero-width spaces jieba put between words (the index keeps those
+   lunr needs to cut Chinese into words: compact_search.idle_breaks), so that no snippet holds one.
+   A title is compared as names are indexed (compact_search.indexed_name): without those spaces and
+   quotes, & < > as HTML escapes them, blanks left out. */
+var searchNameFirst = function (query, groups, map) {
+  var plain = function (text) { return String(text).replace(/\u200b/g, ""); };
+  var name = function (text) { return plain(text).replace(/"/g, "").replace(/\s+/g, ""); };
+  var typed = name(query.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"));
+  var first = [], rest = [];
+  groups.forEach(function (group) {
+    group.forEach(function (doc) {
+      if (typeof doc.title === "string") doc.title = plain(doc.title);
+      if (typeof doc.text === "string") doc.text = plain(doc.text);
+    });
+    var entry = map.get(group[0].location);
+    var page = entry && entry.parent ? entry.parent : entry;
+    (typed && page && name(page.title) === typed ? first : rest).push(group);
+  });
+  return first.concat(rest);
+};

@@ -112,23 +112,42 @@ def test_inferred_cells_are_visibly_marked(site_url, page):
 
 def test_ranking_table_sorts_by_a_column(site_url, page):
     page.goto(site_url + "rankings/2023/")
-    rows = page.locator("table.ranking tbody tr")
+    rows = page.locator("table.ranking tr.ranking-row")
     expect(rows).to_have_count(6)  # the five seeds and 平潭综合实验区's 2023 report
+    groups = page.locator("table.ranking tbody")
+    expect(groups).to_have_count(3)  # 市级人民政府, 县级人民政府, 县级部门: a section each
 
-    def column(k):
-        return [float(t.split("\n")[0]) if t[0].isdigit() else -1 for t in
-                rows.locator(f"td:nth-child({k})").all_inner_texts()]
+    def column(k):  # per group, as the table sorts each group's section on its own
+        return [[float(t.split("\n")[0].split("（")[0]) if t[0].isdigit() else -1 for t in
+                 groups.nth(g).locator(f"tr.ranking-row td:nth-child({k})").all_inner_texts()]
+                for g in range(groups.count())]
 
-    overall = column(10)
-    assert overall == sorted(overall, reverse=True)  # by 总分, best first
+    assert all(part == sorted(part, reverse=True) for part in column(9))  # by 总分, best first
     page.locator("table.ranking th", has_text="公开率").click()
-    disclosure = column(8)
-    assert disclosure == sorted(disclosure, reverse=True) and disclosure[0] == 100.0
+    disclosure = column(7)
+    assert all(part == sorted(part, reverse=True) for part in disclosure) and max(map(max, disclosure)) == 100.0
     page.locator("table.ranking th", has_text="公开率").click()
-    assert column(8) == sorted(disclosure)
+    assert column(7) == [sorted(part) for part in disclosure]
     page.fill(".ranking-filter-text", "四川省")
-    expect(page.locator("table.ranking tbody tr:visible")).to_have_count(3)
+    expect(page.locator("table.ranking tr.ranking-row:visible")).to_have_count(3)
+    expect(page.locator("table.ranking tbody:visible")).to_have_count(2)
+    page.fill(".ranking-filter-text", "")
+    page.select_option(".ranking-filter-group", "县级部门")
+    expect(page.locator("table.ranking tr.ranking-row:visible")).to_have_count(3)
+    expect(page.locator(".ranking-count")).to_have_text("3 份报告")
     page.screenshot(path=str(SHOTS / "rankings-2023.png"), full_page=True)
+
+
+def test_a_reason_stays_under_its_report_however_the_ranking_is_sorted(site_url, page):
+    page.goto(site_url + "rankings/2024/")
+    reasons = page.locator("table.ranking tr.ranking-reason")
+    expect(reasons).to_have_count(1)  # 平潭综合实验区海坛片区管理局: 总计 printed 0
+    under = "els => els.map(r => r.previousElementSibling.id === r.dataset.for)"
+    for header in ("公开率", "报告机关", "总分", "完整性", "组内排名"):
+        for _ in range(2):  # both directions
+            page.locator("table.ranking thead th", has_text=header).click()
+            assert all(reasons.evaluate_all(under)), header
+            expect(page.locator("table.ranking tbody tr:first-child")).to_have_class(["group-head"] * 2)
 
 
 @pytest.mark.parametrize("query, expected", [
@@ -252,20 +271,28 @@ def _within(box, width):
     return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5
 
 
-def test_ranking_on_a_phone_shows_each_name_and_overall_score(site_url, phone):
-    phone.goto(site_url + "rankings/2023/")
+@pytest.mark.parametrize("year", [2021, 2022, 2023, 2024])
+def test_ranking_on_a_phone_shows_each_name_and_overall_score(site_url, phone, year):
+    phone.goto(site_url + f"rankings/{year}/")
     width = _no_sideways_scroll(phone)
-    rows = phone.locator("table.ranking tbody tr")
-    expect(rows).to_have_count(6)
+    rows = phone.locator("table.ranking tr.ranking-row")
+    assert rows.count() >= 1
+    wrap = phone.locator(".table-wrap:has(table.ranking)")
     for scrolled in (False, True):
         for k in range(rows.count()):
             row = rows.nth(k)
             name, overall = row.locator("td:nth-child(2)"), row.locator("td.score-overall")
             assert _within(name.bounding_box(), width), (scrolled, name.inner_text(), name.bounding_box())
             assert _within(overall.bounding_box(), width), (scrolled, overall.inner_text(), overall.bounding_box())
-        phone.screenshot(path=str(SHOTS / f"phone-rankings-2023{'-scrolled' if scrolled else ''}.png"), full_page=True)
+            # the name and the score do not cover each other
+            assert name.bounding_box()["x"] + name.bounding_box()["width"] <= overall.bounding_box()["x"] + 0.5
+        # a group's heading and the reason a report is not ranked stay in view, however long, and wrap
+        for text in phone.locator("table.ranking tr.group-head th > span, table.ranking tr.ranking-reason td > div").all():
+            assert _within(text.bounding_box(), width), (scrolled, text.inner_text(), text.bounding_box())
+        phone.screenshot(path=str(SHOTS / f"phone-rankings-{year}{'-scrolled' if scrolled else ''}.png"),
+                         full_page=True)
         # the other columns scroll inside the table's wrapper; the name and the score stay in view
-        phone.locator(".table-wrap:has(table.ranking)").evaluate("w => { w.scrollLeft = w.scrollWidth; }")
+        wrap.evaluate("w => { w.scrollLeft = w.scrollWidth; }")
         _no_sideways_scroll(phone)
     expect(phone.locator(".scroll-hint.shown")).to_have_count(1)
 

@@ -40,6 +40,8 @@ def test_material_s_search_worker_is_given_the_name_parts_once(tmp_path):
     # its strict mode kept, the function defined once and called once in search(query), with NAME_PIECE
     assert text.startswith('"use strict";var searchNameParts = function (query) {')
     assert text.count("searchNameParts") == 2 and "+searchNameParts(nameQuery)" in text
+    # and its answer with the page whose title is the query first (searchNameFirst), once
+    assert text.count("searchNameFirst") == 2 and "{items:searchNameFirst(nameQuery,[..." in text
     assert f"var size = {compact_search.NAME_PIECE}," in text
     assert "sourceMappingURL" not in text
     assert compact_search.patch_search_worker(tmp_path).read_text(encoding="utf-8") == text  # once only
@@ -58,3 +60,10 @@ def test_a_name_is_cut_as_the_worker_reads_it_and_a_query_comes():
     # search_name_parts.js writes the query's words the same way (tests/test_browser.py asks it)
     title = '甲&amp;乙\u200b"\u200b丙丁\u200b"\u200b&lt;戊&gt;局'
     assert compact_search.indexed_name(title) == "甲&amp;乙丙丁&lt;戊&gt;局"
+
+
+def test_the_index_keeps_the_zero_width_spaces_between_words_and_no_other():
+    separator = r"[\s\u200b\u3000\-、。，．？！；]+"  # Material's for zh, as the index's config holds it
+    text = "\u200b平潭\u200b综合\u200b \u200b2023\u200b年\u200b\u200b报告\u200b。\u200b公开\u200b"
+    assert compact_search.idle_breaks(text, separator) == "平潭\u200b综合 2023\u200b年\u200b报告。公开"
+    assert compact_search.idle_breaks("巴州区", separator) == "巴州区"

@@ -50,7 +50,7 @@ def columns() -> list[Column]:
     cols = [
         Column("agency", "text", "报告机关（报告所署名称）", lambda r: r.record.agency),
         Column("year", "integer", "报告年度（报告所统计的年度）", lambda r: r.record.year),
-        Column("region", "text", "地区（机关名录 reports/agencies.yaml）", lambda r: r.agency.region),
+        Column("region", "text", "地区（机关名录 reports/agencies.yaml，其次报告登记表 reports/registry/）", lambda r: r.agency.region),
         Column("level", "text", "行政层级（省级、市级、县级、乡级）", lambda r: r.agency.level),
         Column("kind", "text", "机关类别：government 人民政府，department 部门及其他机关", lambda r: r.agency.kind),
         Column("peer_group", "text", "排名所用的可比组（行政层级与机关类别，如“县级人民政府”）", lambda r: r.agency.group),

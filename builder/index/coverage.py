@@ -158,3 +158,38 @@ def tally(entries: Iterable[Entry]) -> Tally:
     return Tally(len({e.body for e in entries}), count("state", "report"), count("state", "listed"),
                  count("state", "missing"), count("timeliness", "on_time"), count("timeliness", "late"),
                  count("timeliness", "unknown"))
+
+
+@dataclass(frozen=True)
+class Lapses:
+    """A body's years late or without a report found (the question a journalist asks first): late as
+    (year, days late, its Entry), missing as (year, its Entry), each newest year first."""
+
+    region: str
+    body: str
+    kind: Optional[str]
+    late: tuple[tuple[int, int, Entry], ...]
+    missing: tuple[tuple[int, Entry], ...]
+
+    @property
+    def newest(self) -> int:
+        return max([y for y, _, _ in self.late] + [y for y, _ in self.missing])
+
+
+def lapses(entries: Iterable[Entry]) -> list[Lapses]:
+    """Every body that was late (published after its deadline: Entry.timeliness late) or has no report
+    found for a year it was expected to report (Entry.state missing: only a region with a registry knows
+    one), with those years; the body whose lapse is newest first, then the one with most lapses. A year
+    whose date is unknown is neither: unknown is not late."""
+    by_body: dict[tuple[str, str], list[Entry]] = {}
+    for e in entries:
+        if e.state == "missing" or e.timeliness == "late":
+            by_body.setdefault((e.region, e.body), []).append(e)
+    out = []
+    for (region, body), rows in by_body.items():
+        rows.sort(key=lambda e: e.year, reverse=True)
+        out.append(Lapses(region, body, rows[0].kind,
+                          tuple((e.year, e.late_days, e) for e in rows if e.state != "missing"),
+                          tuple((e.year, e) for e in rows if e.state == "missing")))
+    out.sort(key=lambda b: (-b.newest, -(len(b.late) + len(b.missing)), b.region, b.body))
+    return out

@@ -22,9 +22,11 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from ..record.checks import date_problem
 from ..record.characters import name_key
 from ..record.models import Date, Name, Text, Url  # Url: as a record's source.url
+from .scores import Agencies, Agency
 
 REGISTRY_DIR = "registry"  # under reports/
 KINDS = ("government", "department")  # as in reports/agencies.yaml (条例第四十九条)
+LEVELS = ("省级", "市级", "县级", "乡级")  # as in reports/agencies.yaml
 # a publisher's own word for a kind, as the project's kind: a 片区管理局 is an agency of the region's
 # government, due like its departments (see reports/agencies.yaml)
 KIND_SYNONYMS = {"area": "department"}
@@ -45,6 +47,9 @@ class Body(_Model):
     kind: Literal["government", "department"] = Field(
         description="government: a people's government's own report, due by 31 March; department: a department "
                     "or other body, due by 31 January (条例第四十九条)")
+    level: Optional[Literal["省级", "市级", "县级", "乡级"]] = Field(
+        None, description="its administrative level, when not the registry's `level` (a body of a county the "
+                          "region took over)")
     aliases: list[Name] = Field(default_factory=list, description="other names the publisher lists it under "
                                                                   "(short names, old names)")
     since: Optional[Year] = Field(None, description="first year it is expected to report (default: its first "
@@ -73,6 +78,9 @@ class Registry(_Model):
     """One region's registry file."""
 
     region: Name = Field(description="the region, as in reports/agencies.yaml (e.g. 福建省平潭综合实验区)")
+    level: Optional[Literal["省级", "市级", "县级", "乡级"]] = Field(
+        None, description="the administrative level of the region's government and its departments: each body's "
+                          "unless it says its own")
     source: Text = Field(None, description="where the list comes from")
     bodies: dict[Name, Body] = Field(default_factory=dict)
     reports: list[Listing] = Field(default_factory=list)
@@ -224,12 +232,16 @@ HEADER = """\
 # A registry of the annual reports this region's publisher lists, whether or not their files are in
 # reports/ (README: "Coverage and timeliness"). Read by `python -m builder check` and the coverage pages.
 #   region:  the region, as in reports/agencies.yaml
-#   bodies:  NAME: {kind: government | department, aliases: [other names listed], since: YEAR, until: YEAR, note}
+#   level:   省级 | 市级 | 县级 | 乡级, the level of the region's government and its departments
+#   bodies:  NAME: {kind: government | department, level (when not the region's), aliases: [other names listed],
+#            since: YEAR, until: YEAR, note}
 #            (since/until: the years it is expected to report; by default from its first listed report to the
 #            registry's last year)
 #   reports: one line per report listed: year, body (a name under bodies), listed_as (the publisher's name for
 #            it, if not the body's), posted (YYYY-MM-DD), url, template (2021 | 2019 | pre-2019 | no-text),
 #            status (archived: the page was saved; listed-only: listed, not saved), note
+# A body named here (or by an alias) is ranked and placed by its kind, level and region without an entry in
+# reports/agencies.yaml (an entry there wins; a contradiction is a `check` error).
 # Written by `python -m builder registry-import LIST.tsv --region REGION`; bodies and notes may be edited by hand.
 """
 
@@ -247,7 +259,8 @@ def to_yaml(registry: Registry) -> str:
     """The registry as its file: the header, region, source and bodies in block style, one report a line."""
     data = registry.model_dump(exclude_none=True, exclude_defaults=False)
     bodies = {name: {k: v for k, v in info.items() if v not in (None, [])} for name, info in data["bodies"].items()}
-    head = {"region": data["region"], **({"source": data["source"]} if registry.source else {}), "bodies": bodies}
+    head = {"region": data["region"], **({"level": data["level"]} if registry.level else {}),
+            **({"source": data["source"]} if registry.source else {}), "bodies": bodies}
     lines = [HEADER, _dump(head), "reports:\n"]
     for r in registry.reports:
         row = r.model_dump(exclude_none=True)
@@ -269,7 +282,8 @@ def import_tsv(text: str, region: str, existing: Optional[Registry] = None, sour
     the list's (`area` read as department, KIND_SYNONYMS); the existing bodies (kinds, aliases, years, notes)
     are kept. The reports are the list's, sorted by body, year and posting date."""
     bodies = {name: info.model_copy(deep=True) for name, info in (existing.bodies if existing else {}).items()}
-    registry = Registry(region=region, source=source or (existing.source if existing else None), bodies=bodies)
+    registry = Registry(region=region, level=existing.level if existing else None,
+                        source=source or (existing.source if existing else None), bodies=bodies)
     reports = []
     for row in read_tsv(text):
         listed = row["body"].strip()
@@ -294,8 +308,26 @@ def to_tsv_rows(registry: Registry) -> list[dict[str, str]]:
              "status": r.status, "url": r.url or ""} for r in registry.reports]
 
 
+def placed_bodies(agencies: dict, registries: Iterable[Registry]) -> Agencies:
+    """What is known of each reporting body: its reports/agencies.yaml entry, else what its region's
+    registry says of it (a body or alias there, under any spelling `characters.name_key` folds: its
+    kind, its region and its level, the body's own or the registry's). One source for each fact: a
+    body the registry names needs no second entry in the agencies file; where the file has one, the
+    file's entry is used whole (a contradiction between the two is a `check` error: kind_problems)."""
+    entries: dict[str, Agency] = dict(agencies)
+    known = {name_key(name) for name in entries}
+    for registry in registries:
+        for body, info in registry.bodies.items():
+            agency = Agency(body, registry.region, info.level or registry.level, info.kind)
+            for name in [body, *info.aliases]:
+                if name_key(name) not in known:
+                    known.add(name_key(name))
+                    entries[name] = agency
+    return Agencies(entries)
+
+
 def kind_problems(registries: Iterable[Registry], agencies: dict) -> list[tuple[str, int, str]]:
-    """Bodies whose kind or region in a registry differs from their reports/agencies.yaml entry:
+    """Bodies whose kind, level or region in a registry differs from their reports/agencies.yaml entry:
     (file, line, what)."""
     from ..record.files import node_line
 
@@ -309,6 +341,10 @@ def kind_problems(registries: Iterable[Registry], agencies: dict) -> list[tuple[
             line = node_line(text, ("bodies", body))
             if entry.kind is not None and entry.kind != info.kind:
                 out.append((registry._file, line, f"body {body!r}: kind {info.kind} here, {entry.kind} in "
+                                                  "reports/agencies.yaml"))
+            level = info.level or registry.level
+            if entry.level is not None and level is not None and entry.level != level:
+                out.append((registry._file, line, f"body {body!r}: level {level} here, {entry.level} in "
                                                   "reports/agencies.yaml"))
             if entry.region and name_key(entry.region) != name_key(registry.region):
                 out.append((registry._file, line, f"body {body!r}: region {registry.region} here, {entry.region} "

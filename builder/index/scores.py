@@ -230,11 +230,23 @@ def consistency(record: Record, agency: Agency) -> Value:
     return rate(balanced, applicable)
 
 
+UNDATED_NOTE = "日期不明（既无发布日期也无落款日期），计 0 分，不优于逾期"  # a timeliness Value's note when undated
+UNDATED_SHOWN = "日期不明，按方法计 0 分"  # what a page prints beside such a 0: unknown is not late
+UNDATED_RULE = (
+    "日期不明不等于逾期：我们不知道这份报告何时公布。按本方法它的及时性计 0 分（缺少公布的证据不能得分），"
+    f"排名等页面在这个 0 旁写明“{UNDATED_SHOWN}”，而不是把它显示成逾期。")
+
+
+def undated(value: Value) -> bool:
+    """Whether a timeliness value is the 0 of a report with no date at all (not a late one)."""
+    return value.note == UNDATED_NOTE
+
+
 def timeliness(record: Record, agency: Agency) -> Value:
     pub = publication(record, agency)
     field_name = {"posted_on": "发布日期", "published_on": "落款日期"}.get(pub.evidence or "", "")
     if pub.state == "unknown":
-        return Value("scored", 0.0, low=0.0, high=0.0, note="日期不明（既无发布日期也无落款日期），计 0 分，不优于逾期")
+        return Value("scored", 0.0, low=0.0, high=0.0, note=UNDATED_NOTE)
     points = 100.0 if pub.state == "on_time" else max(0.0, 100 * (1 - pub.days_late / LATE_DAYS_TO_ZERO))
     return Value("scored", points, low=points, high=points,
                  note=f"{pub.text}（{field_name} {pub.date.isoformat()}，期限 {pub.due.isoformat()}）")
@@ -392,6 +404,25 @@ OVERALL_RULE = (
     "该报告就没有总分、不参加总分排名，页面写明缺的是哪一项：缺失的数据不会让报告得分更高或排名更前。"
     f"分母小于最小样本量（{MIN_N}）的比率只显示、不计分；报告的数字表明不适用的指标（如没有办结的申请、没有审结的案件）"
     "也不计分。这两种情况下该指标的权重不计入分母，其余指标按原权重加权平均。")
+def basis(s: Score) -> Optional[tuple[int, int]]:
+    """How many indicators a report's overall score rests on (those scored), of how many the index has;
+    None when it has no overall score."""
+    if s.overall is None:
+        return None
+    return sum(v.scored for v in s.values.values()), len(INDICATORS)
+
+
+def basis_text(s: Score) -> str:
+    """The basis as pages print it after the overall score: （3/5 项）; "" without an overall score."""
+    b = basis(s)
+    return f"（{b[0]}/{b[1]} 项）" if b else ""
+
+
+BASIS_RULE = (
+    f"每个总分后注明它依据的指标数，如“100.0（3/{len(INDICATORS)} 项）”：{len(INDICATORS)} 项指标中有 3 项计分、计入总分，"
+    "其余的不适用（如本年没有办结的申请、没有审结的案件）或样本过小，不计入。依据的指标越少，总分说明的越少："
+    f"一份没有收到任何申请的报告可能只凭完整性、内部一致性与及时性得到 100.0 分，它与依据全部 {len(INDICATORS)} 项得到的 100.0 分"
+    "名次相同，含义并不相同。")
 MISSING_RULE = (
     "缺失数据不占便宜：把报告中任何一个印发的数字去掉（改为空白），该报告的任何一项得分、总分和排名都不会因此提高。"
     "完整性的分母固定，去掉数字只会减少分子；内部一致性的分母是全部适用等式，空白使等式无法核验、计为不成立；"

@@ -42,10 +42,11 @@ from ..record.characters import name_key
 from ..record.outcome import Outcome
 from ..store.files import file_stamp, without_gc
 from ..record.files import record_path
-from ..index.registry import load_registries
-from ..index.scores import (ARTICLE_31_2007, ARTICLE_49, CHANGELOG, DEADLINE_RULES, INDICATORS, LATE_DAYS_TO_ZERO,
-                            METHOD_VERSION, MIN_N, MISSING_RULE, OVERALL_RULE, Agency, Score, publication, score)
-from .home import at_a_glance
+from ..index.registry import load_registries, placed_bodies
+from ..index.scores import (ARTICLE_31_2007, ARTICLE_49, BASIS_RULE, CHANGELOG, DEADLINE_RULES, INDICATORS,
+                            LATE_DAYS_TO_ZERO, METHOD_VERSION, MIN_N, MISSING_RULE, OVERALL_RULE, UNDATED_RULE, Agency,
+                            Score, publication, score)
+from .home import at_a_glance, newest
 from .summary import issue_url, site_settings, summary, trend_chart
 from ..index.standing import ALTERNATIVE_WEIGHTS, PEER_RULE, RANK_RULE, SENSITIVITY_RULE, standings
 from ..index.flags import JUMP_RULE, NARRATIVE_RULE
@@ -69,7 +70,10 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
     env = _env()
     cache = PageCache(cache_file)
     writer = SiteWriter(out_dir, cache)
-    agencies = cache.agencies(root / "reports" / "agencies.yaml")
+    # a wrong registry stops the build before this (cli); here one is left out rather than stop a build
+    registries = load_registries(root / "reports")[0]
+    # a body the agencies file lacks is placed by its region's registry (one source for each fact)
+    agencies = placed_bodies(cache.agencies(root / "reports" / "agencies.yaml"), registries)
     good = sorted((o for o in outcomes if not o.failed), key=lambda o: (o.brief.agency, o.brief.year))
     failed = sorted((o for o in outcomes if o.failed), key=lambda o: str(o.source))
     views = []
@@ -104,8 +108,6 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
         _rankings(env, writer, views, years)
         _regions(env, writer, by_agency)
         _issues(env, writer, views, failed, years, root)
-        # a wrong registry stops the build before this (cli); here one is left out rather than stop a build
-        registries = load_registries(root / "reports")[0]
         entries = coverage([(v.brief, v.url) for v in views], agencies, registries)
         coverage_pages(env, writer, entries, {name_key(b): b for b in by_agency}, {r.region for r in registries})
         writer.text("methodology.md", env.get_template("methodology.md.j2").render(**methodology_context()))
@@ -119,13 +121,10 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
         write_feeds(writer, events(views, entries, {name_key(b): b for b in by_agency}, root, added_dates(root),
                                    stands_at), SITE_NAME)
 
-        newest = sorted(views, key=lambda v: (v.brief.published_on is not None,
-                                              v.brief.published_on or v.brief.year, v.brief.agency),
-                        reverse=True)
         provinces = Counter(reports[0].province for reports in by_agency.values())
         glance = at_a_glance(views, entries, {r.region for r in registries}, lambda v: v.province)
         writer.text("index.md", env.get_template("index.md.j2").render(
-            views=views, newest=newest[:20], agencies=len(by_agency), years=years, failed=failed,
+            views=views, newest=newest(views), agencies=len(by_agency), years=years, failed=failed,
             provinces=sorted(provinces.items()), region_url=region_url, glance=glance))
     made = {v.key: (v.score, v.prepared) for v in views}
     writer.prune()
@@ -312,7 +311,8 @@ def methodology_context() -> dict[str, Any]:
                 rank_rule=RANK_RULE, sensitivity_rule=SENSITIVITY_RULE, peer_rule=PEER_RULE,
                 alternatives=[name for name, _ in ALTERNATIVE_WEIGHTS], flag_rules=[JUMP_RULE, NARRATIVE_RULE],
                 article_49=ARTICLE_49, article_31=ARTICLE_31_2007, deadline_rules=[r for _, r in DEADLINE_RULES],
-                late_days=LATE_DAYS_TO_ZERO, version=METHOD_VERSION, changelog=CHANGELOG)
+                late_days=LATE_DAYS_TO_ZERO, version=METHOD_VERSION, changelog=CHANGELOG, basis_rule=BASIS_RULE,
+                undated_rule=UNDATED_RULE)
 
 
 def _size(n: int) -> str:

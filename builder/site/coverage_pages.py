@@ -13,13 +13,16 @@ from typing import Iterable
 
 import jinja2
 
-from ..index.coverage import EVIDENCE, Entry, tally
+from ..index.coverage import EVIDENCE, Entry, lapses, tally
 from ..record.characters import name_key
 from .page_cache import SiteWriter
 from ..store.files import _key
 from ..index.scores import ARTICLE_49
 from . import views as page_views
 from .views import agency_url, province, slug
+
+LAPSES = "coverage/lapses"  # 逾期与缺失: a page, split by province past LAPSES_PAGE_ROWS bodies
+LAPSES_PAGE_ROWS = 1000
 
 KINDS = {"government": "人民政府", "department": "部门"}
 EVIDENCE_NAMES = {"posted_on": "发布日期", "registry": "登记表", "published_on": "落款日期"}
@@ -33,7 +36,8 @@ def coverage_pages(env: jinja2.Environment, writer: SiteWriter, entries: Iterabl
     the name each body's page is shown under (views.bodies), so a name the registry spells otherwise finds it."""
     by_region: dict[str, list[Entry]] = {}
     by_province: dict[str, list[Entry]] = {}
-    for e in entries:
+    entries_list = list(entries)
+    for e in entries_list:
         if e.region in registered:
             by_region.setdefault(e.region, []).append(e)
         else:
@@ -58,8 +62,26 @@ def coverage_pages(env: jinja2.Environment, writer: SiteWriter, entries: Iterabl
             page_views.render, env, "coverage_region.md.j2", region=region, years=summary, depth="../../"))
         regions.append({"region": region, "url": f"{slug(region)}/", "first": min(years), "last": max(years),
                         "tally": tally(members)})
+    _lapses_pages(env, writer, entries_list, pages=bodies_with_pages, registered=registered)
     others = [{"province": name, "regions": len({e.region for e in members}), "first": min(e.year for e in members),
                "last": max(e.year for e in members), "tally": tally(members)}
               for name, members in sorted(by_province.items())]
     writer.text("coverage/index.md", env.get_template("coverage_index.md.j2").render(
         regions=regions, others=others, article_49=ARTICLE_49, evidence=EVIDENCE))
+
+
+def _lapses_pages(env: jinja2.Environment, writer: SiteWriter, entries: list[Entry], pages: dict[str, str],
+                  registered: set[str]) -> None:
+    """逾期与缺失 (coverage/lapses/): every body late or without a report found, across the years
+    (coverage.lapses), the newest lapse first; a page per province when they are many."""
+    from .list_pages import _split
+
+    rows = [{"lapses": b, "province": province(b.region), "page": pages.get(name_key(b.body)),
+             "coverage": f"coverage/{slug(b.region)}/" if b.region in registered else None}
+            for b in lapses(entries)]
+    for page in _split(rows, ["province"], LAPSES_PAGE_ROWS, LAPSES):
+        shown = [] if page.children else page.rows
+        writer.page(page.rel, _key("lapses", page.path, page.children, [
+            (dataclasses.astuple(r["lapses"]), r["page"], r["coverage"]) for r in shown]), partial(
+            page_views.render, env, "coverage_lapses.md.j2", rows=shown, count=len(page.rows), path=page.path,
+            children=page.children, kinds=KINDS, agency_url=agency_url, depth=page.depth))

@@ -6,10 +6,11 @@ Numbers come from the reports' scores (scores.Value) and the coverage entries (c
 quartiles are standing.quartiles, the rule the rankings print."""
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Optional
 
 from ..index.coverage import Entry, tally
 from ..index.scores import INDICATORS
@@ -79,6 +80,32 @@ def box_chart(rows: list[Spread], label: str) -> str:
     for v in (0, 50, 100):
         parts.append(f'<text x="{x(v):.1f}" y="{base + 12}" text-anchor="middle">{v}</text>')
     return "".join(parts) + "</svg>"
+
+
+NEWEST = 20  # the home page's 最新收录的报告
+DATE_NAMES = {"posted_on": "发布日期", "published_on": "落款日期"}
+
+
+def best_date(v: ReportView) -> tuple[Optional[dt.date], Optional[str]]:
+    """A report's best evidence of when it was published, as scores.publication takes it: the date the
+    publisher posted it (posted_on), else the date it prints (published_on); and which it is."""
+    if v.brief.posted_on:
+        return v.brief.posted_on, "posted_on"
+    if v.brief.published_on:
+        return v.brief.published_on, "published_on"
+    return None, None
+
+
+def newest(views: Iterable[ReportView], n: int = NEWEST) -> list[dict]:
+    """The n reports published last by their best date (best_date; undated ones after, newest year first):
+    each {view, date, which (发布日期 | 落款日期 | None)}."""
+    rows = []
+    for v in views:
+        date, which = best_date(v)
+        rows.append({"view": v, "date": date, "which": DATE_NAMES.get(which or "")})
+    rows.sort(key=lambda r: (r["date"] is not None, r["date"] or dt.date.min, r["view"].brief.year,
+                             r["view"].brief.agency), reverse=True)
+    return rows[:n]
 
 
 def at_a_glance(views: list[ReportView], entries: list[Entry], registered: set[str],

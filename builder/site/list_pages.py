@@ -14,7 +14,7 @@ from .feeds import region_feed
 from .page_cache import SiteWriter
 from ..store.files import _key
 from ..record.outcome import Outcome
-from ..index.scores import INDICATORS, MIN_N
+from ..index.scores import AGENCY_LEVELS, INDICATORS, MIN_N, UNDATED_SHOWN, basis_text, undated
 from ..index.standing import OVERALL
 from . import views as page_views
 from ..index.scores import NO_REGION
@@ -67,8 +67,9 @@ def _rankings(env: jinja2.Environment, writer: SiteWriter, views: list[ReportVie
             top = page.rows[:RANKING_TOP] if page.children and page.path else [] if page.children else page.rows
             writer.page(page.rel, _key(year, years, page.path, [r["id"] for r in page.rows], page.children), partial(
                 page_views.render, env, "rankings.md.j2", year=year, years=years, path=page.path, rows=top,
-                count=len(page.rows), children=page.children, indicators=INDICATORS, min_n=MIN_N,
-                groups=sorted({r["group"] for r in page.rows}), depth=page.depth, top=RANKING_TOP))
+                grouped=grouped(top), count=len(page.rows), children=page.children, indicators=INDICATORS,
+                min_n=MIN_N, undated_shown=UNDATED_SHOWN,
+                groups=[g for g, _ in grouped(page.rows)], depth=page.depth, top=RANKING_TOP))
             made.append(page.rel)
         writer.remember(f"rankings/{year}", made)
     writer.text("rankings/index.md", env.get_template("rankings_index.md.j2").render(
@@ -126,8 +127,10 @@ def _issues_page(env: jinja2.Environment, rows: list[dict], **context: object) -
 
 
 def ranking_rows(views: list[ReportView]) -> list[dict]:
-    """A ranking table's rows: each indicator's value with its counts and rank, the overall score with its
-    rank range, or why the report is not ranked; ranked reports first, best first."""
+    """A ranking table's rows: each indicator's value with its counts and rank (a timeliness 0 of a
+    report with no date says so: scores.undated), the overall score with its rank range and how many
+    indicators it rests on (scores.basis), or why the report is not ranked; by comparable group
+    (group_order), and in each ranked reports first, best first."""
     rows = []
     for v in views:
         st, s = v.standing, v.score
@@ -136,15 +139,40 @@ def ranking_rows(views: list[ReportView]) -> list[dict]:
             x = s.values[ind.key]
             counts = f"{x.numerator:g}/{x.denominator:g}" if x.denominator is not None and ind.denominator else ""
             cells.append({"value": x.value, "status": x.status, "counts": counts, "rank": st.ranks.get(ind.key),
-                          "range": rank_span(st, ind.key), "text": STATUS_TEXT[x.status]})
+                          "range": rank_span(st, ind.key), "text": STATUS_TEXT[x.status],
+                          "undated": ind.key == "timeliness" and undated(x)})
         rows.append({"agency": v.brief.agency, "edition": v.brief.template, "url": v.url, "region": v.agency.region,
                      "group": v.agency.group,
                      "province": v.province, "scores": cells, "overall": s.overall, "reason": s.reason,
-                     "rank": st.ranks.get(OVERALL), "range": rank_span(st, OVERALL),
+                     "basis": basis_text(s), "rank": st.ranks.get(OVERALL), "range": rank_span(st, OVERALL),
                      "sensitivity": st.sensitivity_range,
                      "id": f"{v.key}:{v.page_key}"})  # all a row shows: its report's inputs and standing
-    rows.sort(key=lambda row: (row["overall"] is None, -(row["overall"] or 0), row["agency"]))
+    rows.sort(key=lambda row: (group_order(row["group"]), row["overall"] is None, -(row["overall"] or 0),
+                               row["agency"]))
     return rows
+
+
+_LEVELS = {level: k for k, level in enumerate(AGENCY_LEVELS)}
+_KINDS = {"人民政府": 0, "部门": 1, "机关": 2}
+
+
+def group_order(group: str) -> tuple[int, int, str]:
+    """Comparable groups in the order a ranking lists them: by level (省级 … 乡级, then 未分级), a
+    level's governments before its departments (scores.Agency.group names them)."""
+    for level, k in _LEVELS.items():
+        if group.startswith(level):
+            return k, _KINDS.get(group[len(level):], 3), group
+    return len(_LEVELS), _KINDS.get(group.removeprefix("未分级"), 3), group
+
+
+def grouped(rows: list[dict]) -> list[tuple[str, list[dict]]]:
+    """A ranking's rows under their comparable groups, in group_order (the rows are so sorted)."""
+    out: list[tuple[str, list[dict]]] = []
+    for row in rows:
+        if not out or out[-1][0] != row["group"]:
+            out.append((row["group"], []))
+        out[-1][1].append(row)
+    return out
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -9,6 +9,7 @@ never recomputed: the summary shows what the tables below it show.
 """
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -84,9 +85,20 @@ def site_settings(root: Path) -> tuple[str, str]:
 
 
 class _Lenient(yaml.SafeLoader):
-    """mkdocs.yml may hold tags for MkDocs' own loader (!ENV, !!python/name); they read as None here."""
+    """mkdocs.yml may hold tags for MkDocs' own loader (!!python/name, ...); they read as None here, but
+    !ENV as MkDocs reads it (the deploy gives site_url so: mkdocs.yml)."""
 
 
+def _env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """!ENV NAME: the variable's value, or None; !ENV [NAME, ..., DEFAULT]: the first variable set, else DEFAULT."""
+    if isinstance(node, yaml.ScalarNode):
+        names, default = [loader.construct_scalar(node)], None
+    else:
+        *names, default = loader.construct_sequence(node) or [None]
+    return next((os.environ[n] for n in names if os.environ.get(n)), default)
+
+
+_Lenient.add_constructor("!ENV", _env)
 _Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
 _Lenient.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 

@@ -1,8 +1,21 @@
 // Ranking tables (and every table's overflow hint): sortable by any column (tablesort), filterable by name, region and group.
 // Material loads pages instantly or not; document$ exists only with instant loading.
+// A ranking has a <tbody> per comparable group (tablesort sorts each on its own), headed by a row that
+// stays first; a report without an overall score has the reason on the row after it, put back under
+// its report after every sort.
+function keepReasons(table) {
+  table.querySelectorAll("tr.ranking-reason").forEach(function (reason) {
+    var owner = document.getElementById(reason.dataset.for);
+    if (owner && owner.nextElementSibling !== reason) { owner.parentNode.insertBefore(reason, owner.nextElementSibling); }
+  });
+}
 function setupRankings() {
   document.querySelectorAll("table.sortable").forEach(function (table) {
-    if (!table.dataset.sortReady) { new Tablesort(table, { descending: true }); table.dataset.sortReady = "1"; }
+    if (!table.dataset.sortReady) {
+      table.addEventListener("afterSort", function () { keepReasons(table); });
+      new Tablesort(table, { descending: true });
+      table.dataset.sortReady = "1";
+    }
   });
   document.querySelectorAll(".ranking-filter").forEach(function (box) {
     var table = box.parentElement.querySelector("table.ranking");
@@ -11,10 +24,17 @@ function setupRankings() {
     var count = box.querySelector(".ranking-count");
     function apply() {
       var q = text.value.trim(), g = group.value, shown = 0;
-      table.querySelectorAll("tbody tr").forEach(function (row) {
-        var ok = (!q || row.textContent.indexOf(q) >= 0) && (!g || row.dataset.group === g);
-        row.hidden = !ok;
-        if (ok) { shown += 1; }
+      table.querySelectorAll("tbody").forEach(function (part) {
+        var inPart = 0;
+        part.querySelectorAll("tr.ranking-row").forEach(function (row) {
+          var ok = (!q || row.textContent.indexOf(q) >= 0) && (!g || part.dataset.group === g);
+          row.hidden = !ok;
+          var reason = part.querySelector('tr.ranking-reason[data-for="' + row.id + '"]');
+          if (reason) { reason.hidden = !ok; }
+          if (ok) { inPart += 1; }
+        });
+        part.hidden = inPart === 0;
+        shown += inPart;
       });
       count.textContent = shown + " 份报告";
     }
