@@ -116,10 +116,10 @@ def test_long_rankings_and_findings_are_split_into_pages_that_mkdocs_links(tmp_p
     assert "table" not in year and "县级部门" in year  # a list of groups, no table of all of them
     # every report of the year is in exactly one page that holds a whole table (a group's or a province's)
     leaves = [p for p in (rankings / "2023").rglob("*.md") if not (p.with_suffix("")).is_dir()]
-    rows = [line for p in leaves for line in p.read_text(encoding="utf-8").splitlines() if line.startswith("<tr data-group")]
+    rows = [line for p in leaves for line in p.read_text(encoding="utf-8").splitlines() if line.startswith("<tr class=\"ranking-row\"")]
     assert len(rows) == 10 == len(set(rows))
     assert all(len([line for line in p.read_text(encoding="utf-8").splitlines()
-                    if line.startswith("<tr data-group")]) <= 4 for p in leaves)
+                    if line.startswith("<tr class=\"ranking-row\"")]) <= 4 for p in leaves)
     split = [p for p in (rankings / "2023").glob("*.md") if p.with_suffix("").is_dir()]
     assert split and all("前 2 名" in p.read_text(encoding="utf-8") for p in split)
     out = build_site_in(root)  # MkDocs --strict: every link between the parts resolves
