@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections import Counter
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
-from builder.record.models import Record
+from builder.record.models import Record, iter_cells
 from builder.index.scores import load_agencies, score, Agency
 from builder.site.summary import _iri_quote, issue_url, site_settings, trend_chart
 from builder.site.views import agency_url, report_url
@@ -46,6 +47,7 @@ def shown(record: Record, path: str) -> str:
 def expected(record: Record, agency: Agency) -> dict[str, str]:
     s = score(record, agency)
     d = s.values["disclosure"]
+    own = Counter(record.status(path) for path, _ in iter_cells(record, own=True))
     return {
         "本年新收申请": f"{shown(record, 'applications.new[6]')}件",
         "公开率": (f"{d.value:.1f}%" if d.value is not None else "—"),
@@ -57,8 +59,8 @@ def expected(record: Record, agency: Agency) -> dict[str, str]:
                     f"复议后起诉 {shown(record, 'review_litigation.litigation_after_review[4]')} 件"
                     f"（纠正 {shown(record, 'review_litigation.litigation_after_review[1]')}）",
         "总分": f"{s.overall:.1f}组内第 " if s.overall is not None else "不排名",
-        "数字来源": f"未能识别 {len(record.unread)} 格 · 推算 {len(record.inferred)} 格 · "
-                    f"人工更正 {len(record.corrected)} 格",
+        # the cells of the report's own edition, by their status
+        "数字来源": f"未能识别 {own['unread']} 格 · 推算 {own['inferred']} 格 · 人工更正 {own['corrected']} 格",
     }
 
 

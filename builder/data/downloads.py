@@ -17,7 +17,8 @@ from types import SimpleNamespace
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..record.template import AMOUNT_PATHS
-from ..record.models import MAX_COUNT, Finding, Record, iter_cells, json_schema, lacking_cells, value_status
+from ..record.models import (MAX_COUNT, Finding, Record, flagged_cells, iter_cells, json_schema, lacking_cells,
+                             value_status)
 from ..index.scores import INDICATORS, METHOD_VERSION, Agency, Score
 from ..index.wording import cell_name
 
@@ -43,6 +44,52 @@ class Row:
     score: Score
     findings: tuple[Finding, ...]
 
+    @cached_property  # a frozen dataclass's own __dict__: made once, by the first column that reads it
+    def listed(self) -> dict[str, str]:
+        """The paths each of the reports table's lists holds (status_lists)."""
+        return status_lists(self.record)
+
+    @cached_property
+    def flagged(self) -> dict[str, list[str]]:
+        """The cells the report's findings flag, each with their rules (flags)."""
+        return flags(((f.rule, f.severity, f.path) for f in self.findings), self.record.template)
+
+
+_LISTS = ("inferred", "corrected", "unread", "not_applicable")
+
+
+def status_lists(record: Record) -> dict[str, str]:
+    """The reports table's lists of inferred, corrected, unread and not applicable cells, by each cell's
+    status (models.Record.status): the record's own lists less a cell another status takes (a cell its
+    edition lacks is not applicable whatever a list says, a corrected one corrected), and the cells its
+    template edition lacks under not_applicable, so that the data page's rule holds for every column: an
+    empty cell is what these lists say of it, and a blank (报告未填报) when none lists it."""
+    lacking = lacking_cells(record.template)
+    listed = record.listed_statuses()
+
+    def status(path: str) -> str:
+        return "not_applicable" if path in lacking else listed[path]
+
+    out = {name: [p for p in dict.fromkeys(getattr(record, name)) if status(p) == name] for name in _LISTS}
+    held = set(out["not_applicable"])
+    out["not_applicable"] += [p for _, p, _ in _cells_plan() if p in lacking and p not in held]
+    return {name: ";".join(paths) for name, paths in out.items()}
+
+
+def flags(findings: Iterable[tuple[str, str, str | None]], template: str) -> dict[str, list[str]]:
+    """The cells of a report of this template edition that findings flag (models.flagged_cells, the report
+    page's rule: a cell its edition lacks is not applicable, never flagged), in the template's order, each
+    with the rules of the findings that flag it, once each; findings: (rule, severity, path)."""
+    flagged = flagged_cells((severity, path, rule) for rule, severity, path in findings)
+    order, lacking = _cell_order(), lacking_cells(template)
+    return {path: list(dict.fromkeys(flagged[path])) for path in sorted(flagged, key=order.__getitem__)
+            if path not in lacking}
+
+
+@lru_cache(maxsize=1)
+def _cell_order() -> dict[str, int]:
+    return {path: k for k, (_, path, _) in enumerate(_cells_plan())}
+
 
 def columns() -> list[Column]:
     """Every column of the table, documented; the cells follow the template's order."""
@@ -65,19 +112,23 @@ def columns() -> list[Column]:
     for path, _ in iter_cells(sample):
         kind = "real" if path in AMOUNT_PATHS else "integer"
         cols.append(Column(sql_name(path), kind, f"{cell_name(path)}（记录路径 {path}；为空时见 unread、"
-                           "not_applicable，否则为报告未填报）", None, path))
+                           "not_applicable（所用模板无此项的也列于此），都未列出即报告未填报；列于 flagged 的为有核对问题的数字）",
+                           None, path))
         if path == "article20.procurement_amount":
             cols.append(Column("article20_procurement_amount_unit", "text",
                                "政府集中采购 采购总金额的单位（元 或 万元，报告所印；2019 年版格式）",
                                lambda r: r.record.article20.procurement_amount_unit))
     cols += [
         Column("inferred", "text", "推算出的单元格路径，以分号分隔（报告空白或数字被拆成几段印出、由勾稽关系唯一确定）",
-               lambda r: ";".join(r.record.inferred)),
-        Column("corrected", "text", "人工更正的单元格路径，以分号分隔", lambda r: ";".join(r.record.corrected)),
+               lambda r: r.listed["inferred"]),
+        Column("corrected", "text", "人工更正的单元格路径，以分号分隔", lambda r: r.listed["corrected"]),
         Column("unread", "text", "未能识别的单元格路径，以分号分隔（报告可能印有数字，但未能可靠读取或定位；值为空）",
-               lambda r: ";".join(r.record.unread)),
-        Column("not_applicable", "text", "不适用的单元格路径，以分号分隔（报告标明不适用，或所用模板无此项；值为空）",
-               lambda r: ";".join(r.record.not_applicable)),
+               lambda r: r.listed["unread"]),
+        Column("not_applicable", "text", "不适用的单元格路径，以分号分隔（报告标明不适用，或所用模板无此项：2021 年版报告的"
+               "2019 年版独有各列、2019 年版报告的 2021 年版独有各列；值为空）", lambda r: r.listed["not_applicable"]),
+        Column("flagged", "text", "有核对问题的单元格路径，以分号分隔：报告印发的数字与本表的勾稽关系矛盾，或无法可靠读取"
+               "（数字照报告所印，问题见 findings；单元格长表的 flagged_by 列出各格的核对规则）",
+               lambda r: ";".join(r.flagged)),
         Column("template", "text", "报告所用模板版本：2021（国办公开办函〔2021〕30号）或 2019", lambda r: r.record.template),
         Column("findings", "integer", "核对问题（warning 与 error）的数量",
                lambda r: sum(f.severity != "info" for f in r.findings)),
@@ -187,6 +238,7 @@ def prepare(row: Row) -> Prepared:
         "record": row.record.dump(),
         "agency_info": {"region": row.agency.region, "level": row.agency.level, "kind": row.agency.kind},
         "findings": [f.model_dump(exclude_none=True) for f in row.findings],
+        "flagged": row.flagged,
         "scores": {**{k: {"value": _round(v.value), "numerator": v.numerator, "denominator": v.denominator,
                           "low": _round(v.low), "high": _round(v.high), "status": v.status}
                       for k, v in row.score.values.items()},
@@ -457,6 +509,8 @@ def cell_columns() -> list[Column]:
         Column("value", "number", "单元格的数字（印发、推算或人工更正的数字）；空白、不适用、未能识别时为空", None),
         Column("status", "text", "状态：printed 印发；blank 报告未填报；not_applicable 不适用；unread 未能识别（报告可能印有数字，"
                                  "值为空）；inferred 由勾稽关系推算；corrected 人工更正", None),
+        Column("flagged_by", "text", "核对问题：指出这一格有问题的核对发现的规则（如 applications.row_total：本行六类申请人"
+                                     "之和与“总计”不符），以分号分隔，详见 findings；为空即没有。数字照报告所印，状态不变", None),
     ]
 
 
@@ -468,9 +522,9 @@ CELL_STATUSES = (("printed", "印发"), ("blank", "未填报"), ("not_applicable
 
 def cell_status(listed: Mapping[str, str], lacking: frozenset[str], path: str, value: Any) -> str:
     """A cell's status by models.Record.status's precedence, for many cells of one record at once:
-    listed (Record.listed_statuses: corrected, inferred, unread, not_applicable), else not_applicable
-    for a cell its edition lacks (lacking_cells), else what its value says (value_status)."""
-    return listed.get(path) or ("not_applicable" if path in lacking else value_status(value))
+    not_applicable for a cell its edition lacks (lacking_cells), else listed (Record.listed_statuses:
+    corrected, inferred, unread, not_applicable), else what its value says (value_status)."""
+    return "not_applicable" if path in lacking else listed.get(path) or value_status(value)
 
 
 @lru_cache(maxsize=1)
@@ -480,12 +534,13 @@ def _cells_plan() -> tuple[tuple[int, str, str], ...]:
 
 
 def report_cells(rows: Sequence[Row | Prepared], own: bool = True
-                 ) -> Iterator[tuple[int, str, int, list[tuple[int, Any, str]]]]:
+                 ) -> Iterator[tuple[int, str, int, list[tuple[int, Any, str, str]]]]:
     """Per report: (its number from 1, agency, year, [(cell number from 1 in the template's order, value,
-    status)]) for every cell of the report's template edition (a 2021 report has the 2021 edition's 200
-    cells, a 2019 report its own edition's; models.lacking_cells), or with own=False of both editions; the
-    status is models.Record.status's, from the report's lists of inferred, corrected, unread and not
-    applicable cells."""
+    status, the rules of the findings that flag it joined by ";" or "")]) for every cell of the report's
+    template edition (a 2021 report has the 2021 edition's 200 cells, a 2019 report its own edition's;
+    models.lacking_cells), or with own=False of both editions; the status is models.Record.status's, from
+    the report's lists of inferred, corrected, unread and not applicable cells, the flags the report page's
+    (flags)."""
     at = {c.name: k for k, c in enumerate(_columns())}
     plan = list(enumerate(_cells_plan(), 1))
     for n, p in enumerate(_prepared(rows), 1):
@@ -497,9 +552,10 @@ def report_cells(rows: Sequence[Row | Prepared], own: bool = True
         # it took more time than the cells' statuses did)
         listed = Record.listed_statuses(SimpleNamespace(**lists))
         lacking = lacking_cells(template)
+        flagged = {path: ";".join(rules) for path, rules in flags((f[:3] for f in p.findings), template).items()}
         # a cell its edition lacks is left out, or with own=False not applicable (Record.lacks)
         yield n, values[at["agency"]], values[at["year"]], [
-            (cell, values[k], cell_status(listed, lacking, path, values[k]))
+            (cell, values[k], cell_status(listed, lacking, path, values[k]), flagged.get(path, ""))
             for cell, (k, path, _) in plan if not (own and path in lacking)]
 
 
@@ -526,8 +582,13 @@ def cells_csv_lines(rows: Sequence[Row | Prepared]) -> Iterator[bytes]:
     middle = _cells_csv_columns()
     for _, agency, year, cells in report_cells(rows):
         head = _csv_line([csv_text(agency), year]).rstrip("\n") + ","
-        yield "".join(f"{head}{middle[cell]},{'' if value is None else value},{status}\n"
-                      for cell, value, status in cells).encode("utf-8")
+        yield "".join(f"{head}{middle[cell]},{'' if value is None else value},{status},{_field(rules)}\n"
+                      for cell, value, status, rules in cells).encode("utf-8")
+
+
+def _field(text: str) -> str:
+    """A text field of a CSV line as the csv module writes it (and csv_text guards it): most are empty."""
+    return _csv_line([csv_text(text)]).rstrip("\n") if text else ""
 
 
 def cells_csv_chunks(rows: Sequence[Row | Prepared]) -> Iterator[bytes]:

@@ -275,7 +275,7 @@ def _render_report(env: jinja2.Environment, v: ReportView) -> str:
         scores=indicator_rows(v.score), overall=overall_row(v.score),
         standing=standing_json_url(v.brief.year, v.brief.agency),
         pub=publication(v.record, v.agency), version=METHOD_VERSION, excerpt=SEARCH_EXCERPT,
-        glance=summary(v.record, v.score),
+        glance=summary(v.record, v.score, v.outcome.findings),
         fix=issue_url(*v.links, v.record, v.url.replace(".md", "/")),
         depth="../../../")  # /reports/YEAR/AGENCY/ → the site root
 
@@ -283,15 +283,15 @@ def _render_report(env: jinja2.Environment, v: ReportView) -> str:
 def _render_agency(env: jinja2.Environment, agency: str, reports: list[ReportView]) -> str:
     carry = [(v, f, describe(f)) for v in reports for f in v.outcome.findings
              if f.rule.startswith("across_years.")]
-    columns = [key_figures(v.record) for v in reports]
+    columns = [key_figures(v.record, v.outcome.findings) for v in reports]
     return page_views.render(env, "agency.md.j2",
         agency=agency, reports=reports, carry=carry, columns=columns, info=reports[0].agency,
         corrections=[c for v in reports for c in correction_rows(v.record, v.outcome.findings, v.changes, v.url)],
         overall=[(v, overall_row(v.score), standing_json_url(v.brief.year, v.brief.agency)) for v in reports],
-        glance=summary(reports[-1].record, reports[-1].score),
+        glance=summary(reports[-1].record, reports[-1].score, reports[-1].outcome.findings),
         chart=Markup(trend_chart([v.record.year for v in reports],
-                                 {label: [c[k][1] for c in columns] for k, label in ((0, "本年新收"), (3, "予以公开"),
-                                                                                     (4, "部分公开"))},
+                                 {label: [c[k][1].value for c in columns] for k, label in ((0, "本年新收"), (3, "予以公开"),
+                                                                                           (4, "部分公开"))},
                                  [v.score.overall for v in reports])),
         depth="../../")
 

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 from urllib.parse import quote, urlencode
 
 import yaml
 
-from ..record.models import Record
+from ..record.models import Finding, Record, iter_cells
 from ..index.scores import Score
-from .views import CellView, cell
+from .views import CellView, RecordCells, _extracted, _flagged, cell
 
 # the template's cells the summary shows (2021 and 2019 editions alike): path, label
 SUMMARY_CELLS = (
@@ -57,16 +58,21 @@ class Summary:
         return self.cells[path]
 
 
-def summary(record: Record, score: Score) -> Summary:
-    """The summary of one report (see Summary): cells from the record, rates from the score. Its rank
-    in its group is not here: pages load it (views.standing_texts)."""
+def summary(record: Record, score: Score, findings: Iterable[Finding]) -> Summary:
+    """The summary of one report (see Summary): cells from the record, each as its report page's tables
+    show it (views.cell: its status, and the mark and words of the findings that flag it), rates from the
+    score; the counts are of the cells of the report's own template edition, by their status. Its rank in
+    its group is not here: pages load it (views.standing_texts)."""
     d = score.values["disclosure"]
+    at = RecordCells.of(record)
+    flagged, extracted = _flagged(findings), _extracted(findings)
+    counts = Counter(at.status(path) for path, _ in iter_cells(record, own=True))
     return Summary(
-        cells={path: cell(record, path, {}) for path, _ in SUMMARY_CELLS},
+        cells={path: cell(record, path, flagged, at, extracted) for path, _ in SUMMARY_CELLS},
         disclosure=d.value, numerator=d.numerator, denominator=d.denominator,
         disclosure_status=d.status, disclosure_note=d.note,
         overall=score.overall, reason=score.reason,
-        unread=len(record.unread), inferred=len(record.inferred), corrected=len(record.corrected))
+        unread=counts["unread"], inferred=counts["inferred"], corrected=counts["corrected"])
 
 
 # where the repository is: one setting, in mkdocs.yml (extra.repository); the site's address (site_url)
