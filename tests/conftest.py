@@ -31,7 +31,8 @@ def turned_scan():
 # what the builder generates in content/: left out when a test copies the repository
 GENERATED_PAGES = ("index.md", "issues.md", "methodology.md", "data.md", "reports", "agencies", "rankings", "api",
                    "downloads", "regions", "issues", "coverage",
-                   "compare")
+                   "compare",
+                   "corrections.md")
 
 
 # bodies whose names hold what once broke search (full-width brackets, ·, digits, Latin letters half and

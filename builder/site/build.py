@@ -30,6 +30,7 @@ from ..data.files import TABLES, write_downloads
 from ..index.coverage import coverage
 from .coverage_pages import coverage_pages
 from .compare_pages import compare_pages
+from .corrections import corrections_page
 from .list_pages import _issues, _rankings, _regions
 from .page_cache import GENERATED, PageCache, SiteWriter, _write, output_problems, report_key
 from ..store.owned import refuse
@@ -108,6 +109,7 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
 
         _data(env, writer, views, root, entries)
         compare_pages(env, writer, views)  # compare/: any template cell across a group, bodies side by side
+        corrections_page(env, writer, views)  # corrections/: every hand correction, newest first
 
         newest = sorted(views, key=lambda v: (v.brief.published_on is not None,
                                               v.brief.published_on or v.brief.year, v.brief.agency),

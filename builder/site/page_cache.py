@@ -24,7 +24,8 @@ from ..store.versions import render_version
 
 GENERATED = ("index.md", "issues.md", "methodology.md", "data.md", "reports", "agencies", "rankings", "downloads",
              "regions", "issues", "api", "coverage",
-             "compare")
+             "compare",
+             "corrections.md")
 PUBLISHES = "MkDocs would publish what it points to"  # why a link elsewhere in content/ is refused
 
 

@@ -303,10 +303,12 @@ def review_cells(record: Record, flagged: dict[str, list[str]],
 
 def correction_rows(record: Record, findings: Iterable[Finding], changes: dict[str, Any],
                     url: str = "") -> list[dict]:
-    """A report's hand corrections for its page and its body's: each cell's name, value now, what
-    extraction reads there, and the commit that set it (history.Change, or None if unknown)."""
-    return [{"name": cell_name(f.path) or f.path, "value": get_path(record, f.path), "extracted": extracted_value(f),
-             "change": changes.get(f.path), "year": record.year, "url": url}
+    """A report's hand corrections for its page, its body's and the list of them all: each cell's name (and
+    record path), value now, what extraction reads there, and the commit that set it (history.Change, or
+    None if unknown)."""
+    return [{"name": cell_name(f.path) or f.path, "path": f.path, "value": get_path(record, f.path),
+             "extracted": extracted_value(f), "change": changes.get(f.path), "year": record.year,
+             "agency": record.agency, "url": url}
             for f in _extracted(findings).values()]
 
 
