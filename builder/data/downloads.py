@@ -347,10 +347,10 @@ COVERAGE_COLUMNS: tuple[Column, ...] = (
            lambda e: e.template),
     Column("status", "text", "登记表状态：archived 原页面已存档；listed-only 仅见于列表", lambda e: e.status),
     Column("listings", "integer", "发布机关列出的次数（0 为未列出；多于 1 次时取最早的发布日期）", lambda e: e.listings),
-    Column("date", "text", "公布日期（YYYY-MM-DD）：依次取记录的 posted_on、登记表的发布日期、报告落款日期",
+    Column("date", "date", "公布日期（YYYY-MM-DD）：依次取记录的 posted_on、登记表的发布日期、报告落款日期",
            lambda e: _iso(e.date)),
     Column("evidence", "text", "公布日期的依据：posted_on、registry 或 published_on；空为日期不明", lambda e: e.evidence),
-    Column("due", "text", "条例第四十九条的公布期限（YYYY-MM-DD）", lambda e: _iso(e.due)),
+    Column("due", "date", "条例第四十九条的公布期限（YYYY-MM-DD）", lambda e: _iso(e.due)),
     Column("late_days", "integer", "逾期天数（0 为按期；空为日期不明或未找到）", lambda e: e.late_days),
     Column("timeliness", "text", "on_time 按期；late 逾期；unknown 日期不明；空为未找到", lambda e: e.timeliness),
 )

@@ -146,6 +146,8 @@ def _data(env: jinja2.Environment, writer: SiteWriter, views: list[ReportView], 
         score_columns=downloads.SCORE_COLUMNS, coverage_columns=downloads.COVERAGE_COLUMNS,
         version=METHOD_VERSION, count=len(views), size=_size,
         about=about, license=downloads.LICENSE, example=views[0] if views else None,
+        example_csv=max(((y, made["reports"][0]) for y, made in files.years.items() if "reports" in made),
+                        default=(None, None))[1],
         example_json=report_json_url(views[0].brief.year, views[0].brief.agency) if views else None))
 
 
