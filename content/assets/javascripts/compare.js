@@ -137,9 +137,10 @@
         groupBox.appendChild(opt);
       });
       if (state.group && !counts.has(state.group)) {
-        var gone = el("option", state.group + "（0）");  // a shared view's group this year lacks: kept, empty
-        gone.value = state.group;
-        groupBox.appendChild(gone);
+        // a group no body of this year is in (another year's, a shared view's): never offered empty, all
+        // groups are shown instead
+        state.group = "";
+        saveState();
       }
       groupBox.value = state.group;
     }
