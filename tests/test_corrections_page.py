@@ -71,7 +71,8 @@ def corrected(tmp_path_factory):
              "2024-05-09")):
         record = root / "reports" / "2023" / f"{body}.yaml"
         data = load_yaml(record.read_text(encoding="utf-8"))
-        key, index = (("applications", "new"), 0) if path.startswith("applications") else (("review_litigation", "review"), 4)
+        key, index = ((("applications", "new"), 0) if path.startswith("applications")
+                      else (("review_litigation", "review"), 4))
         row = data[key[0]][key[1]]
         old = row[index]
         new = old + 7

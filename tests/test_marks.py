@@ -63,6 +63,9 @@ def test_the_summary_marks_the_contradicted_number_as_the_table_does(site):
     assert "cell-finding" in total.get("class").split()
     assert number.get("class").split() == total.get("class").split()
     assert number.get("title") == total.get("title") and WHY in number.get("title")
+    # and says so in words beside it, for a reader who cannot hover
+    (note,) = number.xpath('../span[contains(@class, "glance-flag")]')
+    assert WHY in note.text_content()
 
 
 def test_the_body_page_marks_it_in_its_summary_and_its_figures_across_years(site):
@@ -73,6 +76,9 @@ def test_the_body_page_marks_it_in_its_summary_and_its_figures_across_years(site
     (cell,) = doc.xpath('//table[contains(@class, "across-years")]//tr[th[.="本年新收申请"]]/td')
     assert cell.text_content() == "0"
     assert "cell-finding" in cell.get("class").split() and WHY in cell.get("title")
+    # and its chart's bar
+    (bar,) = doc.xpath('//svg[@class="trend"]//rect[title[starts-with(., "2024 年本年新收")]]')
+    assert "bar-flagged" in bar.get("class").split() and "有核对问题" in bar.xpath("./title")[0].text_content()
 
 
 def test_compare_data_and_every_download_carry_the_mark(site):

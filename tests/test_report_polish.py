@@ -50,7 +50,7 @@ def test_findings_name_their_cells_in_chinese_with_the_path_as_a_tooltip(site):
             assert not PATH.search(li.text_content()), (record.agency, li.text_content())
             for where in li.xpath('.//*[@class="finding-where"]'):
                 path = where.get("title")
-                assert path and where.text_content() == f"（{cell_name(path)}）", (record.agency, path)
+                assert path and where.text_content() == f"位置：{cell_name(path)}", (record.agency, path)
                 seen += 1
     assert seen  # the committed reports have findings about cells (海坛片区管理局 2024)
 

@@ -120,7 +120,8 @@ def _create(db: sqlite3.Connection) -> None:
     db.execute(f"CREATE VIEW scores AS SELECT r.agency, r.year, r.peer_group AS \"group\", "
                f"{', '.join(f'v.{chr(34)}{n}{chr(34)}' for n, _, _ in _SCORE_OWN)}, r.method_version "
                f"FROM reports r CROSS JOIN score_values v ON v.report_id = r.id")
-    db.execute(f"CREATE TABLE coverage ({', '.join(f'{chr(34)}{c.name}{chr(34)} {_SQL_TYPES[c.type]}' for c in COVERAGE_COLUMNS)})")
+    db.execute(f"CREATE TABLE coverage "
+               f"({', '.join(f'{chr(34)}{c.name}{chr(34)} {_SQL_TYPES[c.type]}' for c in COVERAGE_COLUMNS)})")
     db.execute("CREATE TABLE about (key TEXT PRIMARY KEY, value TEXT)")
     db.execute("CREATE TABLE columns (table_name TEXT, name TEXT, type TEXT, description TEXT, "
                "PRIMARY KEY (table_name, name))")

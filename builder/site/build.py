@@ -294,8 +294,8 @@ def _render_agency(env: jinja2.Environment, agency: str, reports: list[ReportVie
         overall=[(v, overall_row(v.score), standing_json_url(v.brief.year, v.brief.agency)) for v in reports],
         glance=summary(reports[-1].record, reports[-1].score, reports[-1].outcome.findings),
         chart=Markup(trend_chart([v.record.year for v in reports],
-                                 {label: [c[k][1].value for c in columns] for k, label in ((0, "本年新收"), (3, "予以公开"),
-                                                                                           (4, "部分公开"))},
+                                 {label: [c[k][1] for c in columns] for k, label in ((0, "本年新收"), (3, "予以公开"),
+                                                                                     (4, "部分公开"))},
                                  [v.score.overall for v in reports])),
         depth="../../")
 

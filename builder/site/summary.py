@@ -133,11 +133,14 @@ def _fmt(v: Any) -> str:
 
 def trend_chart(years: list[int], series: dict[str, list[Any]], overall: list[Optional[float]]) -> str:
     """A small SVG chart, legible from 320 px wide: per year, bars of applications (series: label →
-    values per year, in the order 本年新收, 予以公开, 部分公开; None left out), and the overall score's
-    line (0–100, right axis; None: not ranked, a gap). viewBox-scaled; labels sit inside their
-    year's slot, so they do not overlap however narrow the screen."""
+    values per year, in the order 本年新收, 予以公开, 部分公开, each a number or a views.CellView, whose
+    bar carries its finding's mark when one flags it: outlined, ⚠ in its label and title; None left
+    out), and the overall score's line (0–100, right axis; None: not ranked, a gap). viewBox-scaled;
+    labels sit inside their year's slot, so they do not overlap however narrow the screen."""
     width, height, left, right, top_pad, bottom = 360, 240, 8, 30, 52, 24
     plot_h = height - top_pad - bottom
+    flags = {label: [isinstance(v, CellView) and v.finding for v in vs] for label, vs in series.items()}
+    series = {label: [v.value if isinstance(v, CellView) else v for v in vs] for label, vs in series.items()}
     values = [v for vs in series.values() for v in vs if v is not None]
     top = max(values + [1])
     slot = (width - left - right) / max(1, len(years))
@@ -159,11 +162,14 @@ def trend_chart(years: list[int], series: dict[str, list[Any]], overall: list[Op
                 continue
             h = plot_h * v / top
             x = x0 + j * bar
-            parts.append(f'<rect class="{css[j % 3]}" x="{x:.1f}" y="{base - h:.1f}" width="{bar * 0.9:.1f}" '
-                         f'height="{h:.1f}"><title>{year} 年{label}：{_fmt(v)}</title></rect>')
-            if slot >= 60:  # a number over its bar only when the bar is wide enough for it
-                parts.append(f'<text x="{x + bar * 0.45:.1f}" y="{base - h - 3:.1f}" class="bar-label">'
-                             f'{_fmt(v)}</text>')
+            flagged = flags[label][k]
+            mark, why = ("⚠", "（有核对问题：与表内数字矛盾，见报告页）") if flagged else ("", "")
+            parts.append(f'<rect class="{css[j % 3]}{" bar-flagged" * flagged}" x="{x:.1f}" y="{base - h:.1f}" '
+                         f'width="{bar * 0.9:.1f}" height="{h:.1f}">'
+                         f'<title>{year} 年{label}：{_fmt(v)}{why}</title></rect>')
+            if slot >= 60 or flagged:  # a number over its bar only when the bar is wide enough for it
+                parts.append(f'<text x="{x + bar * 0.45:.1f}" y="{base - h - 3:.1f}" class="bar-label'
+                             f'{" bar-flag" * flagged}">{mark}{_fmt(v) if slot >= 60 else ""}</text>')
         parts.append(f'<text x="{left + k * slot + slot / 2:.1f}" y="{base + 15}" class="year-label">{year}</text>')
         if overall[k] is not None:
             points.append((left + k * slot + slot / 2, base - plot_h * overall[k] / 100, year, overall[k]))

@@ -150,6 +150,7 @@ class CellView:
     finding: bool
     title: str  # its story: its status and findings; "" for a number printed without a finding
     extracted: str | None = None  # a corrected cell: what extraction reads there (10, 空白, 未能识别)
+    notes: tuple[str, ...] = ()  # the words of the findings that flag it (its title holds them too)
 
     @property
     def css(self) -> str:
@@ -224,7 +225,8 @@ def cell(record: Record, path: str, flagged: dict[str, list[str]], at: RecordCel
     was = (extracted or {}).get(path) if state == "corrected" else None
     if was is not None:
         title += f"；自动提取{as_extracted(was)}"
-    return CellView(value, state, path in flagged, title, extracted_value(was) if was is not None else None)
+    return CellView(value, state, path in flagged, title, extracted_value(was) if was is not None else None,
+                    tuple(flagged.get(path, ())))
 
 
 def _tds(cells: list[CellView], colspan: int = 1) -> Markup:
