@@ -66,6 +66,15 @@ def test_the_contradicted_headline_number_shows_its_mark(site_url, page, width):
     assert "cell-finding" in seen["cls"].split() and seen["sign"] == '"⚠"' and "有核对问题" in seen["title"]
     expect(row.locator("td").nth(4)).to_have_text("印发（有核对问题）")
     page.locator("#compare-table").screenshot(path=str(SHOTS / f"pages-compare-table-{width}.png"))
+    # side by side, which has no status column: the mark in words under the number, and in its export
+    page.goto(site_url + f"compare/?year=2024&body={quote(BODY)}&mode=key")
+    cell = page.locator("#compare-side tbody tr", has_text="一、本年新收").locator("td").nth(2)
+    expect(cell).to_have_text("0（有核对问题）")
+    assert "cell-finding" in _marked(cell)["cls"].split()
+    with page.expect_download() as got:
+        page.locator("[data-export='compare-side'][data-format='csv']").click()
+    assert "0（有核对问题）" in open(got.value.path(), encoding="utf-8-sig").read()
+    page.locator("#compare-side").screenshot(path=str(SHOTS / f"pages-compare-side-{width}.png"))
 
 
 @pytest.fixture(scope="module")

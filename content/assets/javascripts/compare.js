@@ -99,6 +99,12 @@
       return td;
     }
     function statusText(c) { return names.get(c.status) + (c.flagged ? "（" + FLAGGED + "）" : ""); }
+    // side by side, where no column gives the status: a flagged number says so in words too (and its export)
+    function sideCell(c) {
+      var td = valueCell(c);
+      if (c.flagged) { td.appendChild(el("span", "（" + FLAGGED + "）", "cell-note")); }
+      return td;
+    }
     function prepare(d) {
       if (!d.index) {
         d.index = new Map();  // a cell's path -> its place in each body's values
@@ -264,7 +270,7 @@
           tr.appendChild(el("td", d.labels.get(path) || path));
           found.forEach(function (b) {
             if (!b) { tr.appendChild(el("td", "无报告", "num cell-blank")); return; }
-            tr.appendChild(valueCell(cellOf(d, b, path)));
+            tr.appendChild(sideCell(cellOf(d, b, path)));
           });
           tbody.appendChild(tr);
           rows += 1;
