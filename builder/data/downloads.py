@@ -17,8 +17,8 @@ from types import SimpleNamespace
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..record.template import AMOUNT_PATHS
-from ..record.models import (MAX_COUNT, Finding, Record, flagged_cells, iter_cells, json_schema, lacking_cells,
-                             value_status)
+from ..record.models import MAX_COUNT, Finding, Record, iter_cells, json_schema, lacking_cells
+from .statuses import cell_status, flags, status_lists  # noqa: F401 (cell_status: the cells' statuses, here too)
 from ..index.scores import INDICATORS, METHOD_VERSION, Agency, Score
 from ..index.wording import cell_name
 
@@ -53,42 +53,6 @@ class Row:
     def flagged(self) -> dict[str, list[str]]:
         """The cells the report's findings flag, each with their rules (flags)."""
         return flags(((f.rule, f.severity, f.path) for f in self.findings), self.record.template)
-
-
-_LISTS = ("inferred", "corrected", "unread", "not_applicable")
-
-
-def status_lists(record: Record) -> dict[str, str]:
-    """The reports table's lists of inferred, corrected, unread and not applicable cells, by each cell's
-    status (models.Record.status): the record's own lists less a cell another status takes (a cell its
-    edition lacks is not applicable whatever a list says, a corrected one corrected), and the cells its
-    template edition lacks under not_applicable, so that the data page's rule holds for every column: an
-    empty cell is what these lists say of it, and a blank (报告未填报) when none lists it."""
-    lacking = lacking_cells(record.template)
-    listed = record.listed_statuses()
-
-    def status(path: str) -> str:
-        return "not_applicable" if path in lacking else listed[path]
-
-    out = {name: [p for p in dict.fromkeys(getattr(record, name)) if status(p) == name] for name in _LISTS}
-    held = set(out["not_applicable"])
-    out["not_applicable"] += [p for _, p, _ in _cells_plan() if p in lacking and p not in held]
-    return {name: ";".join(paths) for name, paths in out.items()}
-
-
-def flags(findings: Iterable[tuple[str, str, str | None]], template: str) -> dict[str, list[str]]:
-    """The cells of a report of this template edition that findings flag (models.flagged_cells, the report
-    page's rule: a cell its edition lacks is not applicable, never flagged), in the template's order, each
-    with the rules of the findings that flag it, once each; findings: (rule, severity, path)."""
-    flagged = flagged_cells((severity, path, rule) for rule, severity, path in findings)
-    order, lacking = _cell_order(), lacking_cells(template)
-    return {path: list(dict.fromkeys(flagged[path])) for path in sorted(flagged, key=order.__getitem__)
-            if path not in lacking}
-
-
-@lru_cache(maxsize=1)
-def _cell_order() -> dict[str, int]:
-    return {path: k for k, (_, path, _) in enumerate(_cells_plan())}
 
 
 def columns() -> list[Column]:
@@ -518,13 +482,6 @@ def cell_columns() -> list[Column]:
 # (its statuses table: printed is 0, which SQLite stores in no byte at all)
 CELL_STATUSES = (("printed", "印发"), ("blank", "未填报"), ("not_applicable", "不适用"), ("unread", "未能识别"),
                  ("inferred", "推算"), ("corrected", "人工更正"))
-
-
-def cell_status(listed: Mapping[str, str], lacking: frozenset[str], path: str, value: Any) -> str:
-    """A cell's status by models.Record.status's precedence, for many cells of one record at once:
-    not_applicable for a cell its edition lacks (lacking_cells), else listed (Record.listed_statuses:
-    corrected, inferred, unread, not_applicable), else what its value says (value_status)."""
-    return "not_applicable" if path in lacking else listed.get(path) or value_status(value)
 
 
 @lru_cache(maxsize=1)

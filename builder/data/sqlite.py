@@ -73,6 +73,7 @@ def code_version() -> str:
     again (the page cache's render_version does not cover these modules)."""
     builder = Path(__file__).parent.parent
     return files_digest([builder / name for name in ("data/files.py", "data/sqlite.py", "data/downloads.py",
+                                                     "data/statuses.py",
                                                      "record/models.py", "record/template.py", "index/wording.py",
                                                      "index/scores.py")])[:16]
 
