@@ -123,3 +123,21 @@ def test_an_uncommitted_correction_is_listed_without_a_commit(tmp_path):
     assert row[1:6] == ["巴州区", "2023 年", cell_name("applications.new[0]"), str(extracted + 5), str(extracted)]
     assert "提交记录不可得" in " ".join(row)
     assert load_record(record_path(root / "reports" / "2023" / "巴州区.txt")).corrected == ["applications.new[0]"]
+
+
+def test_a_commit_subject_is_text_never_markup(tmp_path):
+    """A commit's subject is whatever its author typed: on the page it is text, escaped, and Markdown
+    does not read it either."""
+    root = copy_repository(tmp_path / "repo")
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "reports", date="2024-03-01")
+    _correct(root / "reports" / "2023" / "巴州区.yaml", r"(?m)^  new: \[[^\]]*\]", "[", "[1", "applications.new[0]")
+    subject = '<img src=x onerror="alert(1)"> *not emphasis* & <!-- verbatim -->'
+    _git(root, "commit", "-q", "-am", subject, date="2024-04-02")
+    build_site_in(root)
+    page = (root / "site" / "corrections" / "index.html").read_text(encoding="utf-8")
+    doc = lxml_html.fromstring(page)
+    assert not doc.xpath("//article//img") and "<img src=x" not in page
+    (row,) = _rows(root)
+    assert row[6].endswith(subject)
