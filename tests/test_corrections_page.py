@@ -49,6 +49,9 @@ def test_the_committed_records_corrections_are_listed_and_the_page_is_linked(com
     assert "<h1" in page and "更正记录" in page
     if not rows:
         assert "目前没有人工更正的数字" in page
+    # in the site's navigation, and linked from the data page and every report page
+    nav = lxml_html.fromstring((root / "site" / "index.html").read_text(encoding="utf-8"))
+    assert nav.xpath('//nav[contains(@class, "md-nav--primary")]//a[normalize-space(.)="更正记录"]')
     for rel in ["data/index.html"] + [report_url(load_record(p)).replace(".md", "/index.html")
                                       for p in sorted((root / "reports").glob("2*/*.yaml"))]:
         doc = lxml_html.fromstring((root / "site" / rel).read_text(encoding="utf-8"))
