@@ -124,6 +124,7 @@ def test_statuses_show_distinctly_never_as_0_and_the_csv_neutralises_formulas(si
             body["name"] = name
             body["values"][k] = value
             body["status"] = body["status"][:k] + code + body["status"][k + 1:]
+            body["flagged"] = []  # none flagged here (test_marks_browser.py: a flagged cell)
         route.fulfill(response=route.fetch(), body=json.dumps(data, ensure_ascii=False))
 
     page.route("**/compare/2024.json", altered)
@@ -135,7 +136,7 @@ def test_statuses_show_distinctly_never_as_0_and_the_csv_neutralises_formulas(si
                          "@甲": ("不适用", "不适用"), "乙": ("5", "人工更正")}
         assert page.locator("#compare-table img").count() == 0  # a name is text, never markup
         whole = _shown(page, "compare-summary")[1]
-        assert whole[:8] == ["本组", "全部所示机关", "1", "5", "5", "1", "1", "1"]
+        assert whole[:9] == ["本组", "全部所示机关", "1", "0", "5", "5", "1", "1", "1"]
         with page.expect_download() as got:
             page.locator("[data-export='compare-table'][data-format='csv']").click()
         lines = list(csv.reader(io.StringIO(open(got.value.path(), encoding="utf-8-sig").read())))
@@ -149,17 +150,33 @@ def test_statuses_show_distinctly_never_as_0_and_the_csv_neutralises_formulas(si
                                    "group=__proto__&item=hasOwnProperty"])
 def test_a_query_naming_an_inherited_property_is_a_name_like_any_other(site_url, page, query):  # noqa: F811
     """?item=constructor is no cell (the default cell is shown), ?group=__proto__ a group this year lacks
-    (kept, empty): never `function Object() ...` from the lookup objects' prototype."""
+    (not offered: all groups are shown): never `function Object() ...` from the lookup objects' prototype."""
     page.goto(site_url + "compare/?year=2023&" + query)
     expect(page.locator("#compare-count")).to_contain_text("个机关")
     params = parse_qs(query)
     default = page.get_attribute("#compare-app", "data-default-cell")
     assert page.input_value("#compare-item") == default
     if "group" in params:
-        assert page.input_value("#compare-group") == params["group"][0]
-        expect(page.locator("#compare-group option:checked")).to_have_text(params["group"][0] + "（0）")
-        expect(page.locator("#compare-table tbody tr")).to_have_count(0)
-    else:
-        expect(page.locator("#compare-table tbody tr").first).to_be_visible()
+        assert page.input_value("#compare-group") == ""
+        expect(page.locator("#compare-group option", has_text="（0）")).to_have_count(0)
+    expect(page.locator("#compare-table tbody tr").first).to_be_visible()
     text = page.inner_text("#compare-app")
     assert "function" not in text and "native code" not in text and "undefined" not in text, text
+
+
+def test_a_group_without_bodies_this_year_is_never_offered(site_url, page):  # noqa: F811
+    """A group chosen in one year (2024's 市级部门) and a year it has no body in (2023): the page shows all
+    groups rather than offer an empty one (市级部门（0）), and every group it offers has bodies."""
+    page.goto(site_url + "compare/?year=2024")
+    expect(page.locator("#compare-table tbody tr").first).to_be_visible()
+    groups = page.eval_on_selector_all("#compare-group option", "os => os.map(o => o.value)")
+    chosen = next(g for g in groups if g and g != "市级人民政府")
+    page.select_option("#compare-group", chosen)
+    expect(page).to_have_url(re.compile("group="))
+    page.select_option("#compare-year", "2023")
+    expect(page.locator("#compare-count")).to_contain_text("2023 年度")
+    assert page.input_value("#compare-group") == ""
+    texts = page.eval_on_selector_all("#compare-group option", "os => os.map(o => o.textContent)")
+    assert texts and not [t for t in texts if t.endswith("（0）")], texts
+    assert "group=" not in page.url
+    expect(page.locator("#compare-table tbody tr").first).to_be_visible()

@@ -65,8 +65,9 @@ def test_a_corrected_cell_shows_the_extracted_value_and_its_commit(repo):
     assert f"自动提取读作 {extracted}" in cell.group(1)
     # the list of corrections: which cell, the values, when and in which commit
     assert "## 人工更正" in page
-    row = re.search(r"<tr><td class=\"text\">一、本年新收政府信息公开申请数量 · 自然人</td><td>(\d+)</td><td>(\d+)</td>"
-                    r"<td>([\d-]+)</td><td class=\"text\"><code>(\w+)</code> ([^<]*)</td></tr>", page)
+    row = re.search(r"<tr><td class=\"text\"><span class=\"cell-name\" title=\"applications.new\[0\]\">"
+                    r"一、本年新收政府信息公开申请数量 · 自然人</span></td><td>(\d+)</td><td>(\d+)</td>"
+                    r"<td class=\"date\">([\d-]+)</td><td class=\"text\"><code>(\w+)</code> ([^<]*)</td></tr>", page)
     assert row and row.groups() == (str(extracted + 5), str(extracted), "2024-04-02", commit,
                                     "巴州区 2023: 自然人新收申请按原文更正")
     agency = _page(repo, "agencies/巴州区.md")

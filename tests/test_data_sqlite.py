@@ -153,14 +153,16 @@ def test_the_cells_view_gives_each_cells_status_as_text(rows, tmp_path):
     prepared, scores = ranked(rows)
     prepared[0] = with_every_status(prepared[0])
     path = scratch(tmp_path, prepared, scores)
-    want = {(agency, year, plan[cell - 1][1]): (value, status)
+    want = {(agency, year, plan[cell - 1][1]): (value, status, rules)
             for _, agency, year, cells in downloads.report_cells(prepared)
-            for cell, value, status in cells for plan in [downloads._cells_plan()]}
+            for cell, value, status, rules in cells for plan in [downloads._cells_plan()]}
     with sqlite3.connect(path) as db:
-        got = {(agency, year, p): (value, status)
-               for agency, year, p, value, status in db.execute("SELECT agency, year, path, value, status FROM cells")}
+        got = {(agency, year, p): (value, status, rules) for agency, year, p, value, status, rules
+               in db.execute("SELECT agency, year, path, value, status, flagged_by FROM cells")}
         assert got == want
-        assert {s for _, s in got.values()} >= {"printed", "blank", "not_applicable", "unread", "inferred", "corrected"}
+        assert {s for _, s, _ in got.values()} >= {"printed", "blank", "not_applicable", "unread", "inferred",
+                                                   "corrected"}
+        assert {r for _, _, r in got.values()} > {""}  # and cells findings flag, with their rules
         # stored as small integers numbering the statuses table, printed as 0
         assert db.execute("SELECT DISTINCT typeof(status_id) FROM cell_values").fetchall() == [("integer",)]
         assert db.execute("SELECT id, status FROM statuses ORDER BY id").fetchall() == \

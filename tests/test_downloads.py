@@ -46,10 +46,11 @@ def test_csv_has_one_row_per_report_and_every_cell(rows):
         assert row["peer_group"] == r.agency.group
     # identity and source, the 2021 edition's 200 cells, the 2019 edition's own cells and the unit of its
     # 采购总金额, status lists and findings, each indicator's value and status (a rate also its numerator
-    # and denominator), the overall score, why not ranked, the method's version, the ranks
+    # and denominator), the overall score, why not ranked, the method's version, the ranks; status lists:
+    # inferred, corrected, unread, not applicable and flagged, then the template and the findings' count
     only_2019 = len(edition_only("2019")) + 1
     rates = sum(1 for i in downloads.INDICATORS if i.denominator)
-    assert len(table[0]) == len(downloads.columns()) == (11 + 200 + only_2019 + 6 + 2 * len(downloads.INDICATORS)
+    assert len(table[0]) == len(downloads.columns()) == (11 + 200 + only_2019 + 7 + 2 * len(downloads.INDICATORS)
                                                          + 2 * rates + 3 + len(downloads.INDICATORS) + 1)
 
 

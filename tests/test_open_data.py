@@ -163,10 +163,18 @@ def test_the_data_pages_example_gives_every_cells_status(site, monkeypatch):
 
 def test_the_cells_table_equals_the_records(site):
     root, outcomes = site
+    from builder.site.views import _flagged
     table = read_table(_data(root), "cells")
-    assert list(table[0]) == ["agency", "year", "path", "label", "value", "status"]
+    assert list(table[0]) == ["agency", "year", "path", "label", "value", "status", "flagged_by"]
     db = sqlite3.connect(_data(root) / "disclosure-index.sqlite")
     stored = db.execute("SELECT agency, year, path, label, value, status FROM cells").fetchall()
+    # the cells a finding flags are those its report page marks, in the CSV and in SQLite alike
+    flagged = {(r["agency"], int(r["year"]), r["path"]): r["flagged_by"] for r in table if r["flagged_by"]}
+    assert flagged == {(agency, year, path): rules for agency, year, path, rules in db.execute(
+        "SELECT agency, year, path, flagged_by FROM cells WHERE flagged_by != ''")}
+    assert set(flagged) == {(o.record.agency, o.record.year, path) for o in outcomes
+                            for path in _flagged(o.findings) if path in dict(iter_cells(o.record, own=True))}
+    assert flagged
     assert len(table) == len(stored) == 200 * len(outcomes)
     by_report: dict = {}
     for row in table:

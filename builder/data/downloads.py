@@ -17,8 +17,8 @@ from types import SimpleNamespace
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..record.template import AMOUNT_PATHS
-from ..record.models import (MAX_COUNT, Finding, Record, applications_edition, iter_cells, json_schema, lacking_cells,
-                              value_status)
+from ..record.models import MAX_COUNT, Finding, Record, applications_edition, iter_cells, json_schema, lacking_cells
+from .statuses import cell_status, flags, status_lists  # noqa: F401 (cell_status: the cells' statuses, here too)
 from ..index.scores import INDICATORS, METHOD_VERSION, Agency, Score
 from ..index.wording import cell_name
 
@@ -44,6 +44,17 @@ class Row:
     score: Score
     findings: tuple[Finding, ...]
 
+    @cached_property  # a frozen dataclass's own __dict__: made once, by the first column that reads it
+    def listed(self) -> dict[str, str]:
+        """The paths each of the reports table's lists holds (status_lists)."""
+        return status_lists(self.record)
+
+    @cached_property
+    def flagged(self) -> dict[str, list[str]]:
+        """The cells the report's findings flag, each with their rules (flags)."""
+        return flags(((f.rule, f.severity, f.path) for f in self.findings), self.record.template,
+                     lacking_cells(self.record.template, self.record.applications_edition))
+
 
 def columns() -> list[Column]:
     """Every column of the table, documented; the cells follow the template's order."""
@@ -66,19 +77,23 @@ def columns() -> list[Column]:
     for path, _ in iter_cells(sample):
         kind = "real" if path in AMOUNT_PATHS else "integer"
         cols.append(Column(sql_name(path), kind, f"{cell_name(path)}（记录路径 {path}；为空时见 unread、"
-                           "not_applicable，否则为报告未填报）", None, path))
+                           "not_applicable（所用模板无此项的也列于此），都未列出即报告未填报；列于 flagged 的为有核对问题的数字）",
+                           None, path))
         if path == "article20.procurement_amount":
             cols.append(Column("article20_procurement_amount_unit", "text",
                                "政府集中采购 采购总金额的单位（元 或 万元，报告所印；2019 年版格式）",
                                lambda r: r.record.article20.procurement_amount_unit))
     cols += [
         Column("inferred", "text", "推算出的单元格路径，以分号分隔（报告空白或数字被拆成几段印出、由勾稽关系唯一确定）",
-               lambda r: ";".join(r.record.inferred)),
-        Column("corrected", "text", "人工更正的单元格路径，以分号分隔", lambda r: ";".join(r.record.corrected)),
+               lambda r: r.listed["inferred"]),
+        Column("corrected", "text", "人工更正的单元格路径，以分号分隔", lambda r: r.listed["corrected"]),
         Column("unread", "text", "未能识别的单元格路径，以分号分隔（报告可能印有数字，但未能可靠读取或定位；值为空）",
-               lambda r: ";".join(r.record.unread)),
-        Column("not_applicable", "text", "不适用的单元格路径，以分号分隔（报告标明不适用，或所用模板无此项；值为空）",
-               lambda r: ";".join(r.record.not_applicable)),
+               lambda r: r.listed["unread"]),
+        Column("not_applicable", "text", "不适用的单元格路径，以分号分隔（报告标明不适用，或所用模板无此项：2021 年版报告的"
+               "2019 年版独有各列、2019 年版报告的 2021 年版独有各列；值为空）", lambda r: r.listed["not_applicable"]),
+        Column("flagged", "text", "有核对问题的单元格路径，以分号分隔：报告印发的数字与本表的勾稽关系矛盾，或无法可靠读取"
+               "（数字照报告所印，问题见 findings；单元格长表的 flagged_by 列出各格的核对规则）",
+               lambda r: ";".join(r.flagged)),
         Column("template", "text", "报告所用模板版本：2021（国办公开办函〔2021〕30号）或 2019", lambda r: r.record.template),
         Column("findings", "integer", "核对问题（warning 与 error）的数量",
                lambda r: sum(f.severity != "info" for f in r.findings)),
@@ -188,6 +203,7 @@ def prepare(row: Row) -> Prepared:
         "record": row.record.dump(),
         "agency_info": {"region": row.agency.region, "level": row.agency.level, "kind": row.agency.kind},
         "findings": [f.model_dump(exclude_none=True) for f in row.findings],
+        "flagged": row.flagged,
         "scores": {**{k: {"value": _round(v.value), "numerator": v.numerator, "denominator": v.denominator,
                           "low": _round(v.low), "high": _round(v.high), "status": v.status}
                       for k, v in row.score.values.items()},
@@ -296,10 +312,10 @@ COVERAGE_COLUMNS: tuple[Column, ...] = (
            lambda e: e.template),
     Column("status", "text", "登记表状态：archived 原页面已存档；listed-only 仅见于列表", lambda e: e.status),
     Column("listings", "integer", "发布机关列出的次数（0 为未列出；多于 1 次时取最早的发布日期）", lambda e: e.listings),
-    Column("date", "text", "公布日期（YYYY-MM-DD）：依次取记录的 posted_on、登记表的发布日期、报告落款日期",
+    Column("date", "date", "公布日期（YYYY-MM-DD）：依次取记录的 posted_on、登记表的发布日期、报告落款日期",
            lambda e: _iso(e.date)),
     Column("evidence", "text", "公布日期的依据：posted_on、registry 或 published_on；空为日期不明", lambda e: e.evidence),
-    Column("due", "text", "条例第四十九条的公布期限（YYYY-MM-DD）", lambda e: _iso(e.due)),
+    Column("due", "date", "条例第四十九条的公布期限（YYYY-MM-DD）", lambda e: _iso(e.due)),
     Column("late_days", "integer", "逾期天数（0 为按期；空为日期不明或未找到）", lambda e: e.late_days),
     Column("timeliness", "text", "on_time 按期；late 逾期；unknown 日期不明；空为未找到", lambda e: e.timeliness),
 )
@@ -458,6 +474,8 @@ def cell_columns() -> list[Column]:
         Column("value", "number", "单元格的数字（印发、推算或人工更正的数字）；空白、不适用、未能识别时为空", None),
         Column("status", "text", "状态：printed 印发；blank 报告未填报；not_applicable 不适用；unread 未能识别（报告可能印有数字，"
                                  "值为空）；inferred 由勾稽关系推算；corrected 人工更正", None),
+        Column("flagged_by", "text", "核对问题：指出这一格有问题的核对发现的规则（如 applications.row_total：本行六类申请人"
+                                     "之和与“总计”不符），以分号分隔，详见 findings；为空即没有。数字照报告所印，状态不变", None),
     ]
 
 
@@ -467,13 +485,6 @@ CELL_STATUSES = (("printed", "印发"), ("blank", "未填报"), ("not_applicable
                  ("inferred", "推算"), ("corrected", "人工更正"))
 
 
-def cell_status(listed: Mapping[str, str], lacking: frozenset[str], path: str, value: Any) -> str:
-    """A cell's status by models.Record.status's precedence, for many cells of one record at once:
-    listed (Record.listed_statuses: corrected, inferred, unread, not_applicable), else not_applicable
-    for a cell its edition lacks (lacking_cells), else what its value says (value_status)."""
-    return listed.get(path) or ("not_applicable" if path in lacking else value_status(value))
-
-
 @lru_cache(maxsize=1)
 def _cells_plan() -> tuple[tuple[int, str, str], ...]:
     """(its index in a reports row, path, template label) of every cell, in the template's order."""
@@ -481,12 +492,13 @@ def _cells_plan() -> tuple[tuple[int, str, str], ...]:
 
 
 def report_cells(rows: Sequence[Row | Prepared], own: bool = True
-                 ) -> Iterator[tuple[int, str, int, list[tuple[int, Any, str]]]]:
+                 ) -> Iterator[tuple[int, str, int, list[tuple[int, Any, str, str]]]]:
     """Per report: (its number from 1, agency, year, [(cell number from 1 in the template's order, value,
-    status)]) for every cell of the report's template edition (a 2021 report has the 2021 edition's 200
-    cells, a 2019 report its own edition's; models.lacking_cells), or with own=False of both editions; the
-    status is models.Record.status's, from the report's lists of inferred, corrected, unread and not
-    applicable cells."""
+    status, the rules of the findings that flag it joined by ";" or "")]) for every cell of the report's
+    template edition (a 2021 report has the 2021 edition's 200 cells, a 2019 report its own edition's;
+    models.lacking_cells), or with own=False of both editions; the status is models.Record.status's, from
+    the report's lists of inferred, corrected, unread and not applicable cells, the flags the report page's
+    (flags)."""
     at = {c.name: k for k, c in enumerate(_columns())}
     plan = list(enumerate(_cells_plan(), 1))
     index = {path: k for k, path, _ in _cells_plan()}
@@ -500,9 +512,10 @@ def report_cells(rows: Sequence[Row | Prepared], own: bool = True
         listed = Record.listed_statuses(SimpleNamespace(**lists))
         # the cells its edition lacks, and the （六）其他处理 row or rows its table 三 does not print
         lacking = lacking_cells(template, applications_edition(template, lambda path: values[index[path]], listed))
+        flagged = {path: ";".join(rules) for path, rules in flags((f[:3] for f in p.findings), template, lacking).items()}
         # a cell its edition lacks is left out, or with own=False not applicable (Record.lacks)
         yield n, values[at["agency"]], values[at["year"]], [
-            (cell, values[k], cell_status(listed, lacking, path, values[k]))
+            (cell, values[k], cell_status(listed, lacking, path, values[k]), flagged.get(path, ""))
             for cell, (k, path, _) in plan if not (own and path in lacking)]
 
 
@@ -529,8 +542,13 @@ def cells_csv_lines(rows: Sequence[Row | Prepared]) -> Iterator[bytes]:
     middle = _cells_csv_columns()
     for _, agency, year, cells in report_cells(rows):
         head = _csv_line([csv_text(agency), year]).rstrip("\n") + ","
-        yield "".join(f"{head}{middle[cell]},{'' if value is None else value},{status}\n"
-                      for cell, value, status in cells).encode("utf-8")
+        yield "".join(f"{head}{middle[cell]},{'' if value is None else value},{status},{_field(rules)}\n"
+                      for cell, value, status, rules in cells).encode("utf-8")
+
+
+def _field(text: str) -> str:
+    """A text field of a CSV line as the csv module writes it (and csv_text guards it): most are empty."""
+    return _csv_line([csv_text(text)]).rstrip("\n") if text else ""
 
 
 def cells_csv_chunks(rows: Sequence[Row | Prepared]) -> Iterator[bytes]:

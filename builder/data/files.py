@@ -64,6 +64,7 @@ class Table:
     # reports (made_in_blocks): its header line, and a report's lines from its row
     header: Callable[[], bytes] | None = None
     lines: Callable[[Sequence[Prepared]], Iterable[bytes]] | None = None
+    title: str = ""                   # its name on the data page, in Chinese
 
     def file(self, year: int) -> str:
         return f"{self.stem}-{year}{self.suffix}"
@@ -72,19 +73,20 @@ class Table:
 TABLES: tuple[Table, ...] = (
     Table("reports", "disclosure-index", ".csv.gz",
           "CSV：每个机关每个年度一行，每个单元格一列，各指标的数值、分子、分母与组内名次",
-          lambda j: [downloads.to_csv(j.rows)], downloads.columns(), ("agency", "year")),
+          lambda j: [downloads.to_csv(j.rows)], downloads.columns(), ("agency", "year"), title="报告表（CSV）"),
     Table("cells", "disclosure-index-cells", ".csv.gz",
           "CSV 长表：每份报告的每个单元格一行（机关、年度、路径、模板名称、数值、状态）",
           lambda j: downloads.cells_csv_chunks(j.rows), downloads.cell_columns(), ("agency", "year", "path"), True,
-          downloads.cells_csv_header, downloads.cells_csv_lines),
+          downloads.cells_csv_header, downloads.cells_csv_lines, title="单元格长表（CSV）"),
     Table("scores", "disclosure-index-scores", ".csv.gz",
           "CSV 长表：指数得分，每份报告每项指标一行（含分子、分母、区间、名次与名次范围）",
           lambda j: [downloads.scores_csv(j.scores)], [Column(n, t, d, None) for n, t, d in SCORE_COLUMNS],
-          ("agency", "year", "indicator"), True),
+          ("agency", "year", "indicator"), True, title="得分长表（CSV）"),
     Table("coverage", "coverage", ".csv.gz", "CSV：覆盖与及时性，每个地区、机关、年度一行",
-          lambda j: [downloads.coverage_csv(j.coverage)], COVERAGE_COLUMNS, ("region", "body", "year")),
+          lambda j: [downloads.coverage_csv(j.coverage)], COVERAGE_COLUMNS, ("region", "body", "year"),
+          title="覆盖与及时性（CSV）"),
     Table("json", "disclosure-index", ".json.gz", "JSON：全部记录、核对发现、得分与名次",
-          lambda j: [downloads.to_json(j.rows)]),
+          lambda j: [downloads.to_json(j.rows)], title="全部记录（JSON）"),
 )
 
 WHOLE: dict[str, str] = {  # the files that are not split by year: name → description

@@ -27,9 +27,10 @@ so the two give the same rows (not the same bytes: an updated file places its ro
 numbers the reports in the order they came). When an update leaves more than a quarter of the file's
 pages free (reports removed), the file is vacuumed.
 
-The file's size: a cell is a row of `cell_values` (report_id, cell_id, value, status_id) in a table
-without rowid, its status a small integer numbering the `statuses` table (printed is 0, which SQLite
-stores in no byte), some 13 bytes a cell; the view `cells` joins them back to the body, year, path,
+The file's size: a cell is a row of `cell_values` (report_id, cell_id, value, status_id, flagged_by) in
+a table without rowid, its status a small integer numbering the `statuses` table (printed is 0, which
+SQLite stores in no byte), the rules of the findings that flag it NULL for nearly every cell (a byte of
+the row's header), some 14 bytes a cell; the view `cells` joins them back to the body, year, path,
 label and status text of the cells CSV. There is no index by cell (it took a quarter of the file):
 the view loops over the reports (by the index on agency and year) and looks each one's cells up by
 the primary key, so that one cell across all bodies (WHERE path = ?, with or without a year), a
@@ -72,6 +73,7 @@ def code_version() -> str:
     again (the page cache's render_version does not cover these modules)."""
     builder = Path(__file__).parent.parent
     return files_digest([builder / name for name in ("data/files.py", "data/sqlite.py", "data/downloads.py",
+                                                     "data/statuses.py",
                                                      "record/models.py", "record/template.py", "index/wording.py",
                                                      "index/scores.py")])[:16]
 
@@ -103,10 +105,12 @@ def _create(db: sqlite3.Connection) -> None:
     db.executemany("INSERT INTO statuses VALUES (?, ?, ?)", [(k, *s) for k, s in enumerate(CELL_STATUSES)])
     db.execute("CREATE TABLE cell_values (report_id INTEGER REFERENCES reports(id), "
                "cell_id INTEGER REFERENCES template_cells(id), value NUMERIC, "
-               "status_id INTEGER REFERENCES statuses(id), PRIMARY KEY (report_id, cell_id)) WITHOUT ROWID")
+               "status_id INTEGER REFERENCES statuses(id), flagged_by TEXT, "
+               "PRIMARY KEY (report_id, cell_id)) WITHOUT ROWID")
     # CROSS JOIN: the reports are looped over outside their cells (SQLite keeps that order), so that a
     # query by cell looks each report's up by the primary key rather than read every cell (tests/test_data_sqlite.py)
-    db.execute("CREATE VIEW cells AS SELECT v.report_id, r.agency, r.year, t.path, t.label, v.value, s.status "
+    db.execute("CREATE VIEW cells AS SELECT v.report_id, r.agency, r.year, t.path, t.label, v.value, s.status, "
+               "COALESCE(v.flagged_by, '') AS flagged_by "
                "FROM reports r CROSS JOIN cell_values v ON v.report_id = r.id "
                "JOIN template_cells t ON t.id = v.cell_id JOIN statuses s ON s.id = v.status_id")
     # scores: a view of each report's row per indicator with its body, year, group and method version
@@ -117,7 +121,8 @@ def _create(db: sqlite3.Connection) -> None:
     db.execute(f"CREATE VIEW scores AS SELECT r.agency, r.year, r.peer_group AS \"group\", "
                f"{', '.join(f'v.{chr(34)}{n}{chr(34)}' for n, _, _ in _SCORE_OWN)}, r.method_version "
                f"FROM reports r CROSS JOIN score_values v ON v.report_id = r.id")
-    db.execute(f"CREATE TABLE coverage ({', '.join(f'{chr(34)}{c.name}{chr(34)} {c.type.upper()}' for c in COVERAGE_COLUMNS)})")
+    db.execute(f"CREATE TABLE coverage "
+               f"({', '.join(f'{chr(34)}{c.name}{chr(34)} {_SQL_TYPES[c.type]}' for c in COVERAGE_COLUMNS)})")
     db.execute("CREATE TABLE about (key TEXT PRIMARY KEY, value TEXT)")
     db.execute("CREATE TABLE columns (table_name TEXT, name TEXT, type TEXT, description TEXT, "
                "PRIMARY KEY (table_name, name))")
@@ -225,9 +230,11 @@ def update(db: sqlite3.Connection, shares: Sequence[Share | Given], about: About
         db.executemany(f"INSERT INTO reports (id, {names}) VALUES (?, {marks})", parsed())
         db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?)",
                        ((rid, *f) for key, rid in zip(fresh, ids) for f in made[key][0].findings))
-        db.executemany("INSERT INTO cell_values VALUES (?, ?, ?, ?)",
-                       ((rid, cell, value, _STATUS_IDS[status]) for rid, (_, _, _, cells)
-                        in zip(ids, report_cells([made[key][0] for key in fresh])) for cell, value, status in cells))
+        # a cell no finding flags has NULL (no byte) for its rules; the view shows it as "", as the CSV does
+        db.executemany("INSERT INTO cell_values VALUES (?, ?, ?, ?, ?)",
+                       ((rid, cell, value, _STATUS_IDS[status], rules or None) for rid, (_, _, _, cells)
+                        in zip(ids, report_cells([made[key][0] for key in fresh]))
+                        for cell, value, status, rules in cells))
         written = [*zip(fresh, ids), *((key, have[key][0]) for key in ranked)]
         db.executemany(f"INSERT INTO score_values VALUES (?, {', '.join('?' for _ in _SCORE_OWN)})",
                        ((rid, *s[3:-1]) for key, rid in written for s in made[key][1]))

@@ -9,7 +9,7 @@ import datetime as dt
 import math
 import re
 from functools import lru_cache
-from typing import Annotated, Any, Callable, Iterator, Literal, Mapping, Optional, Union
+from typing import Annotated, Any, Callable, Iterable, Iterator, Literal, Mapping, Optional, TypeVar, Union
 
 from pydantic import AfterValidator, BeforeValidator, BaseModel, ConfigDict, Field
 
@@ -330,17 +330,17 @@ class Record(_Model):
     def status(self, path: str, value: Any = ...) -> str:
         """The status of one cell: printed | blank | not_applicable | unread | inferred | corrected.
         `value`: the cell's value when the caller has it at hand (else read from the record)."""
+        if self.lacks(path):  # whatever a list says: the report's edition has no such cell
+            return "not_applicable"
         for listed in _LISTED_STATUSES:  # the first list that holds the cell says its status
             if path in getattr(self, listed):
                 return listed
-        if self.lacks(path):
-            return "not_applicable"
         return value_status(get_path(self, path) if value is ... else value)
 
     def listed_statuses(self) -> dict[str, str]:
         """The status of every cell the record lists (corrected, inferred, unread, not_applicable), by the
-        precedence `status` applies: for many cells at once, `listed_statuses().get(path)`, then
-        not_applicable if `lacks(path)`, else `value_status(value)`."""
+        precedence `status` applies: for many cells at once, not_applicable if `lacks(path)`, then
+        `listed_statuses().get(path)`, else `value_status(value)`."""
         out: dict[str, str] = {}
         for listed in reversed(_LISTED_STATUSES):
             out.update(dict.fromkeys(getattr(self, listed), listed))
@@ -533,3 +533,36 @@ class Finding(_Model):
     printed: Optional[float] = Field(None, description="the number the report printed")
     expected: Optional[float] = Field(None, description="what the arithmetic says it should be")
     message: str = Field(description="plain English; the site words it in Chinese from rule and path")
+
+
+# the findings that mark the cells they concern on every screen and in every download: a number printed
+# but contradicted, a cell that could not be read (an "info" finding only says how a number was read)
+FLAGGING = frozenset({"warning", "error"})
+_SECTIONS = frozenset({"article20", "applications", "review_litigation"})
+
+
+@lru_cache(maxsize=4096)
+def concerned_cells(path: Optional[str]) -> tuple[str, ...]:
+    """The cells a finding about `path` concerns: the cell itself, or each cell of the row it names (a
+    row of 三 or 四: applications.outcomes.total → its seven columns; an item of 二: article20.regulations
+    → its cells); none for a section, a narrative or a path that holds no cell."""
+    if not path or path in _SECTIONS:
+        return ()
+    if path in cell_paths():
+        return (path,)
+    return tuple(p for base, paths, _ in _cell_plan() if base == path for p in paths)
+
+
+_Item = TypeVar("_Item")
+
+
+def flagged_cells(findings: Iterable[tuple[str, Optional[str], _Item]]) -> dict[str, list[_Item]]:
+    """The cells findings flag (severity FLAGGING, concerned_cells of their path), each with what the caller
+    keeps of each finding that flags it; findings: (severity, path, what to keep). The one rule of the
+    report page's tables, the summaries, compare and the downloads."""
+    out: dict[str, list[_Item]] = {}
+    for severity, path, item in findings:
+        if severity in FLAGGING:
+            for cell in concerned_cells(path):
+                out.setdefault(cell, []).append(item)
+    return out

@@ -41,7 +41,8 @@ API = "api/v1"
 API_VERSION = 1
 INDEX_DESCRIPTION = (
     "reports 各项：json 为该报告的文件（record 为记录本身，findings 为核对发现，scores 为得分；status 只列出值本身不能说明"
-    "状态的单元格：not_applicable 不适用、unread 未能识别、inferred 推算、corrected 人工更正），standing 为其在可比组中的"
+    "状态的单元格：not_applicable 不适用、unread 未能识别、inferred 推算、corrected 人工更正；flagged 列出有核对问题的单元格"
+    "及指出问题的核对规则：这些数字照报告所印，但与表内勾稽关系矛盾或无法可靠读取），standing 为其在可比组中的"
     "位置，page 为报告页面，digest 为记录的摘要，sha256 为 JSON 文件的摘要。cells 按模板版本（记录的 template）列出每个"
     "单元格的路径：一个单元格的状态为 status 中所列者，未列出的单元格 record 中有数字即 printed（印发），为 null 即 "
     "blank（报告未填报）。")
@@ -89,11 +90,12 @@ def _dumps(data: Any) -> str:
 
 def report_json(v: "ReportView") -> tuple[bytes, str]:
     """One report's file and the record digest it holds. The file: {"api", "agency", "year", "page",
-    "digest", "status", "record", "agency_info", "findings", "scores"}; "digest" is the record's
+    "digest", "status", "record", "agency_info", "findings", "flagged", "scores"}; "digest" is the record's
     (record.outcome.record_digest: its content, its own digest field left out); "status" maps each cell whose
     value does not say its status (listed_statuses) to not_applicable | unread | inferred | corrected:
     any other cell of the index's "cells" for the record's template edition is printed if it holds a
-    number, blank if null. The rest is the report's share of the JSON download (downloads.prepare),
+    number, blank if null; "flagged" maps each cell a finding flags to the findings' rules (downloads.flags:
+    the report page's marks). The rest is the report's share of the JSON download (downloads.prepare),
     spliced in as prepared rather than parsed and written again."""
     record = v.outcome.read_record()  # not kept parsed: a build from nothing makes every report's file
     digest = record_digest(record)

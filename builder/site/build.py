@@ -34,6 +34,7 @@ from .coverage_pages import coverage_pages
 from .accuracy import load_accuracy
 from .compare_pages import compare_pages
 from .feeds import SITE_NAME, added_dates, agency_feed, events, newest_date, write_feeds
+from .corrections import corrections_page
 from .list_pages import _issues, _rankings, _regions
 from .page_cache import GENERATED, PageCache, SiteWriter, _write, output_problems, report_key
 from ..store.owned import refuse
@@ -120,6 +121,7 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
         stands_at = newest_date(views) or dt.date(max(years, default=2020) + 1, 1, 1)
         write_feeds(writer, events(views, entries, {name_key(b): b for b in by_agency}, root, added_dates(root),
                                    stands_at), SITE_NAME)
+        corrections_page(env, writer, views)  # corrections/: every hand correction, newest first
 
         provinces = Counter(reports[0].province for reports in by_agency.values())
         glance = at_a_glance(views, entries, {r.region for r in registries}, lambda v: v.province)
@@ -153,6 +155,8 @@ def _data(env: jinja2.Environment, writer: SiteWriter, views: list[ReportView], 
         score_columns=downloads.SCORE_COLUMNS, coverage_columns=downloads.COVERAGE_COLUMNS,
         version=METHOD_VERSION, count=len(views), size=_size,
         about=about, license=downloads.LICENSE, example=views[0] if views else None,
+        example_csv=max(((y, made["reports"][0]) for y, made in files.years.items() if "reports" in made),
+                        default=(None, None))[1],
         example_json=report_json_url(views[0].brief.year, views[0].brief.agency) if views else None))
 
 
@@ -284,7 +288,7 @@ def _render_report(env: jinja2.Environment, v: ReportView) -> str:
         scores=indicator_rows(v.score), overall=overall_row(v.score),
         standing=standing_json_url(v.brief.year, v.brief.agency),
         pub=publication(v.record, v.agency), version=METHOD_VERSION, excerpt=SEARCH_EXCERPT,
-        glance=summary(v.record, v.score),
+        glance=summary(v.record, v.score, v.outcome.findings),
         fix=issue_url(*v.links, v.record, v.url.replace(".md", "/")),
         depth="../../../")  # /reports/YEAR/AGENCY/ → the site root
 
@@ -292,12 +296,12 @@ def _render_report(env: jinja2.Environment, v: ReportView) -> str:
 def _render_agency(env: jinja2.Environment, agency: str, reports: list[ReportView]) -> str:
     carry = [(v, f, describe(f)) for v in reports for f in v.outcome.findings
              if f.rule.startswith("across_years.")]
-    columns = [key_figures(v.record) for v in reports]
+    columns = [key_figures(v.record, v.outcome.findings) for v in reports]
     return page_views.render(env, "agency.md.j2",
         agency=agency, feed=agency_feed(agency), reports=reports, carry=carry, columns=columns, info=reports[0].agency,
         corrections=[c for v in reports for c in correction_rows(v.record, v.outcome.findings, v.changes, v.url)],
         overall=[(v, overall_row(v.score), standing_json_url(v.brief.year, v.brief.agency)) for v in reports],
-        glance=summary(reports[-1].record, reports[-1].score),
+        glance=summary(reports[-1].record, reports[-1].score, reports[-1].outcome.findings),
         chart=Markup(trend_chart([v.record.year for v in reports],
                                  {label: [c[k][1] for c in columns] for k, label in ((0, "本年新收"), (3, "予以公开"),
                                                                                      (4, "部分公开"))},

@@ -45,19 +45,24 @@ def body_lines(reports: Sequence[tuple[Any, Any, str]]) -> list[tuple[str, str]]
     """Each report's entry of its year's file, as (body's name, one line of compact JSON). reports:
     (downloads.Prepared, scores.Agency, page URL from the site root). An entry is {"name", "group",
     "region", "province", "city", "level", "url", "values": [number | null per cell], "status": one
-    letter per cell}; the status is models.Record.status's (a cell the report's template edition lacks is
-    null and not applicable, unless the record lists it otherwise)."""
+    letter per cell, "flagged": [the place of each cell a finding flags: a number printed that its table
+    contradicts, shown with its mark]}; the status is models.Record.status's (a cell the report's template
+    edition lacks is null and not applicable), the flags the report page's (downloads.flags)."""
     plan = downloads._cells_plan()
     out = []
     for (_, name, _, cells), (_, agency, url) in zip(downloads.report_cells([p for p, _, _ in reports], own=False),
                                                       reports):
         values: list[Any] = [None] * len(plan)
         status = ["n"] * len(plan)
-        for cell, value, state in cells:
+        flagged = []
+        for cell, value, state, rules in cells:
             values[cell - 1], status[cell - 1] = value, STATUS_CODES[state]
+            if rules:
+                flagged.append(cell - 1)
         body = {"name": name, "group": agency.group, "region": agency.region or "",
                 "province": province(agency.region), "city": city(agency.region),
-                "level": agency.level or "未分级", "url": url, "values": values, "status": "".join(status)}
+                "level": agency.level or "未分级", "url": url, "values": values, "status": "".join(status),
+                "flagged": flagged}
         out.append((name, json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)))
     return out
 

@@ -12,16 +12,17 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 from urllib.parse import quote, urlencode
 
 import yaml
 
-from ..record.models import Record
+from ..record.models import Finding, Record, iter_cells
 from ..index.scores import Score
-from .views import CellView, cell
+from .views import CellView, RecordCells, _extracted, _flagged, cell
 
 # the template's cells the summary shows (2021 and 2019 editions alike): path, label
 SUMMARY_CELLS = (
@@ -58,16 +59,21 @@ class Summary:
         return self.cells[path]
 
 
-def summary(record: Record, score: Score) -> Summary:
-    """The summary of one report (see Summary): cells from the record, rates from the score. Its rank
-    in its group is not here: pages load it (views.standing_texts)."""
+def summary(record: Record, score: Score, findings: Iterable[Finding]) -> Summary:
+    """The summary of one report (see Summary): cells from the record, each as its report page's tables
+    show it (views.cell: its status, and the mark and words of the findings that flag it), rates from the
+    score; the counts are of the cells of the report's own template edition, by their status. Its rank in
+    its group is not here: pages load it (views.standing_texts)."""
     d = score.values["disclosure"]
+    at = RecordCells.of(record)
+    flagged, extracted = _flagged(findings), _extracted(findings)
+    counts = Counter(at.status(path) for path, _ in iter_cells(record, own=True))
     return Summary(
-        cells={path: cell(record, path, {}) for path, _ in SUMMARY_CELLS},
+        cells={path: cell(record, path, flagged, at, extracted) for path, _ in SUMMARY_CELLS},
         disclosure=d.value, numerator=d.numerator, denominator=d.denominator,
         disclosure_status=d.status, disclosure_note=d.note,
         overall=score.overall, reason=score.reason,
-        unread=len(record.unread), inferred=len(record.inferred), corrected=len(record.corrected))
+        unread=counts["unread"], inferred=counts["inferred"], corrected=counts["corrected"])
 
 
 # where the repository is: one setting, in mkdocs.yml (extra.repository); the site's address (site_url)
@@ -139,11 +145,14 @@ def _fmt(v: Any) -> str:
 
 def trend_chart(years: list[int], series: dict[str, list[Any]], overall: list[Optional[float]]) -> str:
     """A small SVG chart, legible from 320 px wide: per year, bars of applications (series: label →
-    values per year, in the order 本年新收, 予以公开, 部分公开; None left out), and the overall score's
-    line (0–100, right axis; None: not ranked, a gap). viewBox-scaled; labels sit inside their
-    year's slot, so they do not overlap however narrow the screen."""
+    values per year, in the order 本年新收, 予以公开, 部分公开, each a number or a views.CellView, whose
+    bar carries its finding's mark when one flags it: outlined, ⚠ in its label and title; None left
+    out), and the overall score's line (0–100, right axis; None: not ranked, a gap). viewBox-scaled;
+    labels sit inside their year's slot, so they do not overlap however narrow the screen."""
     width, height, left, right, top_pad, bottom = 360, 240, 8, 30, 52, 24
     plot_h = height - top_pad - bottom
+    flags = {label: [isinstance(v, CellView) and v.finding for v in vs] for label, vs in series.items()}
+    series = {label: [v.value if isinstance(v, CellView) else v for v in vs] for label, vs in series.items()}
     values = [v for vs in series.values() for v in vs if v is not None]
     top = max(values + [1])
     slot = (width - left - right) / max(1, len(years))
@@ -165,11 +174,14 @@ def trend_chart(years: list[int], series: dict[str, list[Any]], overall: list[Op
                 continue
             h = plot_h * v / top
             x = x0 + j * bar
-            parts.append(f'<rect class="{css[j % 3]}" x="{x:.1f}" y="{base - h:.1f}" width="{bar * 0.9:.1f}" '
-                         f'height="{h:.1f}"><title>{year} 年{label}：{_fmt(v)}</title></rect>')
-            if slot >= 60:  # a number over its bar only when the bar is wide enough for it
-                parts.append(f'<text x="{x + bar * 0.45:.1f}" y="{base - h - 3:.1f}" class="bar-label">'
-                             f'{_fmt(v)}</text>')
+            flagged = flags[label][k]
+            mark, why = ("⚠", "（有核对问题：与表内数字矛盾，见报告页）") if flagged else ("", "")
+            parts.append(f'<rect class="{css[j % 3]}{" bar-flagged" * flagged}" x="{x:.1f}" y="{base - h:.1f}" '
+                         f'width="{bar * 0.9:.1f}" height="{h:.1f}">'
+                         f'<title>{year} 年{label}：{_fmt(v)}{why}</title></rect>')
+            if slot >= 60 or flagged:  # a number over its bar only when the bar is wide enough for it
+                parts.append(f'<text x="{x + bar * 0.45:.1f}" y="{base - h - 3:.1f}" class="bar-label'
+                             f'{" bar-flag" * flagged}">{mark}{_fmt(v) if slot >= 60 else ""}</text>')
         parts.append(f'<text x="{left + k * slot + slot / 2:.1f}" y="{base + 15}" class="year-label">{year}</text>')
         if overall[k] is not None:
             points.append((left + k * slot + slot / 2, base - plot_h * overall[k] / 100, year, overall[k]))

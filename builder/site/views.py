@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from ..data import downloads
 from ..record.characters import name_key
-from ..record.models import Finding, Record, get_path, iter_cells, lacking_cells
+from ..record.models import Finding, Record, flagged_cells, get_path, iter_cells, lacking_cells
 from ..record.outcome import Brief, Outcome
 from ..index.scores import INDICATORS, NO_REGION, Agency, Score
 from ..index.standing import OVERALL, Standing, position
@@ -150,6 +150,7 @@ class CellView:
     finding: bool
     title: str  # its story: its status and findings; "" for a number printed without a finding
     extracted: str | None = None  # a corrected cell: what extraction reads there (10, 空白, 未能识别)
+    notes: tuple[str, ...] = ()  # the words of the findings that flag it (its title holds them too)
 
     @property
     def css(self) -> str:
@@ -166,7 +167,7 @@ class CellView:
             return _EMPTY_TEXT.get(self.state, "—")
         return f"{v:.15g}" if isinstance(v, float) else str(v)
 
-    def td(self, colspan: int = 1) -> str:
+    def td(self, colspan: int = 1) -> Markup:
         """The cell as HTML: a number, or what stands in its place (— blank, 不适用, 未能识别), its status as
         a class (css: none for a number printed without a finding), its story as a title (made here rather
         than in the template: a report page has hundreds); a corrected cell shows what extraction read
@@ -176,7 +177,7 @@ class CellView:
         was = f'<span class="cell-was">提取：{_attribute(self.extracted)}</span>' if self.extracted else ""
         css = self.css
         classes = f' class="{css}"' if css else ""
-        return f'<td{classes}{title}{span}>{self.text}{was}</td>'
+        return Markup(f'<td{classes}{title}{span}>{self.text}{was}</td>')
 
 
 @lru_cache(maxsize=4096)
@@ -224,7 +225,8 @@ def cell(record: Record, path: str, flagged: dict[str, list[str]], at: RecordCel
     was = (extracted or {}).get(path) if state == "corrected" else None
     if was is not None:
         title += f"；自动提取{as_extracted(was)}"
-    return CellView(value, state, path in flagged, title, extracted_value(was) if was is not None else None)
+    return CellView(value, state, path in flagged, title, extracted_value(was) if was is not None else None,
+                    tuple(flagged.get(path, ())))
 
 
 def _tds(cells: list[CellView], colspan: int = 1) -> Markup:
@@ -232,14 +234,10 @@ def _tds(cells: list[CellView], colspan: int = 1) -> Markup:
 
 
 def _flagged(findings: Iterable[Finding]) -> dict[str, list[str]]:
-    """The cells findings concern, each with the findings' words (shown on the cell itself)."""
-    out: dict[str, list[str]] = {}
-    for f in findings:
-        if f.path and f.severity in ("warning", "error"):
-            paths = [f.path] if "[" in f.path else [f.path] + [f"{f.path}[{i}]" for i in range(7)]
-            for p in paths:  # a finding about a whole row marks each of its cells
-                out.setdefault(p, []).append(describe(f))
-    return out
+    """The cells findings flag (models.flagged_cells: a finding about a whole row marks each of its cells),
+    each with the findings' words (shown on the cell itself)."""
+    flagged = flagged_cells((f.severity, f.path, f) for f in findings)
+    return {path: [describe(f) for f in fs] for path, fs in flagged.items()}
 
 
 def _extracted(findings: Iterable[Finding]) -> dict[str, Finding]:
@@ -294,7 +292,7 @@ def article20_rows(record: Record, flagged: dict[str, list[str]],
         unit = record.article20.procurement_amount_unit
         if unit and item.paths[-1] == "article20.procurement_amount" and cells[-1].value is not None:
             # the amount with the unit the report prints it in (元 or 万元)
-            tds = _tds(cells[:-1]) + Markup(cells[-1].td().replace("</td>", html.escape(unit) + "</td>"))
+            tds = _tds(cells[:-1]) + Markup(str(cells[-1].td()).replace("</td>", html.escape(unit) + "</td>"))
         out.append({"label": item.label, "cells": cells,
                     "tds": tds + (Markup("<td></td>") if len(cells) == 2 else Markup(""))})
     return out
@@ -308,10 +306,12 @@ def review_cells(record: Record, flagged: dict[str, list[str]],
 
 def correction_rows(record: Record, findings: Iterable[Finding], changes: dict[str, Any],
                     url: str = "") -> list[dict]:
-    """A report's hand corrections for its page and its body's: each cell's name, value now, what
-    extraction reads there, and the commit that set it (history.Change, or None if unknown)."""
-    return [{"name": cell_name(f.path) or f.path, "value": get_path(record, f.path), "extracted": extracted_value(f),
-             "change": changes.get(f.path), "year": record.year, "url": url}
+    """A report's hand corrections for its page, its body's and the list of them all: each cell's name (and
+    record path), value now, what extraction reads there, and the commit that set it (history.Change, or
+    None if unknown)."""
+    return [{"name": cell_name(f.path) or f.path, "path": f.path, "value": get_path(record, f.path),
+             "extracted": extracted_value(f), "change": changes.get(f.path), "year": record.year,
+             "agency": record.agency, "url": url}
             for f in _extracted(findings).values()]
 
 
@@ -324,9 +324,11 @@ KEY_FIGURES = (("本年新收申请", "applications.new[6]"), ("上年结转", "
                ("行政诉讼（复议后起诉）", "review_litigation.litigation_after_review[4]"))
 
 
-def key_figures(record: Record) -> list[tuple[str, Any]]:
-    """The KEY_FIGURES of a record: (label, value)."""
-    return [(label, get_path(record, path)) for label, path in KEY_FIGURES]
+def key_figures(record: Record, findings: Iterable[Finding]) -> list[tuple[str, CellView]]:
+    """The KEY_FIGURES of a record: (label, the cell as its report page's tables show it: its status, and
+    the mark and words of the findings that flag it)."""
+    at, flagged, extracted = RecordCells.of(record), _flagged(findings), _extracted(findings)
+    return [(label, cell(record, path, flagged, at, extracted)) for label, path in KEY_FIGURES]
 
 
 @dataclass

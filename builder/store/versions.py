@@ -22,7 +22,8 @@ _RENDER_MODULES = ("site/build.py", "site/views.py", "site/list_pages.py", "site
                    "index/scores.py", "index/standing.py", "index/flags.py", "index/wording.py", "data/downloads.py",
                    "record/models.py", "record/template.py", "record/outcome.py", "site/api.py", "index/coverage.py",
                    "site/coverage_pages.py", "index/registry.py", "site/summary.py", "site/home.py",
-                   "site/compare_pages.py", "site/provenance.py", "site/feeds.py", "site/accuracy.py")
+                   "site/compare_pages.py", "site/provenance.py", "site/feeds.py", "site/accuracy.py",
+                   "data/statuses.py", "site/corrections.py")
 
 
 @lru_cache(maxsize=1)

@@ -12,6 +12,9 @@
   var SCOPES = [["本组", function () { return "全部所示机关"; }], ["省", function (b) { return b.province || "（地区不明）"; }],
                 ["市", function (b) { return b.city || "（地区不明）"; }], ["级别", function (b) { return b.level; }]];
   var MAX_BODIES = 4;
+  // a number the report printed that its own table contradicts (or a cell a finding names): the report
+  // page's mark (cell-finding) and these words beside its status
+  var FLAGGED = "有核对问题", FLAGGED_TITLE = "有核对问题：与表内勾稽关系矛盾或无法可靠读取，数字照报告所印；详见报告页的数据核对发现";
 
   function el(tag, text, cls) {
     var node = document.createElement(tag);
@@ -76,14 +79,31 @@
       return data.get(year);
     }
 
-    // one cell of one body: {value, status, text} (a cell without a number shows its status, never 0)
+    // one cell of one body: {value, status, text, flagged} (a cell without a number shows its status, never
+    // 0; flagged: a finding flags it, as the report page marks it)
     function cellOf(d, body, path) {
       var k = d.index.get(path), code = k === undefined ? "" : body.status.charAt(k);
-      if (k === undefined) { return { value: null, status: "not_applicable", text: names.get("not_applicable") }; }
+      if (k === undefined) {
+        return { value: null, status: "not_applicable", text: names.get("not_applicable"), flagged: false };
+      }
       var status = own(d.statuses, code) && names.has(d.statuses[code]) ? d.statuses[code] : "unread",
           value = body.values[k];
       var text = value === null || value === undefined ? (status === "corrected" ? "—" : names.get(status)) : num(value);
-      return { value: value === undefined ? null : value, status: status, text: text };
+      return { value: value === undefined ? null : value, status: status, text: text,
+               flagged: Array.isArray(body.flagged) && body.flagged.indexOf(k) >= 0 };
+    }
+    // a cell's value and status as table cells: its status's class, and the finding's mark when flagged
+    function valueCell(c) {
+      var td = el("td", c.text, "num cell-" + c.status.replace("_", "-") + (c.flagged ? " cell-finding" : ""));
+      td.title = names.get(c.status) + (c.flagged ? "；" + FLAGGED_TITLE : "");
+      return td;
+    }
+    function statusText(c) { return names.get(c.status) + (c.flagged ? "（" + FLAGGED + "）" : ""); }
+    // side by side, where no column gives the status: a flagged number says so in words too (and its export)
+    function sideCell(c) {
+      var td = valueCell(c);
+      if (c.flagged) { td.appendChild(el("span", "（" + FLAGGED + "）", "cell-note")); }
+      return td;
     }
     function prepare(d) {
       if (!d.index) {
@@ -123,9 +143,10 @@
         groupBox.appendChild(opt);
       });
       if (state.group && !counts.has(state.group)) {
-        var gone = el("option", state.group + "（0）");  // a shared view's group this year lacks: kept, empty
-        gone.value = state.group;
-        groupBox.appendChild(gone);
+        // a group no body of this year is in (another year's, a shared view's): never offered empty, all
+        // groups are shown instead
+        state.group = "";
+        saveState();
       }
       groupBox.value = state.group;
     }
@@ -138,7 +159,7 @@
       }).map(function (b) { return { body: b, cell: cellOf(d, b, state.item) }; });
       var sign = state.dir === "asc" ? 1 : -1;
       var key = { name: function (r) { return r.body.name; }, region: function (r) { return r.body.region; },
-                  level: function (r) { return r.body.level; }, status: function (r) { return names.get(r.cell.status); } };
+                  level: function (r) { return r.body.level; }, status: function (r) { return statusText(r.cell); } };
       rows.sort(function (a, b) {
         if (state.sort === "value") {
           var x = a.cell.value, y = b.cell.value;
@@ -163,10 +184,8 @@
         tr.appendChild(name);
         tr.appendChild(el("td", r.body.region || "—"));
         tr.appendChild(el("td", r.body.level));
-        var value = el("td", r.cell.text, "num cell-" + r.cell.status.replace("_", "-"));
-        value.title = names.get(r.cell.status);
-        tr.appendChild(value);
-        tr.appendChild(el("td", names.get(r.cell.status)));
+        tr.appendChild(valueCell(r.cell));
+        tr.appendChild(el("td", statusText(r.cell)));
         tbody.appendChild(tr);
       });
       $("compare-table").querySelectorAll("th").forEach(function (th) {
@@ -189,13 +208,14 @@
           parts.get(name).push(r.cell);
         });
         Array.from(parts.keys()).sort(collator.compare).forEach(function (name) {
-          var cells = parts.get(name), values = [], counts = new Map([["blank", 0], ["not_applicable", 0], ["unread", 0]]);
+          var cells = parts.get(name), values = [], flagged = 0,
+              counts = new Map([["blank", 0], ["not_applicable", 0], ["unread", 0]]);
           cells.forEach(function (c) {
-            if (c.value !== null) { values.push(c.value); }
+            if (c.value !== null) { values.push(c.value); flagged += c.flagged ? 1 : 0; }
             else if (counts.has(c.status)) { counts.set(c.status, counts.get(c.status) + 1); }
           });
           var total = values.reduce(function (a, b) { return a + b; }, 0), mid = median(values), tr = el("tr");
-          [scope[0], name, values.length, values.length ? num(total) : "—", mid === null ? "—" : num(mid),
+          [scope[0], name, values.length, flagged, values.length ? num(total) : "—", mid === null ? "—" : num(mid),
            counts.get("blank"), counts.get("not_applicable"), counts.get("unread")].forEach(function (t) {
             tr.appendChild(el("td", t));
           });
@@ -250,9 +270,7 @@
           tr.appendChild(el("td", d.labels.get(path) || path));
           found.forEach(function (b) {
             if (!b) { tr.appendChild(el("td", "无报告", "num cell-blank")); return; }
-            var c = cellOf(d, b, path), td = el("td", c.text, "num cell-" + c.status.replace("_", "-"));
-            td.title = names.get(c.status);
-            tr.appendChild(td);
+            tr.appendChild(sideCell(cellOf(d, b, path)));
           });
           tbody.appendChild(tr);
           rows += 1;
