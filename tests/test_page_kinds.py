@@ -117,7 +117,7 @@ def test_the_downloads_and_the_page_give_table_three_as_printed(results):
         rows = [downloads.prepare(downloads.Row(record, agency, score(record, agency), tuple(findings)))]
         plan = downloads._cells_plan()
         (_, _, _, cells), = downloads.report_cells(rows, own=False)
-        assert {plan[cell - 1][1]: status for cell, _, status in cells} == {
+        assert {plan[cell - 1][1]: status for cell, _, status, _ in cells} == {
             p: record.status(p) for p, _ in iter_cells(record)}
         labels = [lead["text"] for row in application_rows(record, {}) for lead in row["lead"]]
         assert "（六）其他处理" in labels and ("3.其他" in labels) == three
