@@ -83,6 +83,35 @@ def test_two_numbers_far_apart_in_one_cell_are_flagged():
     assert not any(c.gapped for c in table.cells if c is not merged)
 
 
+def number_in_cell(decimal: bool = False, noise: bool = True) -> np.ndarray:
+    """A ruled cell (rules at x 0/160, y 0/60) holding "0" (or "1.5", its decimal point a 2 x 2 dot) and,
+    with `noise`, what a JPEG-compressed, speckled scan leaves inside it: blobs bigger than _clean's
+    specks, a chain of them from the top corner down to the number, and a piece of the left rule inside
+    the trimmed border."""
+    img = np.full((61, 161), 255, np.uint8)
+    cv2.rectangle(img, (0, 0), (160, 60), 0, 1)
+    if decimal:
+        cv2.line(img, (66, 24), (66, 38), 0, 2)                     # "1"
+        cv2.rectangle(img, (72, 36), (73, 37), 0, -1)               # "."
+        cv2.ellipse(img, (82, 31), (5, 7), 0, 0, 360, 0, 2)         # "5" (a round stroke will do)
+    else:
+        cv2.ellipse(img, (80, 31), (5, 7), 0, 0, 360, 0, 2)         # "0", 17 px high
+    if noise:
+        for x, y in ((6, 5), (9, 10), (11, 15), (14, 20), (120, 8), (140, 50), (30, 45)):
+            img[y:y + 4, x:x + 4] = 0                               # blobs of 4 x 4
+        img[26:36, 3:5] = 0                                         # a piece of the left rule
+    return img
+
+
+@pytest.mark.parametrize("decimal", [False, True])
+def test_noise_neither_joins_lines_nor_widens_the_box_of_a_number(decimal):
+    (table,) = ocr_grid.tables(np.pad(number_in_cell(decimal), 20, constant_values=255))
+    (cell,) = table.cells
+    ys, xs = np.nonzero(number_in_cell(decimal, noise=False)[2:-2, 2:-2] < 128)  # the print alone
+    # one line of print, boxed as the print alone is (its decimal point kept): the noise joined nothing to it
+    assert cell.lines == [(22 + xs.min(), 22 + ys.min(), 22 + xs.max() + 1, 22 + ys.max() + 1)]
+
+
 # --- a cell's readings → its text (no OCR) -----------------------------------------------------
 
 def test_a_cell_is_a_number_only_when_read_for_certain():
