@@ -8,7 +8,7 @@ import pytest
 
 from builder.record.models import iter_cells
 from builder.read.ocr_text import cell_text
-from conftest import GOLDEN
+from conftest import GOLDEN, REAL_LAYOUT_SCANS, ROOT
 from golden import differences, golden_cells, load_golden
 
 cv2 = pytest.importorskip("cv2", reason="the OCR extra is not installed (make test installs it)")
@@ -161,3 +161,45 @@ def test_the_turned_pages_are_read_and_said_to_be_turned(turned):
     # section 三 is on the sideways page and the upside-down one; section 四 on the upside-down one
     assert record.source.pages.applications == [2, 3]
     assert record.source.pages.review_litigation == [3]
+
+
+# --- a real report's layout, scanned: one rendering JPEG-encoded twice (OCR: read once) ---------
+
+REAL_GOLD = ROOT / "tests" / "real" / "pingtan" / "2024-平潭综合实验区.gold.yaml"
+
+
+@pytest.mark.parametrize("quality", [75, 35])
+def test_both_encodings_of_a_real_layouts_scan_read_every_cell_as_printed(real_layout_scans, quality):
+    record, findings = real_layout_scans[quality]
+    gold = load_golden(REAL_GOLD)
+    assert record.source.format == "pdf-ocr"
+    assert differences(record, gold) == []
+    assert record.unread == []
+    assert not [f for f in findings if f.rule.startswith("extract.")]
+
+
+def test_a_cells_reading_does_not_hang_on_the_crops_read_with_it():
+    # the recogniser pads each image of a batch to the widest: a lone digit's reading must not depend on
+    # which other crops of its page it is read with (compression noise anywhere changes them)
+    pytest.importorskip("rapidocr", reason="the OCR extra is not installed (make test installs it)")
+    import pypdfium2
+
+    from builder.read.ocr import DPI, _engine
+    from builder.read.ocr_page import recognise
+
+    page = pypdfium2.PdfDocument(REAL_LAYOUT_SCANS[35])[1]
+    gray = np.array(page.render(scale=DPI / 72, grayscale=True).to_pil().convert("L"))
+    gray = ocr_grid.rotate(gray, ocr_grid.skew(gray))
+    level = ocr_grid.paper(gray)
+    table = max(ocr_grid.tables(gray), key=lambda t: len(t.cells))          # table 三
+    lines = [line for c in table.cells for line in c.lines]
+    crops = [ocr_grid.clean_crop(gray, line, level, (4, 8)) for line in lines]
+    engine = _engine()
+    together = recognise(engine, crops)
+    digits = [k for k, (text, _) in enumerate(together) if text.isdigit()]
+    assert len(digits) > 100
+    wide = crops[0][:, :1].repeat(8 * crops[0].shape[0], axis=1)              # paper, eight heights wide
+    for k in digits[:12]:
+        for alone_or_not in (recognise(engine, [crops[k]])[0], recognise(engine, [crops[k], wide])[0]):
+            assert alone_or_not[0] == together[k][0]
+            assert alone_or_not[1] == pytest.approx(together[k][1], abs=1e-3)
