@@ -55,6 +55,13 @@ def side_by_side() -> str:
     return '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>' + "\n".join(out) + "</table></body></html>"
 
 
+def titled_with_both_years() -> str:
+    """The comparison under a title that names both years, its columns headed 上年 and 本年."""
+    page = side_by_side().replace(f"{BODY}政府信息公开工作年度报告数据对比",
+                                  f"{BODY}{YEARS[0]}年、{YEARS[1]}年政府信息公开工作年度报告对比")
+    return page.replace(f">{YEARS[0]}年<", ">上年<").replace(f">{YEARS[1]}年<", ">本年<")
+
+
 def blank_template(title_year: bool) -> str:
     """The template as a portal publishes it for bodies to fill in: every table cell empty."""
     record = committed(YEARS[0])
@@ -76,6 +83,8 @@ def two_reports() -> str:
 
 CASES = {
     "side-by-side.html": (side_by_side, "holds two reports' years (2021, 2022): one report a file"),
+    "titled-with-both-years.html": (titled_with_both_years,
+                                    "holds two reports' years (2021, 2022): one report a file"),
     "two-reports.txt": (two_reports, "holds two reports' years (2021, 2022): one report a file"),
     "template.html": (lambda: blank_template(False),
                       "the template's tables with no numbers: a blank template, not a report"),
@@ -95,9 +104,11 @@ def test_a_file_that_is_not_one_report_is_refused_saying_what_it_is(tmp_path, na
 
 
 def test_a_report_naming_another_years_report_is_one_report(tmp_path):
-    # a link to last year's report above the title, and a sentence naming it: still one report
+    # a link to last year's report above the title, a sentence naming it, a title naming the year of its
+    # correction: still one report
     text = read_source(REPORTS / "2022" / f"{BODY}.html").text
     path = tmp_path / "with-links.txt"
+    text = text.replace("2022年政府信息公开工作年度报告", "2022年政府信息公开工作年度报告（2023年更正）", 1)
     path.write_text(f"上一篇：{BODY}2021年政府信息公开工作年度报告\n" + text.replace(
         "一、总体情况", f"一、总体情况\n对照{BODY}2021年政府信息公开工作年度报告，本年度持续改进。", 1), encoding="utf-8")
     record, _ = extract_file(path)

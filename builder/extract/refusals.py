@@ -16,6 +16,8 @@ from ..record.template import SECTIONS
 
 # a year as a title prints it (2023年, 2023年度), not a date's (2024年1月)
 _YEAR = re.compile(r"(20\d{2})\s*年(?!\s*\d{1,2}\s*月)")
+# two years a title names together (2022年、2023年, 2022和2023年, 2022—2023年)
+_YEARS = re.compile(r"(20\d{2})\s*年?度?\s*(?:[、,，和与及至到~\-—–]|以及)\s*(20\d{2})\s*年")
 # a report's title: a year, then (within a few characters) 政府信息公开…报告 or 年报
 _TITLE = re.compile(r"20\d{2}\s*年.{0,24}?(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报)")
 _TITLE_CHARS = 60                                    # a longer line is prose, not a title
@@ -26,8 +28,8 @@ _TABLE_SECTIONS = ("article20", "applications", "review_litigation")
 
 def _two_years(lines: Sequence[Line]) -> tuple[int, int] | None:
     """The first two years of two reports the text holds, or None: columns of a table headed by two
-    years (a comparison side by side), a title naming two years, or two titles of different years each
-    with its report's section 三."""
+    years (a comparison side by side), a title naming two years together (2022年、2023年…报告), or two
+    titles of different years each with its report's section 三."""
     titles: list[int] = []
     for line in lines:
         if line.multi:
@@ -38,10 +40,10 @@ def _two_years(lines: Sequence[Line]) -> tuple[int, int] | None:
         text = line.compact
         if len(text) > _TITLE_CHARS or not _TITLE.search(text):
             continue
-        years = sorted({int(y) for y in _YEAR.findall(text)})
-        if len(years) >= 2:
-            return years[0], years[1]
-        titles += years
+        joined = _YEARS.search(text)
+        if joined and joined.group(1) != joined.group(2):
+            return tuple(sorted((int(joined.group(1)), int(joined.group(2)))))
+        titles += {int(y) for y in _YEAR.findall(text)}
     distinct = sorted(set(titles))
     if len(distinct) >= 2 and sum(1 for ln in lines if re.match(_APPLICATIONS.pattern, ln.compact)) >= 2:
         return distinct[0], distinct[1]
