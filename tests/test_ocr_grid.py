@@ -99,7 +99,8 @@ def number_in_cell(decimal: bool = False, noise: bool = True) -> np.ndarray:
     if noise:
         for x, y in ((6, 5), (9, 10), (11, 15), (14, 20), (120, 8), (140, 50), (30, 45)):
             img[y:y + 4, x:x + 4] = 0                               # blobs of 4 x 4
-        img[26:36, 3:5] = 0                                         # a piece of the left rule
+        for k, y in enumerate(range(12, 48, 9)):                    # a piece of the left rule, skewed:
+            img[y:y + 9, 3 + k % 2] = 0                             # no run tall enough to be a rule
     return img
 
 
@@ -110,6 +111,29 @@ def test_noise_neither_joins_lines_nor_widens_the_box_of_a_number(decimal):
     ys, xs = np.nonzero(number_in_cell(decimal, noise=False)[2:-2, 2:-2] < 128)  # the print alone
     # one line of print, boxed as the print alone is (its decimal point kept): the noise joined nothing to it
     assert cell.lines == [(22 + xs.min(), 22 + ys.min(), 22 + xs.max() + 1, 22 + ys.max() + 1)]
+
+
+def test_a_digit_printed_against_the_rule_stays_print():
+    # "12" printed tight against the cell's left rule: the "1" touches the trimmed border, and is no rule
+    img = np.full((61, 161), 255, np.uint8)
+    cv2.rectangle(img, (0, 0), (160, 60), 0, 1)
+    img[23:32, 3] = img[32:40, 4] = 0                               # "1", 17 px high, against the border
+    cv2.ellipse(img, (12, 31), (5, 7), 0, 0, 360, 0, 2)             # "2" (a round stroke will do)
+    (table,) = ocr_grid.tables(np.pad(img, 20, constant_values=255))
+    (cell,) = table.cells
+    assert [line[0] for line in cell.lines] == [20 + 3]             # the line begins with the "1"
+
+
+def test_a_labels_second_line_is_print_beside_a_run_of_touching_characters():
+    # a wrapped label: its first line's characters touch (one wide piece of ink), its second line's do not
+    img = np.full((61, 161), 255, np.uint8)
+    cv2.rectangle(img, (0, 0), (160, 60), 0, 1)
+    cv2.rectangle(img, (20, 12), (55, 26), 0, -1)                   # line 1: a run of touching characters
+    for x in (20, 34, 48):
+        cv2.rectangle(img, (x, 34), (x + 8, 44), 0, 1)              # line 2: three characters apart
+    (table,) = ocr_grid.tables(np.pad(img, 20, constant_values=255))
+    (cell,) = table.cells
+    assert [(y0 - 20, y1 - 20) for _, y0, _, y1 in cell.lines] == [(12, 27), (34, 45)]
 
 
 # --- a cell's readings → its text (no OCR) -----------------------------------------------------
