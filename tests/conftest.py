@@ -44,6 +44,20 @@ def extract_once(path: Path):
 
 _EXTRACTED: dict = {}
 
+REAL_LAYOUT_SCANS = {q: ROOT / "tests" / "fixtures" / "scan-kinds" / f"2024-平潭综合实验区-real-layout-q{q}.pdf"
+                     for q in (75, 35)}
+
+
+@pytest.fixture(scope="session")
+def real_layout_scans():
+    """{JPEG quality: (record, findings)} of the real layout's scans (tests/fixtures/make_scan_kinds.py:
+    one rendering of a real page's tables, JPEG-encoded at 75 and at 35): read by OCR once for the run."""
+    pytest.importorskip("rapidocr", reason="the OCR extra is not installed (make test installs it)")
+    from builder.pipeline import extract_file
+
+    return {q: extract_file(path) for q, path in REAL_LAYOUT_SCANS.items()}
+
+
 # what the builder generates in content/: left out when a test copies the repository
 GENERATED_PAGES = ("index.md", "issues.md", "methodology.md", "data.md", "accuracy.md", "reports", "agencies", "rankings", "api",
                    "downloads", "regions", "issues", "coverage",

@@ -334,3 +334,32 @@ def test_a_hand_filled_not_applicable_cell_has_one_status_corrected(repo):
         # and the page shows what extraction read there: not applicable
         assert any(f.rule == "correction.extracted" and f.path == path and f.message.startswith(
             "extraction reads not_applicable") for f in outcome.findings)
+
+
+def test_every_module_that_reads_or_extracts_is_part_of_the_extractors_version(tmp_path, monkeypatch):
+    # a module added to read/ or extract/ (a fragment's reader, the refusals) decides what a record holds:
+    # a change to it must read every record again, without anyone listing it
+    from builder.store import versions
+
+    copy = tmp_path / "builder"
+    shutil.copytree(ROOT / "builder", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(versions, "_BUILDER", copy)
+
+    def version() -> str:
+        versions.extractor_version.cache_clear()
+        return versions.extractor_version()
+
+    try:
+        before = version()
+        for module in ("read/fragments.py", "extract/refusals.py", "extract/a_new_module.py", "record/checks.py"):
+            path = copy / module
+            path.write_text((path.read_text(encoding="utf-8") if path.exists() else "") + "\nCHANGED = 1\n",
+                            encoding="utf-8")
+            after = version()
+            assert after != before, module
+            before = after
+        (copy / "site" / "views.py").write_text("CHANGED = 1\n", encoding="utf-8")   # pages, not records
+        assert version() == before
+    finally:
+        monkeypatch.undo()
+        versions.extractor_version.cache_clear()

@@ -8,7 +8,7 @@ import pytest
 
 from builder.record.models import iter_cells
 from builder.read.ocr_text import cell_text
-from conftest import GOLDEN
+from conftest import GOLDEN, REAL_LAYOUT_SCANS, ROOT
 from golden import differences, golden_cells, load_golden
 
 cv2 = pytest.importorskip("cv2", reason="the OCR extra is not installed (make test installs it)")
@@ -83,6 +83,59 @@ def test_two_numbers_far_apart_in_one_cell_are_flagged():
     assert not any(c.gapped for c in table.cells if c is not merged)
 
 
+def number_in_cell(decimal: bool = False, noise: bool = True) -> np.ndarray:
+    """A ruled cell (rules at x 0/160, y 0/60) holding "0" (or "1.5", its decimal point a 2 x 2 dot) and,
+    with `noise`, what a JPEG-compressed, speckled scan leaves inside it: blobs bigger than _clean's
+    specks, a chain of them from the top corner down to the number, and a piece of the left rule inside
+    the trimmed border."""
+    img = np.full((61, 161), 255, np.uint8)
+    cv2.rectangle(img, (0, 0), (160, 60), 0, 1)
+    if decimal:
+        cv2.line(img, (66, 24), (66, 38), 0, 2)                     # "1"
+        cv2.rectangle(img, (72, 36), (73, 37), 0, -1)               # "."
+        cv2.ellipse(img, (82, 31), (5, 7), 0, 0, 360, 0, 2)         # "5" (a round stroke will do)
+    else:
+        cv2.ellipse(img, (80, 31), (5, 7), 0, 0, 360, 0, 2)         # "0", 17 px high
+    if noise:
+        for x, y in ((6, 5), (9, 10), (11, 15), (14, 20), (120, 8), (140, 50), (30, 45)):
+            img[y:y + 4, x:x + 4] = 0                               # blobs of 4 x 4
+        for k, y in enumerate(range(12, 48, 9)):                    # a piece of the left rule, skewed:
+            img[y:y + 9, 3 + k % 2] = 0                             # no run tall enough to be a rule
+    return img
+
+
+@pytest.mark.parametrize("decimal", [False, True])
+def test_noise_neither_joins_lines_nor_widens_the_box_of_a_number(decimal):
+    (table,) = ocr_grid.tables(np.pad(number_in_cell(decimal), 20, constant_values=255))
+    (cell,) = table.cells
+    ys, xs = np.nonzero(number_in_cell(decimal, noise=False)[2:-2, 2:-2] < 128)  # the print alone
+    # one line of print, boxed as the print alone is (its decimal point kept): the noise joined nothing to it
+    assert cell.lines == [(22 + xs.min(), 22 + ys.min(), 22 + xs.max() + 1, 22 + ys.max() + 1)]
+
+
+def test_a_digit_printed_against_the_rule_stays_print():
+    # "12" printed tight against the cell's left rule: the "1" touches the trimmed border, and is no rule
+    img = np.full((61, 161), 255, np.uint8)
+    cv2.rectangle(img, (0, 0), (160, 60), 0, 1)
+    img[23:32, 3] = img[32:40, 4] = 0                               # "1", 17 px high, against the border
+    cv2.ellipse(img, (12, 31), (5, 7), 0, 0, 360, 0, 2)             # "2" (a round stroke will do)
+    (table,) = ocr_grid.tables(np.pad(img, 20, constant_values=255))
+    (cell,) = table.cells
+    assert [line[0] for line in cell.lines] == [20 + 3]             # the line begins with the "1"
+
+
+def test_a_labels_second_line_is_print_beside_a_run_of_touching_characters():
+    # a wrapped label: its first line's characters touch (one wide piece of ink), its second line's do not
+    img = np.full((61, 161), 255, np.uint8)
+    cv2.rectangle(img, (0, 0), (160, 60), 0, 1)
+    cv2.rectangle(img, (20, 12), (55, 26), 0, -1)                   # line 1: a run of touching characters
+    for x in (20, 34, 48):
+        cv2.rectangle(img, (x, 34), (x + 8, 44), 0, 1)              # line 2: three characters apart
+    (table,) = ocr_grid.tables(np.pad(img, 20, constant_values=255))
+    (cell,) = table.cells
+    assert [(y0 - 20, y1 - 20) for _, y0, _, y1 in cell.lines] == [(12, 27), (34, 45)]
+
+
 # --- a cell's readings → its text (no OCR) -----------------------------------------------------
 
 def test_a_cell_is_a_number_only_when_read_for_certain():
@@ -132,3 +185,45 @@ def test_the_turned_pages_are_read_and_said_to_be_turned(turned):
     # section 三 is on the sideways page and the upside-down one; section 四 on the upside-down one
     assert record.source.pages.applications == [2, 3]
     assert record.source.pages.review_litigation == [3]
+
+
+# --- a real report's layout, scanned: one rendering JPEG-encoded twice (OCR: read once) ---------
+
+REAL_GOLD = ROOT / "tests" / "real" / "pingtan" / "2024-平潭综合实验区.gold.yaml"
+
+
+@pytest.mark.parametrize("quality", [75, 35])
+def test_both_encodings_of_a_real_layouts_scan_read_every_cell_as_printed(real_layout_scans, quality):
+    record, findings = real_layout_scans[quality]
+    gold = load_golden(REAL_GOLD)
+    assert record.source.format == "pdf-ocr"
+    assert differences(record, gold) == []
+    assert record.unread == []
+    assert not [f for f in findings if f.rule.startswith("extract.")]
+
+
+def test_a_cells_reading_does_not_hang_on_the_crops_read_with_it():
+    # the recogniser pads each image of a batch to the widest: a lone digit's reading must not depend on
+    # which other crops of its page it is read with (compression noise anywhere changes them)
+    pytest.importorskip("rapidocr", reason="the OCR extra is not installed (make test installs it)")
+    import pypdfium2
+
+    from builder.read.ocr import DPI, _engine
+    from builder.read.ocr_page import recognise
+
+    page = pypdfium2.PdfDocument(REAL_LAYOUT_SCANS[35])[1]
+    gray = np.array(page.render(scale=DPI / 72, grayscale=True).to_pil().convert("L"))
+    gray = ocr_grid.rotate(gray, ocr_grid.skew(gray))
+    level = ocr_grid.paper(gray)
+    table = max(ocr_grid.tables(gray), key=lambda t: len(t.cells))          # table 三
+    lines = [line for c in table.cells for line in c.lines]
+    crops = [ocr_grid.clean_crop(gray, line, level, (4, 8)) for line in lines]
+    engine = _engine()
+    together = recognise(engine, crops)
+    digits = [k for k, (text, _) in enumerate(together) if text.isdigit()]
+    assert len(digits) > 100
+    wide = crops[0][:, :1].repeat(8 * crops[0].shape[0], axis=1)              # paper, eight heights wide
+    for k in digits[:12]:
+        for alone_or_not in (recognise(engine, [crops[k]])[0], recognise(engine, [crops[k], wide])[0]):
+            assert alone_or_not[0] == together[k][0]
+            assert alone_or_not[1] == pytest.approx(together[k][1], abs=1e-3)

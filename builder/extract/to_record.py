@@ -24,6 +24,7 @@ from ..record.models import (MAX_COUNT, Finding, Record, Source, TablePages, get
                              set_path)
 from ..read.text import ReportError, SourceText
 from .editions import HEADERS_2019, HEADERS_2021, PRE_2019, applications_edition, edition, free_form
+from .refusals import not_one_report
 from ..record.template import (AMOUNT_PATHS, APPLICATION_GROUP_PATTERNS, APPLICATION_ROWS, ARTICLE20_ITEMS,
                                ARTICLE20_ITEMS_2019, EDITIONS, NARRATIVE_SECTIONS, REVIEW_ROWS, SIGNED_SUFFIX)
 
@@ -416,6 +417,9 @@ def extract(source: SourceText, repo_path: str | None = None) -> Extraction:
                                            "none of the template's sections or tables was found")
         raise ReportError(source.path, "section 三 (收到和处理政府信息公开申请情况) is missing: "
                                        "no heading and no table rows found")
+    why = not_one_report(lines, sections, app_region)  # two reports' years, a blank template
+    if why:
+        raise ReportError(source.path, why)
     if year is None:
         raise ReportError(source.path, "no report year found in the title")
     head_end = min(sections.values(), default=60)

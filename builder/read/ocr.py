@@ -31,6 +31,8 @@ def _engine():
     except ImportError as exc:  # the OCR extra is not installed
         raise OcrUnavailable("OCR is not installed (pip install '.[ocr]')") from exc
     logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+    # the recogniser reads lines 48 pixels high; the width of its frame is set for each group of crops
+    # (ocr_page.recognise), so that no crop's reading hangs on the others read with it
     return RapidOCR(params={"Global.log_level": "warning", "Rec.rec_img_shape": [3, 48, 48], "Rec.rec_batch_num": 16})
 
 

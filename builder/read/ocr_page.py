@@ -5,6 +5,8 @@ Images are numpy arrays of grey levels (uint8, [y, x]); boxes are pixel coordina
 """
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 
@@ -18,6 +20,7 @@ CROPS = (((4, 8), False), ((3, 3), False), ((6, 6), False), ((4, 8), True), ((3,
 SAMPLE = 6          # lines of text recognised both ways up to tell an upside-down page
 UPRIGHT = 0.90      # a mean recognition score at least this high: the page is the right way up
 FLIP_MARGIN = 0.10  # upside down only if that reads better by this much
+FRAME = 3           # the narrowest frame a crop is read in, in heights (wider reads no better, and costs more)
 
 
 def _bgr(gray: np.ndarray) -> np.ndarray:
@@ -38,13 +41,33 @@ def _detect(engine, gray: np.ndarray) -> list[tuple[int, int, int, int]]:
 
 
 def recognise(engine, crops: list[np.ndarray]) -> list[tuple[str, float]]:
-    """Each crop (a line of text, grey) recognised on its own: (text, score), in the crops' order."""
+    """Each crop (a line of text, grey) recognised on its own: (text, score), in the crops' order.
+
+    Each crop is read in the same frame whatever is read with it: the recogniser pads every image of a
+    batch to the batch's widest, and a lone digit read in a narrow frame is misread ("0" as 目, or a score
+    below SURE) where in a wide one it reads for certain; so a crop's reading would hang on the other
+    crops of its page (on compression noise anywhere). Crops are grouped by their frame, FRAME heights
+    wide or their own width rounded up to a whole number of heights, and each group read in that frame."""
     if not crops:
         return []
     from rapidocr.ch_ppocr_rec.typings import TextRecInput
 
-    result = engine._load_rec_model()(TextRecInput(img=[_bgr(c) for c in crops]))
-    return [(str(t), float(s)) for t, s in zip(result.txts, result.scores)]
+    model = engine._load_rec_model()
+    groups: dict[int, list[int]] = {}
+    for k, crop in enumerate(crops):
+        h, w = crop.shape[:2]
+        groups.setdefault(max(FRAME, math.ceil(w / max(h, 1))), []).append(k)
+    out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+    shape = list(model.rec_image_shape)
+    try:
+        for frame, members in sorted(groups.items()):
+            model.rec_image_shape = [shape[0], shape[1], shape[1] * frame]  # no image of the batch is wider
+            result = model(TextRecInput(img=[_bgr(crops[k]) for k in members]))
+            for k, t, s in zip(members, result.txts, result.scores):
+                out[k] = (str(t), float(s))
+    finally:
+        model.rec_image_shape = shape
+    return out
 
 
 def _crop(gray: np.ndarray, box: tuple[int, int, int, int], limit: tuple[int, int, int, int] | None = None,

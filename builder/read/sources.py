@@ -1,6 +1,8 @@
 """Stage 1: a committed source file → its text.
 
-The format is chosen by the file's content (magic bytes), not by its extension.
+The format is chosen by the file's content (magic bytes), not by its extension; a text that is a web
+page's markup without its head (a fragment), or a script holding one in its strings, is a web page
+(read/fragments.py).
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import hashlib
 import re
 from pathlib import Path
 
+from .fragments import web_page_in
 from .limits import OverLimit
 from .html import charset_name, declared_charset, html_to_text, page_meta
 from .text import LimitError, Note, ReportError, SourceText, check_size
@@ -156,6 +159,10 @@ def _read_source(path: str | Path, data: bytes | None) -> SourceText:
         text = decode_text(data)
         if text is None:
             raise ReportError(path, "not readable as text in UTF-8, UTF-16 or GB18030")
+        page = web_page_in(text)  # a web page's fragment, or one held in a script's strings, is a web page
+        if page is not None:
+            return SourceText(str(path), digest, "html", html_to_text(page, article=True),
+                              meta=tuple(page_meta(page).items()))
         return SourceText(str(path), digest, "text", text)
     if kind == "html":
         html = decode_page(data)

@@ -10,12 +10,17 @@ from .files import files_digest
 
 _BUILDER = Path(__file__).parent.parent
 
-# the modules whose code decides what a record holds
-_EXTRACTION_MODULES = ("read/text.py", "read/sources.py", "read/limits.py", "read/html.py", "read/docx.py", "read/pdf.py",
-                       "read/pdf_tables.py", "read/pdf_turn.py", "read/ocr.py", "read/ocr_text.py", "read/ocr_page.py",
-                       "read/ocr_grid.py", "extract/cells.py", "record/characters.py", "extract/rows.py",
-                       "extract/metadata.py", "extract/editions.py", "extract/to_record.py", "extract/infer.py",
-                       "record/checks.py", "record/template.py", "record/models.py")
+# the modules whose code decides what a record holds: every module of read/ and extract/ (one added there
+# is part of the version without being listed), and these of record/
+_EXTRACTION_PACKAGES = ("read", "extract")
+_EXTRACTION_MODULES = ("record/characters.py", "record/checks.py", "record/template.py", "record/models.py")
+
+
+def extraction_files() -> list[Path]:
+    """The files whose code decides what a record holds, in a fixed order."""
+    return sorted({*(p for package in _EXTRACTION_PACKAGES for p in (_BUILDER / package).glob("*.py")),
+                   *(_BUILDER / n for n in _EXTRACTION_MODULES if (_BUILDER / n).exists())})
+
 
 # the modules whose code decides what a page holds (with the page templates)
 _RENDER_MODULES = ("site/build.py", "site/views.py", "site/list_pages.py", "site/page_cache.py", "index/history.py",
@@ -30,7 +35,7 @@ _RENDER_MODULES = ("site/build.py", "site/views.py", "site/list_pages.py", "site
 def extractor_version() -> str:
     """The builder's version and a digest of its extraction code: a record or cache entry made by
     another extractor is read again."""
-    return f"{__version__}+{files_digest(_BUILDER / n for n in _EXTRACTION_MODULES if (_BUILDER / n).exists())[:10]}"
+    return f"{__version__}+{files_digest(extraction_files())[:10]}"
 
 
 @lru_cache(maxsize=1)
