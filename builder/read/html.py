@@ -243,7 +243,7 @@ class _Text:
         return self.kept + signature
 
     def table(self, table) -> None:
-        self._table_part(table, any(_holds_content(td) for tr in _rows(table) for td in _cells(tr)))
+        self._table_part(table, _layout(table))
         self.flush()
 
     def _table_part(self, node, layout: bool) -> None:

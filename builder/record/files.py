@@ -12,6 +12,7 @@ from typing import Any, Iterator
 import yaml
 from pydantic import ValidationError
 
+from ..store.owned import special_kind
 from .models import Record, get_path, lacking_cells
 from .template import EDITIONS
 
@@ -405,9 +406,7 @@ def unsafe_file(path: str | Path) -> str | None:
         except OSError:
             target = "?"
         return f"a symbolic link (to {target[:200]!r}): refused, links are not followed under reports/"
-    kind = ("a directory" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
-            else "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-            else "not a regular file")
+    kind = "a directory" if stat.S_ISDIR(mode) else special_kind(mode)
     return f"{kind}: refused, reports/ holds only regular files"
 
 

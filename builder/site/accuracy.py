@@ -14,9 +14,9 @@ from typing import Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..store.versions import extractor_version
+from .views import FORMATS
 
 ACCURACY_FILE = Path("test-output") / "accuracy.json"  # what the test run leaves, under the repository
-FORMAT_NAMES = {"text": "文本", "html": "网页", "docx": "Word 文档", "pdf": "PDF（文字层）", "pdf-ocr": "扫描 PDF（OCR 识别）"}
 
 
 class Tally(BaseModel):
@@ -36,7 +36,7 @@ class Tally(BaseModel):
 
     @property
     def name(self) -> str:
-        return FORMAT_NAMES[self.format]
+        return FORMATS[self.format]
 
     @property
     def share(self) -> str:

@@ -33,7 +33,7 @@ from ..index.coverage import coverage
 from .coverage_pages import coverage_pages
 from .accuracy import load_accuracy
 from .compare_pages import compare_pages
-from .feeds import SITE_NAME, added_dates, agency_feed, events, newest_date, write_feeds
+from .feeds import SITE_NAME, added_dates, agency_feed, events, write_feeds
 from .corrections import corrections_page
 from .list_pages import _issues, _rankings, _regions
 from .page_cache import GENERATED, PageCache, SiteWriter, _write, output_problems, report_key
@@ -110,7 +110,8 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
         _regions(env, writer, by_agency)
         _issues(env, writer, views, failed, years, root)
         entries = coverage([(v.brief, v.url) for v in views], agencies, registries)
-        coverage_pages(env, writer, entries, {name_key(b): b for b in by_agency}, {r.region for r in registries})
+        shown_as = {name_key(b): b for b in by_agency}  # a name's key → the name its body's page is shown under
+        coverage_pages(env, writer, entries, shown_as, {r.region for r in registries})
         writer.text("methodology.md", env.get_template("methodology.md.j2").render(**methodology_context()))
 
         _data(env, writer, views, root, entries)
@@ -118,9 +119,9 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
         writer.text("accuracy.md", env.get_template("accuracy.md.j2").render(accuracy=accuracy, missing=missing))
         compare_pages(env, writer, views)  # compare/: any template cell across a group, bodies side by side
         # feeds/: a body's, a province's and the site's Atom feeds (a deadline counts once the data is past it)
-        stands_at = newest_date(views) or dt.date(max(years, default=2020) + 1, 1, 1)
-        write_feeds(writer, events(views, entries, {name_key(b): b for b in by_agency}, root, added_dates(root),
-                                   stands_at), SITE_NAME)
+        latest = downloads.newest_date(d for v in views for d in (v.brief.posted_on, v.brief.published_on))
+        stands_at = dt.date.fromisoformat(latest) if latest else dt.date(max(years, default=2020) + 1, 1, 1)
+        write_feeds(writer, events(views, entries, shown_as, root, added_dates(root), stands_at), SITE_NAME)
         corrections_page(env, writer, views)  # corrections/: every hand correction, newest first
 
         provinces = Counter(reports[0].province for reports in by_agency.values())

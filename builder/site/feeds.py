@@ -15,7 +15,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
 from ..index.coverage import Entry
@@ -162,10 +162,3 @@ def write_feeds(writer: SiteWriter, events_: list[Event], site_name: str) -> Non
     for path, title, evs in feeds:
         text = atom(title, path, evs, site_name)
         writer.page(path, _key(text), lambda text=text: text)
-
-
-def newest_date(views: Iterable[ReportView]) -> Optional[dt.date]:
-    """The newest date the data holds (a report's posting or printed date): deadlines after it have not
-    passed for the feeds."""
-    dates = [d for v in views for d in (v.brief.posted_on, v.brief.published_on) if d]
-    return max(dates) if dates else None

@@ -32,7 +32,9 @@ def _printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)[:200]
 
 
-def _kind(mode: int) -> str:
+def special_kind(mode: int) -> str:
+    """What a file that is neither a folder, a regular file nor a link is, by its lstat mode: a FIFO, a
+    socket, a device (or "not a regular file")."""
     return ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
             else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
 
@@ -56,7 +58,7 @@ def _problem(path: Path, name: str, mode: int, folder: bool, why: str) -> str | 
         return None if folder else f"{name} is a folder, not a file: the build writes this file itself; remove the folder"
     if stat.S_ISREG(mode):
         return None if not folder else f"{name} is a file, not a folder: the build makes this folder itself; remove the file"
-    return f"{name} is {_kind(mode)}: the build writes only into folders and files it made; remove it"
+    return f"{name} is {special_kind(mode)}: the build writes only into folders and files it made; remove it"
 
 
 def problems(root: Path, path: Path, folder: bool = True, deep: bool = True, why: str = WRITES,
