@@ -13,7 +13,6 @@ import fcntl
 import json
 import os
 import re
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -29,7 +28,8 @@ from .index.scores import AgenciesError, load_agencies
 from .read.text import ReportError
 from .read.workers import bounded_call
 from .store.owned import Unowned, problems, refuse
-from .site.engine import engine_command
+from .site import engine
+from .site.shells import ShellError
 from .publish import PublishError, publish, size_lines
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
@@ -383,9 +383,9 @@ def source_date_epoch(outcomes: list[Outcome]) -> int:
 
 
 def cmd_site(args: argparse.Namespace) -> int:
-    """The pages, then MkDocs, under one build lock: a second build cannot prune content/ while MkDocs
-    reads it. The site folder must be absent or a real folder with no link under it (MkDocs empties it
-    and writes into it)."""
+    """The pages, then the engine and the bulk pages in its shells (site.engine.build), under one build lock:
+    a second build cannot prune content/ while the engine reads it. The site folder must be absent or a
+    real folder with no link under it (the build empties it of what it does not make, and writes into it)."""
     from .site.page_cache import output_problems
 
     root = Path(args.root)
@@ -397,11 +397,11 @@ def cmd_site(args: argparse.Namespace) -> int:
             if outcomes is None:
                 return EXIT_BROKEN
             env = {**os.environ, "SOURCE_DATE_EPOCH": str(source_date_epoch(outcomes)), "NO_MKDOCS_2_WARNING": "1"}
-            done = subprocess.run(engine_command(site_dir), cwd=root, env=env)
-    except (Busy, Unowned) as exc:
+            done = engine.build(root, site_dir, env, shells=not args.engine_renders_all)
+    except (Busy, Unowned, ShellError) as exc:
         _error(exc)
         return EXIT_BROKEN
-    if done.returncode != 0:
+    if done != 0:
         print("error: the site engine (properdocs build --strict) failed", file=sys.stderr)
         return EXIT_BROKEN
     for line in size_lines(site_dir):
@@ -473,6 +473,9 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("site", help="build, then MkDocs: the whole site from reports/ into site/")
     s.add_argument("--root", default=os.getcwd(), help="the repository (default: here)")
     s.add_argument("--site-dir", default="site", help="where the site goes (default: site)")
+    s.add_argument("--engine-renders-all", action="store_true",
+                   help="the engine renders every page (slower); by default the builder writes each report's and "
+                        "body's page in the shell of the engine's template page of its kind")
     s.set_defaults(func=cmd_site)
 
     s = sub.add_parser("add", help="copy a report into reports/ under the naming convention, with its record")

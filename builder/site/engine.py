@@ -15,3 +15,22 @@ def engine_command(site_dir: str | Path, config: str = CONFIG, *options: str) ->
     run with this Python (the virtual environment's ProperDocs): a list for subprocess.run, to be run in
     the repository's root."""
     return [sys.executable, "-m", "properdocs", "build", "--strict", "-f", config, "--site-dir", str(site_dir), *options]
+
+
+def build(root: Path, site_dir: Path, env: dict[str, str], shells: bool = True) -> int:
+    """Build site/ from content/: with `shells`, the engine renders the top level and one template page of
+    each bulk kind into a staging folder, and the builder writes the rest (shells.finish: the bulk pages
+    whose inputs changed, the staging folder's files that changed); without, the engine renders every
+    page into site_dir itself. The engine's exit status (0: built); raises shells.ShellError if a bulk
+    page does not fit its shell."""
+    import subprocess
+
+    from . import shells as bulk
+
+    if not shells:
+        return subprocess.run(engine_command(site_dir), cwd=root, env=env).returncode
+    templates = bulk.write_templates(root)
+    done = subprocess.run(engine_command(root / bulk.STAGING), cwd=root, env={**env, "SHELLS": str(templates)})
+    if done.returncode == 0:
+        bulk.finish(root, site_dir, env)
+    return done.returncode

@@ -1,0 +1,397 @@
+"""The bulk pages (each report's and each body's: nearly every page of the site) written into site/ by the
+builder, in the theme's shell, so that adding one report writes its few pages instead of the engine
+rendering every page again.
+
+How: the engine (engine.py) renders the top level, and of each kind of bulk page (KINDS) one template
+page (hooks/shells.py), into a staging folder. The template page's title, feed, heading and content are
+markers; the engine's output of it, cut at the markers, is the kind's shell: the header, the navigation,
+the footer, the scripts, the relative paths of a page at the kind's depth. Each bulk page's Markdown
+(written by build.py into content/) is then made HTML by the engine's own code (its Page, with the same
+Markdown extensions, hooks/verbatim.py for the builder's HTML), its table of contents by the theme's
+own partial, and the page written as the shell with its slots filled, compacted by hooks/compact_pages.py:
+the same bytes the engine writes (tests/test_shells.py compares every page). What differs per page is
+each slot below; everything else of a page (the navigation without an active item, the footer without
+previous and next, the assets' paths) is the same for every page of a kind at one depth, which the
+template page's address gives.
+
+Then site/ receives the staging folder's files that changed, the bulk pages whose Markdown or shell
+changed (sealed cache .cache/shells.json: each page's key and file stamp), and loses what no longer
+exists; the sitemap lists the bulk pages too. Nothing is written through a link: site/ is checked by
+the caller (cli) and each write replaces a file atomically.
+"""
+from __future__ import annotations
+
+import gc
+import gzip
+import importlib.util
+import io
+import json
+import logging
+import multiprocessing
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Iterator
+
+from markupsafe import escape
+
+from ..store.files import _key, file_stamp, plain, write_atomically
+from ..store.sealed import load_cache, save_cache
+from ..store.versions import render_version
+
+TEMPLATES = Path(".cache") / "shells" / "templates.json"  # the template pages the engine renders (hooks/shells.py)
+STAGING = Path(".cache") / "shells" / "engine-site"  # where the engine writes the top level and template pages
+CACHE = Path(".cache") / "shells.json"  # each bulk page's key and file stamp in site/
+PARALLEL = 256  # from this many pages to make, a process per core makes them
+
+_MARK = "xshellslot{}x"  # a marker: ASCII letters and digits, the same after escaping, URL-joining, slugs
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of bulk page: its folder in content/ (one page per Markdown file under it, at one depth),
+    the template page's path there, and the front matter keys each of its pages has."""
+    folder: str
+    template: str
+    meta: tuple[str, ...]
+
+
+KINDS = (Kind("reports", "reports/shell.page/shell.page.md", ("title",)),  # reports/YEAR/BODY/
+         Kind("agencies", "agencies/shell.page.md", ("title", "feed", "feed_title")))  # agencies/BODY/
+
+
+class ShellError(Exception):
+    """A bulk page that does not fit its kind's shell (another depth, other front matter, no heading), or a
+    template page whose markers the theme did not print as expected: the build stops, naming it."""
+
+
+def template_markdown(kind: Kind) -> str:
+    """The template page of a kind: each front matter key and the heading a marker."""
+    values = {"title": _MARK.format(1), "feed": f"feeds/{_MARK.format(2)}.xml", "feed_title": _MARK.format(3)}
+    front = "".join(f'{k}: "{values[k]}"\n' for k in kind.meta)
+    return f"---\n{front}---\n\n# {_MARK.format(0)}\n"
+
+
+def write_templates(root: Path) -> Path:
+    """The JSON file hooks/shells.py reads (its path is given the engine as SHELLS): each kind's folder and
+    template page."""
+    path = root / TEMPLATES
+    data = json.dumps({"kinds": [{"folder": k.folder, "src": k.template, "markdown": template_markdown(k)}
+                                 for k in KINDS]}, ensure_ascii=False, indent=1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists() or path.read_text(encoding="utf-8") != data:
+        write_atomically(path, data)
+    return path
+
+
+def _hook(root: Path, name: str) -> ModuleType:
+    """One of the engine's hooks (hooks/NAME.py), loaded as the engine loads it: the same code."""
+    spec = importlib.util.spec_from_file_location(f"_shell_hook_{name}", root / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Engine:
+    """The engine's configuration, theme and hooks in this process, to make a page as the engine does."""
+
+    def __init__(self, root: Path, site: Path, env: dict[str, str] | None = None):
+        import properdocs.replacement  # noqa: F401  (the theme's `mkdocs.*` imports are the engine's, as properdocs run)
+        from properdocs.config import load_config
+
+        self.root, self.content, self.site = root, root / "content", site
+        cwd = os.getcwd()
+        environ = dict(os.environ)
+        os.chdir(root)  # the configuration's paths (hooks, the search dictionary) are the repository's,
+        os.environ.update(env or {})  # and its !ENV values (SITE_URL) those the engine was given
+        try:
+            self.config = load_config(str(root / "mkdocs.yml"), site_dir=str(site))
+        finally:
+            os.chdir(cwd)
+            os.environ.clear()
+            os.environ.update(environ)
+        self.verbatim, self.compact = _hook(root, "verbatim"), _hook(root, "compact_pages").compact
+        self.toc = self.config.theme.get_env().from_string(
+            '{% import "partials/language.html" as lang with context %}{% include "partials/toc.html" %}')
+
+    def page(self, src: str, text: str) -> Any:
+        """The engine's Page of content/SRC made from its Markdown `text`, rendered (content, toc)."""
+        from properdocs.structure.files import File, Files
+        from properdocs.structure.pages import Page
+        from properdocs.utils import meta
+
+        file = File(src, str(self.content), str(self.site), self.config.use_directory_urls)
+        file.content_string = text
+        page = Page(None, file, self.config)
+        page.markdown, page.meta = meta.get_data(text)
+        page.markdown = self.verbatim.on_page_markdown(page.markdown, page)
+        page.render(self.config, Files([file]))
+        return page
+
+    def slots(self, page: Any, kind: Kind, where: str) -> dict[str, str]:
+        """What differs from one page of a kind to another, as the theme prints it: the title (raw, as
+        Material prints page.meta.title), the feed's address (`| url`) and title (`| e`), the canonical
+        address, the skip link (the first heading), the table of contents (the theme's partial), the
+        content (the builder's HTML put back, hooks/verbatim.py)."""
+        from properdocs.utils import normalize_url
+
+        if tuple(sorted(page.meta)) != tuple(sorted(kind.meta)):
+            raise ShellError(f"{where}: front matter {sorted(page.meta)}, its kind's pages have {sorted(kind.meta)}")
+        if not page.toc or "<h1" not in page.content:
+            raise ShellError(f"{where}: no heading of level 1, which every page of its kind has")
+        out = {"title": str(page.meta["title"]), "skip": normalize_url(page.toc.items[0].url, page=page),
+               "toc": self.toc.render(page=page, config=self.config)}
+        if page.canonical_url:
+            out["canonical"] = page.canonical_url
+        if "feed" in kind.meta:
+            out["feed"] = normalize_url(str(page.meta["feed"]), page=page)
+            out["feed_title"] = str(escape(str(page.meta["feed_title"])))
+        out["content"] = self.verbatim.on_post_page(page.content, page)
+        return {k: self.compact(v).strip() for k, v in out.items()}
+
+
+# in the template page's output each slot is found where the theme prints it: the skip link's href, the
+# title in <title> and the header, the feed in <link> and the feed paragraph; the content and TOC once
+_ONCE = ("toc", "content")
+
+
+def cut(output: str, slots: dict[str, str], where: str) -> list[str]:
+    """The template page's output cut at its slots' values: literal text and slot names alternating
+    (text, name, text, ..., text). Raises ShellError if a slot is not found, the content or table of
+    contents more than once, or two overlap."""
+    found = []
+    for name, value in slots.items():
+        spans = [m.start() for m in re.finditer(re.escape(value), output)]
+        if not spans or (name in _ONCE and len(spans) != 1):
+            raise ShellError(f"{where}: the template page's {name} found {len(spans)} times in the engine's output")
+        found += [(start, start + len(value), name) for start in spans]
+    found.sort()
+    parts, pos = [], 0
+    for start, end, name in found:
+        if start < pos:
+            raise ShellError(f"{where}: the template page's {name} overlaps another slot")
+        parts += [output[pos:start], name]
+        pos = end
+    parts.append(output[pos:])
+    for text in parts[::2]:
+        if re.search(r"xshellslot|shell\.page", text):  # a marker the theme printed where no slot is known
+            raise ShellError(f"{where}: the engine's output holds a marker outside the known slots")
+    return parts
+
+
+def fill(parts: list[str], slots: dict[str, str]) -> str:
+    """A shell (cut()) with a page's slots filled."""
+    return "".join(slots[p] if i % 2 else p for i, p in enumerate(parts))
+
+
+@dataclass
+class Shell:
+    kind: Kind
+    parts: list[str]
+    digest: str
+
+
+def shells(engine: Engine, staging: Path) -> dict[str, Shell]:
+    """Each kind's shell, from the engine's output of its template page in `staging`: by folder."""
+    out = {}
+    for kind in KINDS:
+        page = engine.page(kind.template, template_markdown(kind))
+        made = (staging / page.file.dest_uri).read_text(encoding="utf-8")
+        parts = cut(made, engine.slots(page, kind, kind.template), kind.template)
+        out[kind.folder] = Shell(kind, parts, _key(parts))
+    return out
+
+
+def bulk_pages(content: Path) -> Iterator[str]:
+    """Each bulk page of content/, as its path there (posix), every kind's."""
+    for kind in KINDS:
+        top = content / kind.folder
+        for folder, dirs, files in os.walk(top, followlinks=False):
+            dirs.sort()
+            for name in sorted(files):
+                if name.endswith(".md"):
+                    yield Path(folder, name).relative_to(content).as_posix()
+
+
+_WORK: Any = None  # in a worker process: (engine, shells)
+
+
+def render(engine: Engine, shell: Shell, src: str) -> tuple[str, bytes]:
+    """A bulk page as the engine would write it: (its path in site/, its bytes). Raises ShellError if it
+    does not fit its kind's shell (another depth: its address would need other relative paths)."""
+    text = (engine.content / src).read_text(encoding="utf-8")
+    page = engine.page(src, text)
+    depth = page.file.dest_uri.count("/")
+    if depth != shell.kind.template.count("/") + (1 if engine.config.use_directory_urls else 0):
+        raise ShellError(f"{src}: not at its kind's depth ({shell.kind.template})")
+    html = engine.compact(fill(shell.parts, engine.slots(page, shell.kind, src)))
+    return page.file.dest_uri, html.encode("utf-8", errors="xmlcharrefreplace")
+
+
+def _make(todo: list[str]) -> list[tuple[str, str, Any]]:
+    """Make and write these bulk pages (in a worker process or not): each one's (source, path in site/,
+    stamp of its file)."""
+    engine, by_kind = _WORK
+    done = []
+    warnings = _Warnings()
+    logging.getLogger("properdocs").addHandler(warnings)  # the engine is strict: a warning fails the page
+    try:
+        for src in todo:
+            dest, data = render(engine, by_kind[src.split("/", 1)[0]], src)
+            if warnings.seen:
+                raise ShellError(f"{src}: {warnings.seen[0]}")
+            path = engine.site / dest
+            if not (path.exists() and path.read_bytes() == data):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write_atomically(path, data)
+            done.append((src, dest, file_stamp(path)))
+    finally:
+        logging.getLogger("properdocs").removeHandler(warnings)
+    return done
+
+
+class _Warnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen.append(record.getMessage())
+
+
+def _make_all(todo: list[str]) -> list[tuple[str, str, Any]]:
+    global _WORK
+    cores = os.cpu_count() or 1
+    if cores < 2 or len(todo) < PARALLEL:
+        return _make(todo)
+    size = max(1, len(todo) // (cores * 16))
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    with ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("fork" if fork else None)) as pool:
+        gc.freeze()  # the workers inherit the engine; their collectors leave its objects alone
+        try:
+            futures = [pool.submit(_make, todo[i:i + size]) for i in range(0, len(todo), size)]
+        finally:
+            gc.unfreeze()
+        return [d for f in futures for d in f.result()]
+
+
+@dataclass
+class Written:
+    """What finish() did: files copied from the engine's output, bulk pages written, files removed."""
+    copied: int = 0
+    pages: int = 0
+    removed: int = 0
+
+
+def finish(root: Path, site: Path, env: dict[str, str] | None = None) -> Written:
+    """After the engine, given the environment `env`, has built the top level and the template pages into
+    root/STAGING: site/ made the whole site. Raises ShellError if a page does not fit its shell; OSError
+    as writing does."""
+    global _WORK
+    staging = root / STAGING
+    engine = Engine(root, site, env)
+    by_kind = shells(engine, staging)
+    _WORK = (engine, by_kind)
+    cached = load_cache(root / CACHE)
+    old = cached.get("pages", {}) if isinstance(cached, dict) and cached.get("version") == render_version() else {}
+    site.mkdir(parents=True, exist_ok=True)
+    written = Written()
+    templates = {str(Path(kind.template).with_suffix("")) for kind in KINDS}  # their folders, not published
+    kept: set[str] = set()
+    for folder, dirs, files in os.walk(staging, followlinks=False):
+        rel_folder = Path(folder).relative_to(staging).as_posix()
+        dirs[:] = sorted(d for d in dirs if f"{rel_folder}/{d}".removeprefix("./") not in templates)
+        for name in files:
+            rel = f"{rel_folder}/{name}".removeprefix("./")
+            if rel in (SITEMAP, SITEMAP + ".gz"):
+                continue  # written with the bulk pages' entries (_sitemap)
+            kept.add(rel)
+            data = Path(folder, name).read_bytes()
+            target = site / rel
+            if not (target.exists() and target.stat().st_size == len(data) and target.read_bytes() == data):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                write_atomically(target, data)
+                written.copied += 1
+    pages, todo = {}, []
+    for src in bulk_pages(engine.content):
+        key = _key(by_kind[src.split("/", 1)[0]].digest, file_stamp(engine.content / src))
+        entry = old.get(src)
+        if entry and entry[0] == key and entry[2] == plain(file_stamp(site / entry[1])):
+            pages[src] = entry
+            kept.add(entry[1])
+        else:
+            todo.append(src)
+    for src, dest, stamp in _make_all(todo):
+        key = _key(by_kind[src.split("/", 1)[0]].digest, file_stamp(engine.content / src))
+        pages[src] = [key, dest, plain(stamp)]
+        kept.add(dest)
+    written.pages = len(todo)
+    kept.update(_sitemap(site, staging, pages, engine))
+    written.removed = _prune(site, kept)
+    save_cache(root / CACHE, {"version": render_version(), "pages": pages})
+    return written
+
+
+def _prune(site: Path, kept: set[str]) -> int:
+    """Remove the files of site/ that are not in `kept` (paths under site/), and folders left empty; never
+    through a link (os.walk follows none)."""
+    removed = 0
+    for folder, dirs, files in os.walk(site, topdown=False, followlinks=False):
+        rel_folder = Path(folder).relative_to(site).as_posix()
+        for name in files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
+            rel = f"{rel_folder}/{name}".removeprefix("./")
+            if rel not in kept:
+                os.unlink(os.path.join(folder, name))
+                removed += 1
+        if folder != str(site) and not os.listdir(folder):
+            os.rmdir(folder)
+    return removed
+
+
+_URL = re.compile(r"<url>.*?</url>", re.S)
+SITEMAP = "sitemap.xml"
+
+
+def _sitemap(site: Path, staging: Path, pages: dict[str, list], engine: Engine) -> list[str]:
+    """The engine's sitemap (written only when the site has an address: hooks/sitemap.py) with every bulk
+    page's entry (its canonical address, the template page's <lastmod>) in place of the template pages';
+    the files written (paths under site/)."""
+    from properdocs.structure.files import File
+    from properdocs.structure.pages import Page
+
+    made = staging / SITEMAP
+    if not made.exists():
+        return []
+    text = made.read_text(encoding="utf-8")
+    entries = _URL.findall(text)
+    if not entries:
+        raise ShellError(f"{made}: a sitemap without the template pages' entries")
+    templates = {f"<loc>{escape(Page(None, File(k.template, '', '', engine.config.use_directory_urls), engine.config).canonical_url)}</loc>"
+                 for k in KINDS}
+    kept, model = [], None
+    for entry in entries:
+        if any(t in entry for t in templates):
+            model = entry  # a bulk page's entry is written as the engine wrote its template page's
+        else:
+            kept.append(entry)
+    if model is None:
+        raise ShellError(f"{made}: no entry for the template pages")
+    loc = re.search(r"<loc>.*?</loc>", model).group()
+    for src in sorted(pages):
+        page = Page(None, File(src, str(engine.content), str(site), engine.config.use_directory_urls), engine.config)
+        kept.append(model.replace(loc, f"<loc>{escape(page.canonical_url)}</loc>"))
+    between = text[text.index(entries[0]) + len(entries[0]):text.index(entries[1])] if len(entries) > 1 else "\n"
+    start, end = text.index(entries[0]), text.rindex(entries[-1]) + len(entries[-1])
+    out = (text[:start] + between.join(kept) + text[end:]).encode("utf-8")
+    if not ((site / SITEMAP).exists() and (site / SITEMAP).read_bytes() == out):
+        write_atomically(site / SITEMAP, out)
+    # as the engine gzips it: the build's time (SOURCE_DATE_EPOCH) in the header, so the same site gives the same bytes
+    mtime = int.from_bytes(made.with_name(SITEMAP + ".gz").read_bytes()[4:8], "little")  # the header's MTIME
+    buf = io.BytesIO()
+    with gzip.GzipFile(fileobj=buf, filename=str(site / (SITEMAP + ".gz")), mode="wb", mtime=mtime) as gz:
+        gz.write(out)
+    write_atomically(site / (SITEMAP + ".gz"), buf.getvalue())
+    return [SITEMAP, SITEMAP + ".gz"]
