@@ -1,0 +1,181 @@
+"""builder/site/shells.py: the report and body pages the builder writes in the shell of the engine's template
+page are the pages the engine writes; adding a report writes its pages, not every page.
+
+The committed reports' site (with bodies whose names hold what HTML escapes, conftest.SEARCH_NAMES) is
+built both ways: the engine rendering every page, and the engine rendering the top level while the builder
+writes the bulk pages. Every file is compared byte for byte, and every page as a browser reads it
+(test_compact_pages.shown). Two files differ, each for a reason:
+- sitemap.xml (and .gz): the same entries; the bulk pages' are listed after the engine's rather than
+  among them (a sitemap's order means nothing to the crawlers that read it);
+- search/search_index.json: the engine's lunr index lists the pages the engine renders; the bulk pages
+  are indexed from site/ after the build (Pagefind), not by the engine."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import SEARCH_NAMES, copy_repository
+from test_compact_pages import shown
+
+SITE_URL = "https://example.org/index/"
+DIFFERENT = {"sitemap.xml", "sitemap.xml.gz", "search/search_index.json"}
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1717200000", "SITE_URL": SITE_URL}
+
+
+def _odd_names(root: Path) -> None:
+    """Bodies named SEARCH_NAMES besides, each a copy of 巴州区's 2023 report and record under its name."""
+    from builder.record.files import load_record, to_yaml
+
+    folder = root / "reports" / "2023"
+    seed = load_record(folder / "巴州区.yaml")
+    for k, name in enumerate(SEARCH_NAMES):
+        shutil.copy(folder / "巴州区.txt", folder / f"odd{k}.txt")
+        source = seed.source.model_copy(update={"path": f"reports/2023/odd{k}.txt"})
+        (folder / f"odd{k}.yaml").write_text(to_yaml(seed.model_copy(update={"agency": name, "source": source})),
+                                             encoding="utf-8")
+
+
+def _files(site: Path) -> dict[str, Path]:
+    return {p.relative_to(site).as_posix(): p for p in site.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def two_sites(tmp_path_factory):
+    """(root, the site the engine rendered whole, the site in shells)."""
+    from builder.pipeline import process_all
+    from builder.site import engine
+    from builder.site.build import build_site, write_search_dictionary
+
+    root = copy_repository(tmp_path_factory.mktemp("shells"))
+    _odd_names(root)
+    outcomes = process_all(root / "reports", root)
+    build_site(outcomes, root, root / "content")
+    write_search_dictionary(root / ".cache" / "search" / "jieba_user.txt", outcomes)
+    assert engine.build(root, root / "whole", _env(), shells=False) == 0
+    assert engine.build(root, root / "site", _env()) == 0
+    return root, root / "whole", root / "site"
+
+
+def test_every_page_is_the_engine_s(two_sites):
+    root, whole, site = two_sites
+    made, expected = _files(site), _files(whole)
+    assert made.keys() == expected.keys()
+    bulk = [rel for rel in made if rel.startswith(("reports/", "agencies/")) and rel.endswith(".html")]
+    assert len(bulk) >= 2 * len(SEARCH_NAMES) + 20
+    for rel, path in sorted(made.items()):
+        if rel in DIFFERENT:
+            continue
+        assert path.read_bytes() == expected[rel].read_bytes(), rel
+        if rel.endswith(".html"):
+            assert shown(path.read_text(encoding="utf-8")) == shown(expected[rel].read_text(encoding="utf-8")), rel
+    # the sitemap: every page, the same entries
+    lines = sorted((site / "sitemap.xml").read_text(encoding="utf-8").splitlines())
+    assert lines == sorted((whole / "sitemap.xml").read_text(encoding="utf-8").splitlines())
+    assert sum(f"<loc>{SITE_URL}" in line for line in lines) == sum(rel.endswith("index.html") for rel in made)
+    import gzip
+    assert gzip.decompress((site / "sitemap.xml.gz").read_bytes()) == (site / "sitemap.xml").read_bytes()
+
+
+def test_a_name_html_escapes_is_escaped_in_the_shell_s_slots(two_sites):
+    from builder.site.views import agency_url, slug
+
+    root, whole, site = two_sites
+    name = '甲&乙"丙丁"<戊>局'
+    page = (site / agency_url(name).replace(".md", "/index.html")).read_text(encoding="utf-8")
+    report = (site / "reports" / "2023" / slug(name) / "index.html").read_text(encoding="utf-8")
+    for made in (page, report):
+        assert "<戊>" not in made and "&lt;戊&gt;" in made  # escaped in the builder's HTML
+    # the title slot (<title>, the header) holds the title as the builder's `title` filter made it, HTML's
+    # specials as their full-width forms; the feed's title is escaped by the theme (`| e`)
+    title = "甲＆乙＂丙丁＂＜戊＞局"
+    assert page.count(f"{title} 历年政府信息公开工作年度报告") == 2 and report.count(f"{title} 2023 年") == 2
+    assert f'title="{title}的更新"' in page
+
+
+def test_nothing_is_deleted_through_a_link_in_site(two_sites, tmp_path):
+    from builder.site import shells
+
+    root, whole, site = two_sites
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("kept", encoding="utf-8")
+    (site / "reports" / "link").symlink_to(outside, target_is_directory=True)
+    shells.finish(root, site, _env())
+    assert not (site / "reports" / "link").is_symlink()  # removed, not followed
+    assert (outside / "keep.txt").read_text(encoding="utf-8") == "kept"
+
+
+def test_a_page_that_does_not_fit_its_shell_stops_the_build(two_sites):
+    from builder.site import shells
+
+    root, _, site = two_sites
+    engine = shells.Engine(root, site, _env())
+    by_kind = shells.shells(engine, root / shells.STAGING)
+    page = root / "content" / "reports" / "2023" / "odd-extra.md"
+    page.write_text('---\ntitle: "x"\ndescription: "y"\n---\n\n# x\n', encoding="utf-8")
+    try:
+        with pytest.raises(shells.ShellError, match="front matter"):
+            shells.render(engine, by_kind["reports"], "reports/2023/odd-extra.md")
+        page.write_text('---\ntitle: "x"\n---\n\ntext without a heading\n', encoding="utf-8")
+        with pytest.raises(shells.ShellError, match="heading"):
+            shells.render(engine, by_kind["reports"], "reports/2023/odd-extra.md")
+    finally:
+        page.unlink()
+    # a marker the theme printed where no slot is known: the shell is refused, not published with it
+    with pytest.raises(shells.ShellError, match="marker"):
+        shells.cut("<title>xshellslot1x</title><p>xshellslot1x-extra shell.page</p>", {"title": "xshellslot1x"}, "t")
+
+
+def _stamps(site: Path) -> dict[str, tuple[int, int]]:
+    return {rel: (p.stat().st_ino, p.stat().st_mtime_ns) for rel, p in _files(site).items()}
+
+
+def test_adding_one_report_writes_its_pages_and_equals_a_build_from_nothing(tmp_path, monkeypatch):
+    from builder import cli
+
+    monkeypatch.setenv("SITE_URL", SITE_URL)
+    root = copy_repository(tmp_path / "added")
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    for name in ("巴州区.txt", "巴州区.yaml"):
+        shutil.move(root / "reports" / "2023" / name, aside / name)
+    assert cli.main(["site", "--root", str(root), "--site-dir", str(root / "site")]) == 0
+    before = _stamps(root / "site")
+    for name in ("巴州区.txt", "巴州区.yaml"):
+        shutil.move(aside / name, root / "reports" / "2023" / name)
+    assert cli.main(["site", "--root", str(root), "--site-dir", str(root / "site")]) == 0
+    after = _stamps(root / "site")
+    written = {rel for rel, stamp in after.items() if before.get(rel) != stamp}
+    # of the bulk pages, the report's and its body's only
+    assert {rel for rel in written if rel.startswith(("reports/", "agencies/"))} == {
+        "reports/2023/巴州区/index.html", "agencies/巴州区/index.html"}
+    # of the engine's pages, the lists and rankings it joins, and the pages that count reports
+    pages = {rel for rel in written if rel.endswith(".html")} - {
+        "reports/2023/巴州区/index.html", "agencies/巴州区/index.html"}
+    assert pages and len(pages) < len([rel for rel in after if rel.endswith(".html")]) / 2, pages
+    assert "rankings/2023/index.html" in pages and "methodology/index.html" not in pages
+
+    fresh = copy_repository(tmp_path / "fresh")
+    assert cli.main(["site", "--root", str(fresh), "--site-dir", str(fresh / "site")]) == 0
+    a, b = _files(root / "site"), _files(fresh / "site")
+    assert a.keys() == b.keys()
+    differ = [rel for rel in sorted(a) if a[rel].read_bytes() != b[rel].read_bytes()]
+    # the SQLite download is updated in place (builder/data/sqlite.py, tests/test_data_sqlite.py): its row ids
+    # follow the order rows were added in; the same tables with as many rows
+    assert [rel for rel in differ if not rel.endswith(".sqlite")] == []
+    for rel in differ:
+        assert _counts(a[rel]) == _counts(b[rel]), rel
+
+
+def _counts(path: Path) -> dict[str, int]:
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {t: db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
