@@ -47,7 +47,8 @@ STAGING = Path(".cache") / "shells" / "engine-site"  # where the engine writes t
 CACHE = Path(".cache") / "shells.json"  # each bulk page's key and file stamp in site/
 PARALLEL = 256  # from this many pages to make, a process per core makes them
 
-_MARK = "xshellslot{}x"  # a marker: ASCII letters and digits, the same after escaping, URL-joining, slugs
+_MARK = "xshellslot{}x"
+UNSEARCHED = "search:\n  exclude: true\n"  # front matter the theme's templates do not read: not a slot  # a marker: ASCII letters and digits, the same after escaping, URL-joining, slugs
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ def template_markdown(kind: Kind) -> str:
     """The template page of a kind: each front matter key and the heading a marker."""
     values = {"title": _MARK.format(1), "feed": f"feeds/{_MARK.format(2)}.xml", "feed_title": _MARK.format(3)}
     front = "".join(f'{k}: "{values[k]}"\n' for k in kind.meta)
-    return f"---\n{front}---\n\n# {_MARK.format(0)}\n"
+    # never in the engine's search index (Material's search plugin reads `search: exclude`), nor in site/
+    return f"---\n{front}{UNSEARCHED}---\n\n# {_MARK.format(0)}\n"
 
 
 def write_templates(root: Path) -> Path:
@@ -138,7 +140,7 @@ class Engine:
         content (the builder's HTML put back, hooks/verbatim.py)."""
         from properdocs.utils import normalize_url
 
-        if tuple(sorted(page.meta)) != tuple(sorted(kind.meta)):
+        if sorted(set(page.meta) - {"search"}) != sorted(kind.meta):
             raise ShellError(f"{where}: front matter {sorted(page.meta)}, its kind's pages have {sorted(kind.meta)}")
         if not page.toc or "<h1" not in page.content:
             raise ShellError(f"{where}: no heading of level 1, which every page of its kind has")
