@@ -29,7 +29,7 @@ from .read.text import ReportError
 from .read.workers import bounded_call
 from .store.owned import Unowned, problems, refuse
 from .site import engine
-from .site.shells import STAGING, ShellError
+from .site.shells import ShellError
 from .publish import PublishError, publish, size_lines
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
@@ -392,9 +392,7 @@ def cmd_site(args: argparse.Namespace) -> int:
     site_dir = Path(os.path.abspath(args.site_dir))
     try:
         with build_lock(root):
-            # all of them at once; the engine's staging folder (site.shells) is emptied and written as site/ is
-            refuse(_site_problems(root, site_dir) + output_problems(root, root / "content")
-                   + problems(root, root / STAGING.parent, why=SITE_EMPTIED))
+            refuse(_site_problems(root, site_dir) + output_problems(root, root / "content"))  # all of them at once
             outcomes = _build_locked(root, root / "content")
             if outcomes is None:
                 return EXIT_BROKEN
