@@ -1,6 +1,6 @@
 """The site at scale: build it from N synthetic agency-year reports and measure every stage.
 
-usage: python benchmarks/bench_scale.py [--sizes 100 1000 10000] [--runs 3] [--additions N]
+usage: python benchmarks/bench_scale.py [--sizes 100 1000 10000] [--runs 3] [--additions N] [--engine-renders-all]
 For each N it prints: extraction reports/s, render seconds, the site's seconds (the engine's top level
 and the bulk pages in its shells: builder/site/engine.py), total seconds, peak memory, site size, search
 index size, and the seconds to add one report to the built site end to end (extract + check + render,
@@ -61,15 +61,18 @@ def _builder_work(repo: Path) -> tuple[float, float, int]:
     return t1 - t0, t2 - t1, len(outcomes)
 
 
+SHELLS = True  # False (--engine-renders-all): the engine renders every page, the bulk pages included
+
+
 def _site(repo: Path) -> float:
-    """The engine's top level and the bulk pages in its shells (site.engine.build), as `make site` runs them:
-    its seconds."""
+    """The engine's top level and the bulk pages in its shells (site.engine.build), as `make site` runs them
+    (or, without SHELLS, the engine rendering every page): its seconds."""
     from builder.site import engine
 
     t0 = time.perf_counter()
     with open(os.devnull, "w") as quiet, contextlib.redirect_stderr(quiet):
         done = engine.build(repo, repo / "site", {**os.environ, "NO_MKDOCS_2_WARNING": "1",
-                                                   "SOURCE_DATE_EPOCH": "1717200000"})
+                                                   "SOURCE_DATE_EPOCH": "1717200000"}, shells=SHELLS)
     assert done == 0, "the engine failed"
     return time.perf_counter() - t0
 
@@ -135,8 +138,12 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--additions", type=int, help="reports added one by one to the built site (default: --runs); "
                     "the first is a body and year the site already holds")
+    ap.add_argument("--engine-renders-all", action="store_true",
+                    help="the engine renders every page, as `python -m builder site --engine-renders-all`")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    global SHELLS
+    SHELLS = not args.engine_renders_all
     if args.one:
         print(json.dumps(measure(args.one, args.runs, args.additions)))
         return
@@ -145,7 +152,8 @@ def main() -> None:
           f"{'pages':>6}", flush=True)
     for n in args.sizes:
         out = subprocess.run([sys.executable, __file__, "--one", str(n), "--runs", str(args.runs),
-                              *(["--additions", str(args.additions)] if args.additions else [])],
+                              *(["--additions", str(args.additions)] if args.additions else []),
+                              *(["--engine-renders-all"] if args.engine_renders_all else [])],
                              capture_output=True, text=True)
         if out.returncode != 0:
             print(f"{n:>6} failed: {out.stderr.strip()[-300:]}", flush=True)
