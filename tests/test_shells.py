@@ -160,6 +160,9 @@ def test_adding_one_report_writes_its_pages_and_equals_a_build_from_nothing(tmp_
         "reports/2023/巴州区/index.html", "agencies/巴州区/index.html"}
     assert pages and len(pages) < len([rel for rel in after if rel.endswith(".html")]) / 2, pages
     assert "rankings/2023/index.html" in pages and "methodology/index.html" not in pages
+    # and a build that changes nothing writes nothing
+    assert cli.main(["site", "--root", str(root), "--site-dir", str(root / "site")]) == 0
+    assert _stamps(root / "site") == after
 
     fresh = copy_repository(tmp_path / "fresh")
     assert cli.main(["site", "--root", str(fresh), "--site-dir", str(fresh / "site")]) == 0

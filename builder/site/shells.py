@@ -38,7 +38,7 @@ from typing import Any, Iterator
 
 from markupsafe import escape
 
-from ..store.files import _key, file_stamp, plain, write_atomically
+from ..store.files import _key, file_stamp, files_digest, plain, write_atomically
 from ..store.sealed import load_cache, save_cache
 from ..store.versions import render_version
 
@@ -193,17 +193,26 @@ def fill(parts: list[str], slots: dict[str, str]) -> str:
 class Shell:
     kind: Kind
     parts: list[str]
-    digest: str
+    digest: str  # of the parts and of what makes a page's slots (engine_code): a page's key holds it
+
+
+def engine_code(root: Path) -> str:
+    """What makes a bulk page's content and table of contents besides its Markdown: the configuration
+    (its Markdown extensions), the hooks' code, and the versions of the engine, the theme and Markdown."""
+    from importlib.metadata import version
+
+    return files_digest([root / "mkdocs.yml", *sorted((root / "hooks").glob("*.py"))],
+                        seed=" ".join(version(p) for p in ("properdocs", "mkdocs-material", "markdown")))
 
 
 def shells(engine: Engine, staging: Path) -> dict[str, Shell]:
     """Each kind's shell, from the engine's output of its template page in `staging`: by folder."""
-    out = {}
+    out, code = {}, engine_code(engine.root)
     for kind in KINDS:
         page = engine.page(kind.template, template_markdown(kind))
         made = (staging / page.file.dest_uri).read_text(encoding="utf-8")
         parts = cut(made, engine.slots(page, kind, kind.template), kind.template)
-        out[kind.folder] = Shell(kind, parts, _key(parts))
+        out[kind.folder] = Shell(kind, parts, _key(parts, code))
     return out
 
 
@@ -265,7 +274,6 @@ class _Warnings(logging.Handler):
 
 
 def _make_all(todo: list[str]) -> list[tuple[str, str, Any]]:
-    global _WORK
     cores = os.cpu_count() or 1
     if cores < 2 or len(todo) < PARALLEL:
         return _make(todo)
@@ -388,12 +396,12 @@ def _sitemap(site: Path, staging: Path, pages: dict[str, list], engine: Engine) 
     between = text[text.index(entries[0]) + len(entries[0]):text.index(entries[1])] if len(entries) > 1 else "\n"
     start, end = text.index(entries[0]), text.rindex(entries[-1]) + len(entries[-1])
     out = (text[:start] + between.join(kept) + text[end:]).encode("utf-8")
-    if not ((site / SITEMAP).exists() and (site / SITEMAP).read_bytes() == out):
-        write_atomically(site / SITEMAP, out)
-    # as the engine gzips it: the build's time (SOURCE_DATE_EPOCH) in the header, so the same site gives the same bytes
-    mtime = int.from_bytes(made.with_name(SITEMAP + ".gz").read_bytes()[4:8], "little")  # the header's MTIME
+    # gzipped as the engine does: its header's time (MTIME, the build's SOURCE_DATE_EPOCH) and name kept
+    mtime = int.from_bytes(made.with_name(SITEMAP + ".gz").read_bytes()[4:8], "little")
     buf = io.BytesIO()
     with gzip.GzipFile(fileobj=buf, filename=str(site / (SITEMAP + ".gz")), mode="wb", mtime=mtime) as gz:
         gz.write(out)
-    write_atomically(site / (SITEMAP + ".gz"), buf.getvalue())
+    for name, data in ((SITEMAP, out), (SITEMAP + ".gz", buf.getvalue())):
+        if not ((site / name).exists() and (site / name).read_bytes() == data):
+            write_atomically(site / name, data)
     return [SITEMAP, SITEMAP + ".gz"]
