@@ -1,20 +1,24 @@
-"""MkDocs hook: the pages the builder wraps in the theme's shell are left to it (builder/site/shells.py).
+"""MkDocs hook: the pages the builder wraps in the theme's shell, and the files it copies, are left to it
+(builder/site/shells.py).
 
 Each report's page and each body's page is the same shell (the header, the navigation, the footer, the
 scripts) around its own content, title and table of contents. When the builder runs the engine with
-SHELLS set to a JSON file it wrote, the engine renders none of those pages: it drops every page under
-the file's folders (`reports/`, `agencies/`) and renders instead one template page of each kind, at
-the kind's depth, whose title, feed and heading are markers. The builder takes the shell from it and
-writes every page of the kind into site/ itself. Without SHELLS (`properdocs serve`, the tests that
-build with the engine alone) the engine renders every page, as the equivalence test compares."""
+SHELLS set to a JSON file it wrote, the engine renders none of those pages: every page under the file's
+folders (`reports/`, `agencies/`) is excluded, and one template page of each kind is added at the kind's
+depth, whose title, feed and heading are markers. The builder takes the shell from it and writes every
+page of the kind into site/ itself. The files of content/ that are not pages (downloads, the API, feeds:
+tens of thousands) are excluded too, and listed in the file named by the JSON's "static" as
+[source path, path in the site]: the builder copies those that changed. An excluded file is still a
+file the engine knows: a link to it resolves as before. Without SHELLS (`properdocs serve`, the tests
+that build with the engine alone) the engine renders and copies everything."""
 from __future__ import annotations
 
 import json
 import os
 
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, InclusionLevel
 
-SHELLS = "SHELLS"  # the environment variable naming the builder's JSON file: {"kinds": [{"folder", "src", "markdown"}]}
+SHELLS = "SHELLS"  # the environment variable naming the builder's JSON file
 
 
 def on_files(files, config, **kwargs):
@@ -22,11 +26,21 @@ def on_files(files, config, **kwargs):
     if not path:
         return files
     with open(path, encoding="utf-8") as f:
-        kinds = json.load(f)["kinds"]
-    folders = tuple(kind["folder"].rstrip("/") + "/" for kind in kinds)
-    for file in list(files.documentation_pages()):
-        if file.src_uri.startswith(folders):
-            files.remove(file)
-    for kind in kinds:
+        spec = json.load(f)
+    folders = tuple(kind["folder"].rstrip("/") + "/" for kind in spec["kinds"])
+    docs = os.path.join(os.path.abspath(config["docs_dir"]), "")
+    static = []
+    for file in files:
+        if not file.inclusion.is_included():
+            continue
+        if file.is_documentation_page():
+            if file.src_uri.startswith(folders):
+                file.inclusion = InclusionLevel.EXCLUDED
+        elif file.abs_src_path and os.path.abspath(file.abs_src_path).startswith(docs):  # not the theme's
+            static.append([file.src_uri, file.dest_uri])
+            file.inclusion = InclusionLevel.EXCLUDED
+    with open(spec["static"], "w", encoding="utf-8") as f:
+        json.dump(static, f, ensure_ascii=False)
+    for kind in spec["kinds"]:
         files.append(File.generated(config, kind["src"], content=kind["markdown"]))
     return files

@@ -30,6 +30,7 @@ import logging
 import multiprocessing
 import os
 import re
+import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,7 @@ from ..store.sealed import load_cache, save_cache
 from ..store.versions import render_version
 
 TEMPLATES = Path(".cache") / "shells" / "templates.json"  # the template pages the engine renders (hooks/shells.py)
+STATIC = Path(".cache") / "shells" / "static.json"  # the files of content/ the engine leaves to the builder to copy
 STAGING = Path(".cache") / "shells" / "engine-site"  # where the engine writes the top level and template pages
 CACHE = Path(".cache") / "shells.json"  # each bulk page's key and file stamp in site/
 PARALLEL = 256  # from this many pages to make, a process per core makes them
@@ -82,7 +84,7 @@ def write_templates(root: Path) -> Path:
     template page."""
     path = root / TEMPLATES
     data = json.dumps({"kinds": [{"folder": k.folder, "src": k.template, "markdown": template_markdown(k)}
-                                 for k in KINDS]}, ensure_ascii=False, indent=1)
+                                 for k in KINDS], "static": str(root / STATIC)}, ensure_ascii=False, indent=1)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists() or path.read_text(encoding="utf-8") != data:
         write_atomically(path, data)
@@ -309,22 +311,9 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None) -> Written
     old = cached.get("pages", {}) if isinstance(cached, dict) and cached.get("version") == render_version() else {}
     site.mkdir(parents=True, exist_ok=True)
     written = Written()
-    templates = {str(Path(kind.template).with_suffix("")) for kind in KINDS}  # their folders, not published
-    kept: set[str] = set()
-    for folder, dirs, files in os.walk(staging, followlinks=False):
-        rel_folder = Path(folder).relative_to(staging).as_posix()
-        dirs[:] = sorted(d for d in dirs if f"{rel_folder}/{d}".removeprefix("./") not in templates)
-        for name in files:
-            rel = f"{rel_folder}/{name}".removeprefix("./")
-            if rel in (SITEMAP, SITEMAP + ".gz"):
-                continue  # written with the bulk pages' entries (_sitemap)
-            kept.add(rel)
-            data = Path(folder, name).read_bytes()
-            target = site / rel
-            if not (target.exists() and target.stat().st_size == len(data) and target.read_bytes() == data):
-                target.parent.mkdir(parents=True, exist_ok=True)
-                write_atomically(target, data)
-                written.copied += 1
+    kept = _engine_output(staging, site, written)
+    static = _static(root, site, old_static(cached), written)
+    kept.update(static)
     pages, todo = {}, []
     for src in bulk_pages(engine.content):
         key = _key(by_kind[src.split("/", 1)[0]].digest, file_stamp(engine.content / src))
@@ -341,8 +330,62 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None) -> Written
     written.pages = len(todo)
     kept.update(_sitemap(site, staging, pages, engine))
     written.removed = _prune(site, kept)
-    save_cache(root / CACHE, {"version": render_version(), "pages": pages})
+    save_cache(root / CACHE, {"version": render_version(), "pages": pages, "static": static})
     return written
+
+
+def old_static(cached: Any) -> dict[str, list]:
+    """The files copied last time, from the cache: path in site/ → [source, its stamp, the copy's stamp]."""
+    return cached.get("static", {}) if isinstance(cached, dict) and cached.get("version") == render_version() else {}
+
+
+def _engine_output(staging: Path, site: Path, written: Written) -> set[str]:
+    """The engine's output (the top level, the theme's assets, the search index) copied into site/ where it
+    differs, the template pages and the sitemap left out (_sitemap writes it); the paths under site/."""
+    templates = {str(Path(kind.template).with_suffix("")) for kind in KINDS}  # their folders, not published
+    kept = set()
+    for folder, dirs, files in os.walk(staging, followlinks=False):
+        rel_folder = Path(folder).relative_to(staging).as_posix()
+        dirs[:] = sorted(d for d in dirs if f"{rel_folder}/{d}".removeprefix("./") not in templates)
+        for name in files:
+            rel = f"{rel_folder}/{name}".removeprefix("./")
+            if rel in (SITEMAP, SITEMAP + ".gz"):
+                continue
+            kept.add(rel)
+            data = Path(folder, name).read_bytes()
+            target = site / rel
+            if not (target.exists() and target.stat().st_size == len(data) and target.read_bytes() == data):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                write_atomically(target, data)
+                written.copied += 1
+    return kept
+
+
+def _static(root: Path, site: Path, old: dict[str, list], written: Written) -> dict[str, list]:
+    """The files of content/ the engine listed (hooks/shells.py: [source, path in site/]) copied into site/
+    where the source or the copy changed since the last copy (their stamps); what was copied, as old."""
+    content, out = root / "content", {}
+    for src, dest in json.loads((root / STATIC).read_text(encoding="utf-8")):
+        stamp, entry = plain(file_stamp(content / src)), old.get(dest)
+        target = site / dest
+        if not (entry and entry[0] == src and entry[1] == stamp and entry[2] == plain(file_stamp(target))) \
+                and not _same(content / src, target):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # whole or not at all, as the engine's copy (shutil.copyfile) but through a file beside it
+            tmp = target.with_name(f".{os.getpid()}.copy.tmp")
+            shutil.copyfile(content / src, tmp)
+            os.replace(tmp, target)
+            written.copied += 1
+        out[dest] = [src, stamp, plain(file_stamp(target))]
+    return out
+
+
+def _same(a: Path, b: Path) -> bool:
+    """Whether two files hold the same bytes (a copy already made is not made again: its time is kept)."""
+    try:
+        return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
 
 
 def _prune(site: Path, kept: set[str]) -> int:
