@@ -14,10 +14,11 @@ each slot below; everything else of a page (the navigation without an active ite
 previous and next, the assets' paths) is the same for every page of a kind at one depth, which the
 template page's address gives.
 
-Then site/ receives the staging folder's files that changed, the bulk pages whose Markdown or shell
-changed (sealed cache .cache/shells.json: each page's key and file stamp), and loses what no longer
-exists; the sitemap lists the bulk pages too. Nothing is written through a link: site/ is checked by
-the caller (cli) and each write replaces a file atomically.
+Then site/ receives the staging folder's files that changed, the files of content/ that changed (the
+engine lists them and leaves them to the builder), the bulk pages whose Markdown or shell changed
+(sealed cache .cache/shells.json: each page's key and file stamp), and loses what no longer exists;
+the sitemap lists the bulk pages too. Nothing is written through a link: site/ and .cache/ are checked
+by the caller (cli: store.owned), each write replaces a file whole, and the prune follows no link.
 """
 from __future__ import annotations
 
@@ -49,8 +50,8 @@ STAGING = Path(".cache") / "shells" / "engine-site"  # where the engine writes t
 CACHE = Path(".cache") / "shells.json"  # each bulk page's key and file stamp in site/
 PARALLEL = 256  # from this many pages to make, a process per core makes them
 
-_MARK = "xshellslot{}x"
-UNSEARCHED = "search:\n  exclude: true\n"  # front matter the theme's templates do not read: not a slot  # a marker: ASCII letters and digits, the same after escaping, URL-joining, slugs
+_MARK = "xshellslot{}x"  # a marker: ASCII letters and digits, the same after escaping, URL-joining, slugs
+UNSEARCHED = "search:\n  exclude: true\n"  # front matter the theme's templates do not read: not a slot
 
 
 @dataclass(frozen=True)
@@ -307,16 +308,15 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None) -> Written
     engine = Engine(root, site, env)
     by_kind = shells(engine, staging)
     _WORK = (engine, by_kind)
-    cached = load_cache(root / CACHE)
-    old = cached.get("pages", {}) if isinstance(cached, dict) and cached.get("version") == render_version() else {}
+    cached = load_cache(root / CACHE)  # None unless sealed by this machine's builder: then all is made again
     site.mkdir(parents=True, exist_ok=True)
     written = Written()
     kept = _engine_output(staging, site, written)
-    static = _static(root, site, old_static(cached), written)
+    static = _static(root, site, _cached(cached, "static"), written)
     kept.update(static)
-    pages, todo = {}, []
+    old, pages, keys, todo = _cached(cached, "pages"), {}, {}, []
     for src in bulk_pages(engine.content):
-        key = _key(by_kind[src.split("/", 1)[0]].digest, file_stamp(engine.content / src))
+        keys[src] = key = _key(by_kind[src.split("/", 1)[0]].digest, file_stamp(engine.content / src))
         entry = old.get(src)
         if entry and entry[0] == key and entry[2] == plain(file_stamp(site / entry[1])):
             pages[src] = entry
@@ -324,8 +324,7 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None) -> Written
         else:
             todo.append(src)
     for src, dest, stamp in _make_all(todo):
-        key = _key(by_kind[src.split("/", 1)[0]].digest, file_stamp(engine.content / src))
-        pages[src] = [key, dest, plain(stamp)]
+        pages[src] = [keys[src], dest, plain(stamp)]
         kept.add(dest)
     written.pages = len(todo)
     kept.update(_sitemap(site, staging, pages, engine))
@@ -334,9 +333,11 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None) -> Written
     return written
 
 
-def old_static(cached: Any) -> dict[str, list]:
-    """The files copied last time, from the cache: path in site/ → [source, its stamp, the copy's stamp]."""
-    return cached.get("static", {}) if isinstance(cached, dict) and cached.get("version") == render_version() else {}
+def _cached(cached: Any, part: str) -> dict[str, list]:
+    """A part of the cache as this code wrote it, else nothing: "pages" (a bulk page's source → [its key, its
+    path in site/, its file's stamp]), "static" (a copy's path in site/ → [its source, their stamps])."""
+    ours = isinstance(cached, dict) and cached.get("version") == render_version()
+    return cached.get(part, {}) if ours and isinstance(cached.get(part), dict) else {}
 
 
 def _engine_output(staging: Path, site: Path, written: Written) -> set[str]:
