@@ -4,6 +4,7 @@ mkdocs.yml. ProperDocs builds this site byte for byte as MkDocs 1.6.1 did, but f
 each page's <meta name="generator">. This is the one definition of how the engine is run."""
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -23,14 +24,12 @@ def build(root: Path, site_dir: Path, env: dict[str, str], shells: bool = True) 
     whose inputs changed, the staging folder's files that changed); without, the engine renders every
     page into site_dir itself. The engine's exit status (0: built); raises shells.ShellError if a bulk
     page does not fit its shell."""
-    import subprocess
-
     from . import shells as bulk
 
     if not shells:
         return subprocess.run(engine_command(site_dir), cwd=root, env=env).returncode
     templates = bulk.write_templates(root)
-    done = subprocess.run(engine_command(root / bulk.STAGING), cwd=root, env={**env, "SHELLS": str(templates)})
+    done = subprocess.run(engine_command(root / bulk.STAGING), cwd=root, env={**env, bulk.ENGINE_ENV: str(templates)})
     if done.returncode == 0:
         bulk.finish(root, site_dir, env)
     return done.returncode

@@ -44,6 +44,7 @@ from ..store.files import _key, file_stamp, files_digest, plain, write_atomicall
 from ..store.sealed import load_cache, save_cache
 from ..store.versions import render_version
 
+ENGINE_ENV = "SHELLS"  # the environment variable that gives hooks/shells.py the TEMPLATES file
 TEMPLATES = Path(".cache") / "shells" / "templates.json"  # the template pages the engine renders (hooks/shells.py)
 STATIC = Path(".cache") / "shells" / "static.json"  # the files of content/ the engine leaves to the builder to copy
 STAGING = Path(".cache") / "shells" / "engine-site"  # where the engine writes the top level and template pages
