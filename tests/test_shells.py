@@ -98,7 +98,7 @@ def test_a_name_html_escapes_is_escaped_in_the_shell_s_slots(two_sites):
     assert f'title="{title}的更新"' in page
 
 
-def test_nothing_is_deleted_through_a_link_in_site(two_sites, tmp_path):
+def test_nothing_is_deleted_through_a_link_in_site_nor_a_later_step_s_folder(two_sites, tmp_path):
     from builder.site import shells
 
     root, whole, site = two_sites
@@ -106,9 +106,14 @@ def test_nothing_is_deleted_through_a_link_in_site(two_sites, tmp_path):
     outside.mkdir()
     (outside / "keep.txt").write_text("kept", encoding="utf-8")
     (site / "reports" / "link").symlink_to(outside, target_is_directory=True)
-    shells.finish(root, site, _env())
+    (site / "pagefind").mkdir()
+    (site / "pagefind" / "index.js").write_text("a later step's", encoding="utf-8")
+    shells.finish(root, site, _env(), others=("pagefind",))
     assert not (site / "reports" / "link").is_symlink()  # removed, not followed
     assert (outside / "keep.txt").read_text(encoding="utf-8") == "kept"
+    assert (site / "pagefind" / "index.js").exists()  # a later step's folder is left to it
+    shells.finish(root, site, _env())
+    assert not (site / "pagefind").exists()  # otherwise what the build does not make is removed
 
 
 def test_a_page_that_does_not_fit_its_shell_stops_the_build(two_sites):

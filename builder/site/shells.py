@@ -300,10 +300,11 @@ class Written:
     removed: int = 0
 
 
-def finish(root: Path, site: Path, env: dict[str, str] | None = None) -> Written:
+def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tuple[str, ...] = ()) -> Written:
     """After the engine, given the environment `env`, has built the top level and the template pages into
-    root/STAGING: site/ made the whole site. Raises ShellError if a page does not fit its shell; OSError
-    as writing does."""
+    root/STAGING: site/ made the whole site. What is in site/ that neither made is removed, but for the
+    folders named in `others` (those of a later step, such as a search index made from site/). Raises
+    ShellError if a page does not fit its shell; OSError as writing does."""
     global _WORK
     staging = root / STAGING
     engine = Engine(root, site, env)
@@ -329,7 +330,7 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None) -> Written
         kept.add(dest)
     written.pages = len(todo)
     kept.update(_sitemap(site, staging, pages, engine))
-    written.removed = _prune(site, kept)
+    written.removed = _prune(site, kept, others)
     save_cache(root / CACHE, {"version": render_version(), "pages": pages, "static": static})
     return written
 
@@ -390,11 +391,14 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-def _prune(site: Path, kept: set[str]) -> int:
-    """Remove the files of site/ that are not in `kept` (paths under site/), and folders left empty; never
-    through a link (os.walk follows none)."""
+def _prune(site: Path, kept: set[str], others: tuple[str, ...] = ()) -> int:
+    """Remove the files of site/ that are not in `kept` (paths under site/), and folders left empty, but for
+    the folders `others` at its top; never through a link (os.walk follows none)."""
     removed = 0
     for folder, dirs, files in os.walk(site, topdown=False, followlinks=False):
+        parts = Path(folder).relative_to(site).parts
+        if parts and parts[0] in others:
+            continue
         rel_folder = Path(folder).relative_to(site).as_posix()
         for name in files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
             rel = f"{rel_folder}/{name}".removeprefix("./")
