@@ -1,7 +1,8 @@
 """Tables read by their geometry (builder/read/pdf_tables.py, builder/read/pdf_turn.py): the PDF kinds of
 tests/fixtures/make_pdf_kinds.py read back to the seeds' golden records, blank cells kept blank,
-a number between two columns left unread, a sideways page read upright, （六）其他处理 printed as one row kept as printed; and the column placement
-on hand-made characters, so it is tested without reportlab or a Chinese font."""
+a number between two columns left unread, a sideways page read upright, （六）其他处理 printed as one
+row kept as printed; and the column placement on hand-made characters, so it is tested without
+reportlab or a Chinese font."""
 from __future__ import annotations
 
 import hashlib
