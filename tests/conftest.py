@@ -103,6 +103,20 @@ def build_site_in(root: Path, write: bool = False):
     return outcomes, written
 
 
+def indexed_pages(site: Path) -> list[dict]:
+    """The pages of the built site's search index (Pagefind's fragments, under site/pagefind/fragment/):
+    each {"url", "content" (the text indexed), "meta": {"title", "kind", "region", "years"}, ...}."""
+    import gzip
+    import json
+
+    pages = []
+    for fragment in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes())
+        assert data.startswith(b"pagefind_dcd"), fragment
+        pages.append(json.loads(data[len(b"pagefind_dcd"):]))
+    return pages
+
+
 def with_standing(page: Path) -> str:
     """A built page as a reader's browser shows it once assets/javascripts/standing.js has run: each
     standing slot (<span class="standing" data-slot=SLOT>) replaced by the text that SLOT has in the

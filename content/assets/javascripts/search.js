@@ -42,8 +42,9 @@
     return engine;
   }
 
-  // {total, shown: the first SHOWN results' data (url, meta: title, kind, years, region), a page named as
-  // the query first (a body's, then a region's, then its reports)}; null when the query has no word
+  // {total, ids: every result's id, shown: the first SHOWN results' data (id, url, meta: title, kind, years,
+  // region), a page named as the query first (a body's, then a region's, then its reports)}; null when the
+  // query has no word
   async function find(query, shown) {
     var words = terms(query);
     if (!words) { return null; }
@@ -52,6 +53,7 @@
     var results = found ? found.results : [];
     var data = await Promise.all(results.slice(0, shown || SHOWN).map(function (r) { return r.data(); }));
     var order = data.map(function (d, k) {
+      d.id = results[k].id;
       var named = sameName(d.meta && d.meta.title, query);
       return [named ? 0 : 1, named ? (RANK[d.meta.kind] ?? 3) : 0, k, d];
     }).sort(function (x, y) { return x[0] - y[0] || x[1] - y[1] || x[2] - y[2]; });
