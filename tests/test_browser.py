@@ -157,7 +157,7 @@ def search_box(pg, query):
     # Chinese typed through an input method ends with key events; Playwright inserts the text
     # without them, so one key press stands for the input method's
     pg.keyboard.press("End")
-    expect(pg.locator(".site-search__status")).to_contain_text("找到", timeout=15000)
+    expect(pg.locator(".site-search__status")).to_contain_text(f"“{query}”：找到", timeout=15000)
     links = pg.locator(".site-search__link").evaluate_all("els => els.map(e => e.href)")
     return [unquote(urlsplit(href).path) for href in links]
 

@@ -99,8 +99,9 @@
       try { found = await find(query); } catch (err) { if (mine === asked) { show("搜索暂不可用"); } return; }
       if (mine !== asked) { return; }
       if (!found) { results.hidden = true; list.replaceChildren(); return; }
-      if (!found.total) { show("没有找到“" + query.trim() + "”"); return; }
-      show(found.total > SHOWN ? "找到 " + found.total + " 个结果，显示前 " + SHOWN + " 个" : "找到 " + found.total + " 个结果",
+      var asking = "“" + query.trim() + "”";
+      if (!found.total) { show("没有找到" + asking); return; }
+      show(asking + "：找到 " + found.total + " 个结果" + (found.total > SHOWN ? "，显示前 " + SHOWN + " 个" : ""),
            found.shown.map(item));
     }
 
