@@ -105,7 +105,8 @@ def build_site_in(root: Path, write: bool = False):
 
 def indexed_pages(site: Path) -> list[dict]:
     """The pages of the built site's search index (Pagefind's fragments, under site/pagefind/fragment/):
-    each {"url", "content" (the text indexed), "meta": {"title", "kind", "region", "years"}, ...}."""
+    each {"url", "content" (the text indexed, without the zero-width spaces Pagefind puts between the words
+    it cuts), "meta": {"title", "kind", "region", "years"}, ...}."""
     import gzip
     import json
 
@@ -113,7 +114,9 @@ def indexed_pages(site: Path) -> list[dict]:
     for fragment in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
         data = gzip.decompress(fragment.read_bytes())
         assert data.startswith(b"pagefind_dcd"), fragment
-        pages.append(json.loads(data[len(b"pagefind_dcd"):]))
+        page = json.loads(data[len(b"pagefind_dcd"):])
+        page["content"] = page["content"].replace("\u200b", "")
+        pages.append(page)
     return pages
 
 

@@ -123,6 +123,28 @@ def test_search_at_the_site_s_address_below_a_path(built, page):
         server.shutdown()
 
 
+def test_search_merges_every_index_folder_listed(built, page, tmp_path):
+    # a site built in parts lists each part's index folder in pagefind/indexes.json: one query searches all
+    import shutil
+
+    from builder.site.search_index import PAGEFIND
+
+    root, _ = built
+    site = shutil.copytree(root / "site", tmp_path / "site")
+    shutil.rmtree(site / "pagefind")
+    for glob, folder in (("{agencies,regions}/**/*.html", "pagefind"), ("reports/**/*.html", "reports/pagefind")):
+        subprocess.run([str(PAGEFIND), "--site", str(site), "--glob", glob, "--output-subdir", folder,
+                        "--force-language", "zh", "--quiet"], check=True, capture_output=True)
+    (site / "pagefind" / "indexes.json").write_text('{"indexes": ["pagefind/", "reports/pagefind/"]}', encoding="utf-8")
+    url, server = _serve(site)
+    try:
+        page.goto(url)
+        found = search_box(page, "达州市通川区")
+        assert found[0] == "/agencies/达州市通川区/" and "/reports/2023/达州市通川区/" in found, found
+    finally:
+        server.shutdown()
+
+
 def _columns_on_screen(pg, table: str, width: int) -> None:
     """Every column of the table in view: within the window and within its wrapper, which does not
     scroll (a column past the wrapper's edge is hidden until the reader scrolls it)."""
