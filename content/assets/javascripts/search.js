@@ -105,7 +105,7 @@
            found.shown.map(item));
     }
 
-    input.addEventListener("focus", function () { load(); });
+    input.addEventListener("focus", function () { load().catch(function () {}); });  // a failure is logged by load
     input.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(function () { search(input.value); }, 120);
