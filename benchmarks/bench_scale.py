@@ -1,9 +1,10 @@
 """The site at scale: build it from N synthetic agency-year reports and measure every stage.
 
 usage: python benchmarks/bench_scale.py [--sizes 100 1000 10000] [--runs 3] [--additions N]
-For each N it prints: extraction reports/s, render seconds, MkDocs build seconds, total seconds,
-peak memory, site size, search index size, and the builder's work to add one report to the built
-site (extract + check + render; MkDocs then rebuilds as usual). Medians over --runs full builds
+For each N it prints: extraction reports/s, render seconds, MkDocs build seconds, Pagefind's seconds
+(the search index), total seconds, peak memory, site size, search index size, and the builder's work
+to add one report to the built site (extract + check + render; MkDocs and Pagefind then run as usual);
+then, with Chromium, what one search loads and how well names are found (benchmarks/bench_search.py). Medians over --runs full builds
 (each from a clean state), and the median of --additions reports added one by one (the first a body and
 year the site holds already; default: --runs); each N runs in a process of its own.
 """
@@ -47,14 +48,13 @@ def _clean(repo: Path) -> None:
 
 def _builder_work(repo: Path) -> tuple[float, float, int]:
     from builder.pipeline import process_all
-    from builder.site.build import build_site, write_search_dictionary
+    from builder.site.build import build_site
 
     t0 = time.perf_counter()
     outcomes = process_all(repo / "reports", repo, write=True, cache_dir=repo / ".cache" / "extract",
                            state_file=repo / ".cache" / "state.json")
     t1 = time.perf_counter()
     build_site(outcomes, repo, repo / "content", cache_file=repo / ".cache" / "pages.json")
-    write_search_dictionary(repo / ".cache" / "search" / "jieba_user.txt", outcomes)
     t2 = time.perf_counter()
     return t1 - t0, t2 - t1, len(outcomes)
 
@@ -68,14 +68,21 @@ def _mkdocs(repo: Path) -> float:
     return time.perf_counter() - t0
 
 
-def _findable_by_name(search: Path, agencies: list[str]) -> float:
-    """The share of agencies whose whole name is a word of the search index (jieba's user dictionary
-    keeps it whole), so that typing the name finds the body's pages."""
-    words = set()
-    for doc in json.loads(search.read_text(encoding="utf-8"))["docs"]:
-        words.update(w.strip() for w in doc["title"].split("\u200b"))
-    names = set(agencies)
-    return sum(name in words for name in names) / len(names)
+def _pagefind(repo: Path) -> float:
+    from builder.site.search_index import index_site
+
+    t0 = time.perf_counter()
+    index_site(repo / "site")
+    return time.perf_counter() - t0
+
+
+def _search(site: Path) -> dict | None:
+    """benchmarks/bench_search.py's figures for the built site, or None without Chromium."""
+    if shutil.which("chromium") is None:
+        return None
+    from bench_search import measure as measure_search
+
+    return measure_search(site)
 
 
 def measure(n: int, runs: int, additions: int | None = None) -> dict:
@@ -86,14 +93,15 @@ def measure(n: int, runs: int, additions: int | None = None) -> dict:
         for name in ("content", "overrides", "hooks"):
             shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns(*GENERATED))
         shutil.copy(ROOT / "mkdocs.yml", repo / "mkdocs.yml")
-        made = generate(repo, n)
+        generate(repo, n)
         rows = []
         for _ in range(runs):
             _clean(repo)
             extract_s, render_s, count = _builder_work(repo)
             mkdocs_s = _mkdocs(repo)
-            rows.append({"extract_s": extract_s, "render_s": render_s, "mkdocs_s": mkdocs_s,
-                         "total_s": extract_s + render_s + mkdocs_s, "reports": count})
+            pagefind_s = _pagefind(repo)
+            rows.append({"extract_s": extract_s, "render_s": render_s, "mkdocs_s": mkdocs_s, "pagefind_s": pagefind_s,
+                         "total_s": extract_s + render_s + mkdocs_s + pagefind_s, "reports": count})
         # add one report to the built site: the builder's incremental work
         incremental = []
         for k in range(runs if additions is None else additions):
@@ -102,16 +110,15 @@ def measure(n: int, runs: int, additions: int | None = None) -> dict:
             shutil.copy(extra, target)
             extract_s, render_s, _ = _builder_work(repo)
             incremental.append(extract_s + render_s)
-        search = repo / "site" / "search" / "search_index.json"
-        findable = _findable_by_name(search, [r.agency for _, r in made])
+        search = _search(repo / "site")
         med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
         return {"n": n, "reports_per_s": med["reports"] / med["extract_s"], **med,
                 "builder_over_mkdocs": (med["extract_s"] + med["render_s"]) / med["mkdocs_s"],
                 "incremental_s": statistics.median(incremental), "additions_s": incremental,
                 "peak_mb": max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024,
-                "site_mb": _size(repo / "site") / 1e6, "search_mb": search.stat().st_size / 1e6,
-                "findable": findable,
+                "site_mb": _size(repo / "site") / 1e6, "search_mb": _size(repo / "site" / "pagefind") / 1e6,
+                "search": search,
                 "pages": sum(1 for _ in (repo / "site").rglob("index.html"))}
 
 
@@ -126,8 +133,9 @@ def main() -> None:
     if args.one:
         print(json.dumps(measure(args.one, args.runs, args.additions)))
         return
-    print(f"{'N':>6} {'extract/s':>10} {'render s':>9} {'mkdocs s':>9} {'total s':>8} {'builder/mkdocs':>15} "
-          f"{'+1 report s':>12} {'peak MB':>8} {'site MB':>8} {'search MB':>10} {'by name':>8} {'pages':>6}", flush=True)
+    print(f"{'N':>6} {'extract/s':>10} {'render s':>9} {'mkdocs s':>9} {'pagefind s':>10} {'total s':>8} "
+          f"{'builder/mkdocs':>15} {'+1 report s':>12} {'peak MB':>8} {'site MB':>8} {'search MB':>10} {'pages':>6}",
+          flush=True)
     for n in args.sizes:
         out = subprocess.run([sys.executable, __file__, "--one", str(n), "--runs", str(args.runs),
                               *(["--additions", str(args.additions)] if args.additions else [])],
@@ -137,10 +145,15 @@ def main() -> None:
             continue
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(f"{r['n']:>6} {r['reports_per_s']:>10.1f} {r['render_s']:>9.1f} {r['mkdocs_s']:>9.1f} "
-              f"{r['total_s']:>8.1f} {r['builder_over_mkdocs']:>14.0%} {r['incremental_s']:>12.2f} "
-              f"{r['peak_mb']:>8.0f} {r['site_mb']:>8.1f} {r['search_mb']:>10.2f} {r['findable']:>8.1%} {r['pages']:>6}",
-              flush=True)
+              f"{r['pagefind_s']:>10.1f} {r['total_s']:>8.1f} {r['builder_over_mkdocs']:>14.0%} "
+              f"{r['incremental_s']:>12.2f} {r['peak_mb']:>8.0f} {r['site_mb']:>8.1f} {r['search_mb']:>10.2f} "
+              f"{r['pages']:>6}", flush=True)
         print(f"{'':>6} each addition: {', '.join(f'{s:.2f}' for s in r['additions_s'])} s", flush=True)
+        if r["search"]:
+            q = r["search"]
+            print(f"{'':>6} search: first search {q['first_search_kb']:.0f} KB, a second {q['second_search_kb']:.0f} KB; "
+                  f"full name first {q['full_name_first']:.1%} of {min(200, q['bodies'])} bodies, parts found "
+                  f"{q['parts_found']:.1%} of {q['parts_asked']}", flush=True)
 
 
 if __name__ == "__main__":

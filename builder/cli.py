@@ -30,12 +30,12 @@ from .read.text import ReportError
 from .read.workers import bounded_call
 from .store.owned import Unowned, problems, refuse
 from .site.engine import engine_command
+from .site.search_index import SearchIndexError, index_site
 from .publish import PublishError, publish, size_lines
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
 CACHE_DIR = Path(".cache") / "extract"  # extractions by source sha256 and extractor version
 STATE_FILE = Path(".cache") / "state.json"  # outcomes of the last build, by file sizes and times
-SEARCH_DICTIONARY = Path(".cache") / "search" / "jieba_user.txt"  # named in mkdocs.yml
 PAGE_CACHE = Path(".cache") / "pages.json"  # what each page was last made from
 SITE_EMPTIED = "MkDocs would empty the folder it points to and write the site there"
 SITE_WRITTEN = "MkDocs would write the site through it"
@@ -349,7 +349,7 @@ def _build_locked(root: Path, out: Path) -> list[Outcome] | None:
     """Records, then pages (the build lock held); None if the build is refused or the agencies file or a
     registry is wrong. Raises store.owned.Unowned, before anything is written, if a generated path is not
     the build's own folder."""
-    from .site.build import build_site, write_search_dictionary
+    from .site.build import build_site
     from .site.page_cache import output_problems
 
     refuse(output_problems(root, out))  # before a record is written: build_site looks again
@@ -362,7 +362,6 @@ def _build_locked(root: Path, out: Path) -> list[Outcome] | None:
               file=sys.stderr)
         return None
     written = build_site(outcomes, root, out, cache_file=root / PAGE_CACHE)
-    write_search_dictionary(root / SEARCH_DICTIONARY, outcomes)
     broken = sum(o.failed for o in outcomes)
     print(f"{n} reports ({broken} broken, {warnings} warnings); {written} pages written")
     return outcomes
@@ -382,6 +381,13 @@ def source_date_epoch(outcomes: list[Outcome]) -> int:
     return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
 
 
+def finish_site(root: Path, site_dir: Path) -> None:
+    """What is done to the site folder once the engine has written it, under the build lock: last, once
+    every page is written, the search index over them (Pagefind). Raises SearchIndexError."""
+    indexed = index_site(site_dir)
+    print(f"search index: {indexed.pages} pages, {indexed.bytes / 1024:.0f} KB in {indexed.files} files")
+
+
 def cmd_site(args: argparse.Namespace) -> int:
     """The pages, then MkDocs, under one build lock: a second build cannot prune content/ while MkDocs
     reads it. The site folder must be absent or a real folder with no link under it (MkDocs empties it
@@ -398,11 +404,15 @@ def cmd_site(args: argparse.Namespace) -> int:
                 return EXIT_BROKEN
             env = {**os.environ, "SOURCE_DATE_EPOCH": str(source_date_epoch(outcomes)), "NO_MKDOCS_2_WARNING": "1"}
             done = subprocess.run(engine_command(site_dir), cwd=root, env=env)
+            if done.returncode != 0:
+                print("error: the site engine (properdocs build --strict) failed", file=sys.stderr)
+                return EXIT_BROKEN
+            finish_site(root, site_dir)
     except (Busy, Unowned) as exc:
         _error(exc)
         return EXIT_BROKEN
-    if done.returncode != 0:
-        print("error: the site engine (properdocs build --strict) failed", file=sys.stderr)
+    except SearchIndexError as exc:
+        print(f"error: the search index: {exc}", file=sys.stderr)
         return EXIT_BROKEN
     for line in size_lines(site_dir):
         print(line, file=sys.stderr if line.startswith("warning:") else sys.stdout)

@@ -58,7 +58,7 @@ from .views import (FORMATS, SEARCH_EXCERPT, RecordCells, ReportView, _env, _ext
                     key_figures, overall_row, province, region_url, report_url, review_cells, slug, source_download)
 from ..index.wording import SEVERITY, cell_name, describe
 
-__all__ = ["GENERATED", "build_site", "cell", "city", "province", "slug", "agency_url", "write_search_dictionary"]
+__all__ = ["GENERATED", "build_site", "cell", "city", "province", "slug", "agency_url"]
 
 
 @without_gc
@@ -322,17 +322,3 @@ def methodology_context() -> dict[str, Any]:
 
 def _size(n: int) -> str:
     return f"{n / 1024:.1f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
-
-
-SEARCH_TERMS = ("政府信息公开", "依申请公开", "主动公开", "行政复议", "行政诉讼", "年度报告", "不予公开",
-                "部分公开", "予以公开", "无法提供", "不予处理", "行政规范性文件", "行政许可", "行政处罚", "行政强制")
-
-
-def write_search_dictionary(path: Path, outcomes: list[Outcome]) -> None:
-    """jieba's user dictionary for the search index: agency names and the template's terms stay
-    whole words, so a search for 巴州区 or 行政复议 finds them."""
-    words = sorted({o.brief.agency for o in outcomes if not o.failed} | set(SEARCH_TERMS))
-    text = "".join(f"{w} 100000 n\n" for w in words if " " not in w)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")

@@ -26,6 +26,7 @@ from ..index.scores import INDICATORS, NO_REGION, Agency, Score
 from ..index.standing import OVERALL, Standing, position
 from ..record.template import EDITIONS, REVIEW_ROWS
 from ..index.wording import as_extracted, cell_name, describe, extracted_value
+from .search_index import name_parts
 
 # a report is one entry of the search index: its name, region and the opening of its narrative (this many
 # characters); not its tables, its whole prose, nor the template's headings every report repeats: the
@@ -46,6 +47,8 @@ def _env() -> jinja2.Environment:
     env.filters["mdtext"] = md_text
     env.filters["title"] = page_title
     env.filters["paragraphs"] = paragraphs
+    env.filters["name_parts"] = name_parts  # search_entry front matter
+    env.filters["yaml_text"] = yaml_text
     env.filters["num"] = lambda v: "—" if v is None else (f"{v:.15g}" if isinstance(v, float) else str(v))
     return env
 
@@ -62,6 +65,18 @@ def page_title(text: str) -> str:
     """A page title for front matter: themes put it in <title> and headers unescaped, so the
     characters of markup are replaced by their full-width forms; JSON-quoted for YAML."""
     return Markup(json.dumps(str(text).translate(str.maketrans("<>&\"'", "＜＞＆＂＇")), ensure_ascii=False))
+
+
+# refused raw in a YAML file, or read as a line break
+_YAML_UNREADABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
+def yaml_text(text: Any) -> Markup:
+    """Text as a YAML scalar of front matter, as it is: a JSON string (quotes, backslashes and control
+    characters escaped), which YAML reads, with the characters YAML refuses in a file escaped too; every
+    other character itself (Jinja's tojson writes a character beyond the BMP as two surrogates, which YAML
+    does not read back)."""
+    return Markup(_YAML_UNREADABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(str(text), ensure_ascii=False)))
 
 
 # a narrative as a reader should see it: what converters add (Markdown emphasis, list markers) left out,
