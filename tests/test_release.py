@@ -1,0 +1,216 @@
+"""Data releases (`python -m builder release VERSION`): a dated, versioned copy of the downloads under
+releases/VERSION/ with a manifest and a 变更说明 that lists exactly what changed since the previous
+release (reports added and removed, every cell changed with its old and new value, the method's
+changes); reproducible from its commit but for its date; a bad version, a release that exists or a
+previous release's missing files refused with a clear message."""
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from builder.cli import main
+from builder.data.changes import method, method_changes
+from builder.record.files import load_yaml
+from builder.release import releases, set_blocks
+from conftest import copy_repository
+from test_corrections_shown import _git
+
+ADDED = ("2023", "巴州区")  # left out of the first release, added for the second
+# the two cells the second release corrects: (record, its row's key in the YAML, index, path)
+CORRECTED = (("达州市通川区", "new", 0, "applications.new[0]"),
+             ("川汇区政府办公室", "review", 4, "review_litigation.review[4]"))
+
+
+def _release(root: Path, version: str, date: str, *more: str) -> int:
+    return main(["release", version, "--date", date, "--root", str(root), *more])
+
+
+def _correct(root: Path, body: str, key: str, index: int, path: str) -> tuple[int, int]:
+    """Set one cell of a 2023 record to its value + 7 and list it under corrected, as a maintainer does;
+    (old value, new value)."""
+    record = root / "reports" / "2023" / f"{body}.yaml"
+    text = record.read_text(encoding="utf-8")
+    row = next(v for part in load_yaml(text).values() if isinstance(part, dict) and key in part
+               for v in [part[key]])
+    old = row[index]
+    shown = ", ".join(str(v) for v in row)
+    changed = ", ".join(str(old + 7 if k == index else v) for k, v in enumerate(row))
+    text, n = re.subn(rf"(?m)^  {key}: \[{re.escape(shown)}\]", f"  {key}: [{changed}]", text, count=1)
+    assert n == 1 and "corrected: []" in text
+    record.write_text(text.replace("corrected: []", f"corrected: ['{path}']"), encoding="utf-8")
+    return old, old + 7
+
+
+@pytest.fixture(scope="module")
+def two_releases(tmp_path_factory):
+    """A repository with two releases: 2026.11.0 without 巴州区 2023, then, after two cells corrected and
+    巴州区 2023 added back, 2026.12.0. Returns (root, {path: (body, old, new)}, printed outputs)."""
+    root = copy_repository(tmp_path_factory.mktemp("repo"))
+    shutil.copy(Path(__file__).resolve().parent.parent / "CITATION.cff", root / "CITATION.cff")
+    held = tmp_path_factory.mktemp("held")
+    for suffix in (".txt", ".yaml"):
+        shutil.move(root / "reports" / ADDED[0] / f"{ADDED[1]}{suffix}", held / f"{ADDED[1]}{suffix}")
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "Reports", date="2026-11-01")
+    assert _release(root, "2026.11.0", "2026-11-30") == 0
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "Data release 2026.11.0", date="2026-11-30")
+    corrected = {}
+    for body, key, index, path in CORRECTED:
+        old, new = _correct(root, body, key, index, path)
+        corrected[path] = (body, old, new)
+    for suffix in (".txt", ".yaml"):
+        shutil.move(held / f"{ADDED[1]}{suffix}", root / "reports" / ADDED[0] / f"{ADDED[1]}{suffix}")
+    assert main(["build", "--root", str(root)]) == 0  # the records as the build writes them back, committed
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "Two cells corrected, 巴州区 2023 added", date="2026-12-02")
+    assert _release(root, "2026.12.0", "2026-12-07") == 0
+    return root, corrected
+
+
+def _changes(root: Path, version: str) -> dict:
+    return json.loads((root / "releases" / version / "CHANGES.json").read_text(encoding="utf-8"))
+
+
+def test_the_first_release_says_it_has_no_predecessor_and_holds_the_downloads(two_releases):
+    root, _ = two_releases
+    first = _changes(root, "2026.11.0")
+    assert first["previous"] is None and first["reports"] == 11
+    assert "没有可比较的上一版本" in (root / "releases" / "2026.11.0" / "CHANGES.md").read_text(encoding="utf-8")
+    folder = root / "releases" / "2026.11.0"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["version"] == "2026.11.0" and manifest["date"] == "2026-11-30" and manifest["previous"] is None
+    assert re.fullmatch(r"[0-9a-f]{40}", manifest["commit"])
+    assert manifest["extractor"] and manifest["method"]["version"] and manifest["method"]["digest"]
+    names = {f["name"] for f in manifest["files"]}
+    assert {"disclosure-index.sqlite", "datapackage.json", "disclosure-index-2023.csv.gz",
+            "disclosure-index-cells-2023.csv.gz", "disclosure-index-2023.json.gz"} <= names
+    assert names == {p.name for p in (folder / "data").iterdir()}
+    for f in manifest["files"]:
+        data = (folder / "data" / f["name"]).read_bytes()
+        assert len(data) == f["bytes"]
+    package = json.loads((folder / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["version"] == "2026.11.0" and package["created"] == "2026-11-30T00:00:00Z"
+    assert "2026.11.0" in package["citation"] and "2026.11.0" in package["citation_en"]
+
+
+def test_the_second_release_lists_exactly_the_cells_corrected_and_the_report_added(two_releases):
+    root, corrected = two_releases
+    c = _changes(root, "2026.12.0")
+    assert c["previous"] == "2026.11.0" and c["previous_date"] == "2026-11-30"
+    assert c["added"] == [{"agency": ADDED[1], "year": int(ADDED[0])}]
+    assert c["removed"] == []
+    got = {x["path"]: (x["agency"], x["old"], x["new"], x["old_status"], x["new_status"], x["how"]) for x in c["changed"]}
+    assert got == {path: (body, old, new, "printed", "corrected", "corrected") for path, (body, old, new) in corrected.items()}
+    assert len(c["changed"]) == 2 and all(x["year"] == 2023 for x in c["changed"])
+    assert c["method"]["changed"] is False
+    text = (root / "releases" / "2026.12.0" / "CHANGES.md").read_text(encoding="utf-8")
+    assert "新增报告（1 份）" in text and f"- {ADDED[1]}，{ADDED[0]} 年度" in text
+    assert "单元格变更（2 个）" in text and "移除报告（0 份）" in text and "方法未变" in text
+    for path, (body, old, new) in corrected.items():
+        assert re.search(rf"\| {body} \| 2023 \| [^|]+ \| `{re.escape(path)}` \| {old}（印发） \| {new}（人工更正） \| 人工更正 \|",
+                         text), path
+    manifest = json.loads((root / "releases" / "2026.12.0" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["previous"] == "2026.11.0"
+    assert manifest["summary"] == {"reports": 12, "added": 1, "removed": 0, "changed": 2, "method_changed": False}
+
+
+def test_citation_cff_names_the_latest_release_and_is_valid_cff(two_releases):
+    root, _ = two_releases
+    text = (root / "CITATION.cff").read_text(encoding="utf-8")
+    assert 'version: "2026.12.0"' in text and 'date-released: "2026-12-07"' in text
+    assert "data release 2026.12.0 (2026-12-07)" in text and "数据发布版本 2026.12.0（2026-12-07）" in text
+    assert "2026.11.0" not in text
+    check = Path(__import__("sys").executable).parent / "check-jsonschema"
+    for cff in (root / "CITATION.cff", Path(__file__).resolve().parent.parent / "CITATION.cff"):
+        out = subprocess.run([str(check), "--builtin-schema", "vendor.citation-file-format", str(cff)],
+                             capture_output=True, text=True)
+        assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_a_bad_version_an_existing_release_or_an_older_one_is_refused(two_releases, capsys):
+    root, _ = two_releases
+    for version in ("2026.12", "v2026.12.1", "2026.01.0", "2026.13.0", "2026.12.01", "../x"):
+        assert _release(root, version, "2026-12-08") == 2
+        assert "is not a release version: write YEAR.MONTH.N" in capsys.readouterr().err
+    assert _release(root, "2026.12.1", "2026-12-32") == 2
+    assert "is not a date" in capsys.readouterr().err
+    before = {p: p.read_bytes() for p in (root / "releases" / "2026.12.0").rglob("*") if p.is_file()}
+    assert _release(root, "2026.12.0", "2026-12-08") == 2
+    assert "release 2026.12.0 exists" in capsys.readouterr().err
+    assert before == {p: p.read_bytes() for p in (root / "releases" / "2026.12.0").rglob("*") if p.is_file()}
+    assert _release(root, "2026.11.5", "2026-12-08") == 2
+    assert "is not newer than the latest release 2026.12.0" in capsys.readouterr().err
+    assert [r.version for r in releases(root)] == ["2026.11.0", "2026.12.0"]
+
+
+def test_a_release_reproduces_from_its_commit_but_for_its_date(two_releases, tmp_path, capsys):
+    """The same commit gives the same bytes: a clone at the first release's commit makes the same files
+    (datapackage.json differing only in its date), and `--reproduce` checks a committed release."""
+    root, _ = two_releases
+    first = json.loads((root / "releases" / "2026.11.0" / "manifest.json").read_text(encoding="utf-8"))
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(root), str(clone)], check=True)
+    _git(clone, "checkout", "-q", first["commit"])
+    assert _release(clone, "2026.11.0", "2027-01-15") == 0
+    a, b = root / "releases" / "2026.11.0" / "data", clone / "releases" / "2026.11.0" / "data"
+    assert sorted(p.name for p in a.iterdir()) == sorted(p.name for p in b.iterdir())
+    for p in a.iterdir():
+        if p.name == "datapackage.json":
+            assert p.read_bytes() != (b / p.name).read_bytes()
+            assert p.read_text(encoding="utf-8").replace("2026-11-30", "2027-01-15").replace("(2026)", "(2027)") \
+                == (b / p.name).read_text(encoding="utf-8")
+        else:
+            assert p.read_bytes() == (b / p.name).read_bytes(), p.name
+    # the committed first release (its manifest and 变更说明), made again at the commit it was made from
+    shutil.rmtree(clone / "releases")
+    _git(clone, "checkout", "-q", "main", "--", "releases")
+    capsys.readouterr()
+    assert _release(clone, "2026.11.0", "2027-01-15", "--reproduce") == 0
+    assert "made again are the ones published" in capsys.readouterr().out
+    # and at the second release's commit, whose reports differ, it does not reproduce and says which files
+    _git(clone, "checkout", "-q", "-f", "main")
+    assert _release(clone, "2026.11.0", "2027-01-15", "--reproduce") == 2
+    err = capsys.readouterr().err
+    assert "release 2026.11.0 does not reproduce from this commit" in err and "disclosure-index-2023.csv.gz" in err
+
+
+def test_a_previous_release_whose_files_are_missing_stops_the_next_with_how_to_get_them(two_releases, tmp_path, capsys):
+    root, _ = two_releases
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(root), str(clone)], check=True)
+    # committed: the first release's manifest and 变更说明, not its data/
+    assert (clone / "releases" / "2026.11.0" / "manifest.json").is_file()
+    assert not (clone / "releases" / "2026.11.0" / "data").exists()
+    capsys.readouterr()
+    assert _release(clone, "2027.1.0", "2027-01-15") == 2
+    err = capsys.readouterr().err
+    assert "the previous release 2026.11.0's files are needed" in err and "gh release download data-2026.11.0" in err
+    assert not (clone / "releases" / "2027.1.0").exists()
+
+
+def test_a_method_change_is_said_from_the_one_definition():
+    now = method()
+    old = json.loads(json.dumps(now))
+    old["indicators"]["disclosure"]["weight"] = 0.3
+    old["parameters"]["MIN_N"] = 5
+    old["digest"] = "0" * 64
+    m = method_changes(old, now)
+    assert m["changed"] and m["weights"] == {"disclosure": [0.3, now["indicators"]["disclosure"]["weight"]]}
+    assert m["parameters"] == {"MIN_N": [5, now["parameters"]["MIN_N"]]} and m["indicators"] == []
+    assert method_changes(now, json.loads(json.dumps(now))) == {**method_changes(now, now), "changed": False}
+
+
+def test_citation_blocks_are_replaced_and_others_kept():
+    text = "# a comment\ncff-version: 1.2.0\nmessage: >-\n  old\n  text\nversion: 0.1.0\nlicense:\n  - MIT\n"
+    out = set_blocks(text, {"message": "message: new\n", "version": "version: \"1\"\n",
+                            "date-released": "date-released: \"2026-12-07\"\n"}, after="version")
+    assert out == ("# a comment\ncff-version: 1.2.0\nmessage: new\nversion: \"1\"\ndate-released: \"2026-12-07\"\n"
+                   "license:\n  - MIT\n")
