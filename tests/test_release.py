@@ -169,9 +169,11 @@ def test_a_release_reproduces_from_its_commit_but_for_its_date(two_releases, tmp
                 == (b / p.name).read_text(encoding="utf-8")
         else:
             assert p.read_bytes() == (b / p.name).read_bytes(), p.name
-    # the committed first release (its manifest and 变更说明), made again at the commit it was made from
+    # the committed first release (its manifest and 变更说明), made again at the commit that holds it (as
+    # the release workflow does on its tag): the files its manifest lists
     shutil.rmtree(clone / "releases")
-    _git(clone, "checkout", "-q", "main", "--", "releases")
+    _git(clone, "checkout", "-q", "-f", "main~1")
+    assert _git(clone, "log", "-1", "--format=%s") == "Data release 2026.11.0"
     capsys.readouterr()
     assert _release(clone, "2026.11.0", "2027-01-15", "--reproduce") == 0
     assert "made again are the ones published" in capsys.readouterr().out
