@@ -24,40 +24,19 @@ import hashlib
 import json
 import re
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .data.changes import changes, changes_markdown, method
-from .data.downloads import TITLE
-from .data.files import FOLDER
+from .data.releases import (CHANGES_JSON, CHANGES_MD, DATA, DATE_FORM, MANIFEST, RELEASES, TAG_PREFIX, Release,
+                            ReleaseError, citation, parse_version, release_page, releases)
 from .index.history import git
 from .site.summary import site_settings
 from .store.files import write_atomically
 from .store.versions import extractor_version
 
-RELEASES = "releases"
-TAG_PREFIX = "data-"  # a release's git tag, and so its GitHub release: data-2026.12.0
-VERSION_FORM = re.compile(r"^(?P<year>20\d\d)\.(?P<month>[1-9]|1[0-2])\.(?P<n>0|[1-9]\d{0,3})$")
-DATE_FORM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MANIFEST, CHANGES_JSON, CHANGES_MD, DATA = "manifest.json", "CHANGES.json", "CHANGES.md", "data"
-ENGLISH_TITLE = "Disclosure Index: data of Chinese government information-disclosure annual reports"
-
-
-class ReleaseError(Exception):
-    """A release that cannot be made: a bad version or date, one that exists, a previous release whose
-    files are missing or changed, uncommitted reports, or files that do not reproduce."""
-
-
-def parse_version(version: str) -> tuple[int, int, int]:
-    """YEAR.MONTH.N (2026.12.0: the year and month of the release, N counting from 0 within the month)
-    as a tuple that orders releases. Raises ReleaseError for any other form."""
-    m = VERSION_FORM.match(version)
-    if not m:
-        raise ReleaseError(f"{version!r} is not a release version: write YEAR.MONTH.N, e.g. 2026.12.0 "
-                           "(the month without a leading zero, N counting from 0)")
-    return int(m["year"]), int(m["month"]), int(m["n"])
+__all__ = ["ReleaseError", "check_date", "check_new", "make_release", "parse_version", "releases", "reproduce"]
 
 
 def check_date(date: str) -> str:
@@ -70,43 +49,8 @@ def check_date(date: str) -> str:
     raise ReleaseError(f"{date!r} is not a date: write YYYY-MM-DD")
 
 
-@dataclass(frozen=True)
-class Release:
-    """A release under releases/: its version, folder and manifest (as read from manifest.json)."""
-    version: str
-    folder: Path
-    manifest: dict[str, Any]
-
-    @property
-    def data(self) -> Path:
-        return self.folder / DATA
-
-    def changes(self) -> dict[str, Any]:
-        """Its 变更说明 as CHANGES.json holds it ({} if missing or unreadable)."""
-        try:
-            return json.loads((self.folder / CHANGES_JSON).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-
-
-def releases(root: Path) -> list[Release]:
-    """The releases under root/releases/ (a folder named by a version, holding manifest.json), oldest
-    first. A folder of another name or without a readable manifest is left out."""
-    found = []
-    folder = root / RELEASES
-    for d in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if not d.is_dir() or d.is_symlink() or not VERSION_FORM.match(d.name):
-            continue
-        try:
-            manifest = json.loads((d / MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(manifest, dict) and manifest.get("version") == d.name:
-            found.append(Release(d.name, d, manifest))
-    return sorted(found, key=lambda r: parse_version(r.version))
-
-
 def sha256(path: Path) -> str:
+    """A file's sha256 (hex), read a megabyte at a time."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -125,24 +69,6 @@ def check_files(release: Release) -> list[str]:
         elif sha256(path) != f["sha256"]:
             wrong.append(f"{f['name']} is not the file published (its sha256 differs)")
     return wrong
-
-
-def citation(version: str, date: str, url: str) -> dict[str, str]:
-    """The release's citation text, without a DOI: in Chinese (zh) and English (en)."""
-    at = f" {url}" if url else ""
-    return {"zh": f"公开年报指数贡献者：《{TITLE}：政府信息公开工作年度报告数据》，数据发布版本 {version}（{date}），"
-                  f"CC BY 4.0。{at.strip()}",
-            "en": f"Disclosure Index contributors ({date[:4]}). {ENGLISH_TITLE}, data release {version} ({date}). "
-                  f"CC BY 4.0.{at}"}
-
-
-def addresses(root: Path, version: str) -> tuple[str, str]:
-    """(the GitHub release's page, the folder its assets are downloaded from) of a version, from the
-    repository named in mkdocs.yml (extra.repository); ("", "") when none is named."""
-    repo, _ = site_settings(root)
-    if not repo:
-        return "", ""
-    return f"{repo}/releases/tag/{TAG_PREFIX}{version}", f"{repo}/releases/download/{TAG_PREFIX}{version}"
 
 
 def _copy_downloads(downloads: Path, into: Path, version: str, date: str, cite: dict[str, str]) -> None:
@@ -210,7 +136,7 @@ def make_release(root: Path, version: str, date: str, downloads: Path) -> Releas
             + f": download its assets (gh release download {TAG_PREFIX}{previous.version} --dir {previous.data}, "
             "then take manifest.json and the CHANGES files out of it) and run this again")
     commit = _commit(root)
-    page, _ = addresses(root, version)
+    page = release_page(site_settings(root)[0], version)
     cite = citation(version, date, page)
     work = root / RELEASES / f".{version}.making"
     shutil.rmtree(work, ignore_errors=True)

@@ -216,3 +216,35 @@ def test_citation_blocks_are_replaced_and_others_kept():
                             "date-released": "date-released: \"2026-12-07\"\n"}, after="version")
     assert out == ("# a comment\ncff-version: 1.2.0\nmessage: new\nversion: \"1\"\ndate-released: \"2026-12-07\"\n"
                    "license:\n  - MIT\n")
+
+
+def test_the_data_page_names_the_latest_release_and_each_release_has_its_page(two_releases):
+    from lxml import html as lxml_html
+
+    from conftest import build_site_in
+
+    root, corrected = two_releases
+    build_site_in(root)
+    data = lxml_html.fromstring((root / "site" / "data" / "index.html").read_text(encoding="utf-8"))
+    latest = " ".join(data.xpath('//dl[contains(@class, "release-latest")]')[0].text_content().split())
+    assert "2026.12.0（2026-12-07）" in latest and "数据发布版本 2026.12.0（2026-12-07）" in latest
+    assert "data release 2026.12.0 (2026-12-07)" in latest
+    rows = data.xpath('//table[contains(@class, "releases")]/tbody/tr')
+    assert [r.xpath("./td")[0].text_content() for r in rows] == ["2026.12.0", "2026.11.0"]
+    assert "新增 1 份、移除 0 份，单元格变更 2 个，方法未变" in rows[0].text_content()
+    assert rows[0].xpath(".//a/@href")[0] == "../releases/2026.12.0/"
+    assert "https://github.com/disclosure-index/disclosure-index/releases/tag/data-2026.12.0" in rows[0].xpath(".//a/@href")
+    page = lxml_html.fromstring((root / "site" / "releases" / "2026.12.0" / "index.html").read_text(encoding="utf-8"))
+    cells = [[td.text_content() for td in tr.xpath("./td")]
+             for tr in page.xpath('//table[contains(@class, "release-cells")]/tbody/tr')]
+    from builder.index.wording import cell_name
+    assert sorted(cells) == sorted([body, "2023", cell_name(path), f"{old}（印发）", f"{new}（人工更正）", "人工更正"]
+                                   for path, (body, old, new) in corrected.items())
+    assert [li.text_content() for li in page.xpath('//ul[contains(@class, "release-reports")]/li')] == ["巴州区，2023 年度"]
+    files = {tr.xpath("./td")[0].text_content(): tr.xpath(".//a/@href")
+             for tr in page.xpath('//table[contains(@class, "release-files")]/tbody/tr')}
+    assert files["disclosure-index.sqlite"] == [
+        "https://github.com/disclosure-index/disclosure-index/releases/download/data-2026.12.0/disclosure-index.sqlite"]
+    site = root / "site" / "releases" / "2026.12.0"
+    assert (site / "manifest.json").read_bytes() == (root / "releases" / "2026.12.0" / "manifest.json").read_bytes()
+    assert json.loads((site / "CHANGES.json").read_text(encoding="utf-8"))["changed"] == _changes(root, "2026.12.0")["changed"]

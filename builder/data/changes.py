@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
-import io
+import re
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -154,15 +154,23 @@ def _shown(value: Any) -> str:
     return "空" if value is None else str(value)
 
 
+_MARKUP = re.compile(r"([\\`*_\[\]<>|&#!~])")
+
+
 def _cell(text: str) -> str:
-    """Text in a Markdown table cell: no line break, no `|`, no markup."""
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "&#124;")
-            .replace("\r", " ").replace("\n", " "))
+    """Text (a body's name, a cell's label: untrusted) in Markdown, a table cell's included: on one line,
+    every character that could make markup (a link, HTML, emphasis, a cell's end) escaped."""
+    return _MARKUP.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def _code(text: str) -> str:
+    """Text in a Markdown code span: on one line, without a backtick (which would end it)."""
+    return " ".join(str(text).replace("`", "'").split())
 
 
 def changes_markdown(c: dict[str, Any], date: str) -> str:
     """The 变更说明 as Markdown (Chinese): what changes() gives, the cells listed up to MARKDOWN_CELLS."""
-    lines = [f"# 变更说明：数据版本 {c['version']}", "", f"发布日期：{date}。共 {c['reports']} 份报告。", ""]
+    lines = [f"# 变更说明：数据发布 {c['version']}", "", f"发布日期：{date}。共 {c['reports']} 份报告。", ""]
     if c["previous"] is None:
         return "\n".join(lines + ["这是第一个发布版本，没有可比较的上一版本。", ""])
     lines += [f"与上一版本 {c['previous']}（{c['previous_date']}）相比：", ""]
@@ -175,14 +183,16 @@ def changes_markdown(c: dict[str, Any], date: str) -> str:
                   "| 机关 | 年度 | 单元格 | 路径 | 原值 | 新值 | 变更方式 |", "| --- | --- | --- | --- | --- | --- | --- |"]
         for x in changed[:MARKDOWN_CELLS]:
             how = dict((*HOW.values(), READ_AGAIN))[x["how"]]
-            lines.append(f"| {_cell(x['agency'])} | {x['year']} | {_cell(x['label'])} | `{_cell(x['path'])}` | "
+            lines.append(f"| {_cell(x['agency'])} | {x['year']} | {_cell(x['label'])} | `{_code(x['path'])}` | "
                          f"{_shown(x['old'])}（{STATUS_NAMES.get(x['old_status'], _cell(x['old_status']))}） | "
                          f"{_shown(x['new'])}（{STATUS_NAMES.get(x['new_status'], _cell(x['new_status']))}） | {how} |")
         if len(changed) > MARKDOWN_CELLS:
             lines.append(f"\n此处列出前 {MARKDOWN_CELLS} 个，全部 {len(changed)} 个见 CHANGES.json。")
     else:
         lines.append("没有单元格的数值或状态发生变化。")
-    lines += ["", "## 方法变更", ""] + method_lines(c["method"]) + [""]
+    lines += ["", "## 方法变更", ""]
+    first, *rest = method_lines(c["method"])
+    lines += [_cell(first)] + [f"- {_cell(line)}" for line in rest] + [""]
     return "\n".join(lines)
 
 
@@ -194,15 +204,16 @@ def _reports(title: str, reports: Iterable[dict[str, Any]]) -> list[str]:
 
 
 def method_lines(m: dict[str, Any]) -> list[str]:
-    """The method's changes (method_changes) as Markdown lines, in Chinese."""
+    """The method's changes (method_changes) in Chinese, as plain text: a line saying whether it changed,
+    then a line per change (a changelog entry, a weight, an indicator's texts, a parameter)."""
     if not m["changed"]:
         return [f"方法未变（指数方法版本 {m['version'][1]}）。"]
     old, new = m["version"]
     out = [f"指数方法版本：{old} → {new}。" if old != new else f"指数方法版本仍为 {new}，但方法定义有改动。"]
-    out += [f"- {v} 版：{_cell(text)}" for v, text in m["changelog"]]
-    out += [f"- 权重：{_cell(m['names'][k])} {_shown(a)} → {_shown(b)}" for k, (a, b) in m["weights"].items()]
-    out += [f"- 指标说明有改动：{_cell(m['names'][k])}" for k in m["indicators"]]
-    out += [f"- 参数 {k}：{_shown(a)} → {_shown(b)}" for k, (a, b) in m["parameters"].items()]
+    out += [f"{v} 版：{text}" for v, text in m["changelog"]]
+    out += [f"权重：{m['names'][k]} {_shown(a)} → {_shown(b)}" for k, (a, b) in m["weights"].items()]
+    out += [f"指标说明有改动：{m['names'][k]}" for k in m["indicators"]]
+    out += [f"参数 {k}：{_shown(a)} → {_shown(b)}" for k, (a, b) in m["parameters"].items()]
     if len(out) == 1:
-        out.append("- 计算指数的代码（builder/index/scores.py）有改动，指标、权重、说明与参数未变。")
+        out.append("计算指数的代码（builder/index/scores.py）有改动，指标、权重、说明与参数未变。")
     return out
