@@ -413,13 +413,17 @@ def cmd_release(args: argparse.Namespace) -> int:
     """A dated, versioned release of the data under releases/VERSION/ (builder/release.py), made from a
     build of this commit; with --reproduce, a committed release's files made again and checked."""
     from .data.files import FOLDER
-    from .release import ReleaseError, check_date, check_new, make_release, parse_version, reproduce
+    from .release import ReleaseError, check_date, check_new, committed_head, make_release, parse_version, reproduce
 
     root = Path(args.root)
     date = args.date or dt.datetime.now(dt.timezone.utc).date().isoformat()
     try:
         check_date(date)
-        parse_version(args.version) if args.reproduce else check_new(root, args.version)
+        if args.reproduce:
+            parse_version(args.version)
+        else:  # refused before the build as well as after it (which may write records)
+            check_new(root, args.version)
+            committed_head(root)
         with build_lock(root):
             if _build_locked(root, root / "content") is None:
                 return EXIT_BROKEN

@@ -20,7 +20,6 @@ release's data again, with its date, and checks every file against its manifest.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 import shutil
@@ -33,10 +32,10 @@ from .data.releases import (CHANGES_JSON, CHANGES_MD, DATA, DATE_FORM, MANIFEST,
                             ReleaseError, citation, parse_version, release_page, releases)
 from .index.history import git
 from .site.summary import site_settings
-from .store.files import write_atomically
+from .store.files import file_sha256, write_atomically
 from .store.versions import extractor_version
 
-__all__ = ["ReleaseError", "check_date", "check_new", "make_release", "parse_version", "releases", "reproduce"]
+__all__ = ["ReleaseError", "check_date", "check_new", "committed_head", "make_release", "parse_version", "releases", "reproduce"]
 
 
 def check_date(date: str) -> str:
@@ -49,15 +48,6 @@ def check_date(date: str) -> str:
     raise ReleaseError(f"{date!r} is not a date: write YYYY-MM-DD")
 
 
-def sha256(path: Path) -> str:
-    """A file's sha256 (hex), read a megabyte at a time."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def check_files(release: Release) -> list[str]:
     """What is wrong with a release's data/ against its manifest: each file missing or whose sha256
     differs; [] when every file is there as published."""
@@ -66,7 +56,7 @@ def check_files(release: Release) -> list[str]:
         path = release.data / f["name"]
         if not path.is_file():
             wrong.append(f"{f['name']} is missing")
-        elif sha256(path) != f["sha256"]:
+        elif file_sha256(path) != f["sha256"]:
             wrong.append(f"{f['name']} is not the file published (its sha256 differs)")
     return wrong
 
@@ -90,10 +80,10 @@ def _copy_downloads(downloads: Path, into: Path, version: str, date: str, cite: 
 
 def _files(folder: Path) -> list[dict[str, Any]]:
     """Each file of a folder: name, size in bytes, sha256."""
-    return [{"name": p.name, "bytes": p.stat().st_size, "sha256": sha256(p)} for p in sorted(folder.iterdir())]
+    return [{"name": p.name, "bytes": p.stat().st_size, "sha256": file_sha256(p)} for p in sorted(folder.iterdir())]
 
 
-def _commit(root: Path) -> str:
+def committed_head(root: Path) -> str:
     """The commit the release is made from; ReleaseError outside a git work tree or with reports/ not
     committed as it is (a release names the commit that holds its inputs)."""
     head = (git(root, "rev-parse", "HEAD") or "").strip()
@@ -135,7 +125,7 @@ def make_release(root: Path, version: str, date: str, downloads: Path) -> Releas
             f"{previous.data} " + "; ".join(wrong[:5]) + (f" (and {len(wrong) - 5} more)" if len(wrong) > 5 else "")
             + f": download its assets (gh release download {TAG_PREFIX}{previous.version} --dir {previous.data}, "
             "then take manifest.json and the CHANGES files out of it) and run this again")
-    commit = _commit(root)
+    commit = committed_head(root)
     page = release_page(site_settings(root)[0], version)
     cite = citation(version, date, page)
     work = root / RELEASES / f".{version}.making"
@@ -152,7 +142,7 @@ def make_release(root: Path, version: str, date: str, downloads: Path) -> Releas
             "method": now, "data_version": json.loads((work / DATA / "datapackage.json").read_text("utf-8"))
             .get("data_version"), "citation": cite, "page": page,
             "files": _files(work / DATA),
-            "changes": [{"name": n, "bytes": (work / n).stat().st_size, "sha256": sha256(work / n)}
+            "changes": [{"name": n, "bytes": (work / n).stat().st_size, "sha256": file_sha256(work / n)}
                         for n in (CHANGES_JSON, CHANGES_MD)],
             "summary": {"reports": found["reports"], "added": len(found.get("added", [])),
                         "removed": len(found.get("removed", [])), "changed": len(found.get("changed", [])),

@@ -18,12 +18,13 @@ import gzip
 import hashlib
 import re
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator, Sequence
 
 from ..index import scores
+from ..store.files import file_sha256
 
-CELLS_PREFIX = "disclosure-index-cells-"
-CELLS_GLOB = f"{CELLS_PREFIX}*.csv.gz"
+CELLS_FILE = re.compile(r"^disclosure-index-cells-(\d{4})\.csv\.gz$")  # a year's file of the cells table
+REPORTS_FILE = re.compile(r"^disclosure-index-(\d{4})\.csv\.gz$")      # and of the reports table
 # how a changed cell came to have its new value, by its new status: a person set it, the table's own
 # arithmetic gave it, or the extractor read it (again: a new extractor, or a source file replaced)
 HOW = {"corrected": ("corrected", "人工更正"), "inferred": ("inferred", "推算")}
@@ -35,42 +36,73 @@ Report = tuple[str, int]      # (agency, year)
 Cell = tuple[str, int, str]  # (agency, year, path)
 
 
-def _rows(file: Path) -> Iterable[dict[str, str]]:
+def _rows(file: Path, columns: Sequence[str]) -> Iterator[list[str]]:
+    """The rows of a gzip CSV download, each as the values of these columns (ValueError when the header
+    lacks one)."""
     with gzip.open(file, "rt", encoding="utf-8-sig", newline="") as f:
-        yield from csv.DictReader(f)
+        reader = csv.reader(f)
+        header = next(reader, [])
+        at = [header.index(c) for c in columns]
+        for row in reader:
+            yield [row[k] for k in at]
 
 
-def _years(folder: Path) -> dict[str, Path]:
-    """A release's cells files by the year in their names."""
-    return {f.name.removeprefix(CELLS_PREFIX).removesuffix(".csv.gz"): f for f in sorted(folder.glob(CELLS_GLOB))}
+def _by_year(folder: Path, form: re.Pattern[str]) -> dict[str, Path]:
+    """A release's files of one table by the year in their names."""
+    return {m[1]: f for f in sorted(folder.iterdir()) if (m := form.match(f.name))}
 
 
-def report_digests(folder: Path) -> dict[Report, str]:
-    """Each report of a release's cells table (agency, year) → a digest of its cells' paths, values and
-    statuses: two releases' reports with the same digest have the same cells. Reads the files a row at a
-    time (at 10,000 reports the table has two million rows)."""
-    running: dict[Report, Any] = {}
-    for file in _years(folder).values():
-        for row in _rows(file):
-            key = (row["agency"], int(row["year"]))
-            if key not in running:
-                running[key] = hashlib.sha256()
-            running[key].update(f"{row['path']}\x1f{row['value']}\x1f{row['status']}\x1e".encode())
-    return {k: h.hexdigest() for k, h in running.items()}
+def reports(folder: Path) -> set[Report]:
+    """Every report (agency, year) of a release, from its reports table (a row per report)."""
+    return {(a, int(y)) for file in _by_year(folder, REPORTS_FILE).values() for a, y in _rows(file, ("agency", "year"))}
 
 
-def report_cells(folder: Path, reports: set[Report]) -> dict[Cell, tuple[str, str, str]]:
-    """The cells of these reports in a release's cells table: (agency, year, path) → (label, value,
-    status), values as the CSV prints them ("" for none). Raises OSError or ValueError (KeyError for a
-    missing column) on a file that is not the table."""
-    years = {str(y) for _, y in reports}
+def report_digests(file: Path) -> dict[Report, int]:
+    """Each report of a year's cells file (agency, year) → a digest of its cells' paths, values and
+    statuses, for comparing within one process: the same cells, the same digest. Reads the file a row at
+    a time (at 10,000 reports a year's file has some 700,000 rows)."""
+    running: dict[Report, int] = {}
+    for agency, year, path, value, status in _rows(file, ("agency", "year", "path", "value", "status")):
+        key = (agency, int(year))
+        running[key] = hash((running.get(key, 0), path, value, status))
+    return running
+
+
+def report_cells(file: Path, wanted: set[Report]) -> dict[Cell, tuple[str, str, str]]:
+    """The cells of these reports in a year's cells file: (agency, year, path) → (label, value, status),
+    values as the CSV prints them ("" for none)."""
     out: dict[Cell, tuple[str, str, str]] = {}
-    for year, file in _years(folder).items():
-        if year in years:
-            for row in _rows(file):
-                if (row["agency"], int(row["year"])) in reports:
-                    out[(row["agency"], int(row["year"]), row["path"])] = (row["label"], row["value"], row["status"])
+    for agency, year, path, label, value, status in _rows(file, ("agency", "year", "path", "label", "value", "status")):
+        if (agency, int(year)) in wanted:
+            out[(agency, int(year), path)] = (label, value, status)
     return out
+
+
+def changed_cells(old_folder: Path, new_folder: Path) -> list[dict[str, Any]]:
+    """Every cell of a report in both releases whose value or status differs, in order of year, body and
+    path. A year whose cells file has the same bytes in both is not read; in another, only the reports
+    whose cells differ are compared cell by cell."""
+    old_files, new_files = _by_year(old_folder, CELLS_FILE), _by_year(new_folder, CELLS_FILE)
+    old: dict[Cell, tuple[str, str, str]] = {}
+    new: dict[Cell, tuple[str, str, str]] = {}
+    for year in sorted(old_files.keys() & new_files.keys()):
+        a, b = old_files[year], new_files[year]
+        if file_sha256(a) == file_sha256(b):
+            continue
+        was, now = report_digests(a), report_digests(b)
+        differ = {r for r in was.keys() & now.keys() if was[r] != now[r]}
+        if differ:
+            old.update(report_cells(a, differ))
+            new.update(report_cells(b, differ))
+    cells = []
+    for key in sorted(new.keys() & old.keys(), key=lambda k: (k[1], k[0], k[2])):
+        (label, was_value, was_status), (_, now_value, now_status) = old[key], new[key]
+        if (was_value, was_status) != (now_value, now_status):
+            how, _ = HOW.get(now_status, READ_AGAIN)
+            cells.append({"agency": key[0], "year": key[1], "path": key[2], "label": label,
+                          "old": _number(was_value), "new": _number(now_value), "old_status": was_status,
+                          "new_status": now_status, "how": how})
+    return cells
 
 
 def method() -> dict[str, Any]:
@@ -113,22 +145,13 @@ def changes(version: str, previous: dict[str, Any] | None, old_folder: Path | No
     and removed (agency, year), every cell of a report in both whose value or status changed (agency,
     year, path, label, old and new value and status, how: corrected / inferred / re_extracted), and
     the method's changes (method_changes)."""
-    new_reports = report_digests(new_folder)
+    new_reports = reports(new_folder)
     if previous is None or old_folder is None:
         return {"version": version, "previous": None, "reports": len(new_reports)}
-    old_reports = report_digests(old_folder)
-    differ = {r for r in old_reports.keys() & new_reports.keys() if old_reports[r] != new_reports[r]}
-    old, new = report_cells(old_folder, differ), report_cells(new_folder, differ)
-    cells = []
-    for key in sorted(new.keys() & old.keys(), key=lambda k: (k[1], k[0], k[2])):
-        (label, was, was_status), (_, now, now_status) = old[key], new[key]
-        if (was, was_status) != (now, now_status):
-            how, _ = HOW.get(now_status, READ_AGAIN)
-            cells.append({"agency": key[0], "year": key[1], "path": key[2], "label": label,
-                          "old": _number(was), "new": _number(now), "old_status": was_status,
-                          "new_status": now_status, "how": how})
-    added = sorted(new_reports.keys() - old_reports.keys(), key=lambda r: (r[1], r[0]))
-    removed = sorted(old_reports.keys() - new_reports.keys(), key=lambda r: (r[1], r[0]))
+    old_reports = reports(old_folder)
+    cells = changed_cells(old_folder, new_folder)
+    added = sorted(new_reports - old_reports, key=lambda r: (r[1], r[0]))
+    removed = sorted(old_reports - new_reports, key=lambda r: (r[1], r[0]))
     return {"version": version, "previous": previous["version"], "previous_date": previous["date"],
             "reports": len(new_reports),
             "added": [{"agency": a, "year": y} for a, y in added],
