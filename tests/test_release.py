@@ -248,3 +248,33 @@ def test_the_data_page_names_the_latest_release_and_each_release_has_its_page(tw
     site = root / "site" / "releases" / "2026.12.0"
     assert (site / "manifest.json").read_bytes() == (root / "releases" / "2026.12.0" / "manifest.json").read_bytes()
     assert json.loads((site / "CHANGES.json").read_text(encoding="utf-8"))["changed"] == _changes(root, "2026.12.0")["changed"]
+
+
+def _cells_file(folder: Path, year: int, rows: list[tuple]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["agency,year,path,label,value,status,flagged_by"] + [",".join(map(str, r)) for r in rows]
+    (folder / f"disclosure-index-cells-{year}.csv.gz").write_bytes(gzip.compress(("\ufeff" + "\r\n".join(lines) + "\r\n").encode()))
+
+
+def test_each_changed_cell_says_how_it_came_by_its_new_value(tmp_path):
+    """A value read again (printed → printed), a blank the arithmetic now fills (inferred), a cell now
+    unread, a flag alone changed (not a change of value or status), a report unchanged."""
+    from builder.data.changes import changed_cells
+
+    old = [("甲", 2023, "applications.new[0]", "自然人", 5, "printed", ""),
+           ("甲", 2023, "applications.new[1]", "法人", "", "blank", ""),
+           ("甲", 2023, "applications.new[2]", "其他", 4, "printed", ""),
+           ("甲", 2023, "applications.new[6]", "总计", 9, "printed", ""),
+           ("乙", 2023, "applications.new[0]", "自然人", 1, "printed", "")]
+    new = [("甲", 2023, "applications.new[0]", "自然人", 6, "printed", ""),
+           ("甲", 2023, "applications.new[1]", "法人", 3, "inferred", ""),
+           ("甲", 2023, "applications.new[2]", "其他", "", "unread", ""),
+           ("甲", 2023, "applications.new[6]", "总计", 9, "printed", "applications.row_total"),
+           ("乙", 2023, "applications.new[0]", "自然人", 1, "printed", "")]
+    _cells_file(tmp_path / "old", 2023, old)
+    _cells_file(tmp_path / "new", 2023, new)
+    got = [(x["path"], x["old"], x["new"], x["old_status"], x["new_status"], x["how"])
+           for x in changed_cells(tmp_path / "old", tmp_path / "new")]
+    assert got == [("applications.new[0]", 5, 6, "printed", "printed", "re_extracted"),
+                   ("applications.new[1]", None, 3, "blank", "inferred", "inferred"),
+                   ("applications.new[2]", 4, None, "printed", "unread", "re_extracted")]
