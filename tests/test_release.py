@@ -278,3 +278,43 @@ def test_each_changed_cell_says_how_it_came_by_its_new_value(tmp_path):
     assert got == [("applications.new[0]", 5, 6, "printed", "printed", "re_extracted"),
                    ("applications.new[1]", None, 3, "blank", "inferred", "inferred"),
                    ("applications.new[2]", 4, None, "printed", "unread", "re_extracted")]
+
+
+def test_a_release_page_shows_a_committed_manifest_as_text_never_markup(tmp_path):
+    """releases/ is committed, so untrusted: a body's name, a cell's label or a citation holding markup is
+    text on the pages, a commit or previous version that is not one makes no link, a file name that is
+    not a download's makes no address, and a manifest that is a link is not read."""
+    from lxml import html as lxml_html
+
+    from builder.site.page_cache import SiteWriter
+    from builder.site.releases_pages import release_pages
+    from builder.site.views import _env
+
+    root = tmp_path / "repo"
+    folder = root / "releases" / "2026.12.0"
+    folder.mkdir(parents=True)
+    shutil.copy(Path(__file__).resolve().parent.parent / "mkdocs.yml", root / "mkdocs.yml")
+    evil = '<script>alert(1)</script>[x](javascript:alert(1))'
+    (folder / "manifest.json").write_text(json.dumps({
+        "version": "2026.12.0", "date": "2026-12-07", "commit": "../../evil", "previous": "2026.11.0",
+        "citation": {"zh": evil, "en": evil}, "summary": {"reports": 1, "changed": 1},
+        "files": [{"name": "../evil.sqlite", "bytes": 1, "sha256": evil}, {"name": "ok.csv.gz", "bytes": 1, "sha256": "0"}]}),
+        encoding="utf-8")
+    (folder / "CHANGES.json").write_text(json.dumps({
+        "previous": "../x", "previous_date": "2026-11-30", "added": [{"agency": evil, "year": 2023}], "removed": [],
+        "changed": [{"agency": evil, "year": 2023, "path": "applications.new[99]", "label": evil, "old": 1, "new": evil,
+                     "old_status": evil, "new_status": "corrected", "how": "corrected"}],
+        "method": {"changed": False, "version": ["2.1", "2.1"]}}), encoding="utf-8")
+    linked = root / "releases" / "2026.12.1"
+    linked.mkdir()
+    (linked / "manifest.json").symlink_to(folder / "manifest.json")
+    writer = SiteWriter(root / "content")
+    made = release_pages(_env(), writer, root)
+    assert [r["version"] for r in made] == ["2026.12.0"]
+    text = (root / "content" / "releases" / "2026.12.0" / "index.md").read_text(encoding="utf-8")
+    assert "<script" not in text and "&lt;script&gt;" in text
+    page = lxml_html.fromstring(text.split("---", 2)[2])
+    hrefs = page.xpath("//a/@href")
+    assert not any("evil" in h or "javascript" in h or "../x" in h for h in hrefs), hrefs
+    assert "https://github.com/disclosure-index/disclosure-index/releases/download/data-2026.12.0/ok.csv.gz" in hrefs
+    assert evil in page.xpath('//table[contains(@class, "release-cells")]//td')[0].text_content()

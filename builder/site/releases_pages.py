@@ -8,15 +8,15 @@ every field is untrusted text (escaped by the templates, file names checked befo
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from ..data.changes import STATUS_NAMES, method_lines
-from ..data.releases import (CHANGES_JSON, MANIFEST, MAX_CHANGES, MAX_MANIFEST, Release, asset_address, release_page,
-                             releases)
-from ..index.wording import cell_name
+from ..data.releases import (CHANGES_JSON, MANIFEST, MAX_CHANGES, MAX_MANIFEST, VERSION_FORM, Release, asset_address,
+                             release_page, releases)
 from .page_cache import SiteWriter
 from .summary import site_settings
 
@@ -43,8 +43,10 @@ def release_entry(r: Release, repository: str) -> dict[str, Any]:
     files = [f for f in m.get("files", []) if isinstance(f, dict)] if isinstance(m.get("files"), list) else []
     method = m.get("method") if isinstance(m.get("method"), dict) else {}
     return {
-        "version": r.version, "date": _text(m.get("date")), "commit": _text(m.get("commit"))[:40],
-        "previous": _text(m.get("previous")), "extractor": _text(m.get("extractor")),
+        "version": r.version, "date": _text(m.get("date")),
+        "commit": commit if re.fullmatch(r"[0-9a-f]{40}", commit := _text(m.get("commit"))) else "",
+        "previous": previous if VERSION_FORM.match(previous := _text(m.get("previous"))) else "",
+        "extractor": _text(m.get("extractor")),
         "method": _text(method.get("version")), "data_version": _text(m.get("data_version")),
         "summary": {k: _count(summary.get(k)) for k in ("reports", "added", "removed", "changed")},
         "method_changed": summary.get("method_changed") is True,
@@ -73,11 +75,11 @@ def _changes(r: Release) -> dict[str, Any]:
     except (KeyError, TypeError, ValueError, IndexError):
         lines = []
     return {
-        "previous": _text(c.get("previous")), "previous_date": _text(c.get("previous_date")),
+        "previous": previous if VERSION_FORM.match(previous := _text(c.get("previous"))) else "",
+        "previous_date": _text(c.get("previous_date")),
         "added": [x for x in c.get("added", []) if isinstance(x, dict)] if isinstance(c.get("added"), list) else [],
         "removed": [x for x in c.get("removed", []) if isinstance(x, dict)] if isinstance(c.get("removed"), list) else [],
-        "cells": [{**x, "name": cell_name(_text(x.get("path"))), "how_name": HOW_NAMES.get(_text(x.get("how")), "")}
-                  for x in cells[:PAGE_CELLS]],
+        "cells": [{**x, "how_name": HOW_NAMES.get(_text(x.get("how")), "")} for x in cells[:PAGE_CELLS]],
         "changed": len(cells), "method": lines,
     }
 
