@@ -78,9 +78,9 @@ def _copy_downloads(downloads: Path, into: Path, version: str, date: str, cite: 
             shutil.copyfile(downloads / name, into / name)
 
 
-def _files(folder: Path) -> list[dict[str, Any]]:
-    """Each file of a folder: name, size in bytes, sha256."""
-    return [{"name": p.name, "bytes": p.stat().st_size, "sha256": file_sha256(p)} for p in sorted(folder.iterdir())]
+def _file(path: Path) -> dict[str, Any]:
+    """A file as the manifest lists it: name, size in bytes, sha256."""
+    return {"name": path.name, "bytes": path.stat().st_size, "sha256": file_sha256(path)}
 
 
 def committed_head(root: Path) -> str:
@@ -123,8 +123,8 @@ def make_release(root: Path, version: str, date: str, downloads: Path) -> Releas
         raise ReleaseError(
             f"the previous release {previous.version}'s files are needed to say what changed, and in "
             f"{previous.data} " + "; ".join(wrong[:5]) + (f" (and {len(wrong) - 5} more)" if len(wrong) > 5 else "")
-            + f": download its assets (gh release download {TAG_PREFIX}{previous.version} --dir {previous.data}, "
-            "then take manifest.json and the CHANGES files out of it) and run this again")
+            + f": download them (gh release download {TAG_PREFIX}{previous.version} --dir {previous.data}) "
+            "and run this again")
     commit = committed_head(root)
     page = release_page(site_settings(root)[0], version)
     cite = citation(version, date, page)
@@ -141,9 +141,8 @@ def make_release(root: Path, version: str, date: str, downloads: Path) -> Releas
             "previous": previous and previous.version, "builder": __version__, "extractor": extractor_version(),
             "method": now, "data_version": json.loads((work / DATA / "datapackage.json").read_text("utf-8"))
             .get("data_version"), "citation": cite, "page": page,
-            "files": _files(work / DATA),
-            "changes": [{"name": n, "bytes": (work / n).stat().st_size, "sha256": file_sha256(work / n)}
-                        for n in (CHANGES_JSON, CHANGES_MD)],
+            "files": [_file(p) for p in sorted((work / DATA).iterdir())],
+            "changes": [_file(work / n) for n in (CHANGES_JSON, CHANGES_MD)],
             "summary": {"reports": found["reports"], "added": len(found.get("added", [])),
                         "removed": len(found.get("removed", [])), "changed": len(found.get("changed", [])),
                         "method_changed": bool(found.get("method", {}).get("changed"))},
