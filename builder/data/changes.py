@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from ..index import scores
+from .downloads import CELL_STATUSES
 from ..store.files import file_sha256
 
 CELLS_FILE = re.compile(r"^disclosure-index-cells-(\d{4})\.csv\.gz$")  # a year's file of the cells table
@@ -79,8 +80,8 @@ def report_cells(file: Path, wanted: set[Report]) -> dict[Cell, tuple[str, str, 
 
 
 def changed_cells(old_folder: Path, new_folder: Path) -> list[dict[str, Any]]:
-    """Every cell of a report in both releases whose value or status differs, in order of year, body and
-    path. A year whose cells file has the same bytes in both is not read; in another, only the reports
+    """Every cell of a report in both releases whose value or status differs (a cell the report has in
+    one release alone: its status in the other ""), in order of year, body and path. A year whose cells file has the same bytes in both is not read; in another, only the reports
     whose cells differ are compared cell by cell."""
     old_files, new_files = _by_year(old_folder, CELLS_FILE), _by_year(new_folder, CELLS_FILE)
     old: dict[Cell, tuple[str, str, str]] = {}
@@ -95,8 +96,10 @@ def changed_cells(old_folder: Path, new_folder: Path) -> list[dict[str, Any]]:
             old.update(report_cells(a, differ))
             new.update(report_cells(b, differ))
     cells = []
-    for key in sorted(new.keys() & old.keys(), key=lambda k: (k[1], k[0], k[2])):
-        (label, was_value, was_status), (_, now_value, now_status) = old[key], new[key]
+    for key in sorted(new.keys() | old.keys(), key=lambda k: (k[1], k[0], k[2])):
+        # a cell one release's report lacks (its template edition read otherwise): "" for its status
+        label, was_value, was_status = old.get(key) or (new[key][0], "", "")
+        _, now_value, now_status = new.get(key) or (label, "", "")
         if (was_value, was_status) != (now_value, now_status):
             how, _ = HOW.get(now_status, READ_AGAIN)
             cells.append({"agency": key[0], "year": key[1], "path": key[2], "label": label,
@@ -133,7 +136,7 @@ def method_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     versions = [v for v, _ in scores.CHANGELOG]
     later = versions[versions.index(old["version"]) + 1:] if old.get("version") in versions else []
     return {"changed": old != new, "version": [old.get("version"), new.get("version")],
-            "changelog": [[v, text] for v, text in scores.CHANGELOG if v in later and v != old.get("version")],
+            "changelog": [[v, text] for v, text in scores.CHANGELOG if v in later],
             "weights": weights, "indicators": texts, "parameters": parameters,
             "names": {k: (n.get(k) or o.get(k))["name"] for k in sorted(o.keys() | n.keys())}}
 
@@ -169,8 +172,7 @@ def _number(text: str) -> int | float | None:
         return float(text)
 
 
-STATUS_NAMES = {"printed": "印发", "blank": "空白", "not_applicable": "不适用", "unread": "未能识别",
-                "inferred": "推算", "corrected": "人工更正"}
+STATUS_NAMES = {"": "无此单元格", **dict(CELL_STATUSES)}  # a cell's status in Chinese, as the downloads name it
 
 
 def _shown(value: Any) -> str:
