@@ -99,6 +99,10 @@ def test_the_first_release_says_it_has_no_predecessor_and_holds_the_downloads(tw
     package = json.loads((folder / "data" / "datapackage.json").read_text(encoding="utf-8"))
     assert package["version"] == "2026.11.0" and package["created"] == "2026-11-30T00:00:00Z"
     assert "2026.11.0" in package["citation"] and "2026.11.0" in package["citation_en"]
+    from frictionless import Package  # the release's own descriptor reads its files, as a researcher's would
+
+    report = Package(str(folder / "data" / "datapackage.json")).validate()
+    assert report.valid, [e.message for t in report.tasks for e in t.errors][:5]
 
 
 def test_the_second_release_lists_exactly_the_cells_corrected_and_the_report_added(two_releases):
