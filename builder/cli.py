@@ -413,7 +413,8 @@ def cmd_release(args: argparse.Namespace) -> int:
     """A dated, versioned release of the data under releases/VERSION/ (builder/release.py), made from a
     build of this commit; with --reproduce, a committed release's files made again and checked."""
     from .data.files import FOLDER
-    from .release import ReleaseError, check_date, check_new, committed_head, make_release, parse_version, reproduce
+    from .release import (NotReproduced, ReleaseError, check_date, check_new, committed_head, make_release,
+                          parse_version, reproduce)
 
     root = Path(args.root)
     date = args.date or dt.datetime.now(dt.timezone.utc).date().isoformat()
@@ -432,7 +433,7 @@ def cmd_release(args: argparse.Namespace) -> int:
                        else make_release(root, args.version, date, downloads))
     except ReleaseError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return EXIT_BROKEN if isinstance(exc, NotReproduced) else EXIT_USAGE
     except (Busy, Unowned) as exc:
         _error(exc)
         return EXIT_BROKEN

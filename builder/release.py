@@ -29,13 +29,13 @@ from typing import Any
 from . import __version__
 from .data.changes import changes, changes_markdown, method
 from .data.releases import (CHANGES_JSON, CHANGES_MD, DATA, DATE_FORM, MANIFEST, RELEASES, TAG_PREFIX, Release,
-                            ReleaseError, citation, parse_version, release_page, releases)
+                            NotReproduced, ReleaseError, citation, parse_version, release_page, releases)
 from .index.history import git
 from .site.summary import site_settings
 from .store.files import file_sha256, write_atomically
 from .store.versions import extractor_version
 
-__all__ = ["ReleaseError", "check_date", "check_new", "committed_head", "make_release", "parse_version", "releases", "reproduce"]
+__all__ = ["NotReproduced", "ReleaseError", "check_date", "check_new", "committed_head", "make_release", "parse_version", "releases", "reproduce"]
 
 
 def check_date(date: str) -> str:
@@ -157,8 +157,8 @@ def make_release(root: Path, version: str, date: str, downloads: Path) -> Releas
 
 def reproduce(root: Path, version: str, downloads: Path) -> Release:
     """Make a committed release's data/ again from the build's downloads, with the release's date, and
-    check every file against its manifest. Raises ReleaseError when the release has no manifest or a file
-    differs (the files made are then left in data/ for a look)."""
+    check every file against its manifest. Raises ReleaseError when the release has no manifest,
+    NotReproduced when a file differs (the files made are then left in data/ for a look)."""
     parse_version(version)
     release = next((r for r in releases(root) if r.version == version), None)
     if release is None:
@@ -171,7 +171,7 @@ def reproduce(root: Path, version: str, downloads: Path) -> Release:
     extra = sorted({p.name for p in release.data.iterdir()} - {f["name"] for f in m.get("files", [])})
     wrong += [f"{name} is not in the release" for name in extra]
     if wrong:
-        raise ReleaseError(f"release {version} does not reproduce from this commit: " + "; ".join(wrong))
+        raise NotReproduced(f"release {version} does not reproduce from this commit: " + "; ".join(wrong))
     return release
 
 

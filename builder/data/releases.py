@@ -29,7 +29,11 @@ FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")  # a release's fil
 
 class ReleaseError(Exception):
     """A release that cannot be made: a bad version or date, one that exists, a previous release whose
-    files are missing or changed, uncommitted reports, or files that do not reproduce."""
+    files are missing or changed, uncommitted reports (the command used wrongly: exit 2)."""
+
+
+class NotReproduced(ReleaseError):
+    """A committed release whose files made again differ from its manifest (exit 1)."""
 
 
 def parse_version(version: str) -> tuple[int, int, int]:
