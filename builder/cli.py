@@ -419,6 +419,46 @@ def cmd_site(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    """A dated, versioned release of the data under releases/VERSION/ (builder/release.py), made from a
+    build of this commit; with --reproduce, a committed release's files made again and checked."""
+    from .data.files import FOLDER
+    from .release import (NotReproduced, ReleaseError, check_date, check_new, committed_head, make_release,
+                          parse_version, reproduce)
+
+    root = Path(args.root)
+    date = args.date or dt.datetime.now(dt.timezone.utc).date().isoformat()
+    try:
+        check_date(date)
+        if args.reproduce:
+            parse_version(args.version)
+        else:  # refused before the build as well as after it (which may write records)
+            check_new(root, args.version)
+            committed_head(root)
+        with build_lock(root):
+            if _build_locked(root, root / "content") is None:
+                return EXIT_BROKEN
+            downloads = root / "content" / FOLDER
+            release = (reproduce(root, args.version, downloads) if args.reproduce
+                       else make_release(root, args.version, date, downloads))
+    except ReleaseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BROKEN if isinstance(exc, NotReproduced) else EXIT_USAGE
+    except (Busy, Unowned) as exc:
+        _error(exc)
+        return EXIT_BROKEN
+    s = release.manifest.get("summary", {})
+    if args.reproduce:
+        print(f"release {release.version}: its {len(release.manifest['files'])} files made again are the ones "
+              f"published, in {release.data}")
+    else:
+        print(f"release {release.version} ({release.manifest['date']}) in {release.folder}: {s['reports']} reports, "
+              + (f"{s['added']} added, {s['removed']} removed, {s['changed']} cells changed, method "
+                 f"{'changed' if s['method_changed'] else 'unchanged'} since {release.manifest['previous']}"
+                 if release.manifest["previous"] else "the first release"))
+    return EXIT_OK
+
+
 def cmd_publish(args: argparse.Namespace) -> int:
     """The built site synced to an object store (or any rclone remote): only what changed is uploaded."""
     site_dir = Path(args.site_dir)
@@ -504,6 +544,14 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--to", required=True, help="an rclone remote (store:bucket/path, from RCLONE_CONFIG_* variables) or a folder")
     s.add_argument("--site-dir", default="site", help="the built site (default: site)")
     s.set_defaults(func=cmd_publish)
+
+    s = sub.add_parser("release", help="a dated, versioned release of the data under releases/VERSION/ with its 变更说明")
+    s.add_argument("version", help="YEAR.MONTH.N, e.g. 2026.12.0, newer than every release under releases/")
+    s.add_argument("--date", help="the release's date, YYYY-MM-DD (default: today, UTC)")
+    s.add_argument("--reproduce", action="store_true",
+                   help="make a committed release's files again and check them against its manifest")
+    s.add_argument("--root", default=os.getcwd(), help="the repository (default: here)")
+    s.set_defaults(func=cmd_release)
 
     s = sub.add_parser("build", help="write records beside new reports and the site's pages into content/")
     s.add_argument("--root", default=os.getcwd(), help="the repository (default: here)")

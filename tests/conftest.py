@@ -61,7 +61,7 @@ def real_layout_scans():
 # what the builder generates in content/: left out when a test copies the repository
 GENERATED_PAGES = ("index.md", "issues.md", "methodology.md", "data.md", "accuracy.md", "reports", "agencies", "rankings", "api",
                    "downloads", "regions", "issues", "coverage",
-                   "compare", "feeds", "corrections.md")
+                   "compare", "feeds", "corrections.md", "releases")
 
 
 # bodies whose names hold what once broke search (full-width brackets, ·, digits, Latin letters half and

@@ -35,6 +35,7 @@ from .accuracy import load_accuracy
 from .compare_pages import compare_pages
 from .feeds import SITE_NAME, added_dates, agency_feed, events, write_feeds
 from .corrections import corrections_page
+from .releases_pages import release_pages
 from .list_pages import _issues, _rankings, _regions
 from .page_cache import GENERATED, PageCache, SiteWriter, _write, output_problems, report_key
 from ..store.owned import refuse
@@ -151,7 +152,8 @@ def _data(env: jinja2.Environment, writer: SiteWriter, views: list[ReportView], 
     files = write_downloads(writer.page, writer.out, cached and cached.with_name("sqlite-download.json"),
                             shares, entries, about)
     write_api(writer, views, about, cached and cached.with_name("api-files.json"))
-    writer.text("data.md", env.get_template("data.md.j2").render(
+    made = release_pages(env, writer, root)  # releases/VERSION/: each data release's files and 变更说明
+    writer.text("data.md", env.get_template("data.md.j2").render(releases=made,
         files=files, tables=TABLES, columns=downloads.columns(), cell_columns=downloads.cell_columns(),
         score_columns=downloads.SCORE_COLUMNS, coverage_columns=downloads.COVERAGE_COLUMNS,
         version=METHOD_VERSION, count=len(views), size=_size,

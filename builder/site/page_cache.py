@@ -24,7 +24,7 @@ from ..store.versions import render_version
 
 GENERATED = ("index.md", "issues.md", "methodology.md", "data.md", "accuracy.md", "reports", "agencies", "rankings", "downloads",
              "regions", "issues", "api", "coverage",
-             "compare", "feeds", "corrections.md")
+             "compare", "feeds", "corrections.md", "releases")
 PUBLISHES = "MkDocs would publish what it points to"  # why a link elsewhere in content/ is refused
 
 
