@@ -75,7 +75,7 @@ def code_version() -> str:
     return files_digest([builder / name for name in ("data/files.py", "data/sqlite.py", "data/downloads.py",
                                                      "data/statuses.py",
                                                      "record/models.py", "record/template.py", "index/wording.py",
-                                                     "index/scores.py")])[:16]
+                                                     "index/scores.py", "index/bodies.py")])[:16]
 
 
 # a scores row (SCORE_COLUMNS) is its report's agency, year and group, its own columns, and the method
