@@ -43,14 +43,14 @@ def test_csv_has_one_row_per_report_and_every_cell(rows):
         for path, value in iter_cells(r.record):
             assert row[downloads.sql_name(path)] == ("" if value is None else str(value)), path
         assert row["inferred"] == ";".join(r.record.inferred)
-        assert row["peer_group"] == r.agency.group
-    # identity and source, the 2021 edition's 200 cells, the 2019 edition's own cells and the unit of its
+        assert row["peer_group"] == r.agency.group and row["body_id"] == r.agency.body_id
+    # identity (body_id too) and source, the 2021 edition's 200 cells, the 2019 edition's own cells and the unit of its
     # 采购总金额, status lists and findings, each indicator's value and status (a rate also its numerator
     # and denominator), the overall score, why not ranked, the method's version, the ranks; status lists:
     # inferred, corrected, unread, not applicable and flagged, then the template and the findings' count
     only_2019 = len(edition_only("2019")) + 1
     rates = sum(1 for i in downloads.INDICATORS if i.denominator)
-    assert len(table[0]) == len(downloads.columns()) == (11 + 200 + only_2019 + 7 + 2 * len(downloads.INDICATORS)
+    assert len(table[0]) == len(downloads.columns()) == (12 + 200 + only_2019 + 7 + 2 * len(downloads.INDICATORS)
                                                          + 2 * rates + 3 + len(downloads.INDICATORS) + 1)
 
 

@@ -241,8 +241,9 @@ HEADER = """\
 # reports/ (README: "Coverage and timeliness"). Read by `python -m builder check` and the coverage pages.
 #   region:  the region, as in reports/agencies.yaml
 #   level:   省级 | 市级 | 县级 | 乡级, the level of the region's government and its departments
-#   bodies:  NAME: {kind: government | department, level (when not the region's), aliases: [other names listed],
-#            since: YEAR, until: YEAR, note}
+#   bodies:  NAME: {kind: government | department, level (when not the region's), id (统一社会信用代码),
+#            aliases: [other names listed: its former names, held in the years listed under them], since: YEAR,
+#            until: YEAR, note}
 #            (since/until: the years it is expected to report; by default from its first listed report to the
 #            registry's last year)
 #   reports: one line per report listed: year, body (a name under bodies), listed_as (the publisher's name for
