@@ -94,7 +94,8 @@ def test_sqlite_holds_the_same_table(rows, tmp_path):
 def long_rows(rows):
     placed = standings((k, r.record.year, r.agency.group, r.score) for k, r in enumerate(rows))
     return [row for k, r in enumerate(rows)
-            for row in downloads.score_rows(r.record.agency, r.record.year, r.agency.group, r.score, placed[k])]
+            for row in downloads.score_rows(r.record.agency, r.record.year, r.agency.group, r.score, placed[k],
+                                            body_id=r.agency.body_id)]
 
 
 def test_a_share_makes_the_rows_the_joined_downloads_hold_and_the_version_is_theirs(rows):
@@ -114,7 +115,7 @@ def test_a_share_makes_the_rows_the_joined_downloads_hold_and_the_version_is_the
                                 r.score, placed[k])
         assert share.ranked() == ranked[k]
         assert share.scores() == downloads.score_rows(r.record.agency, r.record.year, r.agency.group, r.score,
-                                                      placed[k])
+                                                      placed[k], body_id=r.agency.body_id)
     with pytest.raises(ValueError):
         downloads.ranked_row(ranked[0], placed[0].ranks)  # a row ranked twice
 

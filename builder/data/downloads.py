@@ -140,6 +140,7 @@ class Joined:
 SCORE_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("agency", "text", "报告机关"),
     ("year", "integer", "报告年度"),
+    ("body_id", "text", BODY_ID),
     ("group", "text", "可比组（行政层级 + 机关类别）"),
     ("indicator", "text", "指标键（completeness、consistency、timeliness、disclosure、corrected）或 overall（总分）"),
     ("value", "real", "数值：比率为百分数，及时性与总分为 0–100 的得分；无数值为空"),
@@ -160,18 +161,19 @@ SCORE_COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def score_rows(agency: str, year: int, group: str, score: Score, standing: Any) -> list[tuple]:
-    """A report's rows of the long table of scores (SCORE_COLUMNS), its standing from builder/index/standing.py."""
+def score_rows(agency: str, year: int, group: str, score: Score, standing: Any, *, body_id: str | None) -> list[tuple]:
+    """A report's rows of the long table of scores (SCORE_COLUMNS), its standing from builder/index/standing.py;
+    body_id: its row's (the reports table's body_id column, row_body_id)."""
     out = []
     for ind in INDICATORS:
         v = score.values[ind.key]
         best, worst = standing.ranges.get(ind.key, (None, None))
-        out.append((agency, year, group, ind.key, _round(v.value), v.numerator, v.denominator, _round(v.low),
+        out.append((agency, year, body_id, group, ind.key, _round(v.value), v.numerator, v.denominator, _round(v.low),
                     _round(v.high), v.status, int(ind.key in standing.ranks), standing.ranks.get(ind.key), best, worst,
                     standing.ranked.get(ind.key), None, None, v.note or None, METHOD_VERSION))
     best, worst = standing.ranges.get("overall", (None, None))
     sens = standing.sensitivity_range or (None, None)
-    out.append((agency, year, group, "overall", _round(score.overall), None, None, _round(score.low),
+    out.append((agency, year, body_id, group, "overall", _round(score.overall), None, None, _round(score.low),
                 _round(score.high), "ranked" if score.overall is not None else "not_ranked",
                 int(score.overall is not None), standing.ranks.get("overall"), best, worst,
                 standing.ranked.get("overall"), sens[0], sens[1], score.reason or None, METHOD_VERSION))
@@ -425,7 +427,8 @@ class Share:
 
     @cached_property
     def _scores(self) -> list[tuple]:
-        return score_rows(self.agency, self.year, self.group, self.score, self.standing)
+        return score_rows(self.agency, self.year, self.group, self.score, self.standing,
+                          body_id=row_body_id(self.prepared))
 
 
 # --- the data's license, version and date ------------------------------------------------------------
@@ -490,6 +493,7 @@ def cell_columns() -> list[Column]:
     return [
         Column("agency", "text", "报告机关（报告所署名称）", None),
         Column("year", "integer", "报告年度", None),
+        Column("body_id", "text", BODY_ID, None),
         Column("path", "text", "单元格在记录中的路径（如 applications.new[0]；其列名形式见 reports 表，如 applications_new_0）", None),
         Column("label", "text", "单元格在模板中的名称（如“一、本年新收政府信息公开申请数量 · 自然人”）", None),
         Column("value", "number", "单元格的数字（印发、推算或人工更正的数字）；空白、不适用、未能识别时为空", None),
@@ -561,8 +565,9 @@ def cells_csv_lines(rows: Sequence[Row | Prepared]) -> Iterator[bytes]:
     name once per report, a cell's path and label once), since the table has some two hundred lines per
     report. A report's lines are made of its row's own columns alone, not its ranks (own_row)."""
     middle = _cells_csv_columns()
-    for _, agency, year, cells in report_cells(rows):
-        head = _csv_line([csv_text(agency), year]).rstrip("\n") + ","
+    prepared = _prepared(rows)
+    for p, (_, agency, year, cells) in zip(prepared, report_cells(prepared)):
+        head = _csv_line([csv_text(agency), year, csv_text(row_body_id(p))]).rstrip("\n") + ","
         yield "".join(f"{head}{middle[cell]},{'' if value is None else value},{status},{_field(rules)}\n"
                       for cell, value, status, rules in cells).encode("utf-8")
 
