@@ -36,8 +36,9 @@ NAMESAKES = f"""
 """
 
 
-def _add_report(root, year: int, name: str, seed_name: str = "平潭综合实验区行政审批局") -> None:
-    """A report of `name` for `year`: a copy of a committed 2024 report (its source and record)."""
+def _add_report(root, year: int, name: str, seed_name: str = "平潭综合实验区行政审批局", forward: int = 0) -> None:
+    """A report of `name` for `year`: a copy of a committed 2024 report (its source and record), with
+    `forward` requests of 自然人 carried forward to the next year (the copy's are 0)."""
     from builder.record.files import load_record, to_yaml
 
     seed = load_record(root / "reports" / "2024" / f"{seed_name}.yaml")
@@ -45,7 +46,9 @@ def _add_report(root, year: int, name: str, seed_name: str = "平潭综合实验
     folder.mkdir(exist_ok=True)
     shutil.copy(root / "reports" / "2024" / f"{seed_name}.html", folder / f"{name}.html")
     source = seed.source.model_copy(update={"path": f"reports/{year}/{name}.html", "posted_on": None})
-    record = seed.model_copy(update={"agency": name, "year": year, "source": source})
+    carried = [forward, 0, 0, 0, 0, 0, forward]
+    applications = seed.applications.model_copy(update={"carried_forward": carried})
+    record = seed.model_copy(update={"agency": name, "year": year, "source": source, "applications": applications})
     (folder / f"{name}.yaml").write_text(to_yaml(record), encoding="utf-8")
 
 
@@ -57,8 +60,8 @@ def built(tmp_path_factory):
     from builder.site.build import build_site
 
     root = copy_repository(tmp_path_factory.mktemp("renames"))
-    for year, name in ((2023, OLD), (2024, NEW), (2022, HELD), (2024, HELD), (2023, LATER)):
-        _add_report(root, year, name)
+    for year, name, forward in ((2023, OLD, 2), (2024, NEW, 0), (2022, HELD, 0), (2024, HELD, 0), (2023, LATER, 0)):
+        _add_report(root, year, name, forward=forward)
     agencies = root / "reports" / "agencies.yaml"
     agencies.write_text(agencies.read_text(encoding="utf-8") + NAMESAKES, encoding="utf-8")
     outcomes = process_all(root / "reports", root)
@@ -87,6 +90,11 @@ def test_reports_under_a_body_s_two_names_give_one_body_page(built):
     assert "2023 年" in across and "2024 年" in across and f"以 {OLD} 名义发布" in across
     chart = page[page.index('class="trend-chart"'):]
     assert "2023" in chart[:chart.index("</div>")] and "2024" in chart[:chart.index("</div>")]
+    # the years are checked across the rename: 2023 carried 2 requests forward, 2024 printed 0 carried over
+    findings = json.loads(_text(built, f"api/v1/reports/2024/{NEW}.json"))["findings"]
+    assert {(f["path"], f["printed"], f["expected"]) for f in findings if f["rule"] == "across_years.carry"} == {
+        ("applications.carried_over[0]", 0, 2), ("applications.carried_over[6]", 0, 2)}
+    assert "相邻年度的“结转下年度继续办理”与“上年结转”" not in page and "2024 年：" in page
     # the old name's address leads to the body's page rather than going missing
     old = _text(built, f"agencies/{OLD}.md")
     assert "曾用名" in old and f'<a href="../../agencies/{NEW}/">{NEW}</a>' in old
