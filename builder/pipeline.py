@@ -416,10 +416,11 @@ def _across_years(good: list[Outcome], cached: dict, body: Callable[[str, int], 
         if agency in cached and cached[agency][0] == keys and all(o.key for o in members):
             pairs = cached[agency][1]
         else:
-            records = [o.read_record() for o in members]  # not kept parsed: every body's, from nothing
+            # not kept parsed: every body's, from nothing; checked as one body's years under whichever name
+            # each was published (a copy under one name, as the checks pair a name's consecutive years)
+            records = [o.read_record().model_copy(update={"agency": members[0].brief.agency}) for o in members]
             source_of = {id(r): str(o.source) for r, o in zip(records, members)}
-            same = lambda r: ""  # noqa: E731 (one body's records, under whatever names)
-            pairs = [(source_of[id(r)], f) for r, f in check_across_years(records, same) + check_jumps(records, same)]
+            pairs = [(source_of[id(r)], f) for r, f in check_across_years(records) + check_jumps(records)]
         found[agency] = (keys, pairs)
         out += pairs
     return found, out

@@ -8,7 +8,7 @@ shown on the report page; they change no number of the record and no score.
 from __future__ import annotations
 
 import re
-from typing import Callable, Optional, Sequence
+from typing import Optional, Sequence
 
 from ..record.checks import _consecutive
 from ..record.models import Finding, Record, get_path
@@ -76,13 +76,11 @@ def _jump(before: Optional[float], now: Optional[float]) -> bool:
     return min(before, now) == 0 or max(before, now) > JUMP_FACTOR * min(before, now)
 
 
-def check_jumps(records: Sequence[Record], body: Optional[Callable[[Record], str]] = None
-                ) -> list[tuple[Record, Finding]]:
+def check_jumps(records: Sequence[Record]) -> list[tuple[Record, Finding]]:
     """A warning on the later year's record for each figure of JUMP_FIGURES that moved by more than
-    JUMP_FACTOR from the body's previous year (both printed, the larger at least JUMP_FLOOR); `body`: as
-    checks._consecutive."""
+    JUMP_FACTOR from the body's previous year (both printed, the larger at least JUMP_FLOOR)."""
     out = []
-    for prev, cur in _consecutive(records, body):
+    for prev, cur in _consecutive(records):
         for path, name in JUMP_FIGURES:
             before, now = get_path(prev, path), get_path(cur, path)
             if _jump(before, now):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable, Optional, Sequence
+from typing import Iterable, Sequence
 
 from .characters import name_key
 from .models import Finding, Record, iter_cells
@@ -98,13 +98,10 @@ def check_record(record: Record) -> list[Finding]:
     return findings
 
 
-def _consecutive(records: Iterable[Record], body: Optional[Callable[[Record], str]] = None
-                 ) -> list[tuple[Record, Record]]:
-    """The pairs of a body's reports of consecutive years; `body` gives a record's body (by default its
-    name under any spelling `name_key` folds; the pipeline gives the body's id, which its former names share)."""
+def _consecutive(records: Iterable[Record]) -> list[tuple[Record, Record]]:
     by_agency: dict[str, dict[int, Record]] = {}
     for r in records:
-        by_agency.setdefault(body(r) if body else name_key(r.agency), {})[r.year] = r
+        by_agency.setdefault(name_key(r.agency), {})[r.year] = r  # one body under any spelling of its name
     pairs = []
     for years in by_agency.values():
         for y in sorted(years):
@@ -113,13 +110,12 @@ def _consecutive(records: Iterable[Record], body: Optional[Callable[[Record], st
     return pairs
 
 
-def check_across_years(records: Sequence[Record], body: Optional[Callable[[Record], str]] = None
-                       ) -> list[tuple[Record, Finding]]:
+def check_across_years(records: Sequence[Record]) -> list[tuple[Record, Finding]]:
     """Year N's 结转下年度 is year N+1's 上年结转; 现行有效件数 moves by what was issued and repealed.
 
-    Each finding is attached to the later year's record; `body`: as _consecutive."""
+    Each finding is attached to the later year's record."""
     out = []
-    for prev, cur in _consecutive(records, body):
+    for prev, cur in _consecutive(records):
         for c, col in enumerate(APPLICATION_COLUMNS):
             before, now = prev.applications.carried_forward[c], cur.applications.carried_over[c]
             if before is not None and now is not None and before != now:

@@ -56,7 +56,8 @@ from ..record.template import APPLICATION_COLUMNS, EDITIONS, REVIEW_COLUMNS
 from . import views as page_views
 from .views import (FORMATS, SEARCH_EXCERPT, FormerPage, RecordCells, ReportView, _env, _extracted, _flagged, _tds,
                     agency_url, application_rows, article20_rows, bodies, cell, city, correction_rows, former_pages,
-                    indicator_rows, key_figures, overall_row, province, region_url, report_url, review_cells, slug, source_download)
+                    indicator_rows, key_figures, overall_row, province, region_url, report_url, review_cells, slug,
+                    source_download)
 from ..index.wording import SEVERITY, cell_name, describe
 
 __all__ = ["GENERATED", "build_site", "cell", "city", "province", "slug", "agency_url", "write_search_dictionary"]
@@ -191,8 +192,7 @@ def _agency_pages(writer: SiteWriter, out_dir: Path, by_agency: dict[str, list[R
         reports.sort(key=lambda v: v.brief.year)
         render = [writer.stale(v.url, v.own_key) for v in reports]
         namesake = formers.get(agency_url(agency))
-        render_agency = writer.stale(agency_url(agency), _key([v.own_key for v in reports], [v.brief.agency for v in reports],
-                                                              _former_key(namesake)))
+        render_agency = writer.stale(agency_url(agency), _key([v.own_key for v in reports], _former_key(namesake)))
         if any(render) or render_agency:
             jobs.append(AgencyJob(agency, reports, render, render_agency, namesake))
     cores = os.cpu_count() or 1
@@ -330,7 +330,8 @@ def _render_agency(env: jinja2.Environment, agency: str, reports: list[ReportVie
     columns = [key_figures(v.record, v.outcome.findings) for v in reports]
     return page_views.render(env, "agency.md.j2",
         agency=agency, feed=agency_feed(agency), reports=reports, carry=carry, former=former, agency_url=agency_url,
-        namesake=namesake and [(body, years) for body, years, _ in namesake.bodies if body != agency], columns=columns, info=reports[0].agency,
+        namesake=namesake and [(body, years) for body, years, _ in namesake.bodies if body != agency],
+        columns=columns, info=reports[0].agency,
         corrections=[c for v in reports for c in correction_rows(v.record, v.outcome.findings, v.changes, v.url)],
         overall=[(v, overall_row(v.score), standing_json_url(v.brief.year, v.brief.agency)) for v in reports],
         glance=summary(reports[-1].record, reports[-1].score, reports[-1].outcome.findings),
