@@ -232,3 +232,23 @@ def test_the_same_name_for_two_bodies_in_disjoint_years_is_allowed(tmp_path):
     agencies = load_agencies(path)
     assert [agencies.resolve("丙局", y).name for y in (2015, 2018, 2019, 2022)] == ["甲局", "甲局", "乙局", "乙局"]
     assert agencies.resolve("丙局", 2024) is None  # neither held it then, and it is no body's present name
+
+
+def test_check_names_a_former_name_the_agencies_file_and_the_registry_give_two_bodies(tmp_path):
+    """The registry's 国有资产管理局 is 投资促进局's for 2019–2023: another body claiming it for 2020–2021 in
+    the agencies file is a check error on the registry's line of the body, and stops the site."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    shutil.copytree(REPORTS, tmp_path / "reports")
+    path = tmp_path / "reports" / "agencies.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "平潭综合实验区财政金融局2:\n  former_names:\n"
+                    f"    - {{name: {OLD}, years: [2020, 2021]}}\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "builder", "check", "--root", str(tmp_path)], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert out.returncode == 1
+    registry = (tmp_path / "reports" / "registry" / f"{REGION}.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(k for k, text in enumerate(registry, 1) if text.strip() == f"{NEW}:")
+    assert (f"reports/registry/{REGION}.yaml:{line}: error: body '{NEW}': the former name '{OLD}' (2019-2023) is "
+            f"also '平潭综合实验区财政金融局2''s former name for years that overlap (2020-2021)") in out.stdout

@@ -40,7 +40,6 @@ from .list_pages import _issues, _rankings, _regions
 from .page_cache import GENERATED, PageCache, SiteWriter, _write, output_problems, report_key
 from ..store.owned import refuse
 from ..store.files import _key
-from ..record.characters import name_key
 from ..record.outcome import Outcome
 from ..store.files import file_stamp, without_gc
 from ..record.files import record_path
