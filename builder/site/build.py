@@ -125,7 +125,8 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
         # feeds/: a body's, a province's and the site's Atom feeds (a deadline counts once the data is past it)
         latest = downloads.newest_date(d for v in views for d in (v.brief.posted_on, v.brief.published_on))
         stands_at = dt.date.fromisoformat(latest) if latest else dt.date(max(years, default=2020) + 1, 1, 1)
-        write_feeds(writer, events(views, entries, shown_as, root, added_dates(root), stands_at), SITE_NAME)
+        write_feeds(writer, events(views, entries, shown_as, root, added_dates(root), stands_at), SITE_NAME,
+                    {page.name: page.bodies[0][0] for page in formers.values() if len(page.bodies) == 1})
         corrections_page(env, writer, views)  # corrections/: every hand correction, newest first
 
         provinces = Counter(reports[0].province for reports in by_agency.values())

@@ -149,9 +149,12 @@ def atom(title: str, feed_path: str, events_: list[Event], site_name: str) -> st
     return "\n".join(lines + ["</feed>", ""])
 
 
-def write_feeds(writer: SiteWriter, events_: list[Event], site_name: str) -> None:
+def write_feeds(writer: SiteWriter, events_: list[Event], site_name: str, former: dict[str, str] | None = None
+                ) -> None:
     """The site's feed, each body's and each province's, written through the site's writer (a feed whose
-    bytes are unchanged is not written again)."""
+    bytes are unchanged is not written again). `former`: a former name → the name of its body's page: the
+    body's feed is also written at the former name's address (unless a body's own feed is there), so that
+    a reader who followed the body under its old name keeps following it."""
     by_body: dict[str, list[Event]] = {}
     by_region: dict[str, list[Event]] = {}
     for ev in events_:
@@ -159,6 +162,9 @@ def write_feeds(writer: SiteWriter, events_: list[Event], site_name: str) -> Non
         by_region.setdefault(ev.province, []).append(ev)
     feeds = [(SITE_FEED, f"{site_name}：全部更新", events_)]
     feeds += [(agency_feed(body), f"{body}：更新", evs) for body, evs in by_body.items()]
+    own = {agency_feed(body) for body in by_body}
+    feeds += [(agency_feed(name), f"{body}：更新", by_body[body]) for name, body in sorted((former or {}).items())
+              if body in by_body and agency_feed(name) not in own]
     feeds += [(region_feed(name), f"{name}：更新", evs) for name, evs in by_region.items()]
     for path, title, evs in feeds:
         text = atom(title, path, evs, site_name)
