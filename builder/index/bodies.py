@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterable, Optional
 
 from ..record.characters import name_key
@@ -70,6 +71,7 @@ def id_problem(value: Any) -> Optional[str]:
     return credit_code_problem(value)
 
 
+@lru_cache(maxsize=65536)
 def derived_id(name: str) -> str:
     """The id of ours for a body first known by this name: di- and the first 12 hexadecimal digits of the
     SHA-256 of its `characters.name_key` (UTF-8), so every spelling that key folds gives one id."""
@@ -95,15 +97,6 @@ class FormerName:
         return ((self.first is None or other.last is None or self.first <= other.last)
                 and (other.first is None or self.last is None or other.first <= self.last))
 
-    @property
-    def years(self) -> str:
-        """Its years as a page prints them: 2019–2023, 2016, or 年份不详."""
-        if self.first is None and self.last is None:
-            return "年份不详"
-        if self.first == self.last:
-            return str(self.first)
-        return f"{self.first or '…'}–{self.last or '…'}"
-
 
 def body_id(name: str, explicit: Optional[str], former: Iterable[FormerName]) -> str:
     """A body's id: its explicit `id`, else derived_id of the first name it is known by: its former name of
@@ -114,13 +107,20 @@ def body_id(name: str, explicit: Optional[str], former: Iterable[FormerName]) ->
     return derived_id(min(dated, key=lambda f: (f.first, name_key(f.name))).name if dated else name)
 
 
+@lru_cache(maxsize=1)
+def name_adapter() -> Any:
+    """A validator of one name as a record's (models.Name: one line, no control characters, bounded)."""
+    from pydantic import TypeAdapter
+
+    from ..record.models import Name
+    return TypeAdapter(Name)
+
+
 def parse_former_names(value: Any) -> tuple[list[FormerName], list[tuple[tuple, str]]]:
     """An agencies-file entry's `former_names`: a list of {name: NAME, years: [FIRST, LAST]} (years may be
     left out when not known; one year is [YEAR, YEAR]). The names, and the problems as (location within
     the entry, what)."""
-    from pydantic import TypeAdapter, ValidationError
-
-    from ..record.models import Name
+    from pydantic import ValidationError
 
     if not isinstance(value, list):
         return [], [(("former_names",), "former_names is a list of {name: NAME, years: [FIRST, LAST]}, "
@@ -133,7 +133,7 @@ def parse_former_names(value: Any) -> tuple[list[FormerName], list[tuple[tuple, 
                                  f"got {str(item)[:80]!r}"))
             continue
         try:
-            name = TypeAdapter(Name).validate_python(item["name"])
+            name = name_adapter().validate_python(item["name"])
         except ValidationError as exc:
             problems.append(((*at, "name"), f"former_names item {k + 1}: not a valid name: " + "; ".join(
                 e["msg"].removeprefix("Value error, ") for e in exc.errors())))

@@ -17,11 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Callable, Optional
 
 from ..record.characters import name_key
-from .bodies import Claims, FormerName, body_id, id_problem, parse_former_names
+from .bodies import Claims, FormerName, body_id, id_problem, name_adapter, parse_former_names
 from ..record.checks import equations
 from ..record.models import Record, get_path, iter_cells
 
@@ -471,14 +470,6 @@ class Agencies(dict):
             return default
 
 
-@lru_cache(maxsize=1)
-def _name_adapter() -> Any:
-    from pydantic import TypeAdapter
-
-    from ..record.models import Name
-    return TypeAdapter(Name)
-
-
 class AgenciesError(ValueError):
     """The agencies file is wrong: `str()` is `FILE:LINE: what`, line and file also as attributes."""
 
@@ -521,7 +512,7 @@ def load_agencies(path) -> dict[str, Agency]:
         if not isinstance(name, str):
             raise wrong(f"the name is not text ({type(name).__name__}); quote it")
         try:
-            _name_adapter().validate_python(name)
+            name_adapter().validate_python(name)
         except ValueError as exc:
             raise wrong("the name is not a valid agency name: " + "; ".join(
                 e["msg"].removeprefix("Value error, ") for e in exc.errors())) from None
