@@ -56,7 +56,7 @@ class Row:
                      lacking_cells(self.record.template, self.record.applications_edition))
 
 
-# what the body_id columns say (the reports and coverage tables, the JSON): one body under all its names
+# what the body_id columns say (the reports, cells, scores and coverage tables, the JSON): one body under all its names
 BODY_ID = ("机关编号：机关的统一社会信用代码，未知时为本站编号（di- 加 12 位十六进制数字，由机关最早的名称导出）；"
            "机关更名后不变，以曾用名发布的报告与现名的报告编号相同（机关名录 reports/agencies.yaml 的 id 与 former_names）")
 
