@@ -56,7 +56,8 @@ class Row:
                      lacking_cells(self.record.template, self.record.applications_edition))
 
 
-# what the body_id columns say (the reports, cells, scores and coverage tables, the JSON): one body under all its names
+# what the body_id columns say (the reports, scores and coverage tables, the JSON): one body under all its names;
+# the cells table leaves it out (a join by agency and year gives it): it grew the compressed file by half
 BODY_ID = ("机关编号：机关的统一社会信用代码，未知时为本站编号（di- 加 12 位十六进制数字，由机关最早的名称导出）；"
            "机关更名后不变，以曾用名发布的报告与现名的报告编号相同（机关名录 reports/agencies.yaml 的 id 与 former_names）")
 
@@ -493,7 +494,6 @@ def cell_columns() -> list[Column]:
     return [
         Column("agency", "text", "报告机关（报告所署名称）", None),
         Column("year", "integer", "报告年度", None),
-        Column("body_id", "text", BODY_ID, None),
         Column("path", "text", "单元格在记录中的路径（如 applications.new[0]；其列名形式见 reports 表，如 applications_new_0）", None),
         Column("label", "text", "单元格在模板中的名称（如“一、本年新收政府信息公开申请数量 · 自然人”）", None),
         Column("value", "number", "单元格的数字（印发、推算或人工更正的数字）；空白、不适用、未能识别时为空", None),
@@ -565,9 +565,8 @@ def cells_csv_lines(rows: Sequence[Row | Prepared]) -> Iterator[bytes]:
     name once per report, a cell's path and label once), since the table has some two hundred lines per
     report. A report's lines are made of its row's own columns alone, not its ranks (own_row)."""
     middle = _cells_csv_columns()
-    prepared = _prepared(rows)
-    for p, (_, agency, year, cells) in zip(prepared, report_cells(prepared)):
-        head = _csv_line([csv_text(agency), year, csv_text(row_body_id(p))]).rstrip("\n") + ","
+    for _, agency, year, cells in report_cells(rows):
+        head = _csv_line([csv_text(agency), year]).rstrip("\n") + ","
         yield "".join(f"{head}{middle[cell]},{'' if value is None else value},{status},{_field(rules)}\n"
                       for cell, value, status, rules in cells).encode("utf-8")
 

@@ -111,7 +111,7 @@ def _create(db: sqlite3.Connection) -> None:
                "PRIMARY KEY (report_id, cell_id)) WITHOUT ROWID")
     # CROSS JOIN: the reports are looped over outside their cells (SQLite keeps that order), so that a
     # query by cell looks each report's up by the primary key rather than read every cell (tests/test_data_sqlite.py)
-    db.execute("CREATE VIEW cells AS SELECT v.report_id, r.agency, r.year, r.body_id, t.path, t.label, v.value, s.status, "
+    db.execute("CREATE VIEW cells AS SELECT v.report_id, r.agency, r.year, t.path, t.label, v.value, s.status, "
                "COALESCE(v.flagged_by, '') AS flagged_by "
                "FROM reports r CROSS JOIN cell_values v ON v.report_id = r.id "
                "JOIN template_cells t ON t.id = v.cell_id JOIN statuses s ON s.id = v.status_id")
