@@ -189,21 +189,27 @@ def _directory_warnings(root: Path, reports: Path, outcomes: list[Outcome], agen
                         registries: list) -> int:
     """Print, as warnings, agencies-file entries that match no report and bodies with no entry there
     nor in a registry (ranked as 未分级机关 until they have one); names are matched under
-    `characters.name_key`. Their number."""
+    `characters.name_key`, a report to its body by the name and year it was published under (a former
+    name finds its body). Their number."""
     from .index.registry import placed_bodies
 
-    bodies = {name_key(o.brief.agency): o for o in outcomes if not o.failed}
-    listed = {name_key(name): name for name in agencies}
-    placed = {name_key(name) for name in placed_bodies(agencies, registries)}
+    placed = placed_bodies(agencies, registries)
+    reported, unplaced = set(), {}
+    for o in outcomes:
+        if not o.failed:  # a report under a former name is its body's (index/bodies.py: by name and year)
+            found = placed.resolve(o.brief.agency, o.brief.year)
+            if found is None:
+                unplaced.setdefault(name_key(o.brief.agency), o)
+            else:
+                reported.add(name_key(found.name))
     file = _name(reports / "agencies.yaml", root)
     warnings = []
-    for key, name in sorted(listed.items()):
-        if key not in bodies:
+    for key, name in sorted({name_key(name): name for name in agencies}.items()):
+        if key not in reported:
             warnings.append(f"{file}: warning: entry {name!r} matches no report's body")
-    for key, o in sorted(bodies.items()):
-        if key not in placed:
-            warnings.append(f"{_name(o.source, root)}: warning: {o.brief.agency!r} has no entry in {file} "
-                            "nor in a registry (its region, level and kind): it is ranked as 未分级机关")
+    for key, o in sorted(unplaced.items()):
+        warnings.append(f"{_name(o.source, root)}: warning: {o.brief.agency!r} has no entry in {file} "
+                        "nor in a registry (its region, level and kind): it is ranked as 未分级机关")
     for line in warnings:
         print(one_line(line))
     return len(warnings)

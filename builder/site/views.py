@@ -22,6 +22,7 @@ from ..data import downloads
 from ..record.characters import name_key
 from ..record.models import Finding, Record, flagged_cells, get_path, iter_cells, lacking_cells
 from ..record.outcome import Brief, Outcome
+from ..index.bodies import published_as
 from ..index.scores import INDICATORS, NO_REGION, Agency, Score
 from ..index.standing import OVERALL, Standing, position
 from ..record.template import EDITIONS, REVIEW_ROWS
@@ -375,21 +376,54 @@ class ReportView:
     def province(self) -> str:
         return province(self.agency.region)
 
+    @property
+    def published_as(self) -> str | None:
+        """The name the report was published under when it is not its body page's (a former name)."""
+        return published_as(self.brief.agency, self.body)
+
 
 def bodies(views: Iterable[ReportView]) -> dict[str, list[ReportView]]:
-    """The reports of each body, under the name its newest report prints (the latest year; of one year,
-    the report's name): a body is one under every spelling `characters.name_key` folds (平潭综合实验区（公安局）
-    and 平潭综合实验区(公安局), a name with an invisible character), so it has one page. Sets each view's
-    `body` to that name."""
+    """The reports of each body (by its id, scores.Agency.body_id: every name it published under, and every
+    spelling `characters.name_key` folds, such as 平潭综合实验区（公安局） and 平潭综合实验区(公安局)), so it has
+    one page, under the name its newest report prints (the latest year; of one year, the report's name),
+    or its present name when that report was published under a former one. Sets each view's `body` to
+    that name."""
     groups: dict[str, list[ReportView]] = {}
     for v in views:
-        groups.setdefault(name_key(v.brief.agency), []).append(v)
+        groups.setdefault(v.agency.body_id, []).append(v)
     out: dict[str, list[ReportView]] = {}
     for members in groups.values():
-        name = max(members, key=lambda v: (v.brief.year, v.brief.agency)).brief.agency
+        newest = max(members, key=lambda v: (v.brief.year, v.brief.agency))
+        name = newest.agency.name if published_as(newest.brief.agency, newest.agency.name) else newest.brief.agency
         for v in members:
             v.body = name
         out[name] = members
+    return out
+
+
+@dataclass(frozen=True)
+class FormerPage:
+    """A name some bodies' reports were published under that is not the name of their page: where its old
+    address leads. `bodies`: (the page's name, the years published under this name, its reports' views)."""
+    name: str
+    bodies: tuple[tuple[str, tuple[int, ...], tuple[ReportView, ...]], ...]
+
+
+def former_pages(by_body: dict[str, list[ReportView]]) -> dict[str, FormerPage]:
+    """By the page address (agency_url) of each name a body published under besides its page's name: the
+    bodies that did (usually one; two when a name passed from one body to another). An address that is
+    another body's page is that page (which then notes its namesake), otherwise a page of its own
+    leading to the bodies, so that an old name's address does not go missing."""
+    names: dict[str, dict[str, list[ReportView]]] = {}
+    for body, reports in by_body.items():
+        for v in reports:
+            if published_as(v.brief.agency, body) and agency_url(v.brief.agency) != agency_url(body):
+                names.setdefault(agency_url(v.brief.agency), {}).setdefault(body, []).append(v)
+    out = {}
+    for url, holders in names.items():
+        first = min((v.brief.agency for vs in holders.values() for v in vs), key=name_key)
+        out[url] = FormerPage(first, tuple((body, tuple(sorted({v.brief.year for v in vs})), tuple(vs))
+                                           for body, vs in sorted(holders.items())))
     return out
 
 
