@@ -142,23 +142,35 @@ def test_a_generated_page_edited_by_hand_is_made_again(tmp_path):
 
 
 def test_the_lock_covers_the_whole_site_build_mkdocs_included(tmp_path, monkeypatch):
-    """`python -m builder site` holds the build lock while MkDocs reads content/: a second build meanwhile
-    waits (here: is told another build is running) rather than prune the pages MkDocs is reading."""
+    """`python -m builder site` holds the build lock while MkDocs reads content/ and while Pagefind indexes
+    the site: a second build meanwhile waits (here: is told another build is running) rather than prune
+    the pages MkDocs is reading or rewrite the site Pagefind is indexing."""
     from builder import cli
+    from builder.site import search_index
 
     root = _repo(tmp_path)
     real, seen = subprocess.run, []
 
-    def run(command, *args, **kw):
-        if "properdocs" not in command:
-            return real(command, *args, **kw)
+    def held(step):
         try:
             with build_lock(root, wait=0):
-                seen.append("a second build could start")
+                seen.append(f"a second build could start during {step}")
         except Busy:
-            seen.append("held")
-        return subprocess.CompletedProcess(command, 0)
+            seen.append(f"held during {step}")
+
+    def run(command, *args, **kw):
+        if "properdocs" in command:  # the engine stood in for: one page for the index to read
+            held("the engine")
+            (root / "site").mkdir(exist_ok=True)
+            (root / "site" / "index.html").write_text(
+                "<!doctype html><html lang='zh'><head><title>t</title></head><body><main data-pagefind-body>"
+                "<h1>平潭综合实验区</h1></main></body></html>", encoding="utf-8")
+            return subprocess.CompletedProcess(command, 0)
+        if str(search_index.PAGEFIND) in map(str, command):
+            held("the search index")
+        return real(command, *args, **kw)
 
     monkeypatch.setattr(cli.subprocess, "run", run)
+    monkeypatch.setattr(search_index.subprocess, "run", run)
     assert cli.main(["site", "--root", str(root), "--site-dir", str(root / "site")]) == 0
-    assert seen == ["held"]
+    assert seen == ["held during the engine", "held during the search index"]
