@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-site
 TESTED := $(VENV)/.installed-test
+NODE   := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site test browser check accuracy serve bench bench-scale clean
@@ -20,12 +21,22 @@ $(TESTED): $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,ocr]'
 	touch $(TESTED)
 
+# Pagefind, which indexes the built site for its search, from npm as package-lock.json pins it, with
+# Debian's Node and npm (installed if missing)
+$(NODE): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "installing Node and npm (Debian) for the site's search index"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm) >/dev/null \
+	  || { echo "could not install Node and npm (not root?): install them, then run make again"; exit 1; }; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE)
+
 ## build the site from reports/ into site/
-site: $(STAMP)
+site: $(STAMP) $(NODE)
 	$(BIN)/python -m builder site --site-dir site
 
 ## run the tests
-test: $(TESTED) browser
+test: $(TESTED) $(NODE) browser
 	$(BIN)/python -m pytest -q
 
 ## Debian's Chromium (and CJK fonts) for the browser tests, and rclone for the deploy's test, if missing
@@ -43,9 +54,9 @@ accuracy: $(TESTED)
 check: $(STAMP)
 	$(BIN)/python -m builder check
 
-## serve the built site locally at http://127.0.0.1:8000
+## serve the built site (its search index included) locally at http://127.0.0.1:8000
 serve: site
-	$(BIN)/properdocs serve -f mkdocs.yml --dev-addr 127.0.0.1:8000
+	$(BIN)/python -m http.server --directory site --bind 127.0.0.1 8000
 
 ## measure extraction speed and each reader (seconds per page, memory, accuracy)
 bench: $(TESTED)
@@ -53,7 +64,7 @@ bench: $(TESTED)
 	$(BIN)/python benchmarks/bench_readers.py
 
 ## build the site from 100, 1,000 and 10,000 synthetic reports and measure every stage (about an hour)
-bench-scale: $(TESTED)
+bench-scale: $(TESTED) $(NODE)
 	$(BIN)/python benchmarks/bench_scale.py --sizes 100 1000 10000 --runs 3
 
 clean:

@@ -2,9 +2,11 @@
 
 usage: python benchmarks/bench_scale.py [--sizes 100 1000 10000] [--runs 3] [--additions N] [--engine-renders-all]
 For each N it prints: extraction reports/s, render seconds, the site's seconds (the engine's top level
-and the bulk pages in its shells: builder/site/engine.py), total seconds, peak memory, site size, search
-index size, and the seconds to add one report to the built site end to end (extract + check + render,
-then the site), with the builder's share alone. Medians over --runs full builds
+and the bulk pages in its shells: builder/site/engine.py), Pagefind's seconds (the search index), total
+seconds, peak memory, site size, search index size, and the seconds to add one report to the built site
+end to end (extract + check + render, the site, the search index), with the builder's share alone; then,
+with Chromium, what one search loads and how well names are found (benchmarks/bench_search.py). Medians
+over --runs full builds
 (each from a clean state), and the median of --additions reports added one by one (the first a body and
 year the site holds already; default: --runs); each N runs in a process of its own.
 """
@@ -49,14 +51,13 @@ def _clean(repo: Path) -> None:
 
 def _builder_work(repo: Path) -> tuple[float, float, int]:
     from builder.pipeline import process_all
-    from builder.site.build import build_site, write_search_dictionary
+    from builder.site.build import build_site
 
     t0 = time.perf_counter()
     outcomes = process_all(repo / "reports", repo, write=True, cache_dir=repo / ".cache" / "extract",
                            state_file=repo / ".cache" / "state.json")
     t1 = time.perf_counter()
     build_site(outcomes, repo, repo / "content", cache_file=repo / ".cache" / "pages.json")
-    write_search_dictionary(repo / ".cache" / "search" / "jieba_user.txt", outcomes)
     t2 = time.perf_counter()
     return t1 - t0, t2 - t1, len(outcomes)
 
@@ -68,29 +69,32 @@ def _site(repo: Path) -> float:
     """The engine's top level and the bulk pages in its shells (site.engine.build), as `make site` runs them
     (or, without SHELLS, the engine rendering every page): its seconds."""
     from builder.site import engine
+    from builder.site.search_index import BUNDLE
 
     t0 = time.perf_counter()
     with open(os.devnull, "w") as quiet, contextlib.redirect_stderr(quiet):
         done = engine.build(repo, repo / "site", {**os.environ, "NO_MKDOCS_2_WARNING": "1",
-                                                   "SOURCE_DATE_EPOCH": "1717200000"}, shells=SHELLS)
+                                                   "SOURCE_DATE_EPOCH": "1717200000"}, shells=SHELLS,
+                           others=(BUNDLE,))
     assert done == 0, "the engine failed"
     return time.perf_counter() - t0
 
 
-def _findable_by_name(search: Path, agencies: list[str]) -> float | None:
-    """The share of agencies whose whole name is a word of the search index (jieba's user dictionary
-    keeps it whole), so that typing the name finds the body's pages; None when the index holds no body's
-    page (the engine's lunr index lists the pages the engine renders: not the bulk pages)."""
-    if not search.exists():
+def _pagefind(repo: Path) -> float:
+    from builder.site.search_index import index_site
+
+    t0 = time.perf_counter()
+    index_site(repo / "site")
+    return time.perf_counter() - t0
+
+
+def _search(site: Path) -> dict | None:
+    """benchmarks/bench_search.py's figures for the built site, or None without Chromium."""
+    if shutil.which("chromium") is None:
         return None
-    docs = json.loads(search.read_text(encoding="utf-8"))["docs"]
-    if not any(doc["location"].startswith("agencies/") for doc in docs):
-        return None
-    words = set()
-    for doc in docs:
-        words.update(w.strip() for w in doc["title"].split("\u200b"))
-    names = set(agencies)
-    return sum(name in words for name in names) / len(names)
+    from bench_search import measure as measure_search
+
+    return measure_search(site)
 
 
 def measure(n: int, runs: int, additions: int | None = None) -> dict:
@@ -101,15 +105,16 @@ def measure(n: int, runs: int, additions: int | None = None) -> dict:
         for name in ("content", "overrides", "hooks"):
             shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns(*GENERATED))
         shutil.copy(ROOT / "mkdocs.yml", repo / "mkdocs.yml")
-        made = generate(repo, n)
+        generate(repo, n)
         rows = []
         for _ in range(runs):
             _clean(repo)
             extract_s, render_s, count = _builder_work(repo)
             site_s = _site(repo)
-            rows.append({"extract_s": extract_s, "render_s": render_s, "site_s": site_s,
-                         "total_s": extract_s + render_s + site_s, "reports": count})
-        # add one report to the built site: the builder's work, then the site's (end to end)
+            pagefind_s = _pagefind(repo)
+            rows.append({"extract_s": extract_s, "render_s": render_s, "site_s": site_s, "pagefind_s": pagefind_s,
+                         "total_s": extract_s + render_s + site_s + pagefind_s, "reports": count})
+        # add one report to the built site: the builder's work, then the site's and the index's (end to end)
         incremental, builder_only = [], []
         for k in range(runs if additions is None else additions):
             extra = generate(repo / f"extra{k}", 1, seed=1000 + k)[0][0]
@@ -117,9 +122,8 @@ def measure(n: int, runs: int, additions: int | None = None) -> dict:
             shutil.copy(extra, target)
             extract_s, render_s, _ = _builder_work(repo)
             builder_only.append(extract_s + render_s)
-            incremental.append(extract_s + render_s + _site(repo))
-        search = repo / "site" / "search" / "search_index.json"
-        findable = _findable_by_name(search, [r.agency for _, r in made])
+            incremental.append(extract_s + render_s + _site(repo) + _pagefind(repo))
+        search = _search(repo / "site")
         med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
         return {"n": n, "reports_per_s": med["reports"] / med["extract_s"], **med,
                 "builder_over_site": (med["extract_s"] + med["render_s"]) / med["site_s"],
@@ -127,8 +131,8 @@ def measure(n: int, runs: int, additions: int | None = None) -> dict:
                 "builder_s": statistics.median(builder_only),
                 "peak_mb": max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024,
-                "site_mb": _size(repo / "site") / 1e6, "search_mb": search.stat().st_size / 1e6 if search.exists() else 0,
-                "findable": findable,
+                "site_mb": _size(repo / "site") / 1e6, "search_mb": _size(repo / "site" / "pagefind") / 1e6,
+                "search": search,
                 "pages": sum(1 for _ in (repo / "site").rglob("index.html"))}
 
 
@@ -147,8 +151,8 @@ def main() -> None:
     if args.one:
         print(json.dumps(measure(args.one, args.runs, args.additions)))
         return
-    print(f"{'N':>6} {'extract/s':>10} {'render s':>9} {'site s':>9} {'total s':>8} {'builder/site':>13} "
-          f"{'+1 report s':>12} {'(builder)':>10} {'peak MB':>8} {'site MB':>8} {'search MB':>10} {'by name':>8} "
+    print(f"{'N':>6} {'extract/s':>10} {'render s':>9} {'site s':>9} {'pagefind s':>10} {'total s':>8} "
+          f"{'builder/site':>13} {'+1 report s':>12} {'(builder)':>10} {'peak MB':>8} {'site MB':>8} {'search MB':>10} "
           f"{'pages':>6}", flush=True)
     for n in args.sizes:
         out = subprocess.run([sys.executable, __file__, "--one", str(n), "--runs", str(args.runs),
@@ -159,12 +163,17 @@ def main() -> None:
             print(f"{n:>6} failed: {out.stderr.strip()[-300:]}", flush=True)
             continue
         r = json.loads(out.stdout.strip().splitlines()[-1])
-        findable = "—" if r["findable"] is None else f"{r['findable']:.1%}"
         print(f"{r['n']:>6} {r['reports_per_s']:>10.1f} {r['render_s']:>9.1f} {r['site_s']:>9.1f} "
-              f"{r['total_s']:>8.1f} {r['builder_over_site']:>12.0%} {r['incremental_s']:>12.2f} {r['builder_s']:>10.2f} "
-              f"{r['peak_mb']:>8.0f} {r['site_mb']:>8.1f} {r['search_mb']:>10.2f} {findable:>8} {r['pages']:>6}",
+              f"{r['pagefind_s']:>10.1f} {r['total_s']:>8.1f} {r['builder_over_site']:>12.0%} {r['incremental_s']:>12.2f} "
+              f"{r['builder_s']:>10.2f} {r['peak_mb']:>8.0f} {r['site_mb']:>8.1f} {r['search_mb']:>10.2f} {r['pages']:>6}",
               flush=True)
         print(f"{'':>6} each addition: {', '.join(f'{s:.2f}' for s in r['additions_s'])} s", flush=True)
+        if r["search"]:
+            q = r["search"]
+            print(f"{'':>6} search: first search {q['first_search_kb']:.0f} KB, a second {q['second_search_kb']:.0f} KB; "
+                  f"full name first {q['full_name_first']:.1%} of {min(200, q['bodies'])} bodies, parts found "
+                  f"{q['parts_found']:.1%} of {q['parts_asked']}", flush=True)
+
 
 
 if __name__ == "__main__":

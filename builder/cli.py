@@ -29,13 +29,13 @@ from .read.text import ReportError
 from .read.workers import bounded_call
 from .store.owned import Unowned, problems, refuse
 from .site import engine
+from .site.search_index import BUNDLE, SearchIndexError, index_site
 from .site.shells import ShellError
 from .publish import PublishError, publish, size_lines
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
 CACHE_DIR = Path(".cache") / "extract"  # extractions by source sha256 and extractor version
 STATE_FILE = Path(".cache") / "state.json"  # outcomes of the last build, by file sizes and times
-SEARCH_DICTIONARY = Path(".cache") / "search" / "jieba_user.txt"  # named in mkdocs.yml
 PAGE_CACHE = Path(".cache") / "pages.json"  # what each page was last made from
 SITE_EMPTIED = "MkDocs would empty the folder it points to and write the site there"
 SITE_WRITTEN = "MkDocs would write the site through it"
@@ -189,21 +189,27 @@ def _directory_warnings(root: Path, reports: Path, outcomes: list[Outcome], agen
                         registries: list) -> int:
     """Print, as warnings, agencies-file entries that match no report and bodies with no entry there
     nor in a registry (ranked as 未分级机关 until they have one); names are matched under
-    `characters.name_key`. Their number."""
+    `characters.name_key`, a report to its body by the name and year it was published under (a former
+    name finds its body). Their number."""
     from .index.registry import placed_bodies
 
-    bodies = {name_key(o.brief.agency): o for o in outcomes if not o.failed}
-    listed = {name_key(name): name for name in agencies}
-    placed = {name_key(name) for name in placed_bodies(agencies, registries)}
+    placed = placed_bodies(agencies, registries)
+    reported, unplaced = set(), {}
+    for o in outcomes:
+        if not o.failed:  # a report under a former name is its body's (index/bodies.py: by name and year)
+            found = placed.resolve(o.brief.agency, o.brief.year)
+            if found is None:
+                unplaced.setdefault(name_key(o.brief.agency), o)
+            else:
+                reported.add(name_key(found.name))
     file = _name(reports / "agencies.yaml", root)
     warnings = []
-    for key, name in sorted(listed.items()):
-        if key not in bodies:
+    for key, name in sorted({name_key(name): name for name in agencies}.items()):
+        if key not in reported:
             warnings.append(f"{file}: warning: entry {name!r} matches no report's body")
-    for key, o in sorted(bodies.items()):
-        if key not in placed:
-            warnings.append(f"{_name(o.source, root)}: warning: {o.brief.agency!r} has no entry in {file} "
-                            "nor in a registry (its region, level and kind): it is ranked as 未分级机关")
+    for key, o in sorted(unplaced.items()):
+        warnings.append(f"{_name(o.source, root)}: warning: {o.brief.agency!r} has no entry in {file} "
+                        "nor in a registry (its region, level and kind): it is ranked as 未分级机关")
     for line in warnings:
         print(one_line(line))
     return len(warnings)
@@ -349,7 +355,7 @@ def _build_locked(root: Path, out: Path) -> list[Outcome] | None:
     """Records, then pages (the build lock held); None if the build is refused or the agencies file or a
     registry is wrong. Raises store.owned.Unowned, before anything is written, if a generated path is not
     the build's own folder."""
-    from .site.build import build_site, write_search_dictionary
+    from .site.build import build_site
     from .site.page_cache import output_problems
 
     refuse(output_problems(root, out))  # before a record is written: build_site looks again
@@ -362,7 +368,6 @@ def _build_locked(root: Path, out: Path) -> list[Outcome] | None:
               file=sys.stderr)
         return None
     written = build_site(outcomes, root, out, cache_file=root / PAGE_CACHE)
-    write_search_dictionary(root / SEARCH_DICTIONARY, outcomes)
     broken = sum(o.failed for o in outcomes)
     print(f"{n} reports ({broken} broken, {warnings} warnings); {written} pages written")
     return outcomes
@@ -382,6 +387,14 @@ def source_date_epoch(outcomes: list[Outcome]) -> int:
     return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
 
 
+def finish_site(root: Path, site_dir: Path) -> None:
+    """What is done to the site folder once the engine has written it, under the build lock: last, once
+    every page is written, the search index over them (Pagefind, made in .cache/pagefind/ and copied
+    where it changed). Raises SearchIndexError."""
+    indexed = index_site(site_dir, root / ".cache" / "pagefind")
+    print(f"search index: {indexed.pages} pages, {indexed.bytes / 1024:.0f} KB in {indexed.files} files")
+
+
 def cmd_site(args: argparse.Namespace) -> int:
     """The pages, then the engine and the bulk pages in its shells (site.engine.build), under one build lock:
     a second build cannot prune content/ while the engine reads it. The site folder must be absent or a
@@ -397,15 +410,59 @@ def cmd_site(args: argparse.Namespace) -> int:
             if outcomes is None:
                 return EXIT_BROKEN
             env = {**os.environ, "SOURCE_DATE_EPOCH": str(source_date_epoch(outcomes)), "NO_MKDOCS_2_WARNING": "1"}
-            done = engine.build(root, site_dir, env, shells=not args.engine_renders_all)
+            done = engine.build(root, site_dir, env, shells=not args.engine_renders_all, others=(BUNDLE,))
+            if done != 0:
+                print("error: the site engine (properdocs build --strict) failed", file=sys.stderr)
+                return EXIT_BROKEN
+            finish_site(root, site_dir)
     except (Busy, Unowned, ShellError) as exc:
         _error(exc)
         return EXIT_BROKEN
-    if done != 0:
-        print("error: the site engine (properdocs build --strict) failed", file=sys.stderr)
+    except SearchIndexError as exc:
+        print(f"error: the search index: {exc}", file=sys.stderr)
         return EXIT_BROKEN
     for line in size_lines(site_dir):
         print(line, file=sys.stderr if line.startswith("warning:") else sys.stdout)
+    return EXIT_OK
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    """A dated, versioned release of the data under releases/VERSION/ (builder/release.py), made from a
+    build of this commit; with --reproduce, a committed release's files made again and checked."""
+    from .data.files import FOLDER
+    from .release import (NotReproduced, ReleaseError, check_date, check_new, committed_head, make_release,
+                          parse_version, reproduce)
+
+    root = Path(args.root)
+    date = args.date or dt.datetime.now(dt.timezone.utc).date().isoformat()
+    try:
+        check_date(date)
+        if args.reproduce:
+            parse_version(args.version)
+        else:  # refused before the build as well as after it (which may write records)
+            check_new(root, args.version)
+            committed_head(root)
+        with build_lock(root):
+            if _build_locked(root, root / "content") is None:
+                return EXIT_BROKEN
+            downloads = root / "content" / FOLDER
+            release = (reproduce(root, args.version, downloads) if args.reproduce
+                       else make_release(root, args.version, date, downloads))
+    except ReleaseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BROKEN if isinstance(exc, NotReproduced) else EXIT_USAGE
+    except (Busy, Unowned) as exc:
+        _error(exc)
+        return EXIT_BROKEN
+    s = release.manifest.get("summary", {})
+    if args.reproduce:
+        print(f"release {release.version}: its {len(release.manifest['files'])} files made again are the ones "
+              f"published, in {release.data}")
+    else:
+        print(f"release {release.version} ({release.manifest['date']}) in {release.folder}: {s['reports']} reports, "
+              + (f"{s['added']} added, {s['removed']} removed, {s['changed']} cells changed, method "
+                 f"{'changed' if s['method_changed'] else 'unchanged'} since {release.manifest['previous']}"
+                 if release.manifest["previous"] else "the first release"))
     return EXIT_OK
 
 
@@ -497,6 +554,14 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--to", required=True, help="an rclone remote (store:bucket/path, from RCLONE_CONFIG_* variables) or a folder")
     s.add_argument("--site-dir", default="site", help="the built site (default: site)")
     s.set_defaults(func=cmd_publish)
+
+    s = sub.add_parser("release", help="a dated, versioned release of the data under releases/VERSION/ with its 变更说明")
+    s.add_argument("version", help="YEAR.MONTH.N, e.g. 2026.12.0, newer than every release under releases/")
+    s.add_argument("--date", help="the release's date, YYYY-MM-DD (default: today, UTC)")
+    s.add_argument("--reproduce", action="store_true",
+                   help="make a committed release's files again and check them against its manifest")
+    s.add_argument("--root", default=os.getcwd(), help="the repository (default: here)")
+    s.set_defaults(func=cmd_release)
 
     s = sub.add_parser("build", help="write records beside new reports and the site's pages into content/")
     s.add_argument("--root", default=os.getcwd(), help="the repository (default: here)")

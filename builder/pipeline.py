@@ -14,7 +14,7 @@ import os
 import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .read import workers
 from .record.characters import name_key
@@ -381,12 +381,32 @@ def _load_state(state_file: Path | None, shards: ShardedCache | None) -> tuple[d
     return outcomes, across
 
 
-def _across_years(good: list[Outcome], cached: dict) -> tuple[dict, list[tuple[str, Finding]]]:
-    """The across-year findings, (source, finding), per agency; an agency whose reports are as they
+def body_keys(reports_dir: Path) -> Callable[[str, int], str]:
+    """A report's body, by the name it was published under and its year: the body's id
+    (index/bodies.py), which its former names share, through reports/agencies.yaml and the registries;
+    a body they do not know (or a wrong agencies file, which `check` reports) by its name under `name_key`."""
+    from .index.registry import load_registries, placed_bodies
+    from .index.scores import AgenciesError, load_agencies
+
+    try:
+        placed = placed_bodies(load_agencies(reports_dir / "agencies.yaml"), load_registries(reports_dir)[0])
+    except AgenciesError:
+        placed = placed_bodies({}, [])
+
+    def key(name: str, year: int) -> str:
+        found = placed.resolve(name, year)
+        return found.body_id if found is not None else name_key(name)
+    return key
+
+
+def _across_years(good: list[Outcome], cached: dict, body: Callable[[str, int], str]
+                  ) -> tuple[dict, list[tuple[str, Finding]]]:
+    """The across-year findings, (source, finding), per body (`body`: body_keys, so that a body's years
+    under a former name and under its present one are checked together); a body whose reports are as they
     were at the last run keeps its findings without its records being read."""
     by_agency: dict[str, list[Outcome]] = {}
     for o in good:
-        by_agency.setdefault(name_key(o.brief.agency), []).append(o)
+        by_agency.setdefault(body(o.brief.agency, o.brief.year), []).append(o)
     found, out = {}, []
     for agency, members in by_agency.items():
         years = {o.brief.year for o in members}
@@ -396,7 +416,9 @@ def _across_years(good: list[Outcome], cached: dict) -> tuple[dict, list[tuple[s
         if agency in cached and cached[agency][0] == keys and all(o.key for o in members):
             pairs = cached[agency][1]
         else:
-            records = [o.read_record() for o in members]  # not kept parsed: every body's, from nothing
+            # not kept parsed: every body's, from nothing; checked as one body's years under whichever name
+            # each was published (a copy under one name, as the checks pair a name's consecutive years)
+            records = [o.read_record().model_copy(update={"agency": members[0].brief.agency}) for o in members]
             source_of = {id(r): str(o.source) for r, o in zip(records, members)}
             pairs = [(source_of[id(r)], f) for r, f in check_across_years(records) + check_jumps(records)]
         found[agency] = (keys, pairs)
@@ -439,7 +461,8 @@ def process_all(reports_dir: Path, root: Path, write: bool = False, progress=Non
     by_source = {**known, **{o.source: o for o in fresh}}
     outcomes = [by_source[s] for s in sources]
     good = [o for o in outcomes if not o.failed]
-    across, found = _across_years(good, across)
+    body = body_keys(reports_dir)
+    across, found = _across_years(good, across, body)
     if shards is not None:  # the outcomes before the across-year findings, which depend on the others
         try:
             shards.save({str(o.source): o for o in outcomes},
@@ -455,19 +478,21 @@ def process_all(reports_dir: Path, root: Path, write: bool = False, progress=Non
                   "build reads every report again", file=sys.stderr)
     outcomes = [copy.copy(o) for o in outcomes]
     by_path = {str(o.source): o for o in outcomes}
-    for source, finding in found + _same_body_and_year(good, root):
+    for source, finding in found + _same_body_and_year(good, root, body):
         owner = by_path[source]
         owner.findings = owner.findings + [finding]
     return outcomes
 
 
-def _same_body_and_year(good: list[Outcome], root: Path) -> list[tuple[str, Finding]]:
+def _same_body_and_year(good: list[Outcome], root: Path, body: Callable[[str, int], str]
+                        ) -> list[tuple[str, Finding]]:
     """One body, one year, one source: an error on every report of a body and year that has more than
     one source file (a revised copy beside the original), naming the others. Which one stands is a
-    person's decision; until then neither is published. Bodies are the same under `name_key`."""
+    person's decision; until then neither is published. Bodies are the same under `body` (body_keys: under a
+    former name too)."""
     by_key: dict[tuple[str, int], list[Outcome]] = {}
     for o in good:
-        by_key.setdefault((name_key(o.brief.agency), o.brief.year), []).append(o)
+        by_key.setdefault((body(o.brief.agency, o.brief.year), o.brief.year), []).append(o)
     out = []
     for (_, year), members in by_key.items():
         if len(members) < 2:

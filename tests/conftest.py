@@ -61,12 +61,11 @@ def real_layout_scans():
 # what the builder generates in content/: left out when a test copies the repository
 GENERATED_PAGES = ("index.md", "issues.md", "methodology.md", "data.md", "accuracy.md", "reports", "agencies", "rankings", "api",
                    "downloads", "regions", "issues", "coverage",
-                   "compare", "feeds", "corrections.md")
+                   "compare", "feeds", "corrections.md", "releases")
 
 
 # bodies whose names hold what once broke search (full-width brackets, ·, digits, Latin letters half and
-# full width, a character beyond the BMP, a name over twice hooks/compact_search.py's NAME_PIECE long,
-# what HTML escapes and the quotes a query drops)
+# full width, a character beyond the BMP, a long name repeating itself, what HTML escapes and quotes)
 SEARCH_NAMES = ("全角（括号）机关·局", "青禾县自然资源局案3", "青禾县自然资源局案10", "ABC科技园2号管委会", "Ａｂｃ全角字母局",
                 "𠀀生僻字局", "很长的机关名称很长的机关名称很长的机关名称", '甲&乙"丙丁"<戊>局')
 
@@ -91,17 +90,34 @@ def build_site_in(root: Path, write: bool = False):
     import subprocess
 
     from builder.pipeline import process_all
-    from builder.site.build import build_site, write_search_dictionary
+    from builder.site.build import build_site
+    from builder.site.engine import engine_command
+    from builder.site.search_index import index_site
 
     outcomes = process_all(root / "reports", root, write=write)
     written = build_site(outcomes, root, root / "content")
-    write_search_dictionary(root / ".cache" / "search" / "jieba_user.txt", outcomes)
-    from builder.site.engine import engine_command
-
     out = subprocess.run(engine_command(root / "site"), cwd=root, capture_output=True, text=True,
                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert out.returncode == 0, out.stderr
+    index_site(root / "site")  # last, as `make site` does
     return outcomes, written
+
+
+def indexed_pages(site: Path) -> list[dict]:
+    """The pages of the built site's search index (Pagefind's fragments, under site/pagefind/fragment/):
+    each {"url", "content" (the text indexed, without the zero-width spaces Pagefind puts between the words
+    it cuts), "meta": {"title", "kind", "region", "years"}, ...}."""
+    import gzip
+    import json
+
+    pages = []
+    for fragment in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes())
+        assert data.startswith(b"pagefind_dcd"), fragment
+        page = json.loads(data[len(b"pagefind_dcd"):])
+        page["content"] = page["content"].replace("\u200b", "")
+        pages.append(page)
+    return pages
 
 
 def with_standing(page: Path) -> str:

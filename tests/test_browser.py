@@ -1,11 +1,9 @@
 """A real headless Chromium loads the built site: a report page shows the right numbers, a ranking
-table sorts, a Chinese search finds the agency. Screenshots go to test-output/screenshots/."""
+table sorts, a Chinese search (the box in the header, on the site's Pagefind index) finds the agency. Screenshots go to test-output/screenshots/."""
 from __future__ import annotations
 
 import functools
-import html
 import http.server
-import json
 import os
 import re
 import shutil
@@ -150,79 +148,85 @@ def test_a_reason_stays_under_its_report_however_the_ranking_is_sorted(site_url,
             expect(page.locator("table.ranking tbody tr:first-child")).to_have_class(["group-head"] * 2)
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("巴州区", "巴州区"), ("行政复议", "行政复议"),
-    # any part of a body's name of two characters or more finds the body
-    ("通川", "达州市通川区"), ("州市通川区", "达州市通川区"), ("西区人民政府", "攀枝花市西区人民政府办公室"),
-    ("管委会", "大通湖区委区管委会办公室"), ("汇区政府", "川汇区政府办公室"),
-    # and a region
-    ("四川省", "四川省")])
-def test_chinese_search_finds_the_agency(site_url, page, query, expected):
-    page.goto(site_url)
-    page.locator("input.md-search__input").click()
-    page.keyboard.type(query, delay=80)
+def search_box(pg, query):
+    """QUERY typed into the search box in the header, as a reader does: the result list's links (their
+    addresses, decoded) once it shows."""
+    pg.locator("input.site-search__input").click()
+    pg.locator("input.site-search__input").fill("")
+    pg.keyboard.type(query, delay=40)
     # Chinese typed through an input method ends with key events; Playwright inserts the text
     # without them, so one key press stands for the input method's
-    page.keyboard.press("End")
-    results = page.locator(".md-search-result__item")
-    expect(results.first).to_be_visible(timeout=15000)
-    expect(page.locator(".md-search-result__list")).to_contain_text(expected)
-    links = page.locator(".md-search-result__link").evaluate_all("els => els.map(e => e.href)")
-    if expected not in ("行政复议", "四川省"):  # a body: its page is among the results
-        assert any(quote(expected) in href for href in links), links
-    # what a result shows: no field runs into the next (a body's region and its report's opening)
-    assert "人民政府（" not in page.locator(".md-search-result__list").inner_text()
+    pg.keyboard.press("End")
+    expect(pg.locator(".site-search__status")).to_contain_text(f"“{query}”：找到", timeout=15000)
+    links = pg.locator(".site-search__link").evaluate_all("els => els.map(e => e.href)")
+    return [unquote(urlsplit(href).path) for href in links]
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("巴州区", "/agencies/巴州区/"), ("平潭综合实验区", "/agencies/平潭综合实验区/"),
+    # any part of a body's name of two characters or more finds the body
+    ("通川", "/agencies/达州市通川区/"), ("州市通川区", "/agencies/达州市通川区/"),
+    ("西区人民政府", "/agencies/攀枝花市西区人民政府办公室/"), ("管委会", "/agencies/大通湖区委区管委会办公室/"),
+    ("汇区政府", "/agencies/川汇区政府办公室/"),
+    # and a region by its name
+    ("四川省", "/regions/四川省/"), ("福建省", "/regions/福建省/")])
+def test_chinese_search_finds_the_agency(site_url, page, query, expected):
+    page.goto(site_url)
+    found = search_box(page, query)
+    assert expected in found, found
+    if expected.rstrip("/").endswith(query):  # a body's full name or a region's: its page first
+        assert found[0] == expected, found
+    # what a result shows: the name, what it is (机关, 年度报告, 地区), its years and region
+    first = page.locator(".site-search__link").first
+    assert first.locator(".site-search__name").inner_text() and first.locator(".site-search__about").inner_text()
     page.screenshot(path=str(SHOTS / f"search-{query}.png"))
 
 
-# Material's search worker, as the site serves it, asked for every part of a name (2 characters or more)
+# the site's search (assets/javascripts/search.js) asked for every part of each name (2 characters or
+# more): [name, part, the ids of every result] and each name's body page's id
 _ASK_EVERY_PART = """async names => {
-  const config = JSON.parse(document.getElementById("__config").textContent);
-  const index = await (await fetch("search/search_index.json")).json();
-  const worker = new Worker(new URL(config.search, location.href));
-  const ask = data => new Promise(done => { worker.onmessage = ev => done(ev.data); worker.postMessage(data); });
-  await ask({type: 0, data: {config: index.config, docs: index.docs, options: {suggest: false}}});
-  const found = [];
+  const bodies = {}, found = [];
   for (const name of names) {
+    const full = await siteSearch.find(name, 10);
+    const body = full.shown.find(d => d.meta.title === name && d.meta.kind === "body");
+    bodies[name] = [body ? body.id : null, full.shown[0] ? full.shown[0].id : null];
     const chars = Array.from(name);
     for (let i = 0; i < chars.length; i++)
       for (let j = i + 2; j <= chars.length; j++) {
         const part = chars.slice(i, j).join("");
-        const result = await ask({type: 2, data: part});
-        found.push([name, part, result.data.items.map(group => group[0].location)]);
+        const result = await siteSearch.find(part, 1);
+        found.push([name, part, result ? result.ids : null]);
       }
   }
-  worker.terminate();
-  return found;
+  return [bodies, found];
 }"""
 
 
-def test_every_part_of_every_odd_name_finds_its_body_first(odd_site, page):
-    url, root = odd_site
-    index = json.loads((root / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
-    bodies = {html.unescape(d["title"].replace("\u200b", "").strip()): d["location"] for d in index["docs"]
-              if re.fullmatch(r"agencies/[^/#]+/", d["location"])}
-    assert set(SEARCH_NAMES) <= set(bodies)
-    page.goto(url)
-    answers = page.evaluate(_ASK_EVERY_PART, list(SEARCH_NAMES))
+def test_every_part_of_every_odd_name_finds_its_body(odd_site, page):
+    from builder.site.search_index import plain_words
+
+    page.goto(odd_site[0])
+    bodies, answers = page.evaluate(_ASK_EVERY_PART, list(SEARCH_NAMES))
+    # each body's full name finds its page first
+    assert {name: first for name, (body, first) in bodies.items() if body is None or first != body} == {}
     assert len(answers) == sum(len(n) * (len(n) - 1) // 2 for n in SEARCH_NAMES)
-    for name, part, locations in answers:
-        assert bodies[name] in locations, (name, part, locations[:5])
-        # a part of this name only (of 2 characters or more once the query's quotes are dropped): its body first
-        if sum(part in other for other in bodies) == 1 and len(part.replace('"', "")) >= 2:
-            assert locations[0] == bodies[name], (name, part, locations[:5])
+    for name, part, ids in answers:
+        if not plain_words(part):  # a part of nothing but punctuation ("<, ") asks for nothing
+            assert ids is None, part
+            continue
+        assert bodies[name][0] in ids, (name, part, len(ids))
+    # the browser writes a query as the build writes a name (search_index.plain_words)
+    written = page.evaluate("names => names.map(n => siteSearch.terms(n))", list(SEARCH_NAMES))
+    assert written == [" ".join(plain_words(n)) for n in SEARCH_NAMES]
 
 
-@pytest.mark.parametrize("query, expected", [("全角（括号）机关·局", "全角（括号）机关·局"), ("局案3", "青禾县自然资源局案3")])
+@pytest.mark.parametrize("query, expected", [("全角（括号）机关·局", "全角（括号）机关·局"), ("局案3", "青禾县自然资源局案3"),
+                                             ("ａｂｃ全角字母局", "Ａｂｃ全角字母局"), ("𠀀生僻字局", "𠀀生僻字局")])
 def test_typing_a_name_with_brackets_or_digits_finds_the_body(odd_site, page, query, expected):
     url, _ = odd_site
     page.goto(url)
-    page.locator("input.md-search__input").click()
-    page.keyboard.type(query, delay=80)
-    page.keyboard.press("End")  # as in test_chinese_search_finds_the_agency
-    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=15000)
-    first = page.locator(".md-search-result__link").first.get_attribute("href")
-    assert unquote(urlsplit(first).path).endswith(f"/agencies/{expected}/"), first  # (?h=: the words highlighted)
+    found = search_box(page, query)
+    assert found[0].endswith(f"/agencies/{expected}/"), found
     page.screenshot(path=str(SHOTS / f"search-{query}.png"))
 
 

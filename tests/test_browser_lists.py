@@ -1,12 +1,10 @@
 """The pages that list many reports, as a reader's browser shows them at 1280 and 390 px: coverage (its
 及时性 column on screen), 逾期与缺失, the home page, 方法说明 (its indicators readable); search (a body's
-full name finds its page first, no zero-width space in a result); and what a build writes beside them
-(a sitemap of every page's address, no jieba chatter). The site is built with SITE_URL set, as the
-deploy builds it. Screenshots go to test-output/screenshots/."""
+full name finds its page first, on a phone too, at the site's address below a path, loading at most
+SEARCH_BYTES); and what a build writes beside them (a sitemap of every page's address). The site is
+built with SITE_URL set, as the deploy builds it. Screenshots go to test-output/screenshots/."""
 from __future__ import annotations
 
-import html
-import json
 import os
 import re
 import subprocess
@@ -15,8 +13,8 @@ from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 
-from conftest import copy_repository
-from test_browser import SHOTS, _no_sideways_scroll, _serve, _within, page, phone  # noqa: F401 (fixtures)
+from conftest import copy_repository, indexed_pages
+from test_browser import SHOTS, _no_sideways_scroll, _serve, _within, page, phone, search_box  # noqa: F401 (fixtures)
 
 from playwright.sync_api import expect  # noqa: E402  (after test_browser: skipped without Chromium)
 
@@ -27,16 +25,17 @@ ADDRESS = "https://example.org/disclosure-index/"
 def built(tmp_path_factory):
     """(root, MkDocs' stderr) of the repository's site built as `make site` builds it, with SITE_URL."""
     from builder.pipeline import process_all
-    from builder.site.build import build_site, write_search_dictionary
+    from builder.site.build import build_site
+    from builder.site.search_index import index_site
 
     root = copy_repository(tmp_path_factory.mktemp("repo"))
     outcomes = process_all(root / "reports", root)
     build_site(outcomes, root, root / "content")
-    write_search_dictionary(root / ".cache" / "search" / "jieba_user.txt", outcomes)
     out = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(root / "site")],
                          cwd=root, capture_output=True, text=True,
                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": ADDRESS})
     assert out.returncode == 0, out.stderr
+    index_site(root / "site")
     return root, out.stderr
 
 
@@ -55,62 +54,95 @@ def test_the_sitemap_lists_every_page_at_the_site_s_address(built):
     assert {unquote(u) for u in listed} == {ADDRESS + ("" if f == "." else f + "/") for f in folders}
 
 
-def test_a_build_says_nothing_of_jieba(built):
-    _, stderr = built
-    assert "prefix dict" not in stderr.lower() and "Loading model" not in stderr
-
-
-def test_the_search_index_keeps_only_the_word_breaks_lunr_needs(built):
-    root, _ = built
-    index = json.loads((root / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
-    separator = re.compile(index["config"]["separator"])
-    breaks = idle = 0
-    for doc in index["docs"]:
-        for text in (doc.get("title", ""), doc.get("text", "")):
-            for m in re.finditer("\u200b", text):
-                breaks += 1
-                before, after = text[m.start() - 1:m.start()], text[m.end():m.end() + 1]
-                idle += not before or not after or bool(separator.fullmatch(before) or separator.fullmatch(after))
-    assert breaks and idle == 0
-
-
-# Material's search worker, as the site serves it, asked for each query: each answer's locations and texts
-_ASK = """async queries => {
-  const config = JSON.parse(document.getElementById("__config").textContent);
-  const index = await (await fetch("search/search_index.json")).json();
-  const worker = new Worker(new URL(config.search, location.href));
-  const ask = data => new Promise(done => { worker.onmessage = ev => done(ev.data); worker.postMessage(data); });
-  await ask({type: 0, data: {config: index.config, docs: index.docs, options: {suggest: false}}});
-  const found = [];
-  for (const query of queries) {
-    const result = await ask({type: 2, data: query});
-    found.push([query, result.data.items.map(group => group[0].location),
-                result.data.items.flat().map(doc => (doc.title || "") + (doc.text || ""))]);
-  }
-  worker.terminate();
-  return found;
-}"""
+SEARCH_BYTES = 500 * 1024  # what one search may load, index and results included (docs/national.md)
 
 
 def test_searching_each_body_s_full_name_finds_its_page_first(built, site_url, page):
     root, _ = built
-    index = json.loads((root / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
-    bodies = {html.unescape(d["title"].replace("\u200b", "").strip()): d["location"] for d in index["docs"]
-              if re.fullmatch(r"agencies/[^/#]+/", d["location"])}
+    pages = indexed_pages(root / "site")
+    bodies = {p["meta"]["title"]: unquote(p["url"]) for p in pages if p["meta"]["kind"] == "body"}
     assert "平潭综合实验区" in bodies and len(bodies) >= 10  # every committed body
     page.goto(site_url)
-    answers = page.evaluate(_ASK, [*bodies, "行政复议", "政府信息公开"])
-    assert [(q, found[:5]) for q, found, _ in answers if q in bodies and found[0] != bodies[q]] == []
-    for query, locations, texts in answers:
-        assert locations and not any("\u200b" in t for t in texts), query  # no zero-width space shown
+    answers = page.evaluate("""async names => { const out = [];
+      for (const n of names) { const f = await siteSearch.find(n); out.push([n, f.shown.map(d => d.url)]); }
+      return out; }""", list(bodies))
+    assert [(q, found[:3]) for q, found in answers if not found or unquote(found[0]) != bodies[q]] == []
     # typed into the search box, as a reader does
-    page.locator("input.md-search__input").click()
-    page.keyboard.type("平潭综合实验区", delay=60)
-    page.keyboard.press("End")  # as in test_browser.test_chinese_search_finds_the_agency
-    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=15000)
-    first = page.locator(".md-search-result__link").first.get_attribute("href")
-    assert unquote(urlsplit(first).path).endswith("/agencies/平潭综合实验区/"), first
+    assert search_box(page, "平潭综合实验区")[0] == "/agencies/平潭综合实验区/"
     page.screenshot(path=str(SHOTS / "search-平潭综合实验区.png"))
+
+
+def test_one_search_loads_only_what_it_needs(site_url, page):
+    # a fresh tab (nothing cached): every response from the moment the reader starts to search
+    pg = page.context.browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    try:
+        pg.goto(site_url)
+        pg.wait_for_load_state("networkidle")
+        loaded = []
+        pg.on("response", lambda r: loaded.append((urlsplit(r.url).path, len(r.body()) if r.ok else 0)))
+        assert search_box(pg, "达州市通川区")[0] == "/agencies/达州市通川区/"
+        pg.wait_for_load_state("networkidle")
+        size = sum(n for _, n in loaded)
+        assert {"/pagefind/indexes.json", "/pagefind/pagefind.js"} <= {path for path, _ in loaded}
+        assert 0 < size <= SEARCH_BYTES, (size, loaded)
+        assert not any(path.startswith("/search/") for path, _ in loaded)  # no lunr index, no Material worker
+        # a second search loads only the index chunks and results it has not loaded yet
+        loaded.clear()
+        assert "/agencies/巴州区/" in search_box(pg, "巴州")
+        assert sum(n for _, n in loaded) < size / 4, loaded
+    finally:
+        pg.close()
+
+
+def test_the_search_box_on_a_phone(site_url, phone):
+    phone.goto(site_url + quote("reports/2023/巴州区/"))
+    expect(phone.locator("input.site-search__input")).to_be_hidden()  # behind the magnifier until opened
+    phone.locator(".site-search__open").click()
+    expect(phone.locator("input.site-search__input")).to_be_focused()
+    found = search_box(phone, "通川")
+    assert "/agencies/达州市通川区/" in found
+    width = _no_sideways_scroll(phone)
+    for k in range(phone.locator(".site-search__link").count()):
+        assert _within(phone.locator(".site-search__link").nth(k).bounding_box(), width)
+    phone.screenshot(path=str(SHOTS / "phone-search-通川.png"))
+    phone.keyboard.press("Escape")
+    expect(phone.locator("input.site-search__input")).to_be_hidden()
+
+
+def test_search_at_the_site_s_address_below_a_path(built, page):
+    # GitHub Pages publishes the site below the repository's name: results link there, not to the host's root
+    root, _ = built
+    url, server = _serve(root)
+    try:
+        page.goto(url + "site/" + quote("reports/2023/巴州区/"))
+        found = search_box(page, "达州市通川区")
+        assert found[0] == "/site/agencies/达州市通川区/", found
+        page.locator(".site-search__link").first.click()
+        expect(page.locator("h1")).to_contain_text("达州市通川区")
+    finally:
+        server.shutdown()
+
+
+def test_search_merges_every_index_folder_listed(built, page, tmp_path):
+    # a site built in parts lists each part's index folder in pagefind/indexes.json: one query searches all
+    import shutil
+
+    from builder.site.search_index import PAGEFIND
+
+    root, _ = built
+    site = shutil.copytree(root / "site", tmp_path / "site")
+    shutil.rmtree(site / "pagefind")
+    for glob, folder in (("{agencies,regions}/**/*.html", "pagefind"), ("reports/**/*.html", "reports/pagefind")):
+        subprocess.run([str(PAGEFIND), "--site", str(site), "--glob", glob, "--output-subdir", folder,
+                        "--force-language", "zh", "--quiet"], check=True, capture_output=True)
+    (site / "pagefind" / "indexes.json").write_text('{"indexes": ["pagefind/", "reports/pagefind/"]}', encoding="utf-8")
+    url, server = _serve(site)
+    try:
+        page.goto(url)
+        found = search_box(page, "达州市通川区")
+        assert found[0] == "/agencies/达州市通川区/" and "/reports/2023/达州市通川区/" in found, found
+    finally:
+        server.shutdown()
 
 
 def _columns_on_screen(pg, table: str, width: int) -> None:

@@ -112,3 +112,47 @@ def test_a_corrections_date_stays_on_one_line(corrected_url, page, width):  # no
     expect(page.locator("table.corrections tbody tr")).to_have_count(1)
     assert re.search(r"自然人", page.locator("table.corrections tbody tr").inner_text())
     page.screenshot(path=str(SHOTS / f"pages-corrections-list-{width}.png"), full_page=True)
+
+
+# a page of every kind that holds a table
+TABLE_PAGES = (("home", ""), ("rankings", "rankings/2024/"), ("rankings-index", "rankings/"),
+               ("coverage", "coverage/"), ("coverage-region", f"coverage/{quote('福建省平潭综合实验区')}/"),
+               ("coverage-year", f"coverage/{quote('福建省平潭综合实验区')}/2024/"), ("lapses", "coverage/lapses/"),
+               ("methodology", "methodology/"), ("report", f"reports/2024/{quote(BODY)}/"),
+               ("body", f"agencies/{quote(BODY)}/"), ("region", f"regions/{quote('福建省')}/"), ("data", "data/"),
+               ("issues", "issues/"), ("accuracy", "accuracy/"))
+
+# every table cell's text, the lines it takes on screen and whether it reads as one number
+_CELL_LINES = """() => Array.from(document.querySelectorAll('.md-content table td, .md-content table th'))
+  .filter(e => e.offsetParent !== null)
+  .map(e => {
+    const text = e.innerText.trim();
+    const r = document.createRange(); r.selectNodeContents(e);
+    const tops = new Set(Array.from(r.getClientRects()).filter(b => b.width > 0 && b.height > 0)
+                                                       .map(b => Math.round(b.top / 4)));
+    return {text, lines: tops.size};
+  })"""
+NUMBER = re.compile(r"^[-−+]?[\d.,%]+$")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name, rel", TABLE_PAGES, ids=[p[0] for p in TABLE_PAGES])
+def test_no_number_is_cut_and_no_word_stands_one_character_a_line(site_url, page, name, rel, width):  # noqa: F811
+    """A number in a table stays on one line ("31" never shows as 3 over 1), and a cell's text or
+    header never wraps one character a line (a region's name down a column at 390 px)."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(site_url + rel)
+    expect(page.locator("h1").first).to_be_visible()
+    cut, narrow = [], []
+    for cell in page.evaluate(_CELL_LINES):
+        text = cell["text"]
+        if "\n" in text:
+            continue
+        if NUMBER.match(text) and len(text) > 1 and cell["lines"] > 1:
+            cut.append(text)
+        elif len(text) >= 4 and cell["lines"] > 1 and cell["lines"] * 1.5 > len(text):
+            narrow.append((text, cell["lines"]))
+    page.screenshot(path=str(SHOTS / f"tables-{name}-{width}.png"), full_page=True)
+    assert not cut, f"{rel} at {width} px cuts numbers across lines: {cut[:10]}"
+    assert not narrow, f"{rel} at {width} px wraps text about one character a line: {narrow[:10]}"
+    assert _scrolls_sideways(page)[0] <= width

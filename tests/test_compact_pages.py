@@ -9,7 +9,6 @@ import importlib.util
 import os
 import re
 import subprocess
-import unicodedata
 
 import pytest
 from lxml import html as lxml_html
@@ -87,17 +86,3 @@ def test_what_is_kept():
 def test_no_style_sheet_of_ours_keeps_whitespace():
     for css in (ROOT / "content" / "assets" / "stylesheets").glob("*.css"):
         assert not re.search(r"white-space\s*:\s*pre", css.read_text(encoding="utf-8")), css
-
-
-def test_a_search_entry_s_address_reads_as_it_is_and_stays_the_same_url():
-    from urllib.parse import quote, unquote
-
-    spec = importlib.util.spec_from_file_location("compact_search", ROOT / "hooks" / "compact_search.py")
-    compact_search = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(compact_search)
-    readable = compact_search.readable
-    assert readable(quote("reports/2023/达州市通川区/") + "#_2") == "reports/2023/达州市通川区/#_2"
-    for kept in ("a%2Fb%23c%25d%3F", quote("甲\u3000乙"), quote("甲\u200b乙"), "%E8%BE", "%FF%FE"):
-        assert unquote(readable(kept)) == unquote(kept)  # the same address
-        assert not any(c.isspace() or unicodedata.category(c)[0] in "CZ" for c in readable(kept)), kept
-    assert readable(quote("甲\u3000乙")) == "甲%E3%80%80乙" and readable("a%2Fb%23c") == "a%2Fb%23c"

@@ -142,21 +142,36 @@ def test_a_generated_page_edited_by_hand_is_made_again(tmp_path):
 
 
 def test_the_lock_covers_the_whole_site_build_mkdocs_included(tmp_path, monkeypatch):
-    """`python -m builder site` holds the build lock while MkDocs reads content/: a second build meanwhile
-    waits (here: is told another build is running) rather than prune the pages MkDocs is reading."""
+    """`python -m builder site` holds the build lock while the engine reads content/ and while Pagefind
+    indexes the site: a second build meanwhile waits (here: is told another build is running) rather than
+    prune the pages the engine is reading or rewrite the site Pagefind is indexing."""
     from builder import cli
+    from builder.site import search_index
 
     root = _repo(tmp_path)
-    seen = []
+    real, seen = subprocess.run, []
 
-    def build(*args, **kw):  # the engine and the bulk pages in its shells (site.engine.build)
+    def held(step):
         try:
             with build_lock(root, wait=0):
-                seen.append("a second build could start")
+                seen.append(f"a second build could start during {step}")
         except Busy:
-            seen.append("held")
+            seen.append(f"held during {step}")
+
+    def build(root_, site_dir, *args, **kw):  # the engine and the bulk pages in its shells stood in for: one page
+        held("the engine")
+        site_dir.mkdir(exist_ok=True)
+        (site_dir / "index.html").write_text(
+            "<!doctype html><html lang='zh'><head><title>t</title></head><body><main data-pagefind-body>"
+            "<h1>平潭综合实验区</h1></main></body></html>", encoding="utf-8")
         return 0
 
+    def run(command, *args, **kw):  # subprocess.run, which the build also runs git with
+        if str(search_index.PAGEFIND) in map(str, command):
+            held("the search index")
+        return real(command, *args, **kw)
+
     monkeypatch.setattr(cli.engine, "build", build)
+    monkeypatch.setattr(search_index.subprocess, "run", run)
     assert cli.main(["site", "--root", str(root), "--site-dir", str(root / "site")]) == 0
-    assert seen == ["held"]
+    assert seen == ["held during the engine", "held during the search index"]

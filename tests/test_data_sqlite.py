@@ -27,7 +27,8 @@ def ranked(rows: list[downloads.Row]) -> tuple[list[downloads.Prepared], list[tu
     placed = standings((k, r.record.year, r.agency.group, r.score) for k, r in enumerate(rows))
     prepared = downloads.with_ranks(downloads._prepared(rows), [placed[k].ranks for k in range(len(rows))])
     scores = [s for k, r in enumerate(rows)
-              for s in downloads.score_rows(r.record.agency, r.record.year, r.agency.group, r.score, placed[k])]
+              for s in downloads.score_rows(r.record.agency, r.record.year, r.agency.group, r.score, placed[k],
+                                            body_id=r.agency.body_id)]
     return prepared, scores
 
 
@@ -205,7 +206,7 @@ def test_the_scores_view_gives_the_rows_it_was_given(rows, tmp_path):
     with sqlite3.connect(scratch(tmp_path, prepared, scores)) as db:
         cursor = db.execute("SELECT * FROM scores")
         assert [d[0] for d in cursor.description] == [name for name, _, _ in downloads.SCORE_COLUMNS]
-        assert sorted(cursor, key=lambda s: s[:4]) == sorted(scores, key=lambda s: s[:4])
+        assert sorted(cursor, key=lambda s: s[:5]) == sorted(scores, key=lambda s: s[:5])
         plan = [step for *_, step in db.execute(
             "EXPLAIN QUERY PLAN SELECT * FROM scores WHERE agency = '巴州区' AND year = 2023")]
         assert plan[0].startswith("SEARCH r USING") and plan[1].startswith("SEARCH v USING PRIMARY KEY"), plan

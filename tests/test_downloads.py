@@ -43,14 +43,14 @@ def test_csv_has_one_row_per_report_and_every_cell(rows):
         for path, value in iter_cells(r.record):
             assert row[downloads.sql_name(path)] == ("" if value is None else str(value)), path
         assert row["inferred"] == ";".join(r.record.inferred)
-        assert row["peer_group"] == r.agency.group
-    # identity and source, the 2021 edition's 200 cells, the 2019 edition's own cells and the unit of its
+        assert row["peer_group"] == r.agency.group and row["body_id"] == r.agency.body_id
+    # identity (body_id too) and source, the 2021 edition's 200 cells, the 2019 edition's own cells and the unit of its
     # 采购总金额, status lists and findings, each indicator's value and status (a rate also its numerator
     # and denominator), the overall score, why not ranked, the method's version, the ranks; status lists:
     # inferred, corrected, unread, not applicable and flagged, then the template and the findings' count
     only_2019 = len(edition_only("2019")) + 1
     rates = sum(1 for i in downloads.INDICATORS if i.denominator)
-    assert len(table[0]) == len(downloads.columns()) == (11 + 200 + only_2019 + 7 + 2 * len(downloads.INDICATORS)
+    assert len(table[0]) == len(downloads.columns()) == (12 + 200 + only_2019 + 7 + 2 * len(downloads.INDICATORS)
                                                          + 2 * rates + 3 + len(downloads.INDICATORS) + 1)
 
 
@@ -94,7 +94,8 @@ def test_sqlite_holds_the_same_table(rows, tmp_path):
 def long_rows(rows):
     placed = standings((k, r.record.year, r.agency.group, r.score) for k, r in enumerate(rows))
     return [row for k, r in enumerate(rows)
-            for row in downloads.score_rows(r.record.agency, r.record.year, r.agency.group, r.score, placed[k])]
+            for row in downloads.score_rows(r.record.agency, r.record.year, r.agency.group, r.score, placed[k],
+                                            body_id=r.agency.body_id)]
 
 
 def test_a_share_makes_the_rows_the_joined_downloads_hold_and_the_version_is_theirs(rows):
@@ -114,7 +115,7 @@ def test_a_share_makes_the_rows_the_joined_downloads_hold_and_the_version_is_the
                                 r.score, placed[k])
         assert share.ranked() == ranked[k]
         assert share.scores() == downloads.score_rows(r.record.agency, r.record.year, r.agency.group, r.score,
-                                                      placed[k])
+                                                      placed[k], body_id=r.agency.body_id)
     with pytest.raises(ValueError):
         downloads.ranked_row(ranked[0], placed[0].ranks)  # a row ranked twice
 

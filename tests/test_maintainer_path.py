@@ -75,8 +75,8 @@ def test_the_whole_path(repo, tmp_path):
     assert "reports/2023/巴州区/index.html" not in changed
     assert "reports/2023/达州市通川区/index.html" not in changed
     assert {"reports/2024/达州市通川区/index.html", "agencies/达州市通川区/index.html",
-            "rankings/2024/index.html", "index.html", "search/search_index.json"} <= changed
-    expected = ("reports", "agencies", "rankings", "regions", "downloads", "search", "index.html", "issues", "data",
+            "rankings/2024/index.html", "index.html", "pagefind/pagefind-entry.json"} <= changed
+    expected = ("reports", "agencies", "rankings", "regions", "downloads", "pagefind", "index.html", "issues", "data",
                 "api", "coverage", "sitemap.xml", "sitemap.xml.gz", "404.html", "compare", "feeds")
     assert not [p for p in changed if p.split("/")[0] not in expected]
     assert {p for p in changed if p.startswith("feeds/")} == {"feeds/all.xml", "feeds/agencies/达州市通川区.xml",

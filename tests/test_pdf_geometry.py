@@ -1,7 +1,8 @@
 """Tables read by their geometry (builder/read/pdf_tables.py, builder/read/pdf_turn.py): the PDF kinds of
 tests/fixtures/make_pdf_kinds.py read back to the seeds' golden records, blank cells kept blank,
-a number between two columns left unread, a sideways page read upright; and the column placement
-on hand-made characters, so it is tested without reportlab or a Chinese font."""
+a number between two columns left unread, a sideways page read upright, （六）其他处理 printed as one
+row kept as printed; and the column placement on hand-made characters, so it is tested without
+reportlab or a Chinese font."""
 from __future__ import annotations
 
 import hashlib
@@ -20,19 +21,22 @@ from conftest import GOLDEN, ROOT
 from golden import differences, load_golden
 
 KINDS = ROOT / "tests" / "fixtures" / "pdf-kinds"
-NAMES = ("no-side-borders", "horizontal-rules", "no-rules", "sideways-ccw", "sideways-cw")
+NAMES = ("no-side-borders", "horizontal-rules", "no-rules", "sideways-ccw", "sideways-cw", "other-one-row")
 
 
 def expectation(name: str) -> tuple[dict, dict]:
-    """(what the fixture was made with, the golden record with its blanked and unread cells null)."""
+    """(what the fixture was made with, the golden record with its blanked, unread and not applicable
+    cells null and the cells it prints otherwise set)."""
     expect = yaml.safe_load((KINDS / f"{name}.expect.yaml").read_text(encoding="utf-8"))
     gold = load_golden(GOLDEN / "2023" / f"{expect['seed']}.gold.yaml")
-    for path in expect["blank"] + expect["unread"]:
+    cells = {p: None for p in expect["blank"] + expect["unread"] + expect.get("not_applicable", [])}
+    for path, value in {**cells, **expect.get("printed", {})}.items():
         base, _, index = path.partition("[")
+        *parents, last = base.split(".")
         obj = gold
-        for part in base.split("."):
+        for part in parents:
             obj = obj[part]
-        obj[int(index[:-1])] = None
+        obj.setdefault(last, [None] * 7)[int(index[:-1])] = value  # a row of the other edition: made here
     return expect, gold
 
 
@@ -57,6 +61,10 @@ def test_each_kind_reads_to_the_golden_record_cell_by_cell(name):
         assert cells[path] is None or path in record.inferred, path
     for path in expect["unread"]:  # a number whose column is not certain: unread, never placed
         assert cells[path] is None and path in record.unread, path
+    for path in expect.get("printed", {}):  # printed in the other edition's shape: kept as printed
+        assert record.status(path) == "printed", path
+    for path in expect.get("not_applicable", []):  # the rows that shape does not print: not applicable
+        assert record.status(path) == "not_applicable", path
     assert set(record.inferred) <= {p for p, v in iter_cells(record) if v is not None}
 
 

@@ -151,27 +151,6 @@ def test_province_and_city_of_a_region():
     assert site.province(None) == views.NO_REGION
 
 
-def test_a_report_is_one_search_entry_with_its_name_and_region(tmp_path):
-    root = copy_repository(tmp_path)
-    build_site_in(root)
-    raw = (root / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
-    # written as UTF-8 by hooks/compact_search.py (not as \\u escapes): about half the size
-    assert "达州市通川区" in raw and "\u200b" in raw and "\\u8fbe" not in raw
-    docs = json.loads(raw)["docs"]
-    reports = [d for d in docs if d["location"].startswith("reports/")]
-    assert len(reports) == 12 and not any("#" in d["location"] for d in reports)  # the seeds and 平潭's
-    # addresses as they read (an IRI, hooks/compact_search.readable), not URL-encoded
-    assert "reports/2023/达州市通川区/" in {d["location"] for d in reports} and "%E" not in raw
-    agencies = [d for d in docs if d["location"].startswith("agencies/")]
-    assert len(agencies) == 10 and not any("#" in d["location"] for d in agencies)
-    # a region's page is found by its name; the bodies it lists are found by their own pages
-    regions = [d for d in docs if d["location"].startswith("regions/") and d["location"] != "regions/"]
-    assert regions and not any("达州市通川区" in d["text"].replace("\u200b", "") for d in regions)
-    entry = next(d for d in reports if "达州市通川区" in d["title"].replace("\u200b", ""))
-    text = entry["text"].replace("\u200b", "")
-    assert "四川省达州市通川区" in text and "总计" not in text and len(text) < 300  # not its tables
-
-
 def test_a_new_report_in_a_group_rewrites_the_groups_standing_files_not_their_pages(tmp_path, renders):
     root = copy_repository(tmp_path / "repo")
     build(root)

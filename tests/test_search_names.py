@@ -1,69 +1,74 @@
-"""Search finds a body by any part of its name, whatever characters the name holds: the index side
-(hooks/compact_search.py name_pieces) and the query side (hooks/search_name_parts.js, patched into
-Material's search worker). Browser tests (tests/test_browser.py) run the patched worker itself on
-every part of such names."""
+"""Search finds a body by any part of its name, whatever characters the name holds: the words its page
+gives the index (builder/site/search_index.name_parts), the front matter they travel in (views.yaml_text),
+and the index the build writes (Pagefind, only the pages people look for, none of their tables). The
+browser tests (tests/test_browser.py) search the built site's index itself by every part of such names."""
 from __future__ import annotations
 
-import importlib.util
-import shutil
-from pathlib import Path
+import json
 
-import material
 import pytest
+import yaml
 
-from conftest import ROOT, SEARCH_NAMES
+from conftest import SEARCH_NAMES, build_site_in, copy_repository, indexed_pages
+from builder.site.search_index import SearchIndexError, index_site, name_parts, plain_words
+from builder.site.views import yaml_text
 
-spec = importlib.util.spec_from_file_location("compact_search", ROOT / "hooks" / "compact_search.py")
-compact_search = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(compact_search)
-
-NAMES = SEARCH_NAMES + ("达州市通川区", "巴州区")
+NAMES = SEARCH_NAMES + ("达州市通川区", "巴州区", "佛山市民政局")
 
 
-def test_every_part_up_to_a_piece_s_length_opens_one_of_the_name_s_pieces():
-    # the worker sends a part of up to NAME_PIECE characters as it was typed, and a longer part as
-    # windows of NAME_PIECE characters: each must be the opening of an indexed piece of the name
-    size = compact_search.NAME_PIECE
+def test_every_part_of_a_name_as_a_query_is_written_starts_one_of_its_words():
+    # the browser cuts a query (written as plain_words writes it) into words anywhere; each must be the
+    # start of a word of the page: any piece of any part of the name is the start of one of its parts
     for name in NAMES:
-        pieces = compact_search.name_pieces(name)
-        assert all(2 <= len(p) <= size for p in pieces), name
+        words = name_parts(name).split(" ")
         for i in range(len(name)):
-            for j in range(i + 2, min(i + size, len(name)) + 1):
-                assert any(p.startswith(name[i:j]) for p in pieces), (name, name[i:j])
+            for j in range(i + 2, len(name) + 1):
+                for piece in plain_words(name[i:j]):
+                    for k in range(len(piece)):
+                        assert any(w.startswith(piece[k:]) for w in words), (name, name[i:j], piece[k:])
 
 
-def test_material_s_search_worker_is_given_the_name_parts_once(tmp_path):
-    workers = Path(material.__file__).parent / "templates" / "assets" / "javascripts" / "workers"
-    shutil.copytree(workers, tmp_path / "assets" / "javascripts" / "workers")
-    path = compact_search.patch_search_worker(tmp_path)
-    text = path.read_text(encoding="utf-8")
-    # its strict mode kept, the function defined once and called once in search(query), with NAME_PIECE
-    assert text.startswith('"use strict";var searchNameParts = function (query) {')
-    assert text.count("searchNameParts") == 2 and "+searchNameParts(nameQuery)" in text
-    # and its answer with the page whose title is the query first (searchNameFirst), once
-    assert text.count("searchNameFirst") == 2 and "{items:searchNameFirst(nameQuery,[..." in text
-    assert f"var size = {compact_search.NAME_PIECE}," in text
-    assert "sourceMappingURL" not in text
-    assert compact_search.patch_search_worker(tmp_path).read_text(encoding="utf-8") == text  # once only
-    # another Material: its search(query) not as the hook knows it, so the build stops and says so
-    other = tmp_path / "other" / "assets" / "javascripts" / "workers"
-    shutil.copytree(workers, other)
-    for worker in other.glob("search.*.min.js"):
-        worker.write_text(worker.read_text(encoding="utf-8").replace("this.index.invertedIndex", "this.index.words"),
-                          encoding="utf-8")
-    with pytest.raises(RuntimeError, match=r"search\(query\) is not as hooks/compact_search.py knows it"):
-        compact_search.patch_search_worker(tmp_path / "other")
+def test_a_name_is_written_as_a_query_is():
+    assert plain_words("ＡＢＣ科技园２号") == ["abc科技园2号"]
+    assert plain_words('全角（括号）机关·局') == ["全角", "括号", "机关", "局"]
+    assert plain_words('甲&乙"丙丁"<戊>局') == ["甲", "乙", "丙丁", "戊", "局"]
+    assert name_parts("巴州区") == "巴州区 州区 区"
+    assert name_parts("𠀀生僻字局").split(" ")[0] == "𠀀生僻字局"  # a character beyond the BMP is one
 
 
-def test_a_name_is_cut_as_the_worker_reads_it_and_a_query_comes():
-    # Material's index holds titles HTML-escaped, and its worker drops a query's quotes:
-    # search_name_parts.js writes the query's words the same way (tests/test_browser.py asks it)
-    title = '甲&amp;乙\u200b"\u200b丙丁\u200b"\u200b&lt;戊&gt;局'
-    assert compact_search.indexed_name(title) == "甲&amp;乙丙丁&lt;戊&gt;局"
+@pytest.mark.parametrize("text", [*NAMES, "a\x85b\x9fc\ufffe\n\\ \u2028 x: y # z\u2029 '\"", "\x00\x1f\x7f", "- [a]"])
+def test_a_name_in_front_matter_reads_back_as_it_is(text):
+    # Jinja's tojson writes 𠀀 as two surrogates, which YAML does not read back: the page lost its entry
+    assert yaml.safe_load(f"name: {yaml_text(text)}\n")["name"] == text
 
 
-def test_the_index_keeps_the_zero_width_spaces_between_words_and_no_other():
-    separator = r"[\s\u200b\u3000\-、。，．？！；]+"  # Material's for zh, as the index's config holds it
-    text = "\u200b平潭\u200b综合\u200b \u200b2023\u200b年\u200b\u200b报告\u200b。\u200b公开\u200b"
-    assert compact_search.idle_breaks(text, separator) == "平潭\u200b综合 2023\u200b年\u200b报告。公开"
-    assert compact_search.idle_breaks("巴州区", separator) == "巴州区"
+def test_the_index_holds_bodies_reports_and_regions_and_no_table(tmp_path):
+    root = copy_repository(tmp_path)
+    outcomes, _ = build_site_in(root)
+    pages = indexed_pages(root / "site")
+    kinds = {}
+    for p in pages:
+        kinds.setdefault(p["meta"]["kind"], []).append(p)
+    bodies = {o.record.agency for o in outcomes if not o.failed}
+    assert {p["meta"]["title"] for p in kinds["body"]} == bodies
+    assert len(kinds["report"]) == sum(not o.failed for o in outcomes)
+    assert {p["meta"]["title"] for p in kinds["region"]} >= {"四川省", "福建省"}
+    assert set(kinds) == {"body", "report", "region"}  # no ranking, list or other page
+    report = next(p for p in kinds["report"] if p["meta"]["title"] == "达州市通川区")
+    assert report["meta"]["region"] == "四川省达州市通川区" and report["meta"]["years"] == "2023"
+    # its name, region and the opening of its narrative: not its tables, nor every report's headings
+    assert "总计" not in report["content"] and "申请人情况" not in report["content"] and len(report["content"]) < 300
+    assert not any("达州市通川区" in p["content"] for p in kinds["region"])  # a region is found by its own name
+    listed = json.loads((root / "site" / "pagefind" / "indexes.json").read_text(encoding="utf-8"))
+    assert listed == {"indexes": ["pagefind/"]}
+    assert not (root / "site" / "search").exists()  # no lunr index left
+    assert not list((root / "site" / "pagefind").glob("pagefind-*ui*"))  # Pagefind's own interfaces: unused
+
+
+def test_indexing_without_pagefind_installed_says_how_to_install_it(tmp_path, monkeypatch):
+    import builder.site.search_index as search_index
+
+    monkeypatch.setattr(search_index, "PAGEFIND", tmp_path / "node_modules" / ".bin" / "pagefind")
+    (tmp_path / "site").mkdir()
+    with pytest.raises(SearchIndexError, match="npm ci"):
+        index_site(tmp_path / "site")

@@ -4,11 +4,10 @@ page are the pages the engine writes; adding a report writes its pages, not ever
 The committed reports' site (with bodies whose names hold what HTML escapes, conftest.SEARCH_NAMES) is
 built both ways: the engine rendering every page, and the engine rendering the top level while the builder
 writes the bulk pages. Every file is compared byte for byte, and every page as a browser reads it
-(test_compact_pages.shown). Two files differ, each for a reason:
-- sitemap.xml (and .gz): the same entries; the bulk pages' are listed after the engine's rather than
-  among them (a sitemap's order means nothing to the crawlers that read it);
-- search/search_index.json: the engine's lunr index lists the pages the engine renders; the bulk pages
-  are indexed from site/ after the build (Pagefind), not by the engine."""
+(test_compact_pages.shown). One file differs, for a reason: sitemap.xml (and .gz) holds the same
+entries, but the bulk pages' are listed after the engine's rather than among them (a sitemap's order
+means nothing to the crawlers that read it). The search index is made from site/ afterwards
+(builder/site/search_index.py) from what each page holds: its search entry is one of a shell's slots."""
 from __future__ import annotations
 
 import os
@@ -21,7 +20,7 @@ from conftest import SEARCH_NAMES, copy_repository
 from test_compact_pages import shown
 
 SITE_URL = "https://example.org/index/"
-DIFFERENT = {"sitemap.xml", "sitemap.xml.gz", "search/search_index.json"}
+DIFFERENT = {"sitemap.xml", "sitemap.xml.gz"}
 
 
 def _env() -> dict[str, str]:
@@ -50,13 +49,12 @@ def two_sites(tmp_path_factory):
     """(root, the site the engine rendered whole, the site in shells)."""
     from builder.pipeline import process_all
     from builder.site import engine
-    from builder.site.build import build_site, write_search_dictionary
+    from builder.site.build import build_site
 
     root = copy_repository(tmp_path_factory.mktemp("shells"))
     _odd_names(root)
     outcomes = process_all(root / "reports", root)
     build_site(outcomes, root, root / "content")
-    write_search_dictionary(root / ".cache" / "search" / "jieba_user.txt", outcomes)
     assert engine.build(root, root / "whole", _env(), shells=False) == 0
     assert engine.build(root, root / "site", _env()) == 0
     return root, root / "whole", root / "site"
@@ -126,10 +124,11 @@ def test_a_page_that_does_not_fit_its_shell_stops_the_build(two_sites):
     page.write_text('---\ntitle: "x"\ndescription: "y"\n---\n\n# x\n', encoding="utf-8")
     try:
         with pytest.raises(shells.ShellError, match="front matter"):
-            shells.render(engine, by_kind["reports"], "reports/2023/odd-extra.md")
-        page.write_text('---\ntitle: "x"\n---\n\ntext without a heading\n', encoding="utf-8")
+            shells.render(engine, by_kind, "reports/2023/odd-extra.md")
+        page.write_text('---\ntitle: "x"\nsearch_entry: {kind: report, name: x}\n---\n\ntext without a heading\n',
+                        encoding="utf-8")
         with pytest.raises(shells.ShellError, match="heading"):
-            shells.render(engine, by_kind["reports"], "reports/2023/odd-extra.md")
+            shells.render(engine, by_kind, "reports/2023/odd-extra.md")
     finally:
         page.unlink()
     # a marker the theme printed where no slot is known: the shell is refused, not published with it

@@ -48,7 +48,7 @@ def test_a_workers_error_stops_the_build(repository, monkeypatch):
     root, outcomes = repository
     one = sorted(o.brief.agency for o in outcomes if not o.failed)[-1]
 
-    def broken(env, agency, reports):
+    def broken(env, agency, reports, *rest):
         if agency == one:
             raise RuntimeError(f"no page for {agency}")
         return "page"

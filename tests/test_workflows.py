@@ -48,3 +48,25 @@ def test_pull_requests_check_and_main_deploys_with_the_pages_actions():
     uses = [s.get("uses", "") for job in deploy["jobs"].values() for s in job["steps"]]
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
     assert any(u.startswith("actions/deploy-pages@") for u in uses)
+
+
+def test_a_data_tag_publishes_the_release_its_commit_holds():
+    """release.yml: on a tag data-VERSION, the committed release's files made again by the release command
+    (--reproduce: checked against its manifest) and uploaded as the tag's GitHub release's assets."""
+    wf = yaml.safe_load((ROOT / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8"))
+    assert wf[True] == {"push": {"tags": ["data-*"]}}
+    assert wf["permissions"] == {"contents": "read"}
+    job = wf["jobs"]["release"]
+    assert job["permissions"] == {"contents": "write"}
+    checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0 and checkout["with"]["persist-credentials"] is False
+    runs = _runs("release.yml")
+    made = next(k for k, r in enumerate(runs) if "-m builder release" in r)
+    assert runs[made] == '.venv/bin/python -m builder release "${TAG#data-}" --reproduce'
+    published = next(k for k, r in enumerate(runs) if "gh release create" in r)
+    assert made < published and '"$folder"/data/*' in runs[published] and "manifest.json" in runs[published]
+    assert runs.index("make check") < made  # the virtual environment and the reports checked first
+    # the tag reaches the shell through the environment, never spliced into the script
+    assert all("${{" not in r for r in runs)
+    from builder.release import TAG_PREFIX
+    assert TAG_PREFIX == "data-"

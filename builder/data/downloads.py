@@ -56,11 +56,18 @@ class Row:
                      lacking_cells(self.record.template, self.record.applications_edition))
 
 
+# what the body_id columns say (the reports, scores and coverage tables, the JSON): one body under all its names;
+# the cells table leaves it out (a join by agency and year gives it): it grew the compressed file by half
+BODY_ID = ("机关编号：机关的统一社会信用代码，未知时为本站编号（di- 加 12 位十六进制数字，由机关最早的名称导出）；"
+           "机关更名后不变，以曾用名发布的报告与现名的报告编号相同（机关名录 reports/agencies.yaml 的 id 与 former_names）")
+
+
 def columns() -> list[Column]:
     """Every column of the table, documented; the cells follow the template's order."""
     cols = [
         Column("agency", "text", "报告机关（报告所署名称）", lambda r: r.record.agency),
         Column("year", "integer", "报告年度（报告所统计的年度）", lambda r: r.record.year),
+        Column("body_id", "text", BODY_ID, lambda r: r.agency.body_id),
         Column("region", "text", "地区（机关名录 reports/agencies.yaml，其次报告登记表 reports/registry/）", lambda r: r.agency.region),
         Column("level", "text", "行政层级（省级、市级、县级、乡级）", lambda r: r.agency.level),
         Column("kind", "text", "机关类别：government 人民政府，department 部门及其他机关", lambda r: r.agency.kind),
@@ -134,6 +141,7 @@ class Joined:
 SCORE_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("agency", "text", "报告机关"),
     ("year", "integer", "报告年度"),
+    ("body_id", "text", BODY_ID),
     ("group", "text", "可比组（行政层级 + 机关类别）"),
     ("indicator", "text", "指标键（completeness、consistency、timeliness、disclosure、corrected）或 overall（总分）"),
     ("value", "real", "数值：比率为百分数，及时性与总分为 0–100 的得分；无数值为空"),
@@ -154,18 +162,19 @@ SCORE_COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def score_rows(agency: str, year: int, group: str, score: Score, standing: Any) -> list[tuple]:
-    """A report's rows of the long table of scores (SCORE_COLUMNS), its standing from builder/index/standing.py."""
+def score_rows(agency: str, year: int, group: str, score: Score, standing: Any, *, body_id: str | None) -> list[tuple]:
+    """A report's rows of the long table of scores (SCORE_COLUMNS), its standing from builder/index/standing.py;
+    body_id: its row's (the reports table's body_id column, row_body_id)."""
     out = []
     for ind in INDICATORS:
         v = score.values[ind.key]
         best, worst = standing.ranges.get(ind.key, (None, None))
-        out.append((agency, year, group, ind.key, _round(v.value), v.numerator, v.denominator, _round(v.low),
+        out.append((agency, year, body_id, group, ind.key, _round(v.value), v.numerator, v.denominator, _round(v.low),
                     _round(v.high), v.status, int(ind.key in standing.ranks), standing.ranks.get(ind.key), best, worst,
                     standing.ranked.get(ind.key), None, None, v.note or None, METHOD_VERSION))
     best, worst = standing.ranges.get("overall", (None, None))
     sens = standing.sensitivity_range or (None, None)
-    out.append((agency, year, group, "overall", _round(score.overall), None, None, _round(score.low),
+    out.append((agency, year, body_id, group, "overall", _round(score.overall), None, None, _round(score.low),
                 _round(score.high), "ranked" if score.overall is not None else "not_ranked",
                 int(score.overall is not None), standing.ranks.get("overall"), best, worst,
                 standing.ranked.get("overall"), sens[0], sens[1], score.reason or None, METHOD_VERSION))
@@ -191,6 +200,12 @@ def _columns() -> tuple[Column, ...]:
     return tuple(columns())
 
 
+@lru_cache(maxsize=None)
+def _at(name: str) -> int:
+    """A column's place in the reports table (columns())."""
+    return next(k for k, c in enumerate(_columns()) if c.name == name)
+
+
 def prepare(row: Row) -> Prepared:
     cells = dict(iter_cells(row.record))
     base = _columns()[:-len(rank_columns())]  # the ranks depend on the other reports: see with_ranks()
@@ -202,6 +217,7 @@ def prepare(row: Row) -> Prepared:
     entry = {
         "record": row.record.dump(),
         "agency_info": {"region": row.agency.region, "level": row.agency.level, "kind": row.agency.kind},
+        "body_id": values[_at("body_id")],
         "findings": [f.model_dump(exclude_none=True) for f in row.findings],
         "flagged": row.flagged,
         "scores": {**{k: {"value": _round(v.value), "numerator": v.numerator, "denominator": v.denominator,
@@ -225,6 +241,13 @@ def row_identity(row: str) -> tuple[str, int, int]:
     agency, end = _DECODER.raw_decode(row, 1)
     year, end = _DECODER.raw_decode(row, end + 1)
     return agency, year, end
+
+
+def row_body_id(p: Prepared) -> str:
+    """A reports row's body_id (its third value: columns()), read without parsing the whole row."""
+    if _at("body_id") != 2:
+        raise ValueError("downloads: body_id is expected as the reports table's third column")
+    return _DECODER.raw_decode(p.row, row_identity(p.row)[2] + 1)[0]
 
 
 def own_row(p: Prepared) -> str:
@@ -300,6 +323,7 @@ def to_json(rows: Sequence[Row | Prepared]) -> bytes:
 COVERAGE_COLUMNS: tuple[Column, ...] = (
     Column("region", "text", "地区（报告登记表 reports/registry/，否则机关名录）", lambda e: e.region),
     Column("body", "text", "机关（登记表中的全称；登记表未列的，为报告所署名称）", lambda e: e.body),
+    Column("body_id", "text", BODY_ID, lambda e: e.body_id or None),
     Column("kind", "text", "机关类别：government 人民政府（次年3月31日前公布），department 部门及其他机关"
                            "（次年1月31日前公布），空为不明", lambda e: e.kind),
     Column("year", "integer", "报告年度", lambda e: e.year),
@@ -307,7 +331,7 @@ COVERAGE_COLUMNS: tuple[Column, ...] = (
     Column("report_page", "text", "本站的报告页（state 为 report 时）",
            lambda e: e.page.removesuffix(".md") + "/" if e.page else None),
     Column("url", "text", "发布机关公布的原文地址（已知时）", lambda e: e.url),
-    Column("listed_as", "text", "发布机关列表中的名称（与 body 不同时）", lambda e: e.listed_as),
+    Column("listed_as", "text", "发布机关列表中的名称，或报告发布时所署的曾用名（与 body 不同时）", lambda e: e.listed_as),
     Column("template", "text", "登记表所记的模板：2021、2019、pre-2019（2019 年前的自由格式）、no-text（无正文）",
            lambda e: e.template),
     Column("status", "text", "登记表状态：archived 原页面已存档；listed-only 仅见于列表", lambda e: e.status),
@@ -404,7 +428,8 @@ class Share:
 
     @cached_property
     def _scores(self) -> list[tuple]:
-        return score_rows(self.agency, self.year, self.group, self.score, self.standing)
+        return score_rows(self.agency, self.year, self.group, self.score, self.standing,
+                          body_id=row_body_id(self.prepared))
 
 
 # --- the data's license, version and date ------------------------------------------------------------

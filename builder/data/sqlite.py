@@ -75,15 +75,17 @@ def code_version() -> str:
     return files_digest([builder / name for name in ("data/files.py", "data/sqlite.py", "data/downloads.py",
                                                      "data/statuses.py",
                                                      "record/models.py", "record/template.py", "index/wording.py",
-                                                     "index/scores.py")])[:16]
+                                                     "index/scores.py", "index/bodies.py")])[:16]
 
 
-# a scores row (SCORE_COLUMNS) is its report's agency, year and group, its own columns, and the method
-# version: score_values holds its own, the view takes the others from the report's row
-_SCORE_OWN = SCORE_COLUMNS[3:-1]
-if [n for n, _, _ in SCORE_COLUMNS[:3]] + [SCORE_COLUMNS[-1][0]] != ["agency", "year", "group", "method_version"]:
-    raise ImportError("data_sqlite: the scores view expects SCORE_COLUMNS to begin with agency, year, group "
-                      "and end with method_version")
+# a scores row (SCORE_COLUMNS) is its report's agency, year, body id and group, its own columns, and the
+# method version: score_values holds its own, the view takes the others from the report's row
+_SCORE_SHARED = ("agency", "year", "body_id", "peer_group")  # the reports table's columns the view shows
+_SCORE_OWN = SCORE_COLUMNS[len(_SCORE_SHARED):-1]
+if [n for n, _, _ in SCORE_COLUMNS[:len(_SCORE_SHARED)]] + [SCORE_COLUMNS[-1][0]] != [
+        "agency", "year", "body_id", "group", "method_version"]:
+    raise ImportError("data_sqlite: the scores view expects SCORE_COLUMNS to begin with agency, year, body_id, "
+                      "group and end with method_version")
 
 
 def _create(db: sqlite3.Connection) -> None:
@@ -118,7 +120,7 @@ def _create(db: sqlite3.Connection) -> None:
     db.execute(f"CREATE TABLE score_values (report_id INTEGER REFERENCES reports(id), "
                f"{', '.join(f'{chr(34)}{n}{chr(34)} {t.upper()}' for n, t, _ in _SCORE_OWN)}, "
                f"PRIMARY KEY (report_id, indicator)) WITHOUT ROWID")
-    db.execute(f"CREATE VIEW scores AS SELECT r.agency, r.year, r.peer_group AS \"group\", "
+    db.execute(f"CREATE VIEW scores AS SELECT r.agency, r.year, r.body_id, r.peer_group AS \"group\", "
                f"{', '.join(f'v.{chr(34)}{n}{chr(34)}' for n, _, _ in _SCORE_OWN)}, r.method_version "
                f"FROM reports r CROSS JOIN score_values v ON v.report_id = r.id")
     db.execute(f"CREATE TABLE coverage "
@@ -222,8 +224,8 @@ def update(db: sqlite3.Connection, shares: Sequence[Share | Given], about: About
             for key, rid in zip(fresh, ids):
                 row = json.loads(made[key][0].row)
                 # the scores view takes these from the report's row
-                shared = (*key, row[at["peer_group"]], row[at["method_version"]])
-                if any(s[:3] + s[-1:] != shared for s in made[key][1]):
+                shared = (*(row[at[name]] for name in _SCORE_SHARED), row[at["method_version"]])
+                if any(s[:len(_SCORE_SHARED)] + s[-1:] != shared for s in made[key][1]):
                     raise ValueError(f"{key[0]} {key[1]}: its scores name another group or method than its row")
                 yield rid, *row
 
@@ -237,7 +239,7 @@ def update(db: sqlite3.Connection, shares: Sequence[Share | Given], about: About
                         for cell, value, status, rules in cells))
         written = [*zip(fresh, ids), *((key, have[key][0]) for key in ranked)]
         db.executemany(f"INSERT INTO score_values VALUES (?, {', '.join('?' for _ in _SCORE_OWN)})",
-                       ((rid, *s[3:-1]) for key, rid in written for s in made[key][1]))
+                       ((rid, *s[len(_SCORE_SHARED):-1]) for key, rid in written for s in made[key][1]))
         # the small tables replaced whole, and only when they changed: a file nothing changed keeps its bytes
         rows_now = [tuple(c.get(e) for c in COVERAGE_COLUMNS) for e in coverage]
         if db.execute("SELECT * FROM coverage").fetchall() != rows_now:

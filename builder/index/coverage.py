@@ -14,9 +14,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from ..record.characters import name_key
 from ..record.outcome import Brief
 from .registry import Listing, Registry
+from .bodies import published_as
 from .scores import Agency, deadline_for
 from .scores import NO_REGION
 
@@ -36,7 +36,8 @@ class Entry:
     state: str                       # report (in the repository) | listed (by the publisher only) | missing
     page: Optional[str]              # the report's page on the site (state report)
     url: Optional[str]               # the publisher's address for it, if known
-    listed_as: Optional[str]         # the name the publisher lists it under, if not the body's
+    listed_as: Optional[str]         # the name the publisher lists it under (or the report was published
+                                     # under, bodies.published_as), if not the body's
     template: Optional[str]          # the edition the registry says it follows
     status: Optional[str]            # the registry's status: archived | listed-only
     date: Optional[dt.date]          # the best evidence of its publication
@@ -44,6 +45,7 @@ class Entry:
     due: dt.date                     # 条例第四十九条's deadline for it
     late_days: Optional[int]         # days after the deadline (0: on time); None without a date
     listings: int                    # how many times the publisher lists it (0 if not)
+    body_id: str = ""                # the body's id (scores.Agency.body_id), the same under all its names
 
     @property
     def timeliness(self) -> Optional[str]:
@@ -74,31 +76,31 @@ class _Body:
     kind: Optional[str]
     since: Optional[int] = None
     until: Optional[int] = None
+    id: str = ""
 
 
 def coverage(briefs: Iterable[tuple[Brief, str]], agencies: dict, registries: Iterable[Registry]) -> list[Entry]:
     """Every (region, body, year) a body is expected to report in, or has a report or listing for: its
     Entry, sorted by region, year and body. `briefs` are the readable reports' briefs, each with its
-    page on the site. A body's years run from its registry `since` (else its first report or listing) to
-    its `until` (else the last year of its region)."""
-    bodies: dict[str, _Body] = {}  # by name_key of (region, body)
+    page on the site; `agencies`: scores.Agencies (registry.placed_bodies), by which a report published
+    under a former name is its body's (bodies.py: by its name and year). A body's years run from its
+    registry `since` (else its first report or listing) to its `until` (else the last year of its region)."""
+    bodies: dict[str, _Body] = {}  # by body id (scores.Agency.body_id)
     listings: dict[tuple[str, int], list[Listing]] = {}
-    owner: dict[str, tuple[str, str]] = {}  # a registry name's key → (region, body)
+    resolve = getattr(agencies, "resolve", None) or (lambda name, year=None: agencies.get(name))
     for registry in registries:
+        ids = {}
         for name, info in registry.bodies.items():
-            bodies[name_key(name)] = _Body(registry.region, name, info.kind, info.since, info.until)
-            for n in [name, *info.aliases]:
-                owner.setdefault(name_key(n), (registry.region, name))
+            ids[name] = (resolve(name) or Agency(name)).body_id
+            bodies.setdefault(ids[name], _Body(registry.region, name, info.kind, info.since, info.until, ids[name]))
         for r in registry.reports:
-            listings.setdefault((name_key(r.body), r.year), []).append(r)
+            listings.setdefault((ids[registry.body_of(r.body) or r.body], r.year), []).append(r)
     reports: dict[tuple[str, int], tuple[Brief, str]] = {}
     for brief, page in briefs:
-        key = name_key(brief.agency)
-        if key in owner:
-            key = name_key(owner[key][1])
-        elif key not in bodies:
-            info = agencies.get(brief.agency) or Agency(brief.agency)
-            bodies[key] = _Body(info.region or NO_REGION, brief.agency, info.kind)
+        info = resolve(brief.agency, brief.year) or Agency(brief.agency)
+        key = info.body_id
+        if key not in bodies:
+            bodies[key] = _Body(info.region or NO_REGION, info.name, info.kind, id=key)
         reports.setdefault((key, brief.year), (brief, page))
     years: dict[str, set[int]] = {}
     for key, year in [*listings, *reports]:
@@ -131,11 +133,12 @@ def _entry(body: _Body, year: int, report: Optional[tuple[Brief, str]], listed: 
             break
     due = due_date(year, body.kind)
     state = "report" if brief else "listed" if first else "missing"
+    listed_as = first.listed_as if first else brief and published_as(brief.agency, body.name)
     return Entry(body.region, body.name, body.kind, year, state, page,
-                 first.url if first else None, first.listed_as if first else None,
+                 first.url if first else None, listed_as,
                  first.template if first else None, first.status if first else None,
                  date if state != "missing" else None, evidence if state != "missing" else None, due,
-                 max(0, (date - due).days) if date and state != "missing" else None, len(listed))
+                 max(0, (date - due).days) if date and state != "missing" else None, len(listed), body.id)
 
 
 @dataclass(frozen=True)
@@ -155,7 +158,7 @@ def tally(entries: Iterable[Entry]) -> Tally:
     """The bodies among these entries, and how many entries are in each state and each timeliness."""
     entries = list(entries)
     count = lambda attr, value: sum(getattr(e, attr) == value for e in entries)  # noqa: E731
-    return Tally(len({e.body for e in entries}), count("state", "report"), count("state", "listed"),
+    return Tally(len({e.body_id or e.body for e in entries}), count("state", "report"), count("state", "listed"),
                  count("state", "missing"), count("timeliness", "on_time"), count("timeliness", "late"),
                  count("timeliness", "unknown"))
 
@@ -170,6 +173,7 @@ class Lapses:
     kind: Optional[str]
     late: tuple[tuple[int, int, Entry], ...]
     missing: tuple[tuple[int, Entry], ...]
+    body_id: str = ""
 
     @property
     def newest(self) -> int:
@@ -184,12 +188,12 @@ def lapses(entries: Iterable[Entry]) -> list[Lapses]:
     by_body: dict[tuple[str, str], list[Entry]] = {}
     for e in entries:
         if e.state == "missing" or e.timeliness == "late":
-            by_body.setdefault((e.region, e.body), []).append(e)
+            by_body.setdefault((e.region, e.body_id or e.body), []).append(e)
     out = []
-    for (region, body), rows in by_body.items():
+    for (region, _), rows in by_body.items():
         rows.sort(key=lambda e: e.year, reverse=True)
-        out.append(Lapses(region, body, rows[0].kind,
+        out.append(Lapses(region, rows[0].body, rows[0].kind,
                           tuple((e.year, e.late_days, e) for e in rows if e.state != "missing"),
-                          tuple((e.year, e) for e in rows if e.state == "missing")))
+                          tuple((e.year, e) for e in rows if e.state == "missing"), rows[0].body_id))
     out.sort(key=lambda b: (-b.newest, -(len(b.late) + len(b.missing)), b.region, b.body))
     return out

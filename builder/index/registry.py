@@ -11,6 +11,7 @@ shared registry.tsv format) into a registry file.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 from pathlib import Path
@@ -22,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from ..record.checks import date_problem
 from ..record.characters import name_key
 from ..record.models import Date, Name, Text, Url  # Url: as a record's source.url
+from .bodies import FormerName, id_problem
 from .scores import Agencies, Agency
 
 REGISTRY_DIR = "registry"  # under reports/
@@ -50,8 +52,12 @@ class Body(_Model):
     level: Optional[Literal["省级", "市级", "县级", "乡级"]] = Field(
         None, description="its administrative level, when not the registry's `level` (a body of a county the "
                           "region took over)")
+    id: Optional[str] = Field(None, description="its 统一社会信用代码 (or an id of ours, di- and 12 hexadecimal "
+                                                 "digits), when known: else one is derived (index/bodies.py)")
     aliases: list[Name] = Field(default_factory=list, description="other names the publisher lists it under "
-                                                                  "(short names, old names)")
+                                                                  "(short names, old names): the body's former "
+                                                                  "names, held in the years of the reports "
+                                                                  "listed under them (listed_as)")
     since: Optional[Year] = Field(None, description="first year it is expected to report (default: its first "
                                                     "listed report)")
     until: Optional[Year] = Field(None, description="last year it is expected to report, if it was abolished or "
@@ -169,6 +175,8 @@ def _cross_checks(registry: Registry) -> list[tuple[tuple, str]]:
                 continue
             problems.append((("bodies", body, "aliases", k - 1) if k else ("bodies", body),
                              what + " (names are compared under character widths, spacing and invisible characters)"))
+        if info.id is not None and id_problem(info.id):
+            problems.append((("bodies", body, "id"), f"id: {id_problem(info.id)}"))
         if info.since is not None and info.until is not None and info.since > info.until:
             problems.append((("bodies", body, "until"), f"until {info.until} is before since {info.since}"))
     seen: dict[tuple, int] = {}
@@ -233,8 +241,9 @@ HEADER = """\
 # reports/ (README: "Coverage and timeliness"). Read by `python -m builder check` and the coverage pages.
 #   region:  the region, as in reports/agencies.yaml
 #   level:   省级 | 市级 | 县级 | 乡级, the level of the region's government and its departments
-#   bodies:  NAME: {kind: government | department, level (when not the region's), aliases: [other names listed],
-#            since: YEAR, until: YEAR, note}
+#   bodies:  NAME: {kind: government | department, level (when not the region's), id (统一社会信用代码),
+#            aliases: [other names listed: its former names, held in the years listed under them], since: YEAR,
+#            until: YEAR, note}
 #            (since/until: the years it is expected to report; by default from its first listed report to the
 #            registry's last year)
 #   reports: one line per report listed: year, body (a name under bodies), listed_as (the publisher's name for
@@ -308,21 +317,41 @@ def to_tsv_rows(registry: Registry) -> list[dict[str, str]]:
              "status": r.status, "url": r.url or ""} for r in registry.reports]
 
 
+def former_names(registry: Registry) -> dict[str, tuple[FormerName, ...]]:
+    """Each body's aliases as its former names (bodies.FormerName), each held from the first to the last
+    year of the reports listed under it (listed_as); an alias no report is listed under has no years."""
+    years: dict[tuple[str, str], list[int]] = {}
+    for r in registry.reports:
+        if r.listed_as is not None:
+            years.setdefault((r.body, name_key(r.listed_as)), []).append(r.year)
+    return {body: tuple(FormerName(alias, min(ys), max(ys)) if (ys := years.get((body, name_key(alias))))
+                        else FormerName(alias) for alias in info.aliases)
+            for body, info in registry.bodies.items()}
+
+
 def placed_bodies(agencies: dict, registries: Iterable[Registry]) -> Agencies:
     """What is known of each reporting body: its reports/agencies.yaml entry, else what its region's
-    registry says of it (a body or alias there, under any spelling `characters.name_key` folds: its
-    kind, its region and its level, the body's own or the registry's). One source for each fact: a
-    body the registry names needs no second entry in the agencies file; where the file has one, the
-    file's entry is used whole (a contradiction between the two is a `check` error: kind_problems)."""
+    registry says of it (a body, under any spelling `characters.name_key` folds: its kind, its region and
+    its level, the body's own or the registry's, its id, its aliases as former names). One source for each
+    fact: a body the registry names needs no second entry in the agencies file; where the file has one,
+    the file's entry is used (a contradiction between the two is a `check` error: kind_problems), with
+    the registry's id when it gives none and the registry's aliases besides its own former names."""
     entries: dict[str, Agency] = dict(agencies)
-    known = {name_key(name) for name in entries}
+    known = {name_key(name): name for name in entries}
     for registry in registries:
+        aliases = former_names(registry)
         for body, info in registry.bodies.items():
-            agency = Agency(body, registry.region, info.level or registry.level, info.kind)
-            for name in [body, *info.aliases]:
-                if name_key(name) not in known:
-                    known.add(name_key(name))
-                    entries[name] = agency
+            key = known.get(name_key(body))
+            entry = entries[key] if key is not None else None
+            if entry is None:
+                known[name_key(body)] = body
+                entries[body] = Agency(body, registry.region, info.level or registry.level, info.kind, info.id,
+                                       aliases[body])
+                continue
+            own = {name_key(f.name) for f in entry.former}
+            entries[key] = dataclasses.replace(
+                entry, id=entry.id or info.id,
+                former=entry.former + tuple(f for f in aliases[body] if name_key(f.name) not in own))
     return Agencies(entries)
 
 
@@ -349,6 +378,35 @@ def kind_problems(registries: Iterable[Registry], agencies: dict) -> list[tuple[
             if entry.region and name_key(entry.region) != name_key(registry.region):
                 out.append((registry._file, line, f"body {body!r}: region {registry.region} here, {entry.region} "
                                                   "in reports/agencies.yaml"))
+            if entry.id and info.id and entry.id != info.id:
+                out.append((registry._file, line, f"body {body!r}: id {info.id} here, {entry.id} in "
+                                                  "reports/agencies.yaml"))
+    return out + _identity_problems(registries, agencies)
+
+
+def _identity_problems(registries: Iterable[Registry], agencies: dict) -> list[tuple[str, int, str]]:
+    """Where the registries and the agencies file together give a name to two bodies in one year, or one id
+    to two bodies: (file, line, what), on the registry that names the body."""
+    from ..record.files import node_line
+
+    registries = list(registries)
+    placed = placed_bodies(agencies, registries)
+    where: dict[str, tuple[str, int]] = {}
+    for registry in registries:
+        text = Path(registry._file).read_text(encoding="utf-8") if registry._file else ""
+        for body in registry.bodies:
+            where.setdefault(name_key(body), (registry._file, node_line(text, ("bodies", body))))
+    out = []
+    for body, _, what in placed.claims.overlaps():
+        if name_key(body) in where:
+            out.append((*where[name_key(body)], f"body {body!r}: {what} (reports/agencies.yaml and the registries "
+                                                "together)"))
+    ids: dict[str, str] = {}
+    for name, agency in placed.items():
+        other = ids.setdefault(agency.body_id, name)
+        if other != name and (name_key(name) in where or name_key(other) in where):
+            out.append((*(where.get(name_key(name)) or where[name_key(other)]),
+                        f"body {name!r}: its id {agency.body_id} is also {other!r}'s"))
     return out
 
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Callable, Optional
 
 from ..record.characters import name_key
+from .bodies import Claims, FormerName, body_id, id_problem, name_adapter, parse_former_names
 from ..record.checks import equations
 from ..record.models import Record, get_path, iter_cells
 
@@ -55,6 +55,13 @@ class Agency:
     region: Optional[str] = None  # e.g. 四川省达州市
     level: Optional[str] = None   # 省级 | 市级 | 县级 | 乡级
     kind: Optional[str] = None    # government (人民政府) | department (政府部门及其他机关)
+    id: Optional[str] = None      # its 统一社会信用代码 or an id of ours, when the file gives one (bodies.py)
+    former: tuple[FormerName, ...] = ()  # the names it published under before, with their years
+
+    @property
+    def body_id(self) -> str:
+        """Its stable id: the one given, else derived from the first name it is known by (bodies.body_id)."""
+        return body_id(self.name, self.id, self.former)
 
     @property
     def group(self) -> str:
@@ -431,36 +438,36 @@ MISSING_RULE = (
 
 AGENCY_KINDS = ("government", "department")
 AGENCY_LEVELS = ("省级", "市级", "县级", "乡级")
+AGENCY_KEYS = ("region", "level", "kind", "id", "former_names")
 
 
 class Agencies(dict):
-    """The agencies file as printed name → Agency. A record names its body as the report prints it;
+    """The agencies file as present name → Agency. A record names its body as the report prints it;
     the file may spell the same name with other widths or spacing (（ and (, a stray space): a name is
-    found under any spelling with the same `characters.name_key`."""
+    found under any spelling with the same `characters.name_key`, and a former name (Agency.former) finds
+    its body: `resolve` by the report's year, `agencies[name]` and `get` when one body ever held it."""
 
     def __init__(self, entries: dict[str, "Agency"]):
         super().__init__(entries)
         self._by_key = {name_key(k): v for k, v in entries.items()}
+        self.claims = Claims((k, v.former) for k, v in entries.items())
+
+    def resolve(self, name: str, year: Optional[int] = None) -> Optional["Agency"]:
+        """The body that published under `name` in `year` (bodies.Claims.resolve), None if none is known."""
+        body = self.claims.resolve(name, year)
+        return None if body is None else self._by_key[name_key(body)]
 
     def __missing__(self, name: str) -> "Agency":
-        try:
-            return self._by_key[name_key(name)]
-        except KeyError:
-            raise KeyError(name) from None
+        found = self.resolve(name)
+        if found is None:
+            raise KeyError(name)
+        return found
 
     def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
         try:
             return self[name]
         except KeyError:
             return default
-
-
-@lru_cache(maxsize=1)
-def _name_adapter() -> Any:
-    from pydantic import TypeAdapter
-
-    from ..record.models import Name
-    return TypeAdapter(Name)
 
 
 class AgenciesError(ValueError):
@@ -505,7 +512,7 @@ def load_agencies(path) -> dict[str, Agency]:
         if not isinstance(name, str):
             raise wrong(f"the name is not text ({type(name).__name__}); quote it")
         try:
-            _name_adapter().validate_python(name)
+            name_adapter().validate_python(name)
         except ValueError as exc:
             raise wrong("the name is not a valid agency name: " + "; ".join(
                 e["msg"].removeprefix("Value error, ") for e in exc.errors())) from None
@@ -513,11 +520,16 @@ def load_agencies(path) -> dict[str, Agency]:
         if not isinstance(info, dict):
             raise wrong(f"expected region, level ({'/'.join(AGENCY_LEVELS)}) and kind ({'/'.join(AGENCY_KINDS)}), "
                         f"got {str(info)[:100]!r}")
+        former, problems = parse_former_names(info["former_names"]) if "former_names" in info else ([], [])
+        if problems:
+            raise wrong(problems[0][1], *problems[0][0])
+        if info.get("id") is not None and id_problem(info["id"]):
+            raise wrong(f"id: {id_problem(info['id'])}", "id")
         for key, value in info.items():
             allowed = {"level": AGENCY_LEVELS, "kind": AGENCY_KINDS}.get(key)
-            if key not in ("region", "level", "kind"):
-                raise wrong(f"unknown key {str(key)[:40]!r} (expected region, level and kind)", key)
-            if value is None:
+            if key not in AGENCY_KEYS:
+                raise wrong(f"unknown key {str(key)[:40]!r} (expected {', '.join(AGENCY_KEYS)})", key)
+            if value is None or key in ("id", "former_names"):
                 continue
             if allowed is not None and value not in allowed:
                 raise wrong(f"{key} must be one of {'/'.join(allowed)}, got {str(value)[:100]!r}", key)
@@ -529,8 +541,19 @@ def load_agencies(path) -> dict[str, Agency]:
         if twin != name:
             raise wrong(f"names the same body as {twin!r} (they differ only in character widths, spacing or "
                         "invisible characters)")
-        out[name] = Agency(name, info.get("region"), info.get("level"), info.get("kind"))
-    return Agencies(out)
+        out[name] = Agency(name, info.get("region"), info.get("level"), info.get("kind"), info.get("id"),
+                           tuple(former))
+    agencies = Agencies(out)
+    for body, former, what in agencies.claims.overlaps():
+        raise AgenciesError(shown(p), node_line(text, (body, "former_names", out[body].former.index(former))),
+                            f"entry {body[:100]!r}: {what}")
+    ids: dict[str, str] = {}
+    for name, agency in out.items():
+        other = ids.setdefault(agency.body_id, name)
+        if other != name:
+            raise AgenciesError(shown(p), node_line(text, (name,)), f"entry {name[:100]!r}: its id {agency.body_id} is "
+                                f"also {other!r}'s{'' if agency.id else ' (both are first known by one name: give one of them an id of its own)'}")
+    return agencies
 
 
 NO_REGION = "未注明地区"

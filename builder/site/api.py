@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..data.downloads import About
+from ..data.downloads import About, row_body_id
 from ..index.history import git
 from ..record.models import Record, _cell_plan, lacking_cells
 from .page_cache import SiteWriter
@@ -90,7 +90,7 @@ def _dumps(data: Any) -> str:
 
 def report_json(v: "ReportView") -> tuple[bytes, str]:
     """One report's file and the record digest it holds. The file: {"api", "agency", "year", "page",
-    "digest", "status", "record", "agency_info", "findings", "flagged", "scores"}; "digest" is the record's
+    "digest", "status", "record", "agency_info", "body_id", "findings", "flagged", "scores"}; "digest" is the record's
     (record.outcome.record_digest: its content, its own digest field left out); "status" maps each cell whose
     value does not say its status (listed_statuses) to not_applicable | unread | inferred | corrected:
     any other cell of the index's "cells" for the record's template edition is printed if it holds a
@@ -136,7 +136,7 @@ def write_api(writer: SiteWriter, views: list["ReportView"], about: About, state
     """Every report's JSON file (made again only when the report's key changed) and the index:
     {"api", "version", "date", "license", ..., "description" (what the files hold, and how to get a
     cell's status), "cells": {edition: [cell path, in the template's order]}, "reports": [{"agency",
-    "year", "region", "json", "standing", "page", "digest", "sha256"}]}: the record's digest (as in its file) and the sha256 of the file as
+    "body_id" (downloads.BODY_ID), "year", "region", "json", "standing", "page", "digest", "sha256"}]}: the record's digest (as in its file) and the sha256 of the file as
     written. Those of a file made in this build are kept as it is made; those of a file the writer kept
     (its key and its size and time unchanged: SiteWriter.fresh) from `state`, a sealed cache of what
     each file was made from and held when written (store.sealed.save_cache), else from the file."""
@@ -161,7 +161,8 @@ def write_api(writer: SiteWriter, views: list["ReportView"], about: About, state
             data = (writer.out / rel).read_bytes()
             old = [key, json.loads(data)["digest"], hashlib.sha256(data).hexdigest()]
         files[rel] = old
-        entries.append({"agency": v.brief.agency, "year": v.brief.year, "region": v.agency.region,
+        entries.append({"agency": v.brief.agency, "body_id": row_body_id(v.prepared), "year": v.brief.year,
+                        "region": v.agency.region,
                         "json": rel, "standing": standing_json_url(v.brief.year, v.brief.agency),
                         "page": page_url(v), "digest": old[1], "sha256": old[2]})
     if state is not None and files != known:

@@ -18,6 +18,7 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -35,11 +36,11 @@ from .accuracy import load_accuracy
 from .compare_pages import compare_pages
 from .feeds import SITE_NAME, added_dates, agency_feed, events, write_feeds
 from .corrections import corrections_page
+from .releases_pages import release_pages
 from .list_pages import _issues, _rankings, _regions
 from .page_cache import GENERATED, PageCache, SiteWriter, _write, output_problems, report_key
 from ..store.owned import refuse
 from ..store.files import _key
-from ..record.characters import name_key
 from ..record.outcome import Outcome
 from ..store.files import file_stamp, without_gc
 from ..record.files import record_path
@@ -53,12 +54,13 @@ from ..index.standing import ALTERNATIVE_WEIGHTS, PEER_RULE, RANK_RULE, SENSITIV
 from ..index.flags import JUMP_RULE, NARRATIVE_RULE
 from ..record.template import APPLICATION_COLUMNS, EDITIONS, REVIEW_COLUMNS
 from . import views as page_views
-from .views import (FORMATS, SEARCH_EXCERPT, RecordCells, ReportView, _env, _extracted, _flagged, _tds, agency_url,
-                    application_rows, article20_rows, bodies, cell, city, correction_rows, indicator_rows,
-                    key_figures, overall_row, province, region_url, report_url, review_cells, slug, source_download)
+from .views import (FORMATS, SEARCH_EXCERPT, FormerPage, RecordCells, ReportView, _env, _extracted, _flagged, _tds,
+                    agency_url, application_rows, article20_rows, bodies, cell, city, correction_rows, former_pages,
+                    indicator_rows, key_figures, overall_row, province, region_url, report_url, review_cells, slug,
+                    source_download)
 from ..index.wording import SEVERITY, cell_name, describe
 
-__all__ = ["GENERATED", "build_site", "cell", "city", "province", "slug", "agency_url", "write_search_dictionary"]
+__all__ = ["GENERATED", "build_site", "cell", "city", "province", "slug", "agency_url"]
 
 
 @without_gc
@@ -80,7 +82,8 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
     views = []
     links = site_settings(root)
     for o in good:
-        info = agencies.get(o.brief.agency, Agency(o.brief.agency))
+        # the body that published under this name in this year (a former name finds it: index/bodies.py)
+        info = agencies.resolve(o.brief.agency, o.brief.year) or Agency(o.brief.agency)
         corrected = [f.path for f in o.findings if f.rule == "correction.extracted" and f.path]
         changes = history.corrections(root, record_path(o.source), corrected) if corrected else {}
         key = report_key(o, info, changes)
@@ -92,6 +95,7 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
 
     provenance.attach(views, root / provenance.CACHE, writer.page)  # each PDF table's image, cut from its page
     by_agency = bodies(views)  # a page per body, under the name its newest report prints (each view's `body`)
+    formers = former_pages(by_agency)  # the addresses of the names bodies published under before
     _score_views(views)
     placed = standings(((id(v), v.brief.year, v.agency.group, v.score) for v in views), {id(v): v.key for v in views},
                        cache.path and cache.path.with_name("standings.json"))  # a group ranked before is kept
@@ -103,14 +107,15 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
         v.own_key = _key(v.key, v.tables.to_data() if v.tables else None, v.links, v.body)
         v.page_key = _key(v.own_key, v.standing.to_data())
     # the report and agency pages are made by other processes while this one makes the rest (then helps)
-    with _agency_pages(writer, out_dir, by_agency):
+    with _agency_pages(writer, out_dir, by_agency, formers):
         write_standing(writer, views)
+        _former_name_pages(env, writer, formers, set(by_agency))
         years = sorted({v.brief.year for v in views})
         _rankings(env, writer, views, years)
         _regions(env, writer, by_agency)
         _issues(env, writer, views, failed, years, root)
         entries = coverage([(v.brief, v.url) for v in views], agencies, registries)
-        shown_as = {name_key(b): b for b in by_agency}  # a name's key → the name its body's page is shown under
+        shown_as = {v.agency.body_id: v.body for v in views}  # a body's id → the name its page is shown under
         coverage_pages(env, writer, entries, shown_as, {r.region for r in registries})
         writer.text("methodology.md", env.get_template("methodology.md.j2").render(**methodology_context()))
 
@@ -121,7 +126,8 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
         # feeds/: a body's, a province's and the site's Atom feeds (a deadline counts once the data is past it)
         latest = downloads.newest_date(d for v in views for d in (v.brief.posted_on, v.brief.published_on))
         stands_at = dt.date.fromisoformat(latest) if latest else dt.date(max(years, default=2020) + 1, 1, 1)
-        write_feeds(writer, events(views, entries, shown_as, root, added_dates(root), stands_at), SITE_NAME)
+        write_feeds(writer, events(views, entries, shown_as, root, added_dates(root), stands_at), SITE_NAME,
+                    {page.name: page.bodies[0][0] for page in formers.values() if len(page.bodies) == 1})
         corrections_page(env, writer, views)  # corrections/: every hand correction, newest first
 
         provinces = Counter(reports[0].province for reports in by_agency.values())
@@ -151,7 +157,8 @@ def _data(env: jinja2.Environment, writer: SiteWriter, views: list[ReportView], 
     files = write_downloads(writer.page, writer.out, cached and cached.with_name("sqlite-download.json"),
                             shares, entries, about)
     write_api(writer, views, about, cached and cached.with_name("api-files.json"))
-    writer.text("data.md", env.get_template("data.md.j2").render(
+    made = release_pages(env, writer, root)  # releases/VERSION/: each data release's files and 变更说明
+    writer.text("data.md", env.get_template("data.md.j2").render(releases=made,
         files=files, tables=TABLES, columns=downloads.columns(), cell_columns=downloads.cell_columns(),
         score_columns=downloads.SCORE_COLUMNS, coverage_columns=downloads.COVERAGE_COLUMNS,
         version=METHOD_VERSION, count=len(views), size=_size,
@@ -171,10 +178,12 @@ class AgencyJob:
     reports: list[ReportView]
     render: list[bool]
     render_agency: bool
+    namesake: FormerPage | None = None  # other bodies that published under this page's name (former_pages)
 
 
 @contextmanager
-def _agency_pages(writer: SiteWriter, out_dir: Path, by_agency: dict[str, list[ReportView]]) -> Iterator[None]:
+def _agency_pages(writer: SiteWriter, out_dir: Path, by_agency: dict[str, list[ReportView]],
+                  formers: dict[str, FormerPage]) -> Iterator[None]:
     """Every agency's report pages and agency page, those whose inputs changed made again. When there
     are many, a process per core but one makes them while the body of the with-statement runs (it must
     not write under reports/ or agencies/), and then this process makes those none has begun; the
@@ -184,9 +193,10 @@ def _agency_pages(writer: SiteWriter, out_dir: Path, by_agency: dict[str, list[R
     for agency, reports in sorted(by_agency.items()):
         reports.sort(key=lambda v: v.brief.year)
         render = [writer.stale(v.url, v.own_key) for v in reports]
-        render_agency = writer.stale(agency_url(agency), _key([v.own_key for v in reports]))
+        namesake = formers.get(agency_url(agency))
+        render_agency = writer.stale(agency_url(agency), _key([v.own_key for v in reports], _former_key(namesake)))
         if any(render) or render_agency:
-            jobs.append(AgencyJob(agency, reports, render, render_agency))
+            jobs.append(AgencyJob(agency, reports, render, render_agency, namesake))
     cores = os.cpu_count() or 1
     if cores < 2 or sum(sum(job.render) for job in jobs) < PARALLEL_PAGES:
         writer.written += sum(_make_agency_pages(out_dir, job) for job in jobs)
@@ -245,7 +255,7 @@ def _make_agency_pages(out_dir: Path, job: AgencyJob) -> int:
         if again:
             written += _write(out_dir / v.url, _render_report(env, v))
     if job.render_agency:
-        written += _write(out_dir / agency_url(job.agency), _render_agency(env, job.agency, job.reports))
+        written += _write(out_dir / agency_url(job.agency), _render_agency(env, job.agency, job.reports, job.namesake))
     return written
 
 
@@ -285,7 +295,7 @@ def _render_report(env: jinja2.Environment, v: ReportView) -> str:
         corrections=correction_rows(v.record, v.outcome.findings, v.changes),
         review_columns=REVIEW_COLUMNS, findings=[(f, describe(f), SEVERITY[f.severity], cell_name(f.path))
                                                  for f in findings],
-        agency_url=agency_url(v.body), info=v.agency,
+        agency_url=agency_url(v.body), body=v.body if v.published_as else None, info=v.agency,
         scores=indicator_rows(v.score), overall=overall_row(v.score),
         standing=standing_json_url(v.brief.year, v.brief.agency),
         pub=publication(v.record, v.agency), version=METHOD_VERSION, excerpt=SEARCH_EXCERPT,
@@ -294,12 +304,36 @@ def _render_report(env: jinja2.Environment, v: ReportView) -> str:
         depth="../../../")  # /reports/YEAR/AGENCY/ → the site root
 
 
-def _render_agency(env: jinja2.Environment, agency: str, reports: list[ReportView]) -> str:
+def _former_key(page: FormerPage | None) -> Any:
+    """What a former name's page (or note) shows: each body's page name, years and report pages."""
+    return page and (page.name, [(body, years, [v.url for v in vs]) for body, years, vs in page.bodies])
+
+
+def _former_name_pages(env: jinja2.Environment, writer: SiteWriter, formers: dict[str, FormerPage],
+                       names: set[str]) -> None:
+    """A page at each former name's address that no body's page holds: it leads to the body (or bodies)
+    that published under that name, so that an old name's address keeps working."""
+    pages = {agency_url(name) for name in names}
+    for url, page in sorted(formers.items()):
+        if url not in pages:
+            writer.page(url, _key("former", _former_key(page)),
+                        partial(page_views.render, env, "agency_former.md.j2", page=page, agency_url=agency_url,
+                                depth="../../"))
+
+
+def _render_agency(env: jinja2.Environment, agency: str, reports: list[ReportView],
+                   namesake: FormerPage | None = None) -> str:
+    former: dict[str, list[int]] = {}
+    for v in reports:
+        if v.published_as:
+            former.setdefault(v.published_as, []).append(v.brief.year)
     carry = [(v, f, describe(f)) for v in reports for f in v.outcome.findings
              if f.rule.startswith("across_years.")]
     columns = [key_figures(v.record, v.outcome.findings) for v in reports]
     return page_views.render(env, "agency.md.j2",
-        agency=agency, feed=agency_feed(agency), reports=reports, carry=carry, columns=columns, info=reports[0].agency,
+        agency=agency, feed=agency_feed(agency), reports=reports, carry=carry, former=former, agency_url=agency_url,
+        namesake=namesake and [(body, years) for body, years, _ in namesake.bodies if body != agency],
+        columns=columns, info=reports[0].agency,
         corrections=[c for v in reports for c in correction_rows(v.record, v.outcome.findings, v.changes, v.url)],
         overall=[(v, overall_row(v.score), standing_json_url(v.brief.year, v.brief.agency)) for v in reports],
         glance=summary(reports[-1].record, reports[-1].score, reports[-1].outcome.findings),
@@ -322,17 +356,3 @@ def methodology_context() -> dict[str, Any]:
 
 def _size(n: int) -> str:
     return f"{n / 1024:.1f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
-
-
-SEARCH_TERMS = ("政府信息公开", "依申请公开", "主动公开", "行政复议", "行政诉讼", "年度报告", "不予公开",
-                "部分公开", "予以公开", "无法提供", "不予处理", "行政规范性文件", "行政许可", "行政处罚", "行政强制")
-
-
-def write_search_dictionary(path: Path, outcomes: list[Outcome]) -> None:
-    """jieba's user dictionary for the search index: agency names and the template's terms stay
-    whole words, so a search for 巴州区 or 行政复议 finds them."""
-    words = sorted({o.brief.agency for o in outcomes if not o.failed} | set(SEARCH_TERMS))
-    text = "".join(f"{w} 100000 n\n" for w in words if " " not in w)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")

@@ -24,6 +24,7 @@ from .page_cache import SiteWriter
 from ..store.files import _key
 from ..store.versions import render_version
 from ..store.sealed import load_cache, save_cache
+from ..index.bodies import published_as
 from .views import KEY_FIGURES, city, province
 
 # models.Record.status's six statuses, one letter each in a year's file (documented in the file itself)
@@ -43,14 +44,16 @@ def compare_path(year: int) -> str:
 
 def body_lines(reports: Sequence[tuple[Any, Any, str]]) -> list[tuple[str, str]]:
     """Each report's entry of its year's file, as (body's name, one line of compact JSON). reports:
-    (downloads.Prepared, scores.Agency, page URL from the site root). An entry is {"name", "group",
+    (downloads.Prepared, scores.Agency, page URL from the site root). An entry is {"name" (as the report
+    was published), "id" (the body's, downloads.BODY_ID: the same under all its names), "body" (the name of
+    its body's page, its present name; the side-by-side view follows a body by its id), "group",
     "region", "province", "city", "level", "url", "values": [number | null per cell], "status": one
     letter per cell, "flagged": [the place of each cell a finding flags: a number printed that its table
     contradicts, shown with its mark]}; the status is models.Record.status's (a cell the report's template
     edition lacks is null and not applicable), the flags the report page's (downloads.flags)."""
     plan = downloads._cells_plan()
     out = []
-    for (_, name, _, cells), (_, agency, url) in zip(downloads.report_cells([p for p, _, _ in reports], own=False),
+    for (_, name, _, cells), (p, agency, url) in zip(downloads.report_cells([p for p, _, _ in reports], own=False),
                                                       reports):
         values: list[Any] = [None] * len(plan)
         status = ["n"] * len(plan)
@@ -59,7 +62,8 @@ def body_lines(reports: Sequence[tuple[Any, Any, str]]) -> list[tuple[str, str]]
             values[cell - 1], status[cell - 1] = value, STATUS_CODES[state]
             if rules:
                 flagged.append(cell - 1)
-        body = {"name": name, "group": agency.group, "region": agency.region or "",
+        body = {"name": name, "id": downloads.row_body_id(p), "body": agency.name if published_as(name, agency.name)
+                else name, "group": agency.group, "region": agency.region or "",
                 "province": province(agency.region), "city": city(agency.region),
                 "level": agency.level or "未分级", "url": url, "values": values, "status": "".join(status),
                 "flagged": flagged}

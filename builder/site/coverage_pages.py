@@ -14,7 +14,6 @@ from typing import Iterable
 import jinja2
 
 from ..index.coverage import EVIDENCE, Entry, lapses, tally
-from ..record.characters import name_key
 from .page_cache import SiteWriter
 from ..store.files import _key
 from ..index.scores import ARTICLE_49
@@ -32,8 +31,9 @@ def coverage_pages(env: jinja2.Environment, writer: SiteWriter, entries: Iterabl
                    bodies_with_pages: dict[str, str], registered: set[str]) -> None:
     """Write the coverage pages for these entries: pages of their own for the regions in `registered`
     (those with a registry), a row per province of the summary for the others. A body with a page of its
-    own (a report in the repository) is linked to it: `bodies_with_pages` gives, by `characters.name_key`,
-    the name each body's page is shown under (views.bodies), so a name the registry spells otherwise finds it."""
+    own (a report in the repository) is linked to it: `bodies_with_pages` gives, by its id (Entry.body_id),
+    the name each body's page is shown under (views.bodies), so a name the registry spells otherwise, or a
+    body's former name, finds it."""
     by_region: dict[str, list[Entry]] = {}
     by_province: dict[str, list[Entry]] = {}
     entries_list = list(entries)
@@ -50,8 +50,7 @@ def coverage_pages(env: jinja2.Environment, writer: SiteWriter, entries: Iterabl
             years.setdefault(e.year, []).append(e)
         for year, rows in sorted(years.items()):
             rows.sort(key=lambda e: (e.kind != "government", e.body))
-            linked = sorted((e.body, bodies_with_pages[name_key(e.body)]) for e in rows
-                            if name_key(e.body) in bodies_with_pages)
+            linked = sorted((e.body, bodies_with_pages[e.body_id]) for e in rows if e.body_id in bodies_with_pages)
             writer.page(f"{base}/{year}.md", _key("coverage", region, year, [dataclasses.astuple(e) for e in rows],
                                                  linked),
                         partial(page_views.render, env, "coverage_year.md.j2", region=region, year=year, entries=rows,
@@ -76,7 +75,7 @@ def _lapses_pages(env: jinja2.Environment, writer: SiteWriter, entries: list[Ent
     (coverage.lapses), the newest lapse first; a page per province when they are many."""
     from .list_pages import _split
 
-    rows = [{"lapses": b, "province": province(b.region), "page": pages.get(name_key(b.body)),
+    rows = [{"lapses": b, "province": province(b.region), "page": pages.get(b.body_id),
              "coverage": f"coverage/{slug(b.region)}/" if b.region in registered else None}
             for b in lapses(entries)]
     for page in _split(rows, ["province"], LAPSES_PAGE_ROWS, LAPSES):

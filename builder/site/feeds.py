@@ -78,8 +78,9 @@ def _page(url: str) -> str:
 
 def events(views: Iterable[ReportView], entries: Iterable[Entry], bodies: dict[str, str], root: Path,
            added: dict[str, dt.date], data_date: dt.date) -> list[Event]:
-    """Every event the feeds may hold, newest first. `bodies` maps a name's key (record.characters.name_key)
-    to the name its body's page is shown under; `added`: added_dates(root); `data_date`: the date the
+    """Every event the feeds may hold, newest first. `bodies` maps a body's id (scores.Agency.body_id, which
+    an event's id holds, so that it stays the same when the body is renamed) to the name its page is shown
+    under; `added`: added_dates(root); `data_date`: the date the
     data stands at (a deadline after it has not passed). A report's date is its first commit, else the
     date it was posted or prints, else the first day after the year it reports on."""
     out: list[Event] = []
@@ -88,7 +89,7 @@ def events(views: Iterable[ReportView], entries: Iterable[Entry], bodies: dict[s
         page = _page(v.url)
         when = added.get(os.path.relpath(v.outcome.source, root)) or b.posted_on or b.published_on \
             or dt.date(b.year + 1, 1, 1)
-        base = f"{TAG}{b.year}/{name_key(body)}"
+        base = f"{TAG}{b.year}/{v.agency.body_id}"
         out.append(Event(f"{base}/report", "report", body, v.province, when, f"{body} {b.year} 年报告已收录",
                          f"{body}的 {b.year} 年政府信息公开工作年度报告已收录，可查看逐项数据与核对结果。", page))
         for path, change in sorted(v.changes.items()):
@@ -104,8 +105,8 @@ def events(views: Iterable[ReportView], entries: Iterable[Entry], bodies: dict[s
     for e in entries:
         if e.due > data_date or not (e.state == "missing" or e.timeliness == "late"):
             continue
-        body = bodies.get(name_key(e.body), e.body)
-        base = f"{TAG}{e.year}/{name_key(body)}"
+        body = bodies.get(e.body_id, e.body)
+        base = f"{TAG}{e.year}/{e.body_id or name_key(body)}"
         if e.state == "missing":
             out.append(Event(f"{base}/missing", "missing", body, province(e.region), e.due,
                              f"{body} {e.year} 年报告未见公开", f"截至 {e.due}（条例第四十九条的期限）未见{body}的 "
@@ -148,9 +149,12 @@ def atom(title: str, feed_path: str, events_: list[Event], site_name: str) -> st
     return "\n".join(lines + ["</feed>", ""])
 
 
-def write_feeds(writer: SiteWriter, events_: list[Event], site_name: str) -> None:
+def write_feeds(writer: SiteWriter, events_: list[Event], site_name: str, former: dict[str, str] | None = None
+                ) -> None:
     """The site's feed, each body's and each province's, written through the site's writer (a feed whose
-    bytes are unchanged is not written again)."""
+    bytes are unchanged is not written again). `former`: a former name → the name of its body's page: the
+    body's feed is also written at the former name's address (unless a body's own feed is there), so that
+    a reader who followed the body under its old name keeps following it."""
     by_body: dict[str, list[Event]] = {}
     by_region: dict[str, list[Event]] = {}
     for ev in events_:
@@ -158,6 +162,9 @@ def write_feeds(writer: SiteWriter, events_: list[Event], site_name: str) -> Non
         by_region.setdefault(ev.province, []).append(ev)
     feeds = [(SITE_FEED, f"{site_name}：全部更新", events_)]
     feeds += [(agency_feed(body), f"{body}：更新", evs) for body, evs in by_body.items()]
+    own = {agency_feed(body) for body in by_body}
+    feeds += [(agency_feed(name), f"{body}：更新", by_body[body]) for name, body in sorted((former or {}).items())
+              if body in by_body and agency_feed(name) not in own]
     feeds += [(region_feed(name), f"{name}：更新", evs) for name, evs in by_region.items()]
     for path, title, evs in feeds:
         text = atom(title, path, evs, site_name)

@@ -17,6 +17,7 @@ from ..data import downloads
 from ..record.outcome import Outcome, outcome_key
 from ..store.files import _key, file_stamp, plain, write_atomically
 from ..store.sealed import load_cache, save_cache
+from ..index.bodies import FormerName
 from ..index.scores import Agencies, Agency, Score, load_agencies
 from ..store.owned import Unowned, problems
 from ..store.shards import ShardedCache
@@ -24,7 +25,7 @@ from ..store.versions import render_version
 
 GENERATED = ("index.md", "issues.md", "methodology.md", "data.md", "accuracy.md", "reports", "agencies", "rankings", "downloads",
              "regions", "issues", "api", "coverage",
-             "compare", "feeds", "corrections.md")
+             "compare", "feeds", "corrections.md", "releases")
 PUBLISHES = "MkDocs would publish what it points to"  # why a link elsewhere in content/ is refused
 
 
@@ -46,7 +47,8 @@ def report_key(o: Outcome, info: Agency, changes: dict[str, Any] | None = None) 
     commits of its corrections (history.corrections)."""
     own = o.key or outcome_key(o.record, o.findings)
     later = [(f.rule, f.path, f.severity, f.message) for f in o.findings if f.rule.startswith("across_years.")]
-    return _key(own, later, info.name, info.region, info.level, info.kind, sorted((changes or {}).items()))
+    return _key(own, later, info.name, info.region, info.level, info.kind, info.body_id,
+                sorted((changes or {}).items()))
 
 
 class PageCache:
@@ -67,9 +69,10 @@ class PageCache:
             try:
                 self.pages = {str(k): (str(key), stamp) for k, (key, stamp) in data["pages"].items()}
                 stamp, entries = data["directory"]
-                self.directory = (stamp, Agencies({n: Agency(n, *info) for n, info in entries.items()}))
+                self.directory = (stamp, Agencies({n: Agency(n, *info[:4], tuple(FormerName(*f) for f in info[4]))
+                                                   for n, info in entries.items()}))
                 self.groups = {str(k): (key, [tuple(p) for p in pages]) for k, (key, pages) in data["groups"].items()}
-            except (ValueError, TypeError, KeyError):  # not what this builder writes: rebuilt
+            except (ValueError, TypeError, KeyError, IndexError):  # not what this builder writes: rebuilt
                 self.pages, self.directory, self.groups = {}, (None, {}), {}
         for k, entry in (self.shards.load() if self.shards else {}).items():
             try:
@@ -94,7 +97,8 @@ class PageCache:
                 # each page with the size and time its file had when made: a file changed since is made again
                 "pages": {rel: (key, writer.stamps.get(rel) or file_stamp(os.path.join(writer.out, rel)))
                           for rel, key in writer.keys.items()},
-                "directory": (stamp, {a.name: (a.region, a.level, a.kind) for a in agencies.values()})})
+                "directory": (stamp, {a.name: (a.region, a.level, a.kind, a.id, [[f.name, f.first, f.last] for f in a.former])
+                                     for a in agencies.values()})})
             # a report's key is a digest of what its parts are made from: an entry under a key held is the same
             self.shards.save(reports, lambda made: (made[0].to_data(), made[1].row, made[1].csv, made[1].json,
                                                     made[1].findings))

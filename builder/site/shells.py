@@ -58,14 +58,22 @@ UNSEARCHED = "search:\n  exclude: true\n"  # front matter the theme's templates 
 @dataclass(frozen=True)
 class Kind:
     """A kind of bulk page: its folder in content/ (one page per Markdown file under it, at one depth),
-    the template page's path there, and the front matter keys each of its pages has."""
+    the template page's path there, the front matter keys each of its pages has (sorted: a page is of the
+    kind of its folder whose keys are its own), and the kind of its search entry (search_entry.kind in
+    the template page: partials/search-entry.html prints some fields by kind)."""
     folder: str
     template: str
     meta: tuple[str, ...]
+    entry: str = ""
+
+    @property
+    def key(self) -> tuple[str, tuple[str, ...]]:
+        return self.folder, self.meta
 
 
-KINDS = (Kind("reports", "reports/shell.page/shell.page.md", ("title",)),  # reports/YEAR/BODY/
-         Kind("agencies", "agencies/shell.page.md", ("title", "feed", "feed_title")))  # agencies/BODY/
+KINDS = (Kind("reports", "reports/shell.page/shell.page.md", ("search_entry", "title"), "report"),  # reports/YEAR/BODY/
+         Kind("agencies", "agencies/shell.page.md", ("feed", "feed_title", "search_entry", "title"), "body"),  # agencies/BODY/
+         Kind("agencies", "agencies/shell.former.md", ("title",)))  # a former name's note (agency_former.md.j2)
 
 
 class ShellError(Exception):
@@ -75,8 +83,9 @@ class ShellError(Exception):
 
 def template_markdown(kind: Kind) -> str:
     """The template page of a kind: each front matter key and the heading a marker."""
-    values = {"title": _MARK.format(1), "feed": f"feeds/{_MARK.format(2)}.xml", "feed_title": _MARK.format(3)}
-    front = "".join(f'{k}: "{values[k]}"\n' for k in kind.meta)
+    values = {"title": f'"{_MARK.format(1)}"', "feed": f'"feeds/{_MARK.format(2)}.xml"', "feed_title": f'"{_MARK.format(3)}"',
+              "search_entry": f'{{kind: "{kind.entry}", name: "{_MARK.format(4)}"}}'}
+    front = "".join(f'{k}: {values[k]}\n' for k in kind.meta)
     # never in the engine's search index (Material's search plugin reads `search: exclude`), nor in site/
     return f"---\n{front}{UNSEARCHED}---\n\n# {_MARK.format(0)}\n"
 
@@ -120,8 +129,10 @@ class Engine:
             os.environ.clear()
             os.environ.update(environ)
         self.verbatim, self.compact = _hook(root, "verbatim"), _hook(root, "compact_pages").compact
-        self.toc = self.config.theme.get_env().from_string(
+        theme = self.config.theme.get_env()
+        self.toc = theme.from_string(
             '{% import "partials/language.html" as lang with context %}{% include "partials/toc.html" %}')
+        self.entry = theme.from_string('{% include "partials/search-entry.html" %}')
 
     def page(self, src: str, text: str) -> Any:
         """The engine's Page of content/SRC made from its Markdown `text`, rendered (content, toc)."""
@@ -141,11 +152,11 @@ class Engine:
         """What differs from one page of a kind to another, as the theme prints it: the title (raw, as
         Material prints page.meta.title), the feed's address (`| url`) and title (`| e`), the canonical
         address, the skip link (the first heading), the table of contents (the theme's partial), the
-        content (the builder's HTML put back, hooks/verbatim.py)."""
+        search entry (the site's partial), the content (the builder's HTML put back, hooks/verbatim.py)."""
         from properdocs.utils import normalize_url
 
-        if sorted(set(page.meta) - {"search"}) != sorted(kind.meta):
-            raise ShellError(f"{where}: front matter {sorted(page.meta)}, its kind's pages have {sorted(kind.meta)}")
+        if meta_keys(page) != kind.meta:
+            raise ShellError(f"{where}: front matter {sorted(page.meta)}, its kind's pages have {list(kind.meta)}")
         if not page.toc or "<h1" not in page.content:
             raise ShellError(f"{where}: no heading of level 1, which every page of its kind has")
         out = {"title": str(page.meta["title"]), "skip": normalize_url(page.toc.items[0].url, page=page),
@@ -155,13 +166,15 @@ class Engine:
         if "feed" in kind.meta:
             out["feed"] = normalize_url(str(page.meta["feed"]), page=page)
             out["feed_title"] = str(escape(str(page.meta["feed_title"])))
+        if "search_entry" in kind.meta:
+            out["search"] = self.entry.render(page=page, config=self.config)
         out["content"] = self.verbatim.on_post_page(page.content, page)
         return {k: self.compact(v).strip() for k, v in out.items()}
 
 
 # in the template page's output each slot is found where the theme prints it: the skip link's href, the
 # title in <title> and the header, the feed in <link> and the feed paragraph; the content and TOC once
-_ONCE = ("toc", "content")
+_ONCE = ("toc", "search", "content")
 
 
 def cut(output: str, slots: dict[str, str], where: str) -> list[str]:
@@ -205,19 +218,30 @@ def engine_code(root: Path) -> str:
     (its Markdown extensions), the hooks' code, and the versions of the engine, the theme and Markdown."""
     from importlib.metadata import version
 
-    return files_digest([root / "mkdocs.yml", *sorted((root / "hooks").glob("*.py"))],
+    return files_digest([root / "mkdocs.yml", *sorted((root / "hooks").glob("*.py")),
+                         *sorted(p for p in (root / "overrides").rglob("*") if p.is_file())],
                         seed=" ".join(version(p) for p in ("properdocs", "mkdocs-material", "markdown")))
 
 
-def shells(engine: Engine, staging: Path) -> dict[str, Shell]:
-    """Each kind's shell, from the engine's output of its template page in `staging`: by folder."""
+def meta_keys(page: Any) -> tuple[str, ...]:
+    """A page's front matter keys that choose its kind (sorted; `search`, which the theme does not read, left out)."""
+    return tuple(sorted(set(page.meta) - {"search"}))
+
+
+def shells(engine: Engine, staging: Path) -> dict[tuple[str, tuple[str, ...]], Shell]:
+    """Each kind's shell, from the engine's output of its template page in `staging`: by Kind.key."""
     out, code = {}, engine_code(engine.root)
     for kind in KINDS:
         page = engine.page(kind.template, template_markdown(kind))
         made = (staging / page.file.dest_uri).read_text(encoding="utf-8")
         parts = cut(made, engine.slots(page, kind, kind.template), kind.template)
-        out[kind.folder] = Shell(kind, parts, _key(parts, code))
+        out[kind.key] = Shell(kind, parts, _key(parts, code))
     return out
+
+
+def shells_digest(by_kind: dict[tuple[str, tuple[str, ...]], Shell], folder: str) -> str:
+    """What a page of FOLDER is made with whatever its kind there: its kinds' shells."""
+    return _key(*sorted(shell.digest for key, shell in by_kind.items() if key[0] == folder))
 
 
 def bulk_pages(content: Path) -> Iterator[str]:
@@ -234,11 +258,17 @@ def bulk_pages(content: Path) -> Iterator[str]:
 _WORK: Any = None  # in a worker process: (engine, shells)
 
 
-def render(engine: Engine, shell: Shell, src: str) -> tuple[str, bytes]:
-    """A bulk page as the engine would write it: (its path in site/, its bytes). Raises ShellError if it
-    does not fit its kind's shell (another depth: its address would need other relative paths)."""
+def render(engine: Engine, by_kind: dict[tuple[str, tuple[str, ...]], Shell], src: str) -> tuple[str, bytes]:
+    """A bulk page as the engine would write it, in the shell of its kind (its folder and front matter
+    keys): (its path in site/, its bytes). Raises ShellError if no kind has its front matter, or it does
+    not fit its kind's shell (another depth: its address would need other relative paths)."""
     text = (engine.content / src).read_text(encoding="utf-8")
     page = engine.page(src, text)
+    folder = src.split("/", 1)[0]
+    shell = by_kind.get((folder, meta_keys(page)))
+    if shell is None:
+        raise ShellError(f"{src}: front matter {sorted(page.meta)}, which no kind of page under {folder}/ has "
+                         f"({'; '.join(str(list(k.meta)) for k in KINDS if k.folder == folder)})")
     depth = page.file.dest_uri.count("/")
     if depth != shell.kind.template.count("/") + (1 if engine.config.use_directory_urls else 0):
         raise ShellError(f"{src}: not at its kind's depth ({shell.kind.template})")
@@ -255,7 +285,7 @@ def _make(todo: list[str]) -> list[tuple[str, str, Any]]:
     logging.getLogger("properdocs").addHandler(warnings)  # the engine is strict: a warning fails the page
     try:
         for src in todo:
-            dest, data = render(engine, by_kind[src.split("/", 1)[0]], src)
+            dest, data = render(engine, by_kind, src)
             if warnings.seen:
                 raise ShellError(f"{src}: {warnings.seen[0]}")
             path = engine.site / dest
@@ -317,8 +347,9 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tu
     static = _static(root, site, _cached(cached, "static"), written)
     kept.update(static)
     old, pages, keys, todo = _cached(cached, "pages"), {}, {}, []
+    digests = {kind.folder: shells_digest(by_kind, kind.folder) for kind in KINDS}
     for src in bulk_pages(engine.content):
-        keys[src] = key = _key(by_kind[src.split("/", 1)[0]].digest, file_stamp(engine.content / src))
+        keys[src] = key = _key(digests[src.split("/", 1)[0]], file_stamp(engine.content / src))
         entry = old.get(src)
         if entry and entry[0] == key and entry[2] == plain(file_stamp(site / entry[1])):
             pages[src] = entry

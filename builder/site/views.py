@@ -22,10 +22,12 @@ from ..data import downloads
 from ..record.characters import name_key
 from ..record.models import Finding, Record, flagged_cells, get_path, iter_cells, lacking_cells
 from ..record.outcome import Brief, Outcome
+from ..index.bodies import published_as
 from ..index.scores import INDICATORS, NO_REGION, Agency, Score
 from ..index.standing import OVERALL, Standing, position
 from ..record.template import EDITIONS, REVIEW_ROWS
 from ..index.wording import as_extracted, cell_name, describe, extracted_value
+from .search_index import name_parts
 
 # a report is one entry of the search index: its name, region and the opening of its narrative (this many
 # characters); not its tables, its whole prose, nor the template's headings every report repeats: the
@@ -46,6 +48,8 @@ def _env() -> jinja2.Environment:
     env.filters["mdtext"] = md_text
     env.filters["title"] = page_title
     env.filters["paragraphs"] = paragraphs
+    env.filters["name_parts"] = name_parts  # search_entry front matter
+    env.filters["yaml_text"] = yaml_text
     env.filters["num"] = lambda v: "—" if v is None else (f"{v:.15g}" if isinstance(v, float) else str(v))
     return env
 
@@ -62,6 +66,18 @@ def page_title(text: str) -> str:
     """A page title for front matter: themes put it in <title> and headers unescaped, so the
     characters of markup are replaced by their full-width forms; JSON-quoted for YAML."""
     return Markup(json.dumps(str(text).translate(str.maketrans("<>&\"'", "＜＞＆＂＇")), ensure_ascii=False))
+
+
+# refused raw in a YAML file, or read as a line break
+_YAML_UNREADABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
+def yaml_text(text: Any) -> Markup:
+    """Text as a YAML scalar of front matter, as it is: a JSON string (quotes, backslashes and control
+    characters escaped), which YAML reads, with the characters YAML refuses in a file escaped too; every
+    other character itself (Jinja's tojson writes a character beyond the BMP as two surrogates, which YAML
+    does not read back)."""
+    return Markup(_YAML_UNREADABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(str(text), ensure_ascii=False)))
 
 
 # a narrative as a reader should see it: what converters add (Markdown emphasis, list markers) left out,
@@ -360,21 +376,54 @@ class ReportView:
     def province(self) -> str:
         return province(self.agency.region)
 
+    @property
+    def published_as(self) -> str | None:
+        """The name the report was published under when it is not its body page's (a former name)."""
+        return published_as(self.brief.agency, self.body)
+
 
 def bodies(views: Iterable[ReportView]) -> dict[str, list[ReportView]]:
-    """The reports of each body, under the name its newest report prints (the latest year; of one year,
-    the report's name): a body is one under every spelling `characters.name_key` folds (平潭综合实验区（公安局）
-    and 平潭综合实验区(公安局), a name with an invisible character), so it has one page. Sets each view's
-    `body` to that name."""
+    """The reports of each body (by its id, scores.Agency.body_id: every name it published under, and every
+    spelling `characters.name_key` folds, such as 平潭综合实验区（公安局） and 平潭综合实验区(公安局)), so it has
+    one page, under the name its newest report prints (the latest year; of one year, the report's name),
+    or its present name when that report was published under a former one. Sets each view's `body` to
+    that name."""
     groups: dict[str, list[ReportView]] = {}
     for v in views:
-        groups.setdefault(name_key(v.brief.agency), []).append(v)
+        groups.setdefault(v.agency.body_id, []).append(v)
     out: dict[str, list[ReportView]] = {}
     for members in groups.values():
-        name = max(members, key=lambda v: (v.brief.year, v.brief.agency)).brief.agency
+        newest = max(members, key=lambda v: (v.brief.year, v.brief.agency))
+        name = newest.agency.name if published_as(newest.brief.agency, newest.agency.name) else newest.brief.agency
         for v in members:
             v.body = name
         out[name] = members
+    return out
+
+
+@dataclass(frozen=True)
+class FormerPage:
+    """A name some bodies' reports were published under that is not the name of their page: where its old
+    address leads. `bodies`: (the page's name, the years published under this name, its reports' views)."""
+    name: str
+    bodies: tuple[tuple[str, tuple[int, ...], tuple[ReportView, ...]], ...]
+
+
+def former_pages(by_body: dict[str, list[ReportView]]) -> dict[str, FormerPage]:
+    """By the page address (agency_url) of each name a body published under besides its page's name: the
+    bodies that did (usually one; two when a name passed from one body to another). An address that is
+    another body's page is that page (which then notes its namesake), otherwise a page of its own
+    leading to the bodies, so that an old name's address does not go missing."""
+    names: dict[str, dict[str, list[ReportView]]] = {}
+    for body, reports in by_body.items():
+        for v in reports:
+            if published_as(v.brief.agency, body) and agency_url(v.brief.agency) != agency_url(body):
+                names.setdefault(agency_url(v.brief.agency), {}).setdefault(body, []).append(v)
+    out = {}
+    for url, holders in names.items():
+        first = min((v.brief.agency for vs in holders.values() for v in vs), key=name_key)
+        out[url] = FormerPage(first, tuple((body, tuple(sorted({v.brief.year for v in vs})), tuple(vs))
+                                           for body, vs in sorted(holders.items())))
     return out
 
 

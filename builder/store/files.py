@@ -29,6 +29,12 @@ def file_stamp(path: Path | str, inputs: bool = False) -> tuple[int, ...] | None
 
 
 
+def file_sha256(path: Path) -> str:
+    """A file's sha256 (hex), read in pieces (a release's SQLite file is 60 MB at 10,000 reports)."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
 def files_digest(paths: Iterable[Path], seed: str = "", named: bool = True) -> str:
     """sha256 (hex) of `seed` and each file's bytes in turn, each preceded by its name when `named`: what
     makes a version of the code (extractor, pages, images), so that what other code made is made again."""

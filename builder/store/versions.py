@@ -28,7 +28,8 @@ _RENDER_MODULES = ("site/build.py", "site/views.py", "site/list_pages.py", "site
                    "record/models.py", "record/template.py", "record/outcome.py", "site/api.py", "index/coverage.py",
                    "site/coverage_pages.py", "index/registry.py", "site/summary.py", "site/home.py",
                    "site/compare_pages.py", "site/provenance.py", "site/feeds.py", "site/accuracy.py",
-                   "data/statuses.py", "site/corrections.py")
+                   "data/statuses.py", "site/corrections.py", "site/releases_pages.py", "data/releases.py",
+                   "data/changes.py", "index/bodies.py")
 
 
 @lru_cache(maxsize=1)

@@ -226,8 +226,15 @@
 
     // the side-by-side view: every year's file, the chosen bodies as columns
     function renderSide(all) {
-      var chosen = $("compare-chosen"), names2 = new Set();
-      all.forEach(function (d) { d.bodies.forEach(function (b) { names2.add(b.name); }); });
+      // a body is followed by its id across the names it published under (its former names and its present one)
+      var chosen = $("compare-chosen"), names2 = new Set(), ids = new Map();
+      all.forEach(function (d) {
+        d.bodies.forEach(function (b) {
+          [b.name, b.body].forEach(function (n) {
+            if (typeof n === "string") { names2.add(n); if (b.id && !ids.has(n)) { ids.set(n, b.id); } }
+          });
+        });
+      });
       var list = $("compare-body-names");
       if (!list.options.length) {
         Array.from(names2).sort(collator.compare).forEach(function (n) { var o = el("option"); o.value = n; list.appendChild(o); });
@@ -261,7 +268,8 @@
       var rows = 0;
       all.slice().sort(function (a, b) { return a.year - b.year; }).forEach(function (d) {
         var found = state.bodies.map(function (n) {
-          return d.bodies.filter(function (b) { return b.name === n; })[0] || null;
+          var id = ids.get(n);
+          return d.bodies.filter(function (b) { return id ? b.id === id : b.name === n; })[0] || null;
         });
         if (!found.some(Boolean)) { return; }
         paths.forEach(function (path) {
@@ -314,7 +322,7 @@
     function add() {
       var name = bodyBox.value.trim();
       Promise.all(years.map(load)).then(function (all) {
-        var known = all.some(function (d) { return d.bodies.some(function (b) { return b.name === name; }); });
+        var known = all.some(function (d) { return d.bodies.some(function (b) { return b.name === name || b.body === name; }); });
         if (!known) { $("compare-side-note").textContent = "未找到机关：" + name; return; }
         if (state.bodies.indexOf(name) < 0 && state.bodies.length < MAX_BODIES) { state.bodies.push(name); }
         bodyBox.value = "";

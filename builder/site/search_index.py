@@ -1,0 +1,112 @@
+"""The site's search index: Pagefind (npm `pagefind`, pinned in package.json and package-lock.json,
+installed under node_modules/ by `npm ci`, which `make site` runs) indexes the built site folder once
+every page is written, into a chunked index a reader's browser loads piece by piece.
+
+What is indexed is what the page templates mark (overrides/main.html writes a hidden entry from a page's
+`search_entry` front matter): a body's name and region, a report's body, year, region and the opening
+of its narrative, a region's name; no table, no list or ranking page. The browser's search
+(content/assets/javascripts/search.js) reads the list of index folders the build writes
+(INDEXES): one today, the whole site's; a site built in parts lists each part's, merged in the browser.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..store.files import write_atomically
+
+REPOSITORY = Path(__file__).resolve().parents[2]  # where package.json is, and node_modules/ after `npm ci`
+PAGEFIND = REPOSITORY / "node_modules" / ".bin" / "pagefind"
+BUNDLE = "pagefind"  # the index's folder under the site folder
+INDEXES = f"{BUNDLE}/indexes.json"  # the index folders the browser searches, relative to the site root
+# what Pagefind writes for its own search interfaces, which the site does not use (its own is search.js)
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
+          "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
+
+
+def plain_words(text: str) -> list[str]:
+    """TEXT as a search query is written (search.js `plain`): in NFKC form (ＡＢＣ → ABC, （ → (), lower case,
+    cut at every character that is neither a letter, a digit nor a combining mark (brackets, quotes, ·)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return "".join(c if unicodedata.category(c)[0] in "LNM" else " " for c in text).split()
+
+
+def name_parts(name: str) -> str:
+    """The words that make every part of a name findable, space-separated: the name as a query is written
+    (plain_words, its pieces joined), from each of its characters on (达州市通川区 → 达州市通川区 州市通川区
+    市通川区 通川区 川区 区). The browser cuts a query into words (Intl.Segmenter) and Pagefind matches each
+    as the start of a word of the page, a page holding them all; Pagefind cuts the page's Chinese with its
+    own segmenter (words, their pairs of characters), which can cut a name elsewhere: 佛山市民政局 as
+    佛山 + 市民 + 政局, so 民政局, or any query ending in 局, found nothing; and a Latin word or a number is
+    matched only from its start (BC in ABC). Cut from each character on, the name gives the index a word
+    starting at each of its characters (局 too). Measured: every part of two characters or more of every
+    name found (tests/test_browser.py, benchmarks/bench_search.py)."""
+    joined = "".join(plain_words(name))
+    return " ".join(joined[i:] for i in range(len(joined)))
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """What one indexing wrote: pages indexed, and the index folder's size in bytes and files."""
+    pages: int
+    bytes: int
+    files: int
+
+
+class SearchIndexError(RuntimeError):
+    """Pagefind is not installed, or failed."""
+
+
+def index_site(site_dir: Path, staging: Path | None = None) -> Indexed:
+    """Index the built site folder SITE_DIR with Pagefind (PAGEFIND, as `npm ci` installs it in the
+    repository) into SITE_DIR/BUNDLE, and write INDEXES, the list of index folders the browser searches.
+    Runs after every page of the site is written (the engine's and the builder's own). With STAGING (a
+    folder of the build's own, emptied first), Pagefind writes there and SITE_DIR/BUNDLE receives only the
+    files that changed and loses those no longer made: a build that changes nothing rewrites no file of
+    the index, and a deploy uploads only what changed. Raises SearchIndexError when Pagefind is not
+    installed (`npm ci`, which `make site` runs) or fails."""
+    if not PAGEFIND.exists():
+        raise SearchIndexError(f"{PAGEFIND} is not installed: run `npm ci` in {REPOSITORY} (make site does)")
+    bundle = site_dir / BUNDLE
+    out = bundle if staging is None else staging
+    if staging is not None and (staging.exists() or staging.is_symlink()):
+        shutil.rmtree(staging)  # refuses a link: nothing is emptied through one
+    done = subprocess.run([str(PAGEFIND), "--site", str(site_dir), "--output-path", str(out), "--force-language", "zh"],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SearchIndexError(f"pagefind failed: {done.stderr.strip() or done.stdout.strip()}")
+    for name in UNUSED:
+        (out / name).unlink(missing_ok=True)
+    (out / INDEXES.removeprefix(f"{BUNDLE}/")).write_text(json.dumps({"indexes": [f"{BUNDLE}/"]}) + "\n", encoding="utf-8")
+    if staging is not None:
+        _sync(staging, bundle)
+    files = [p for p in bundle.rglob("*") if p.is_file()]
+    pages = sum(int(n) for n in re.findall(r"Indexed (\d+) pages?", done.stdout))
+    return Indexed(pages=pages, bytes=sum(p.stat().st_size for p in files), files=len(files))
+
+
+def _sync(source: Path, target: Path) -> None:
+    """TARGET made the same files as SOURCE: a file written only where its bytes differ, a file or folder
+    SOURCE lacks removed; never through a link (a link in TARGET is removed, not followed)."""
+    made = {p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file()}
+    if target.is_symlink():
+        target.unlink()
+    for rel in sorted(made):
+        src, dst = source / rel, target / rel
+        data = src.read_bytes()
+        if dst.is_symlink() or not (dst.is_file() and dst.stat().st_size == len(data) and dst.read_bytes() == data):
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(dst, data)
+    for folder, dirs, files in os.walk(target, topdown=False, followlinks=False):
+        for name in files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
+            path = Path(folder, name)
+            if path.relative_to(target).as_posix() not in made:
+                path.unlink()
+        if Path(folder) != target and not os.listdir(folder):
+            os.rmdir(folder)
