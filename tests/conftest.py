@@ -87,19 +87,17 @@ def build_site_in(root: Path, write: bool = False):
     back under reports/ as `make site` does too); returns the outcomes and the number of pages the
     builder wrote."""
     import os
-    import subprocess
 
     from builder.pipeline import process_all
+    from builder.site import engine
     from builder.site.build import build_site
-    from builder.site.engine import engine_command
-    from builder.site.search_index import index_site
+    from builder.site.search_index import BUNDLE, index_site
 
     outcomes = process_all(root / "reports", root, write=write)
     written = build_site(outcomes, root, root / "content")
-    out = subprocess.run(engine_command(root / "site"), cwd=root, capture_output=True, text=True,
-                         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    assert out.returncode == 0, out.stderr
-    index_site(root / "site")  # last, as `make site` does
+    # the engine's top level and the report and body pages in its shells, then the search index, last
+    assert engine.build(root, root / "site", {**os.environ, "NO_MKDOCS_2_WARNING": "1"}, others=(BUNDLE,)) == 0
+    index_site(root / "site", root / ".cache" / "pagefind")
     return outcomes, written
 
 
