@@ -272,13 +272,16 @@
           return d.bodies.filter(function (b) { return id ? b.id === id : b.name === n; })[0] || null;
         });
         if (!found.some(Boolean)) { return; }
-        paths.forEach(function (path) {
+        paths.forEach(function (path, k) {
           var tr = el("tr");
           tr.appendChild(el("td", d.year));
           tr.appendChild(el("td", d.labels.get(path) || path));
-          found.forEach(function (b) {
+          found.forEach(function (b, i) {
             if (!b) { tr.appendChild(el("td", "无报告", "num cell-blank")); return; }
-            tr.appendChild(sideCell(cellOf(d, b, path)));
+            var td = sideCell(cellOf(d, b, path));
+            // the name the year's report was published under, where it is not the one chosen (a former name)
+            if (k === 0 && b.name !== state.bodies[i]) { td.appendChild(el("span", "以“" + b.name + "”名义发布", "compare-published-as")); }
+            tr.appendChild(td);
           });
           tbody.appendChild(tr);
           rows += 1;
