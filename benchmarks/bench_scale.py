@@ -81,10 +81,11 @@ def _site(repo: Path) -> float:
 
 
 def _pagefind(repo: Path) -> float:
-    from builder.site.search_index import index_site
+    from builder.cli import finish_site
 
     t0 = time.perf_counter()
-    index_site(repo / "site")
+    with contextlib.redirect_stdout(sys.stderr):
+        finish_site(repo, repo / "site", shells=SHELLS)
     return time.perf_counter() - t0
 
 

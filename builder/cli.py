@@ -30,6 +30,7 @@ from .read.workers import bounded_call
 from .store.owned import Unowned, problems, refuse
 from .site import engine
 from .site.search_index import BUNDLE, SearchIndexError, index_site
+from .site.search_entries import ENTRIES
 from .site.shells import ShellError
 from .publish import PublishError, publish, size_lines
 
@@ -387,11 +388,12 @@ def source_date_epoch(outcomes: list[Outcome]) -> int:
     return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
 
 
-def finish_site(root: Path, site_dir: Path) -> None:
+def finish_site(root: Path, site_dir: Path, shells: bool = True) -> None:
     """What is done to the site folder once the engine has written it, under the build lock: last, once
     every page is written, the search index over them (Pagefind, made in .cache/pagefind/ and copied
-    where it changed). Raises SearchIndexError."""
-    indexed = index_site(site_dir, root / ".cache" / "pagefind")
+    where it changed), from the pages' search entries the shells kept (search_entries.ENTRIES), or
+    from the site itself when the engine rendered every page. Raises SearchIndexError."""
+    indexed = index_site(site_dir, root / ".cache" / "pagefind", source=root / ENTRIES if shells else None)
     print(f"search index: {indexed.pages} pages, {indexed.bytes / 1024:.0f} KB in {indexed.files} files")
 
 
@@ -414,7 +416,7 @@ def cmd_site(args: argparse.Namespace) -> int:
             if done != 0:
                 print("error: the site engine (properdocs build --strict) failed", file=sys.stderr)
                 return EXIT_BROKEN
-            finish_site(root, site_dir)
+            finish_site(root, site_dir, shells=not args.engine_renders_all)
     except (Busy, Unowned, ShellError) as exc:
         _error(exc)
         return EXIT_BROKEN

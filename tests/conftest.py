@@ -91,13 +91,14 @@ def build_site_in(root: Path, write: bool = False):
     from builder.pipeline import process_all
     from builder.site import engine
     from builder.site.build import build_site
-    from builder.site.search_index import BUNDLE, index_site
+    from builder.cli import finish_site
+    from builder.site.search_index import BUNDLE
 
     outcomes = process_all(root / "reports", root, write=write)
     written = build_site(outcomes, root, root / "content")
     # the engine's top level and the report and body pages in its shells, then the search index, last
     assert engine.build(root, root / "site", {**os.environ, "NO_MKDOCS_2_WARNING": "1"}, others=(BUNDLE,)) == 0
-    index_site(root / "site", root / ".cache" / "pagefind")
+    finish_site(root, root / "site")
     return outcomes, written
 
 

@@ -147,6 +147,7 @@ def test_the_lock_covers_the_whole_site_build_mkdocs_included(tmp_path, monkeypa
     prune the pages the engine is reading or rewrite the site Pagefind is indexing."""
     from builder import cli
     from builder.site import search_index
+    from builder.site.search_entries import ENTRIES, write_entry
 
     root = _repo(tmp_path)
     real, seen = subprocess.run, []
@@ -160,10 +161,11 @@ def test_the_lock_covers_the_whole_site_build_mkdocs_included(tmp_path, monkeypa
 
     def build(root_, site_dir, *args, **kw):  # the engine and the bulk pages in its shells stood in for: one page
         held("the engine")
+        page = (b'<!doctype html><html lang="zh"><head><title>t</title></head><body><div class="search-entry" '
+                b'data-pagefind-body hidden><p>\xe5\xb9\xb3\xe6\xbd\xad</p></div></body></html>')
         site_dir.mkdir(exist_ok=True)
-        (site_dir / "index.html").write_text(
-            "<!doctype html><html lang='zh'><head><title>t</title></head><body><main data-pagefind-body>"
-            "<h1>平潭综合实验区</h1></main></body></html>", encoding="utf-8")
+        (site_dir / "index.html").write_bytes(page)
+        write_entry(root_ / ENTRIES, "index.html", page)  # its search entry, as the shells keep it
         return 0
 
     def run(command, *args, **kw):  # subprocess.run, which the build also runs git with

@@ -80,6 +80,20 @@ def test_every_page_is_the_engine_s(two_sites):
     assert gzip.decompress((site / "sitemap.xml.gz").read_bytes()) == (site / "sitemap.xml").read_bytes()
 
 
+def test_the_search_entries_are_the_pages_own(two_sites):
+    """ENTRIES holds, at each page's path, the search entry the page holds (the engine's pages and the
+    shells' alike), and nothing else: the search index made from it is the site's."""
+    from builder.site.search_entries import ENTRIES, entry_of
+
+    root, _, site = two_sites
+    entries = _files(root / ENTRIES)
+    pages = {rel: entry_of(p.read_bytes()) for rel, p in _files(site).items() if rel.endswith(".html")}
+    assert set(entries) == {rel for rel, entry in pages.items() if entry}
+    assert {rel.split("/")[0] for rel in entries} >= {"agencies", "regions"}  # the shells' pages and the engine's
+    for rel, path in entries.items():
+        assert entry_of(path.read_bytes()) == pages[rel], rel
+
+
 def test_a_name_html_escapes_is_escaped_in_the_shell_s_slots(two_sites):
     from builder.site.views import agency_url, slug
 
@@ -142,6 +156,7 @@ def _stamps(site: Path) -> dict[str, tuple[int, int]]:
 
 def test_adding_one_report_writes_its_pages_and_equals_a_build_from_nothing(tmp_path, monkeypatch):
     from builder import cli
+    from builder.site.search_entries import ENTRIES
 
     monkeypatch.setenv("SITE_URL", SITE_URL)
     root = copy_repository(tmp_path / "added")
@@ -151,6 +166,8 @@ def test_adding_one_report_writes_its_pages_and_equals_a_build_from_nothing(tmp_
         shutil.move(root / "reports" / "2023" / name, aside / name)
     assert cli.main(["site", "--root", str(root), "--site-dir", str(root / "site")]) == 0
     before = _stamps(root / "site")
+    entries = root / ENTRIES
+    assert not (entries / "agencies" / "巴州区" / "index.html").exists()
     for name in ("巴州区.txt", "巴州区.yaml"):
         shutil.move(aside / name, root / "reports" / "2023" / name)
     assert cli.main(["site", "--root", str(root), "--site-dir", str(root / "site")]) == 0
@@ -164,6 +181,7 @@ def test_adding_one_report_writes_its_pages_and_equals_a_build_from_nothing(tmp_
         "reports/2023/巴州区/index.html", "agencies/巴州区/index.html"}
     assert pages and len(pages) < len([rel for rel in after if rel.endswith(".html")]) / 2, pages
     assert "rankings/2023/index.html" in pages and "methodology/index.html" not in pages
+    assert b"\xe5\xb7\xb4\xe5\xb7\x9e\xe5\x8c\xba" in (entries / "agencies" / "巴州区" / "index.html").read_bytes()  # its entry, 巴州区
     # and a build that changes nothing writes nothing
     assert cli.main(["site", "--root", str(root), "--site-dir", str(root / "site")]) == 0
     assert _stamps(root / "site") == after

@@ -63,10 +63,12 @@ class SearchIndexError(RuntimeError):
     """Pagefind is not installed, or failed."""
 
 
-def index_site(site_dir: Path, staging: Path | None = None) -> Indexed:
+def index_site(site_dir: Path, staging: Path | None = None, source: Path | None = None) -> Indexed:
     """Index the built site folder SITE_DIR with Pagefind (PAGEFIND, as `npm ci` installs it in the
     repository) into SITE_DIR/BUNDLE, and write INDEXES, the list of index folders the browser searches.
-    Runs after every page of the site is written (the engine's and the builder's own). With STAGING (a
+    Runs after every page of the site is written (the engine's and the builder's own). With SOURCE,
+    Pagefind reads that folder in place of the site: the pages' search entries, each at its page's path
+    (search_entries.ENTRIES), so that the results' addresses are the pages'. With STAGING (a
     folder of the build's own, emptied first), Pagefind writes there and SITE_DIR/BUNDLE receives only the
     files that changed and loses those no longer made: a build that changes nothing rewrites no file of
     the index, and a deploy uploads only what changed. Raises SearchIndexError when Pagefind is not
@@ -77,7 +79,8 @@ def index_site(site_dir: Path, staging: Path | None = None) -> Indexed:
     out = bundle if staging is None else staging
     if staging is not None and (staging.exists() or staging.is_symlink()):
         shutil.rmtree(staging)  # refuses a link: nothing is emptied through one
-    done = subprocess.run([str(PAGEFIND), "--site", str(site_dir), "--output-path", str(out), "--force-language", "zh"],
+    done = subprocess.run([str(PAGEFIND), "--site", str(source or site_dir), "--output-path", str(out),
+                           "--force-language", "zh"],
                           capture_output=True, text=True)
     if done.returncode != 0:
         raise SearchIndexError(f"pagefind failed: {done.stderr.strip() or done.stdout.strip()}")

@@ -43,6 +43,7 @@ from markupsafe import escape
 from ..store.files import _key, file_stamp, files_digest, plain, write_atomically
 from ..store.sealed import load_cache, save_cache
 from ..store.versions import render_version
+from .search_entries import ENTRIES, has_entry, prune_entries, write_entry
 
 ENGINE_ENV = "SHELLS"  # the environment variable that gives hooks/shells.py the TEMPLATES file
 TEMPLATES = Path(".cache") / "shells" / "templates.json"  # the template pages the engine renders (hooks/shells.py)
@@ -276,10 +277,11 @@ def render(engine: Engine, by_kind: dict[tuple[str, tuple[str, ...]], Shell], sr
     return page.file.dest_uri, html.encode("utf-8", errors="xmlcharrefreplace")
 
 
-def _make(todo: list[str]) -> list[tuple[str, str, Any]]:
-    """Make and write these bulk pages (in a worker process or not): each one's (source, path in site/,
-    stamp of its file)."""
+def _make(todo: list[str]) -> list[tuple[str, str, Any, bool]]:
+    """Make and write these bulk pages (in a worker process or not), and their search entries: each one's
+    (source, path in site/, stamp of its file, whether it has a search entry)."""
     engine, by_kind = _WORK
+    entries = engine.root / ENTRIES
     done = []
     warnings = _Warnings()
     logging.getLogger("properdocs").addHandler(warnings)  # the engine is strict: a warning fails the page
@@ -292,7 +294,7 @@ def _make(todo: list[str]) -> list[tuple[str, str, Any]]:
             if not (path.exists() and path.read_bytes() == data):
                 path.parent.mkdir(parents=True, exist_ok=True)
                 write_atomically(path, data)
-            done.append((src, dest, file_stamp(path)))
+            done.append((src, dest, file_stamp(path), write_entry(entries, dest, data)))
     finally:
         logging.getLogger("properdocs").removeHandler(warnings)
     return done
@@ -307,7 +309,7 @@ class _Warnings(logging.Handler):
         self.seen.append(record.getMessage())
 
 
-def _make_all(todo: list[str]) -> list[tuple[str, str, Any]]:
+def _make_all(todo: list[str]) -> list[tuple[str, str, Any, bool]]:
     cores = os.cpu_count() or 1
     if cores < 2 or len(todo) < PARALLEL:
         return _make(todo)
@@ -332,9 +334,10 @@ class Written:
 
 def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tuple[str, ...] = ()) -> Written:
     """After the engine, given the environment `env`, has built the top level and the template pages into
-    root/STAGING: site/ made the whole site. What is in site/ that neither made is removed, but for the
-    folders named in `others` (those of a later step, such as a search index made from site/). Raises
-    ShellError if a page does not fit its shell; OSError as writing does."""
+    root/STAGING: site/ made the whole site, and root/ENTRIES the search entries of its pages
+    (search_entries). What is in site/ that neither made is removed, but for the folders named in
+    `others` (those of a later step, such as a search index made from site/). Raises ShellError if a
+    page does not fit its shell; OSError as writing does."""
     global _WORK
     staging = root / STAGING
     engine = Engine(root, site, env)
@@ -343,7 +346,8 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tu
     cached = load_cache(root / CACHE)  # None unless sealed by this machine's builder: then all is made again
     site.mkdir(parents=True, exist_ok=True)
     written = Written()
-    kept = _engine_output(staging, site, written)
+    entries = root / ENTRIES
+    kept, searched = _engine_output(staging, site, written, entries)
     static = _static(root, site, _cached(cached, "static"), written)
     kept.update(static)
     old, pages, keys, todo = _cached(cached, "pages"), {}, {}, []
@@ -351,33 +355,36 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tu
     for src in bulk_pages(engine.content):
         keys[src] = key = _key(digests[src.split("/", 1)[0]], file_stamp(engine.content / src))
         entry = old.get(src)
-        if entry and entry[0] == key and entry[2] == plain(file_stamp(site / entry[1])):
+        if entry and len(entry) == 4 and entry[0] == key and entry[2] == plain(file_stamp(site / entry[1])) \
+                and (not entry[3] or has_entry(entries, entry[1])):
             pages[src] = entry
             kept.add(entry[1])
         else:
             todo.append(src)
-    for src, dest, stamp in _make_all(todo):
-        pages[src] = [keys[src], dest, plain(stamp)]
+    for src, dest, stamp, searched_page in _make_all(todo):
+        pages[src] = [keys[src], dest, plain(stamp), searched_page]
         kept.add(dest)
     written.pages = len(todo)
     kept.update(_sitemap(site, staging, pages, engine))
     written.removed = _prune(site, kept, others)
+    prune_entries(entries, searched | {entry[1] for entry in pages.values() if entry[3]})
     save_cache(root / CACHE, {"version": render_version(), "pages": pages, "static": static})
     return written
 
 
 def _cached(cached: Any, part: str) -> dict[str, list]:
     """A part of the cache as this code wrote it, else nothing: "pages" (a bulk page's source → [its key, its
-    path in site/, its file's stamp]), "static" (a copy's path in site/ → [its source, their stamps])."""
+    path in site/, its file's stamp, whether it has a search entry]), "static" (a copy's path in site/ → [its source, their stamps])."""
     ours = isinstance(cached, dict) and cached.get("version") == render_version()
     return cached.get(part, {}) if ours and isinstance(cached.get(part), dict) else {}
 
 
-def _engine_output(staging: Path, site: Path, written: Written) -> set[str]:
-    """The engine's output (the top level, the theme's assets, the search index) copied into site/ where it
-    differs, the template pages and the sitemap left out (_sitemap writes it); the paths under site/."""
+def _engine_output(staging: Path, site: Path, written: Written, entries: Path) -> tuple[set[str], set[str]]:
+    """The engine's output (the top level, the theme's assets) copied into site/ where it differs, the
+    template pages and the sitemap left out (_sitemap writes it), and its pages' search entries kept in
+    ENTRIES: (the paths under site/, those of the pages with a search entry)."""
     templates = {str(Path(kind.template).with_suffix("")) for kind in KINDS}  # their folders, not published
-    kept = set()
+    kept, searched = set(), set()
     for folder, dirs, files in os.walk(staging, followlinks=False):
         rel_folder = Path(folder).relative_to(staging).as_posix()
         dirs[:] = sorted(d for d in dirs if f"{rel_folder}/{d}".removeprefix("./") not in templates)
@@ -387,12 +394,14 @@ def _engine_output(staging: Path, site: Path, written: Written) -> set[str]:
                 continue
             kept.add(rel)
             data = Path(folder, name).read_bytes()
+            if name.endswith(".html") and write_entry(entries, rel, data):
+                searched.add(rel)
             target = site / rel
             if not (target.exists() and target.stat().st_size == len(data) and target.read_bytes() == data):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 write_atomically(target, data)
                 written.copied += 1
-    return kept
+    return kept, searched
 
 
 def _static(root: Path, site: Path, old: dict[str, list], written: Written) -> dict[str, list]:

@@ -1,0 +1,72 @@
+"""The search entries: what the site's search indexes of each page, kept apart from the page, so that the
+search index is made from a few hundred bytes a page rather than from the whole built site.
+
+Each page that has a search entry (a body's page, a region's page: partials/search-entry.html, from the
+page's `search_entry` front matter) carries it as a hidden element. When the site is written
+(builder/site/shells.py), that element is also written into ENTRIES at the page's own path in the site,
+alone in a small HTML page. Pagefind then indexes ENTRIES (search_index.index_site) and gives each
+result the address of the page it stands for: the entry's path there is the page's path in the site.
+Indexing 100,000 reports' bodies reads some 30,000 entries of a few hundred bytes, not 200,000 pages
+of 30 KB, and an entry is written again only with its page.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from ..store.files import write_atomically
+
+ENTRIES = Path(".cache") / "search" / "entries"  # under the repository's root
+
+# the hidden element partials/search-entry.html writes: one per page, nothing of the same kind nested
+_ENTRY = re.compile(rb'<div class="search-entry" data-pagefind-body hidden>.*?</div>', re.S)
+_PAGE = (b'<!doctype html><html lang="zh"><head><meta charset="utf-8"><title></title></head><body>%s</body></html>\n')
+
+
+def entry_of(page: bytes) -> bytes | None:
+    """The search entry a built page holds (its hidden element, as bytes), or None if it has none."""
+    found = _ENTRY.search(page)
+    return found.group() if found else None
+
+
+def write_entry(entries: Path, dest: str, page: bytes) -> bool:
+    """Keep ENTRIES/DEST (DEST: a page's path in the site, posix) as the search entry of the built PAGE: the
+    entry alone in a small page, written only where it differs, removed if the page has none. Whether
+    the page has an entry."""
+    entry = entry_of(page)
+    path = entries / dest
+    if entry is None:
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+        return False
+    data = _PAGE % entry
+    if path.is_symlink() or not (path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_symlink():
+            path.unlink()
+        write_atomically(path, data)
+    return True
+
+
+def has_entry(entries: Path, dest: str) -> bool:
+    """Whether ENTRIES holds the entry of the page at DEST (a real file, not a link)."""
+    path = entries / dest
+    return path.is_file() and not path.is_symlink()
+
+
+def prune_entries(entries: Path, kept: set[str]) -> int:
+    """Remove from ENTRIES every file whose page (its path in the site, posix) is not in KEPT, and folders
+    left empty; never through a link (os.walk follows none; a link is removed). How many were removed."""
+    removed = 0
+    if not entries.is_dir() or entries.is_symlink():
+        return removed
+    for folder, dirs, files in os.walk(entries, topdown=False, followlinks=False):
+        rel_folder = Path(folder).relative_to(entries).as_posix()
+        for name in files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
+            if f"{rel_folder}/{name}".removeprefix("./") not in kept:
+                os.unlink(os.path.join(folder, name))
+                removed += 1
+        if folder != str(entries) and not os.listdir(folder):
+            os.rmdir(folder)
+    return removed
