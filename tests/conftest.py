@@ -103,14 +103,15 @@ def build_site_in(root: Path, write: bool = False):
 
 
 def indexed_pages(site: Path) -> list[dict]:
-    """The pages of the built site's search index (Pagefind's fragments, under site/pagefind/fragment/):
+    """The pages of the built site's search index (Pagefind's fragments, under site/pagefind/fragment/, or
+    each part's under site/pagefind/PART/fragment/):
     each {"url", "content" (the text indexed, without the zero-width spaces Pagefind puts between the words
     it cuts), "meta": {"title", "kind", "region", "years"}, ...}."""
     import gzip
     import json
 
     pages = []
-    for fragment in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+    for fragment in sorted((site / "pagefind").glob("**/fragment/*.pf_fragment")):
         data = gzip.decompress(fragment.read_bytes())
         assert data.startswith(b"pagefind_dcd"), fragment
         page = json.loads(data[len(b"pagefind_dcd"):])

@@ -19,7 +19,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..store.files import write_atomically
+from ..store.files import _key, write_atomically
+from ..store.sealed import load_cache, save_cache
 
 REPOSITORY = Path(__file__).resolve().parents[2]  # where package.json is, and node_modules/ after `npm ci`
 PAGEFIND = REPOSITORY / "node_modules" / ".bin" / "pagefind"
@@ -63,12 +64,10 @@ class SearchIndexError(RuntimeError):
     """Pagefind is not installed, or failed."""
 
 
-def index_site(site_dir: Path, staging: Path | None = None, source: Path | None = None) -> Indexed:
+def index_site(site_dir: Path, staging: Path | None = None) -> Indexed:
     """Index the built site folder SITE_DIR with Pagefind (PAGEFIND, as `npm ci` installs it in the
     repository) into SITE_DIR/BUNDLE, and write INDEXES, the list of index folders the browser searches.
-    Runs after every page of the site is written (the engine's and the builder's own). With SOURCE,
-    Pagefind reads that folder in place of the site: the pages' search entries, each at its page's path
-    (search_entries.ENTRIES), so that the results' addresses are the pages'. With STAGING (a
+    Runs after every page of the site is written (the engine's and the builder's own). With STAGING (a
     folder of the build's own, emptied first), Pagefind writes there and SITE_DIR/BUNDLE receives only the
     files that changed and loses those no longer made: a build that changes nothing rewrites no file of
     the index, and a deploy uploads only what changed. Raises SearchIndexError when Pagefind is not
@@ -79,7 +78,7 @@ def index_site(site_dir: Path, staging: Path | None = None, source: Path | None 
     out = bundle if staging is None else staging
     if staging is not None and (staging.exists() or staging.is_symlink()):
         shutil.rmtree(staging)  # refuses a link: nothing is emptied through one
-    done = subprocess.run([str(PAGEFIND), "--site", str(source or site_dir), "--output-path", str(out),
+    done = subprocess.run([str(PAGEFIND), "--site", str(site_dir), "--output-path", str(out),
                            "--force-language", "zh"],
                           capture_output=True, text=True)
     if done.returncode != 0:
@@ -92,6 +91,66 @@ def index_site(site_dir: Path, staging: Path | None = None, source: Path | None 
     files = [p for p in bundle.rglob("*") if p.is_file()]
     pages = sum(int(n) for n in re.findall(r"Indexed (\d+) pages?", done.stdout))
     return Indexed(pages=pages, bytes=sum(p.stat().st_size for p in files), files=len(files))
+
+
+PARTS_CACHE = "parts.json"  # under the parts' work folder: each part's entries as last indexed
+
+
+def index_parts(site_dir: Path, entries: Path, work: Path) -> Indexed:
+    """Index the site's search entries part by part (search_entries: ENTRIES/PART/, a province's pages):
+    each part whose entries changed since it was last indexed (their names, sizes and times, kept sealed
+    in WORK/PARTS_CACHE) is indexed by Pagefind alone, in WORK/pagefind/PART, and copied where it
+    changed into SITE_DIR/BUNDLE/PART/; a part no longer there is removed, and INDEXES lists every
+    part's folder: the browser searches them all as one (Pagefind's mergeIndex, search.js). Adding a
+    report re-indexes its province's bodies, not the country's. Raises SearchIndexError when Pagefind is
+    not installed or fails, or there is no entry at all."""
+    if not PAGEFIND.exists():
+        raise SearchIndexError(f"{PAGEFIND} is not installed: run `npm ci` in {REPOSITORY} (make site does)")
+    parts = sorted(p.name for p in entries.iterdir() if p.is_dir() and not p.is_symlink()) if entries.is_dir() else []
+    if not parts:
+        raise SearchIndexError(f"{entries}: no search entry (no page of a body or a region was written)")
+    bundle = site_dir / BUNDLE
+    version = _key("parts 1", (REPOSITORY / "package-lock.json").read_bytes())  # this code's and Pagefind's
+    cached = load_cache(work / PARTS_CACHE)
+    old = cached.get("parts", {}) if isinstance(cached, dict) and cached.get("version") == version else {}
+    now, pages = {}, 0
+    for part in parts:
+        now[part] = stamp = _entries_stamp(entries / part)
+        if old.get(part) == stamp and (bundle / part / "pagefind-entry.json").is_file():
+            continue
+        staging = work / BUNDLE / part
+        if staging.exists() or staging.is_symlink():
+            shutil.rmtree(staging)  # refuses a link: nothing is emptied through one
+        done = subprocess.run([str(PAGEFIND), "--site", str(entries / part), "--output-path", str(staging),
+                               "--force-language", "zh"], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SearchIndexError(f"pagefind failed on {part}: {done.stderr.strip() or done.stdout.strip()}")
+        for name in UNUSED:
+            (staging / name).unlink(missing_ok=True)
+        _sync(staging, bundle / part)
+        pages += sum(int(n) for n in re.findall(r"Indexed (\d+) pages?", done.stdout))
+    listing = (json.dumps({"indexes": [f"{BUNDLE}/{part}/" for part in parts]}, ensure_ascii=False) + "\n").encode()
+    for path in [p for p in (bundle.iterdir() if bundle.is_dir() else []) if p.name not in parts]:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.name != INDEXES.removeprefix(f"{BUNDLE}/"):
+            path.unlink()
+    if not ((site_dir / INDEXES).is_file() and (site_dir / INDEXES).read_bytes() == listing):
+        write_atomically(site_dir / INDEXES, listing)
+    save_cache(work / PARTS_CACHE, {"version": version, "parts": now})
+    files = [p for p in bundle.rglob("*") if p.is_file()]
+    return Indexed(pages=pages, bytes=sum(p.stat().st_size for p in files), files=len(files))
+
+
+def _entries_stamp(folder: Path) -> str:
+    """What a part's entries are, as a key: every file's path, size and time (os.walk follows no link)."""
+    seen = []
+    for top, dirs, files in os.walk(folder, followlinks=False):
+        dirs.sort()
+        for name in sorted(files):
+            st = os.lstat(os.path.join(top, name))
+            seen.append((os.path.relpath(os.path.join(top, name), folder), st.st_size, st.st_mtime_ns))
+    return _key(seen)
 
 
 def _sync(source: Path, target: Path) -> None:

@@ -277,9 +277,9 @@ def render(engine: Engine, by_kind: dict[tuple[str, tuple[str, ...]], Shell], sr
     return page.file.dest_uri, html.encode("utf-8", errors="xmlcharrefreplace")
 
 
-def _make(todo: list[str]) -> list[tuple[str, str, Any, bool]]:
+def _make(todo: list[str]) -> list[tuple[str, str, Any, str | None]]:
     """Make and write these bulk pages (in a worker process or not), and their search entries: each one's
-    (source, path in site/, stamp of its file, whether it has a search entry)."""
+    (source, path in site/, stamp of its file, its search entry's place under ENTRIES or None)."""
     engine, by_kind = _WORK
     entries = engine.root / ENTRIES
     done = []
@@ -309,7 +309,7 @@ class _Warnings(logging.Handler):
         self.seen.append(record.getMessage())
 
 
-def _make_all(todo: list[str]) -> list[tuple[str, str, Any, bool]]:
+def _make_all(todo: list[str]) -> list[tuple[str, str, Any, str | None]]:
     cores = os.cpu_count() or 1
     if cores < 2 or len(todo) < PARALLEL:
         return _make(todo)
@@ -356,25 +356,25 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tu
         keys[src] = key = _key(digests[src.split("/", 1)[0]], file_stamp(engine.content / src))
         entry = old.get(src)
         if entry and len(entry) == 4 and entry[0] == key and entry[2] == plain(file_stamp(site / entry[1])) \
-                and (not entry[3] or has_entry(entries, entry[1])):
+                and (not entry[3] or has_entry(entries, entry[3])):
             pages[src] = entry
             kept.add(entry[1])
         else:
             todo.append(src)
-    for src, dest, stamp, searched_page in _make_all(todo):
-        pages[src] = [keys[src], dest, plain(stamp), searched_page]
+    for src, dest, stamp, searched_as in _make_all(todo):
+        pages[src] = [keys[src], dest, plain(stamp), searched_as]
         kept.add(dest)
     written.pages = len(todo)
     kept.update(_sitemap(site, staging, pages, engine))
     written.removed = _prune(site, kept, others)
-    prune_entries(entries, searched | {entry[1] for entry in pages.values() if entry[3]})
+    prune_entries(entries, searched | {entry[3] for entry in pages.values() if entry[3]})
     save_cache(root / CACHE, {"version": render_version(), "pages": pages, "static": static})
     return written
 
 
 def _cached(cached: Any, part: str) -> dict[str, list]:
     """A part of the cache as this code wrote it, else nothing: "pages" (a bulk page's source → [its key, its
-    path in site/, its file's stamp, whether it has a search entry]), "static" (a copy's path in site/ → [its source, their stamps])."""
+    path in site/, its file's stamp, its search entry's place under ENTRIES or None]), "static" (a copy's path in site/ → [its source, their stamps])."""
     ours = isinstance(cached, dict) and cached.get("version") == render_version()
     return cached.get(part, {}) if ours and isinstance(cached.get(part), dict) else {}
 
@@ -382,7 +382,7 @@ def _cached(cached: Any, part: str) -> dict[str, list]:
 def _engine_output(staging: Path, site: Path, written: Written, entries: Path) -> tuple[set[str], set[str]]:
     """The engine's output (the top level, the theme's assets) copied into site/ where it differs, the
     template pages and the sitemap left out (_sitemap writes it), and its pages' search entries kept in
-    ENTRIES: (the paths under site/, those of the pages with a search entry)."""
+    ENTRIES: (the paths under site/, the entries' places under ENTRIES)."""
     templates = {str(Path(kind.template).with_suffix("")) for kind in KINDS}  # their folders, not published
     kept, searched = set(), set()
     for folder, dirs, files in os.walk(staging, followlinks=False):
@@ -394,8 +394,8 @@ def _engine_output(staging: Path, site: Path, written: Written, entries: Path) -
                 continue
             kept.add(rel)
             data = Path(folder, name).read_bytes()
-            if name.endswith(".html") and write_entry(entries, rel, data):
-                searched.add(rel)
+            if name.endswith(".html") and (entry := write_entry(entries, rel, data)):
+                searched.add(entry)
             target = site / rel
             if not (target.exists() and target.stat().st_size == len(data) and target.read_bytes() == data):
                 target.parent.mkdir(parents=True, exist_ok=True)
