@@ -99,6 +99,7 @@ def _search(site: Path) -> dict | None:
 
 
 def measure(n: int, runs: int, additions: int | None = None) -> dict:
+    from conftest import report_pages_reached
     from generate import generate
 
     with tempfile.TemporaryDirectory(prefix=f"scale-{n}-") as tmp:
@@ -133,7 +134,7 @@ def measure(n: int, runs: int, additions: int | None = None) -> dict:
                 "peak_mb": max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024,
                 "site_mb": _size(repo / "site") / 1e6, "search_mb": _size(repo / "site" / "pagefind") / 1e6,
-                "search": search,
+                "search": search, "reached": report_pages_reached(repo / "site"),
                 "pages": sum(1 for _ in (repo / "site").rglob("index.html"))}
 
 
@@ -153,7 +154,7 @@ def main() -> None:
         print(json.dumps(measure(args.one, args.runs, args.additions)))
         return
     print(f"{'N':>6} {'extract/s':>10} {'render s':>9} {'site s':>9} {'pagefind s':>10} {'total s':>8} "
-          f"{'builder/site':>13} {'+1 report s':>12} {'(builder)':>10} {'peak MB':>8} {'site MB':>8} {'search MB':>10} "
+          f"{'builder/site':>13} {'+1 report s':>12} {'(builder)':>10} {'peak MB':>8} {'site MB':>8} {'KB/report':>9} {'search MB':>10} "
           f"{'pages':>6}", flush=True)
     for n in args.sizes:
         out = subprocess.run([sys.executable, __file__, "--one", str(n), "--runs", str(args.runs),
@@ -166,15 +167,16 @@ def main() -> None:
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(f"{r['n']:>6} {r['reports_per_s']:>10.1f} {r['render_s']:>9.1f} {r['site_s']:>9.1f} "
               f"{r['pagefind_s']:>10.1f} {r['total_s']:>8.1f} {r['builder_over_site']:>12.0%} {r['incremental_s']:>12.2f} "
-              f"{r['builder_s']:>10.2f} {r['peak_mb']:>8.0f} {r['site_mb']:>8.1f} {r['search_mb']:>10.2f} {r['pages']:>6}",
+              f"{r['builder_s']:>10.2f} {r['peak_mb']:>8.0f} {r['site_mb']:>8.1f} "
+              f"{r['site_mb'] * 1000 / r['reports']:>9.1f} {r['search_mb']:>10.2f} {r['pages']:>6}",
               flush=True)
-        print(f"{'':>6} each addition: {', '.join(f'{s:.2f}' for s in r['additions_s'])} s", flush=True)
+        print(f"{'':>6} each addition: {', '.join(f'{s:.2f}' for s in r['additions_s'])} s; report pages a list "
+              f"page links: {r['reached'][0]} of {r['reached'][1]}", flush=True)
         if r["search"]:
             q = r["search"]
             print(f"{'':>6} search: first search {q['first_search_kb']:.0f} KB, a second {q['second_search_kb']:.0f} KB; "
                   f"full name first {q['full_name_first']:.1%} of {min(200, q['bodies'])} bodies, parts found "
                   f"{q['parts_found']:.1%} of {q['parts_asked']}", flush=True)
-
 
 
 if __name__ == "__main__":

@@ -142,3 +142,30 @@ def with_standing(page: Path) -> str:
         data = json.loads((page.parent / next(named)).read_text(encoding="utf-8"))
         return html.escape(data["text"][html.unescape(m.group(1))])
     return slots.sub(fill, text)
+
+
+def report_pages_reached(site: Path) -> tuple[int, int]:
+    """(how many report pages of the built SITE a list page links, how many report pages there are): a
+    list page is any page but a report's or a body's (reports/YEAR/BODY/, agencies/BODY/), a link its
+    href resolved against the page's own address. Reads only the list pages (a few hundred at 100,000
+    reports), so that a benchmark can ask it of a national site."""
+    import posixpath
+    import re
+    from urllib.parse import unquote, urldefrag
+
+    reports = {p.relative_to(site).parent.as_posix() + "/" for p in site.glob("reports/*/*/index.html")}
+    reached = set()
+    href = re.compile(r'href="([^"#?]*)')
+    for page in site.rglob("*.html"):
+        rel = page.relative_to(site).as_posix()
+        if rel.startswith("pagefind/") or (rel.startswith("reports/") and rel.count("/") == 3) \
+                or (rel.startswith("agencies/") and rel.count("/") == 2):
+            continue  # a report's page, a body's, the search index
+        base = posixpath.dirname(rel)
+        for link in href.findall(page.read_text(encoding="utf-8", errors="replace")):
+            if "://" in link or link.startswith(("mailto:", "data:")):
+                continue
+            target = posixpath.normpath(posixpath.join(base, unquote(urldefrag(link)[0])))
+            if target.startswith("reports/"):
+                reached.add(target.rstrip("/") + "/")
+    return len(reports & reached), len(reports)

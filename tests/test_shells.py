@@ -99,6 +99,14 @@ def test_the_search_entries_are_the_pages_own(two_sites):
     assert parts["agencies/平潭综合实验区/index.html"] == "福建省"
 
 
+def test_every_report_page_is_reached_from_a_list_page(two_sites):
+    from conftest import report_pages_reached
+
+    root, _, site = two_sites
+    reached, reports = report_pages_reached(site)
+    assert reports >= 12 + len(SEARCH_NAMES) and reached == reports
+
+
 def test_a_name_html_escapes_is_escaped_in_the_shell_s_slots(two_sites):
     from builder.site.views import agency_url, slug
 
