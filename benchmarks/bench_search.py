@@ -1,16 +1,20 @@
 """The site's search on a built site, in Chromium: what the index weighs and what one search loads.
 
 usage: python benchmarks/bench_search.py SITE_DIR [--sample 200] [--parts 30]
-Prints one JSON line: pages indexed, the index folder's size (MB) and files, the bytes the first search
-loads in a fresh tab (a body's full name: Pagefind's script and WebAssembly, the index chunks of its
-words, the fragments of the results shown) and a second one, the share of SAMPLE bodies whose full name
-finds their page first, and of every part of 2 characters or more of PARTS bodies' names that finds the
-body among the results. Bytes are as served, before any compression in transit (Pagefind's index
+Prints one JSON line: pages indexed, the index folder's size (MB) and files, the size of the list of pages
+Pagefind loads before any search (its pf_meta file, KB), the bytes the first search loads in a fresh tab
+(a body's full name: Pagefind's script and WebAssembly, the index chunks of its words, the fragments of
+the results shown) and a second one, the bytes of a first search for the two characters most bodies'
+names share (the largest chunk a query of a name's part loads), the share of SAMPLE bodies whose full
+name finds their page first, and of every part of 2 characters or more of PARTS bodies' names that finds
+the body among the results a reader can reach (all of them: the search box shows 10 at a time, and
+"显示更多" the next 10). Bytes are as served, before any compression in transit (Pagefind's index
 files are compressed already; its script and WebAssembly are not). Needs Chromium (make test installs it).
 """
 from __future__ import annotations
 
 import argparse
+import collections
 import functools
 import http.server
 import json
@@ -49,6 +53,8 @@ def measure(site: Path, sample: int = 200, parts: int = 30) -> dict:
     random.Random(1).shuffle(bodies)
     bundle = site / "pagefind"
     files = [p for p in bundle.rglob("*") if p.is_file()]
+    pairs = collections.Counter(pair for n in bodies for pair in {n[i:i + 2] for i in range(len(n) - 1)})
+    common = pairs.most_common(1)[0][0]
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
@@ -71,6 +77,14 @@ def measure(site: Path, sample: int = 200, parts: int = 30) -> dict:
             loaded.clear()
             tab.evaluate(_FULL, bodies[1:2])
             second = sum(loaded)
+            fresh = browser.new_page()
+            fresh.on("response", lambda r: loaded.append(len(r.body()) if r.ok else 0))
+            fresh.goto(url)
+            fresh.wait_for_load_state("networkidle")
+            loaded.clear()
+            fresh.evaluate(_FULL, [common])
+            common_bytes = sum(loaded)
+            fresh.close()
             full = tab.evaluate(_FULL, bodies[:sample])
             asked = [[n, q] for n in bodies[:parts] for q in _parts(n)]
             found = tab.evaluate(_PARTS, asked)
@@ -79,7 +93,9 @@ def measure(site: Path, sample: int = 200, parts: int = 30) -> dict:
         server.shutdown()
     ids = {n: body for n, _, body in full}
     return {"pages": len(pages), "bodies": len(bodies), "index_mb": sum(f.stat().st_size for f in files) / 1e6,
-            "index_files": len(files), "first_search_kb": first / 1024, "second_search_kb": second / 1024,
+            "index_files": len(files), "page_list_kb": sum(f.stat().st_size for f in bundle.glob("*.pf_meta")) / 1024,
+            "first_search_kb": first / 1024, "second_search_kb": second / 1024,
+            "common_part": common, "common_part_bodies": pairs[common], "common_part_kb": common_bytes / 1024,
             "full_name_first": sum(top is not None and top == body for _, top, body in full) / len(full),
             "parts_found": sum(r is not None and ids.get(n) in r for n, _, r in found if ids.get(n)) / max(1, len(found)),
             "parts_asked": len(found)}

@@ -182,6 +182,39 @@ def test_chinese_search_finds_the_agency(site_url, page, query, expected):
     page.screenshot(path=str(SHOTS / f"search-{query}.png"))
 
 
+def test_a_former_name_finds_the_body_and_a_result_shows_what_it_is(site_url, page):
+    # 平潭综合实验区's former name (the registry's alias, agencies.yaml's former_names) finds its page first;
+    # the result shows its present name, that it is a body, its years, its region and the former name
+    page.goto(site_url)
+    found = search_box(page, "平潭综合实验区管委会")
+    assert found[0] == "/agencies/平潭综合实验区/", found
+    first = page.locator(".site-search__link").first
+    assert first.locator(".site-search__name").inner_text() == "平潭综合实验区"
+    about = first.locator(".site-search__about").inner_text()
+    assert about.startswith("机关 · 2023–2024 年") and "福建省平潭综合实验区" in about and about.endswith("曾用名 平潭综合实验区管委会"), about
+    # its present name's result says nothing of it
+    search_box(page, "平潭综合实验区")
+    assert "曾用名" not in page.locator(".site-search__link").first.locator(".site-search__about").inner_text()
+
+
+# what a query's words are, in the browser (search.js) and in the build (search_index): the same on
+# characters of every kind: CJK Extension A and B (beyond the BMP), the ends of the three-letter codes
+# (U+3400, U+E4AF, U+E4B0), Latin with and without marks, digits, full-width forms, compatibility forms
+# NFKC rewrites (⼀, ①, ²), punctuation, spaces, Greek's final sigma, and words past LONGEST and LONGEST_NAME
+CODED = ["㐀䶵", "𠀀𪚥𫝀生僻字", "\ue4af\ue4b0\uffff", "ABC科技园2号", "Ａｂｃ（全角）２０２３", "Ｅ\u0301té café",
+         "⼀①²", '甲&乙"丙丁"<戊>·局—【括号】', "ΟΔΟΣ Straße İstanbul", "한국어", "  ", "", "很长的机关名称" * 12,
+         " ".join(["a1"] * 40), "\U0010ffff\U00010000"]
+
+
+def test_the_browser_codes_a_query_as_the_build_does(odd_site, page):
+    from builder.site.search_index import name_code, query_words
+
+    page.goto(odd_site[0])
+    assert page.evaluate("texts => texts.map(t => siteSearch.terms(t))", CODED) == [" ".join(query_words(t)) for t in CODED]
+    chars = [chr(c) for c in (0x20, 0x41, 0x3039, 0x33ff, 0x3400, 0x4e00, 0x9fff, 0xe4af, 0xe4b0, 0xffff, 0x20000, 0x10ffff)]
+    assert page.evaluate("cs => cs.map(c => siteSearch.code(c))", chars) == [name_code(c) for c in chars]
+
+
 # the site's search (assets/javascripts/search.js) asked for every part of each name (2 characters or
 # more): [name, part, the ids of every result] and each name's body page's id
 _ASK_EVERY_PART = """async names => {
@@ -203,7 +236,7 @@ _ASK_EVERY_PART = """async names => {
 
 
 def test_every_part_of_every_odd_name_finds_its_body(odd_site, page):
-    from builder.site.search_index import plain_words
+    from builder.site.search_index import plain_words, query_words
 
     page.goto(odd_site[0])
     bodies, answers = page.evaluate(_ASK_EVERY_PART, list(SEARCH_NAMES))
@@ -215,9 +248,9 @@ def test_every_part_of_every_odd_name_finds_its_body(odd_site, page):
             assert ids is None, part
             continue
         assert bodies[name][0] in ids, (name, part, len(ids))
-    # the browser writes a query as the build writes a name (search_index.plain_words)
+    # the browser writes a query as the build writes a name (search_index.query_words)
     written = page.evaluate("names => names.map(n => siteSearch.terms(n))", list(SEARCH_NAMES))
-    assert written == [" ".join(plain_words(n)) for n in SEARCH_NAMES]
+    assert written == [" ".join(query_words(n)) for n in SEARCH_NAMES]
 
 
 @pytest.mark.parametrize("query, expected", [("全角（括号）机关·局", "全角（括号）机关·局"), ("局案3", "青禾县自然资源局案3"),
