@@ -45,22 +45,28 @@ def site_url(tmp_path_factory):
     server.shutdown()
 
 
+# more than a page of results (10) whose names hold 巴州区, a body's whole name, and are longer
+LONGER = tuple(f"巴州区{b}" for b in ("人民政府办公室", "发展和改革局", "人力资源和社会保障局", "住房和城乡建设局", "自然资源局",
+                                    "生态环境局", "交通运输局", "农业农村局", "文化广电旅游局", "卫生健康局", "应急管理局",
+                                    "市场监督管理局"))
+
+
 @pytest.fixture(scope="module")
 def odd_site(tmp_path_factory):
-    """(URL, root) of the repository's site with bodies named SEARCH_NAMES besides, each a copy of
-    巴州区's 2023 report and record under its own name."""
+    """(URL, root) of the repository's site with bodies named SEARCH_NAMES and LONGER besides, each a copy
+    of 巴州区's 2023 report and record under its own name."""
     from builder.record.files import load_record, to_yaml
 
     root = copy_repository(tmp_path_factory.mktemp("odd"))
     folder = root / "reports" / "2023"
     seed = load_record(folder / "巴州区.yaml")
-    for k, name in enumerate(SEARCH_NAMES):
+    for k, name in enumerate(SEARCH_NAMES + LONGER):
         shutil.copy(folder / "巴州区.txt", folder / f"odd{k}.txt")
         source = seed.source.model_copy(update={"path": f"reports/2023/odd{k}.txt"})
         (folder / f"odd{k}.yaml").write_text(to_yaml(seed.model_copy(update={"agency": name, "source": source})),
                                              encoding="utf-8")
     outcomes, _ = build_site_in(root)
-    assert {o.record.agency for o in outcomes if not o.failed} >= set(SEARCH_NAMES)
+    assert {o.record.agency for o in outcomes if not o.failed} >= set(SEARCH_NAMES + LONGER)
     url, server = _serve(root / "site")
     yield url, root
     server.shutdown()
@@ -199,9 +205,9 @@ def test_a_former_name_finds_the_body_and_a_result_shows_what_it_is(site_url, pa
 
 # what a query's words are, in the browser (search.js) and in the build (search_index): the same on
 # characters of every kind: CJK Extension A and B (beyond the BMP), the ends of the three-letter codes
-# (U+3400, U+E4AF, U+E4B0), Latin with and without marks, digits, full-width forms, compatibility forms
+# (U+3400, U+E09F, U+E0A0), Latin with and without marks, digits, full-width forms, compatibility forms
 # NFKC rewrites (⼀, ①, ²), punctuation, spaces, Greek's final sigma, and words past LONGEST and LONGEST_NAME
-CODED = ["㐀䶵", "𠀀𪚥𫝀生僻字", "\ue4af\ue4b0\uffff", "ABC科技园2号", "Ａｂｃ（全角）２０２３", "Ｅ\u0301té café",
+CODED = ["㐀䶵", "𠀀𪚥𫝀生僻字", "\ue09f\ue0a0\uffff", "ABC科技园2号", "Ａｂｃ（全角）２０２３", "Ｅ\u0301té café",
          "⼀①²", '甲&乙"丙丁"<戊>·局—【括号】', "ΟΔΟΣ Straße İstanbul", "한국어", "  ", "", "很长的机关名称" * 12,
          " ".join(["a1"] * 40), "\U0010ffff\U00010000"]
 
@@ -211,8 +217,17 @@ def test_the_browser_codes_a_query_as_the_build_does(odd_site, page):
 
     page.goto(odd_site[0])
     assert page.evaluate("texts => texts.map(t => siteSearch.terms(t))", CODED) == [" ".join(query_words(t)) for t in CODED]
-    chars = [chr(c) for c in (0x20, 0x41, 0x3039, 0x33ff, 0x3400, 0x4e00, 0x9fff, 0xe4af, 0xe4b0, 0xffff, 0x20000, 0x10ffff)]
+    chars = [chr(c) for c in (0x20, 0x41, 0x3039, 0x33ff, 0x3400, 0x4e00, 0x9fff, 0xe09f, 0xe0a0, 0xffff, 0x20000, 0x10ffff)]
     assert page.evaluate("cs => cs.map(c => siteSearch.code(c))", chars) == [name_code(c) for c in chars]
+
+
+def test_a_whole_name_finds_its_page_before_more_than_a_page_of_longer_names_holding_it(odd_site, page):
+    # Pagefind also matches the words a query's word starts: each longer name's many parts starting with
+    # 巴州区 outweighed the one page named so, which fell past the first 10 results (search_index.END)
+    page.goto(odd_site[0])
+    found = search_box(page, "巴州区")
+    assert found[0] == "/agencies/巴州区/" and len(found) == 10, found
+    assert {f"/agencies/{n}/" for n in LONGER} & set(found[1:])
 
 
 # the site's search (assets/javascripts/search.js) asked for every part of each name (2 characters or

@@ -73,10 +73,9 @@ def test_searching_each_body_s_full_name_finds_its_page_first(built, site_url, p
 
 
 def test_every_part_of_a_name_finds_its_body_however_the_index_is_cut(built, page, tmp_path, monkeypatch):
-    # Pagefind loads, for each word of a query, only the index chunk where that word itself falls: a page
-    # whose word merely starts with it (民政局… for 民政) in a later chunk was not found once the index was
-    # cut there (at 10,000 reports 12 % of the parts of names found nothing). Cut into chunks of a few
-    # words each, every part of every body's name still finds the body, and its full name its page first.
+    # Pagefind loads, for each word of a query, only the index chunks that may hold it: cut into chunks of a
+    # few words each (a large index is cut so), every part of every body's name still finds the body, and
+    # its full name its page first
     import shutil
 
     from builder.site.search_index import index_site, plain_words

@@ -10,16 +10,16 @@ import pytest
 import yaml
 
 from conftest import SEARCH_NAMES, build_site_in, copy_repository, indexed_pages
-from builder.site.search_index import (LONGEST, LONGEST_NAME, MOST_NAMES, SearchIndexError, index_site, name_code,
-                                       name_exact, name_words, plain_words, query_words)
+from builder.site.search_index import (END, LONGEST, LONGEST_NAME, MOST_NAMES, SearchIndexError, index_site,
+                                       name_code, name_exact, name_words, plain_words, query_words)
 from builder.site.views import yaml_text
 
 NAMES = SEARCH_NAMES + ("达州市通川区", "巴州区", "佛山市民政局")
 
 
 def test_every_part_of_a_name_as_a_query_is_asked_is_a_whole_word_of_its_page():
-    # Pagefind finds a page by a word that only starts with the query's word when both fall in the same
-    # chunk of the index: every word asked must be a whole word of the page
+    # Pagefind's segmenter and the browser's cut Chinese differently: every word asked must be a whole word
+    # of the page, which neither cuts
     for name in NAMES + ("很长的机关名称" * 4,):
         words = set(name_words(name).split(" "))
         for i in range(len(name)):
@@ -32,13 +32,22 @@ def test_a_name_is_written_as_a_query_is():
     assert plain_words("ＡＢＣ科技园２号") == ["abc科技园2号"]
     assert plain_words('全角（括号）机关·局') == ["全角", "括号", "机关", "局"]
     assert plain_words('甲&乙"丙丁"<戊>局') == ["甲", "乙", "丙丁", "戊", "局"]
-    # three letters or digits a character from U+3400, z and four beyond: no code starts another
-    assert name_code("巴州区") == "8ac89q662" and name_words("巴州区") == "8ac 8ac89q 8ac89q662 89q 89q662 662"
-    assert name_code("𠀀a") == "z2t4wz002p" and query_words("ａＢ") == query_words("ab") == ["z002pz002q"]
-    assert query_words("佛山 民政局") == [name_code("佛山"), name_code("民政局")]
+    # three letters or digits a character from U+3400, z and four beyond; each word ended by END
+    assert name_code("巴州区") == "8ac89q662" and name_words("巴州区") == "8acy 8ac89qy 8ac89q662y 89qy 89q662y 662y"
+    assert name_code("𠀀a") == "z2t4wz002p" and query_words("ａＢ") == query_words("ab") == ["z002pz002qy"]
+    assert query_words("佛山 民政局") == [name_code("佛山") + END, name_code("民政局") + END]
     long = "很长的机关名称" * 4  # a word longer than LONGEST is asked as its parts that long
-    assert query_words(long) == [name_code(long[:LONGEST]), name_code(long[-LONGEST:])] == name_exact(long).split(" ")
-    assert max(len(w) for w in name_words(long).split(" ")) == 3 * LONGEST
+    assert query_words(long) == [name_code(long[:LONGEST]) + END, name_code(long[-LONGEST:]) + END]
+    assert query_words(long) == name_exact(long).split(" ")
+    assert max(len(w) for w in name_words(long).split(" ")) == 3 * LONGEST + 1
+
+
+def test_no_word_of_a_page_starts_another():
+    # Pagefind also finds the words a query's word starts: a word asked must match only itself, or a
+    # longer name's parts outweigh the page named as the query
+    for name in NAMES + ("ABC科技园2号管委会巴州区𠀀", "㐀\ue09f\ue0a0Ｚ"):
+        words = sorted(name_words(name).split(" "))
+        assert all(not b.startswith(a) for a, b in zip(words, words[1:])), name
 
 
 def test_the_work_a_name_gives_is_bounded():
@@ -46,12 +55,12 @@ def test_the_work_a_name_gives_is_bounded():
     # first MOST_NAMES names, the query's the same first characters (so a full name still finds its page)
     huge = "甲乙丙丁戊己庚辛" * 1000
     words = name_words(huge).split(" ")
-    assert len(words) <= LONGEST_NAME * LONGEST and max(map(len, words)) == 3 * LONGEST
+    assert len(words) <= LONGEST_NAME * LONGEST and max(map(len, words)) == 3 * LONGEST + 1
     assert name_words(huge) == name_words(huge[:LONGEST_NAME])
     assert set(query_words(huge)) <= set(words) and len(query_words(huge)) == LONGEST_NAME // LONGEST
     many = [f"机关{k}号" for k in range(100)]
     assert name_words(*many) == name_words(*many[:MOST_NAMES]) != name_words(*many[:MOST_NAMES - 1])
-    assert query_words("a " * 1000) == [name_code("a")] * LONGEST_NAME
+    assert query_words("a " * 1000) == [name_code("a") + END] * LONGEST_NAME
 
 
 @pytest.mark.parametrize("text", [*NAMES, "a\x85b\x9fc\ufffe\n\\ \u2028 x: y # z\u2029 '\"", "\x00\x1f\x7f", "- [a]"])

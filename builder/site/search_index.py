@@ -35,31 +35,36 @@ def plain_words(text: str) -> list[str]:
 
 
 # A name is indexed as words of a code, not as Chinese text. Pagefind matches each word of a query as the
-# start of a word of the index, but loads only the index chunk where the query's word itself falls: a page
-# whose matching word falls in a later chunk (民政局… after 民政, once an index is large enough to be cut
-# there) is not found, so a query must be a whole word of the index. Pagefind's segmenter (and the
-# browser's, on a query) cut Chinese where they like; a word of lower-case letters and digits is left
-# whole. So each character becomes a fixed code of letters and digits (_code), and a page holds the code
-# of every part of its names up to LONGEST characters: every part asked is a whole word of the index.
+# start of a word of the index; it cuts a page's Chinese into words with its own segmenter, and the browser
+# cuts a query with another (Intl.Segmenter), so a part of a name was a word of the index only where the two
+# happened to agree (佛山市民政局 indexed as 佛山 + 市民 + 政局: 民政局 found nothing). A word of lower-case
+# letters and digits is cut by neither. So each character becomes a fixed code of letters and digits
+# (_code), a page holds the code of every part of its names up to LONGEST characters (name_words), and the
+# browser asks for the code of each word of a query (query_words): every part asked is a whole word of the
+# index, whatever the segmenters do. Each word ends with END, which starts no character's code: Pagefind
+# also finds the words a query's word starts, and a page named 平潭综合实验区 came after the pages whose
+# longer names gave it many such words; ended so, a word asked matches only itself.
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
-_COMMON = 0x3400  # from CJK Extension A on: three characters each (35 × 36 × 36 code points: to U+E4AF)
+_COMMON = 0x3400  # from CJK Extension A on: three characters each (34 × 36 × 36 code points: to U+E09F)
+END = "y"  # ends each word (no code starts with it)
 LONGEST = 16  # the longest part of a name indexed whole; a longer word of a query is asked as parts this long
 LONGEST_NAME = 64  # the characters of a name (of a query) its parts are taken from: a name's work is bounded
 MOST_NAMES = 8  # the names of one page indexed (its name and former names): a page's work is bounded
 
 
 def _code(char: str) -> str:
-    """One character's code: three of _DIGITS (the first not z) from U+3400 to U+E4AF, else z and four
-    (the code point in base 36); no character's code is the start of another's."""
+    """One character's code: three of _DIGITS (the first neither y nor z) from U+3400 to U+E09F, else z and
+    four (the code point in base 36); no character's code is the start of another's, none starts with END."""
     point = ord(char)
     k = point - _COMMON
-    if 0 <= k < 35 * 36 * 36:
+    if 0 <= k < 34 * 36 * 36:
         return _DIGITS[k // 1296] + _DIGITS[k // 36 % 36] + _DIGITS[k % 36]
     return "z" + "".join(_DIGITS[point // 36 ** e % 36] for e in (3, 2, 1, 0))
 
 
 def name_code(text: str) -> str:
-    """TEXT's characters' codes (_code), joined: '佛山' → '3pw4f2', 'a' → 'z002p' (search.js `code`)."""
+    """TEXT's characters' codes (_code), joined: '佛山' → '3pw4f2', 'a' → 'z002p' (search.js `code`). A
+    word of the index is such a code and END."""
     return "".join(_code(c) for c in text)
 
 
@@ -75,17 +80,17 @@ def _bounded(text: str) -> list[str]:
 
 
 def query_words(text: str) -> list[str]:
-    """The words the browser asks Pagefind for when TEXT is typed (search.js `terms`): the code
-    (name_code) of each of its plain words (its first LONGEST_NAME characters), a word longer than LONGEST
+    """The words the browser asks Pagefind for when TEXT is typed (search.js `terms`): the code (name_code)
+    and END of each of its plain words (its first LONGEST_NAME characters), a word longer than LONGEST
     characters as its parts LONGEST long, the last one ending with it. Each is a word of a page whose name
     holds the text (name_words), and all of them of the page named TEXT (name_exact)."""
     words = []
     for word in _bounded(text):
         if len(word) <= LONGEST:
-            words.append(name_code(word))
+            words.append(name_code(word) + END)
             continue
-        words += [name_code(word[i:i + LONGEST]) for i in range(0, len(word) - LONGEST, LONGEST)]
-        words.append(name_code(word[-LONGEST:]))
+        words += [name_code(word[i:i + LONGEST]) + END for i in range(0, len(word) - LONGEST, LONGEST)]
+        words.append(name_code(word[-LONGEST:]) + END)
     return words
 
 
@@ -97,15 +102,15 @@ def name_exact(name: str) -> str:
 
 def name_words(*names: str) -> str:
     """The words that find a page by any part of any of NAMES (the first MOST_NAMES), space-separated,
-    each once: the code (name_code) of every part from one to LONGEST characters long of each name's plain
-    text (its plain words joined, its first LONGEST_NAME characters): at most 904 words of at most
-    LONGEST × 5 characters a name. Any word the browser asks for a part of a name (query_words) is one."""
+    each once: the code (name_code) and END of every part from one to LONGEST characters long of each
+    name's plain text (its plain words joined, its first LONGEST_NAME characters): at most 904 words of at
+    most LONGEST × 5 + 1 characters a name. Any word the browser asks for a part of a name (query_words) is one."""
     seen: dict[str, None] = {}
     for name in names[:MOST_NAMES]:
         codes = [_code(c) for c in "".join(_bounded(name))]
         for i in range(len(codes)):
             for j in range(i + 1, min(len(codes), i + LONGEST) + 1):
-                seen.setdefault("".join(codes[i:j]))
+                seen.setdefault("".join(codes[i:j]) + END)
     return " ".join(seen)
 
 

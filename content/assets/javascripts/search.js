@@ -13,20 +13,20 @@
   var SHOWN = 10;  // results shown at a time (each loads its fragment)
   var KINDS = { body: "机关", region: "地区" };
   var RANK = { body: 0, region: 1 };  // among results named as the query (then those formerly named so)
-  // search_index: _DIGITS, _COMMON (each character's code), LONGEST (the longest part of a name indexed whole),
-  // LONGEST_NAME (the characters of a query its words are taken from)
-  var DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz", COMMON = 0x3400, LONGEST = 16, LONGEST_NAME = 64;
+  // search_index: _DIGITS, _COMMON (each character's code), END (ends each word), LONGEST (the longest part
+  // of a name indexed whole), LONGEST_NAME (the characters of a query its words are taken from)
+  var DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz", COMMON = 0x3400, END = "y", LONGEST = 16, LONGEST_NAME = 64;
 
   // search_index.plain_words: NFKC, lower case, every character neither a letter, a digit nor a mark a space
   function plain(text) {
     return String(text || "").normalize("NFKC").toLowerCase().replace(/[^\p{L}\p{N}\p{M}]+/gu, " ").trim();
   }
-  // search_index.name_code: each character (code point) of TEXT as three of DIGITS from U+3400 to U+E4AF,
+  // search_index.name_code: each character (code point) of TEXT as three of DIGITS from U+3400 to U+E09F,
   // else z and four (its code point in base 36)
   function code(text) {
     return Array.from(text).map(function (c) {
       var point = c.codePointAt(0), k = point - COMMON;
-      if (k >= 0 && k < 35 * 1296) { return DIGITS[Math.floor(k / 1296)] + DIGITS[Math.floor(k / 36) % 36] + DIGITS[k % 36]; }
+      if (k >= 0 && k < 34 * 1296) { return DIGITS[Math.floor(k / 1296)] + DIGITS[Math.floor(k / 36) % 36] + DIGITS[k % 36]; }
       return "z" + [46656, 1296, 36, 1].map(function (d) { return DIGITS[Math.floor(point / d) % 36]; }).join("");
     }).join("");
   }
@@ -43,13 +43,13 @@
     return words;
   }
   // search_index.query_words: the words Pagefind is asked for, space-separated: the code of each word of the
-  // query, a word longer than LONGEST as its parts LONGEST long, the last one ending with it
+  // query and END, a word longer than LONGEST as its parts LONGEST long, the last one ending with it
   function terms(text) {
     var words = [];
     bounded(text).forEach(function (chars) {
-      if (chars.length <= LONGEST) { words.push(code(chars.join(""))); return; }
-      for (var i = 0; i + LONGEST < chars.length; i += LONGEST) { words.push(code(chars.slice(i, i + LONGEST).join(""))); }
-      words.push(code(chars.slice(chars.length - LONGEST).join("")));
+      if (chars.length <= LONGEST) { words.push(code(chars.join("")) + END); return; }
+      for (var i = 0; i + LONGEST < chars.length; i += LONGEST) { words.push(code(chars.slice(i, i + LONGEST).join("")) + END); }
+      words.push(code(chars.slice(chars.length - LONGEST).join("")) + END);
     });
     return words.join(" ");
   }
