@@ -30,7 +30,7 @@ from ..index.wording import as_extracted, cell_name, describe, extracted_value
 from .search_index import name_exact, name_words
 
 # the opening of a report's narrative its page shows under the title (this many characters)
-SEARCH_EXCERPT = 120
+LEDE_EXCERPT = 120
 FORMATS = {"text": "文本", "html": "网页", "pdf": "PDF", "pdf-ocr": "扫描 PDF（OCR 识别）", "docx": "Word 文档"}
 
 
