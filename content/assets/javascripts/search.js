@@ -4,9 +4,9 @@
 // query loads only the chunks of its words and the results it shows, SHOWN at a time ("显示更多" shows
 // the next ones: every result can be reached). A body's or a region's page holds the code of every part
 // of its names (search_index.name_words: a body's former names too), the words a search for its own name
-// asks weighing most (search_index.name_exact); a query is asked as the code of
-// each of its words (NFKC, lower case, every character that is neither a letter nor a digit a space),
-// each a whole word of the index. A result named as the query itself comes first. Text only
+// asks weighing most (search_index.name_exact); a query is asked as the code of each of its words (NFKC,
+// lower case, every character that is neither a letter nor a digit a space), each a whole word of the
+// index. A result named as the query itself comes first, then one formerly named so. Text only
 // (textContent): nothing from the index becomes markup.
 (function () {
   "use strict";
