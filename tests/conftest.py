@@ -106,7 +106,7 @@ def indexed_pages(site: Path) -> list[dict]:
     """The pages of the built site's search index (Pagefind's fragments, under site/pagefind/fragment/, or
     each part's under site/pagefind/PART/fragment/):
     each {"url", "content" (the text indexed, without the zero-width spaces Pagefind puts between the words
-    it cuts), "meta": {"title", "kind", "region", "years"}, ...}."""
+    it cuts), "meta": {"title", "kind", "region", "years", "former"}, ...}."""
     import gzip
     import json
 

@@ -45,22 +45,28 @@ def site_url(tmp_path_factory):
     server.shutdown()
 
 
+# more than a page of results (10) whose names hold 巴州区, a body's whole name, and are longer
+LONGER = tuple(f"巴州区{b}" for b in ("人民政府办公室", "发展和改革局", "人力资源和社会保障局", "住房和城乡建设局", "自然资源局",
+                                    "生态环境局", "交通运输局", "农业农村局", "文化广电旅游局", "卫生健康局", "应急管理局",
+                                    "市场监督管理局"))
+
+
 @pytest.fixture(scope="module")
 def odd_site(tmp_path_factory):
-    """(URL, root) of the repository's site with bodies named SEARCH_NAMES besides, each a copy of
-    巴州区's 2023 report and record under its own name."""
+    """(URL, root) of the repository's site with bodies named SEARCH_NAMES and LONGER besides, each a copy
+    of 巴州区's 2023 report and record under its own name."""
     from builder.record.files import load_record, to_yaml
 
     root = copy_repository(tmp_path_factory.mktemp("odd"))
     folder = root / "reports" / "2023"
     seed = load_record(folder / "巴州区.yaml")
-    for k, name in enumerate(SEARCH_NAMES):
+    for k, name in enumerate(SEARCH_NAMES + LONGER):
         shutil.copy(folder / "巴州区.txt", folder / f"odd{k}.txt")
         source = seed.source.model_copy(update={"path": f"reports/2023/odd{k}.txt"})
         (folder / f"odd{k}.yaml").write_text(to_yaml(seed.model_copy(update={"agency": name, "source": source})),
                                              encoding="utf-8")
     outcomes, _ = build_site_in(root)
-    assert {o.record.agency for o in outcomes if not o.failed} >= set(SEARCH_NAMES)
+    assert {o.record.agency for o in outcomes if not o.failed} >= set(SEARCH_NAMES + LONGER)
     url, server = _serve(root / "site")
     yield url, root
     server.shutdown()
@@ -182,6 +188,48 @@ def test_chinese_search_finds_the_agency(site_url, page, query, expected):
     page.screenshot(path=str(SHOTS / f"search-{query}.png"))
 
 
+def test_a_former_name_finds_the_body_and_a_result_shows_what_it_is(site_url, page):
+    # 平潭综合实验区's former name (the registry's alias, agencies.yaml's former_names) finds its page first;
+    # the result shows its present name, that it is a body, its years, its region and the former name
+    page.goto(site_url)
+    found = search_box(page, "平潭综合实验区管委会")
+    assert found[0] == "/agencies/平潭综合实验区/", found
+    first = page.locator(".site-search__link").first
+    assert first.locator(".site-search__name").inner_text() == "平潭综合实验区"
+    about = first.locator(".site-search__about").inner_text()
+    assert about.startswith("机关 · 2023–2024 年") and "福建省平潭综合实验区" in about and about.endswith("曾用名 平潭综合实验区管委会"), about
+    # its present name's result says nothing of it
+    search_box(page, "平潭综合实验区")
+    assert "曾用名" not in page.locator(".site-search__link").first.locator(".site-search__about").inner_text()
+
+
+# what a query's words are, in the browser (search.js) and in the build (search_index): the same on
+# characters of every kind: CJK Extension A and B (beyond the BMP), the ends of the three-letter codes
+# (U+3400, U+E09F, U+E0A0), Latin with and without marks, digits, full-width forms, compatibility forms
+# NFKC rewrites (⼀, ①, ²), punctuation, spaces, Greek's final sigma, and words past LONGEST and LONGEST_NAME
+CODED = ["㐀䶵", "𠀀𪚥𫝀生僻字", "\ue09f\ue0a0\uffff", "ABC科技园2号", "Ａｂｃ（全角）２０２３", "Ｅ\u0301té café",
+         "⼀①²", '甲&乙"丙丁"<戊>·局—【括号】', "ΟΔΟΣ Straße İstanbul", "한국어", "  ", "", "很长的机关名称" * 12,
+         " ".join(["a1"] * 40), "\U0010ffff\U00010000"]
+
+
+def test_the_browser_codes_a_query_as_the_build_does(odd_site, page):
+    from builder.site.search_index import name_code, query_words
+
+    page.goto(odd_site[0])
+    assert page.evaluate("texts => texts.map(t => siteSearch.terms(t))", CODED) == [" ".join(query_words(t)) for t in CODED]
+    chars = [chr(c) for c in (0x20, 0x41, 0x3039, 0x33ff, 0x3400, 0x4e00, 0x9fff, 0xe09f, 0xe0a0, 0xffff, 0x20000, 0x10ffff)]
+    assert page.evaluate("cs => cs.map(c => siteSearch.code(c))", chars) == [name_code(c) for c in chars]
+
+
+def test_a_whole_name_finds_its_page_before_more_than_a_page_of_longer_names_holding_it(odd_site, page):
+    # Pagefind also matches the words a query's word starts: each longer name's many parts starting with
+    # 巴州区 outweighed the one page named so, which fell past the first 10 results (search_index.END)
+    page.goto(odd_site[0])
+    found = search_box(page, "巴州区")
+    assert found[0] == "/agencies/巴州区/" and len(found) == 10, found
+    assert {f"/agencies/{n}/" for n in LONGER} & set(found[1:])
+
+
 # the site's search (assets/javascripts/search.js) asked for every part of each name (2 characters or
 # more): [name, part, the ids of every result] and each name's body page's id
 _ASK_EVERY_PART = """async names => {
@@ -203,7 +251,7 @@ _ASK_EVERY_PART = """async names => {
 
 
 def test_every_part_of_every_odd_name_finds_its_body(odd_site, page):
-    from builder.site.search_index import plain_words
+    from builder.site.search_index import plain_words, query_words
 
     page.goto(odd_site[0])
     bodies, answers = page.evaluate(_ASK_EVERY_PART, list(SEARCH_NAMES))
@@ -215,9 +263,9 @@ def test_every_part_of_every_odd_name_finds_its_body(odd_site, page):
             assert ids is None, part
             continue
         assert bodies[name][0] in ids, (name, part, len(ids))
-    # the browser writes a query as the build writes a name (search_index.plain_words)
+    # the browser writes a query as the build writes a name (search_index.query_words)
     written = page.evaluate("names => names.map(n => siteSearch.terms(n))", list(SEARCH_NAMES))
-    assert written == [" ".join(plain_words(n)) for n in SEARCH_NAMES]
+    assert written == [" ".join(query_words(n)) for n in SEARCH_NAMES]
 
 
 @pytest.mark.parametrize("query, expected", [("全角（括号）机关·局", "全角（括号）机关·局"), ("局案3", "青禾县自然资源局案3"),

@@ -152,8 +152,7 @@ def test_a_page_that_does_not_fit_its_shell_stops_the_build(two_sites):
     try:
         with pytest.raises(shells.ShellError, match="front matter"):
             shells.render(engine, by_kind, "reports/2023/odd-extra.md")
-        page.write_text('---\ntitle: "x"\nsearch_entry: {kind: report, name: x}\n---\n\ntext without a heading\n',
-                        encoding="utf-8")
+        page.write_text('---\ntitle: "x"\n---\n\ntext without a heading\n', encoding="utf-8")
         with pytest.raises(shells.ShellError, match="heading"):
             shells.render(engine, by_kind, "reports/2023/odd-extra.md")
     finally:

@@ -54,7 +54,7 @@ from ..index.standing import ALTERNATIVE_WEIGHTS, PEER_RULE, RANK_RULE, SENSITIV
 from ..index.flags import JUMP_RULE, NARRATIVE_RULE
 from ..record.template import APPLICATION_COLUMNS, EDITIONS, REVIEW_COLUMNS
 from . import views as page_views
-from .views import (FORMATS, SEARCH_EXCERPT, FormerPage, RecordCells, ReportView, _env, _extracted, _flagged, _tds,
+from .views import (FORMATS, LEDE_EXCERPT, FormerPage, RecordCells, ReportView, _env, _extracted, _flagged, _tds,
                     agency_url, application_rows, article20_rows, bodies, cell, city, correction_rows, former_pages,
                     indicator_rows, key_figures, overall_row, province, region_url, report_url, review_cells, slug,
                     source_download)
@@ -298,7 +298,7 @@ def _render_report(env: jinja2.Environment, v: ReportView) -> str:
         agency_url=agency_url(v.body), body=v.body if v.published_as else None, info=v.agency,
         scores=indicator_rows(v.score), overall=overall_row(v.score),
         standing=standing_json_url(v.brief.year, v.brief.agency),
-        pub=publication(v.record, v.agency), version=METHOD_VERSION, excerpt=SEARCH_EXCERPT,
+        pub=publication(v.record, v.agency), version=METHOD_VERSION, excerpt=LEDE_EXCERPT,
         glance=summary(v.record, v.score, v.outcome.findings),
         fix=issue_url(*v.links, v.record, v.url.replace(".md", "/")),
         depth="../../../")  # /reports/YEAR/AGENCY/ → the site root

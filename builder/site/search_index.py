@@ -3,8 +3,9 @@ installed under node_modules/ by `npm ci`, which `make site` runs) indexes the b
 every page is written, into a chunked index a reader's browser loads piece by piece.
 
 What is indexed is what the page templates mark (overrides/main.html writes a hidden entry from a page's
-`search_entry` front matter): a body's name and region, a report's body, year, region and the opening
-of its narrative, a region's name; no table, no list or ranking page. The browser's search
+`search_entry` front matter): a body's page and a region's, by the codes of the parts of their names
+(name_words; a body's former names too), with the name, region and years a result shows; no report page
+(its body's page lists it), no table, no list or ranking page. The browser's search
 (content/assets/javascripts/search.js) reads the list of index folders the build writes
 (INDEXES): one today, the whole site's; a site built in parts lists each part's, merged in the browser.
 """
@@ -38,18 +39,84 @@ def plain_words(text: str) -> list[str]:
     return "".join(c if unicodedata.category(c)[0] in "LNM" else " " for c in text).split()
 
 
-def name_parts(name: str) -> str:
-    """The words that make every part of a name findable, space-separated: the name as a query is written
-    (plain_words, its pieces joined), from each of its characters on (达州市通川区 → 达州市通川区 州市通川区
-    市通川区 通川区 川区 区). The browser cuts a query into words (Intl.Segmenter) and Pagefind matches each
-    as the start of a word of the page, a page holding them all; Pagefind cuts the page's Chinese with its
-    own segmenter (words, their pairs of characters), which can cut a name elsewhere: 佛山市民政局 as
-    佛山 + 市民 + 政局, so 民政局, or any query ending in 局, found nothing; and a Latin word or a number is
-    matched only from its start (BC in ABC). Cut from each character on, the name gives the index a word
-    starting at each of its characters (局 too). Measured: every part of two characters or more of every
-    name found (tests/test_browser.py, benchmarks/bench_search.py)."""
-    joined = "".join(plain_words(name))
-    return " ".join(joined[i:] for i in range(len(joined)))
+# A name is indexed as words of a code, not as Chinese text. Pagefind matches each word of a query as the
+# start of a word of the index; it cuts a page's Chinese into words with its own segmenter, and the browser
+# cuts a query with another (Intl.Segmenter), so a part of a name was a word of the index only where the two
+# happened to agree (佛山市民政局 indexed as 佛山 + 市民 + 政局: 民政局 found nothing). A word of lower-case
+# letters and digits is cut by neither. So each character becomes a fixed code of letters and digits
+# (_code), a page holds the code of every part of its names up to LONGEST characters (name_words), and the
+# browser asks for the code of each word of a query (query_words): every part asked is a whole word of the
+# index, whatever the segmenters do. Each word ends with END, which starts no character's code: Pagefind
+# also finds the words a query's word starts, and a page named 平潭综合实验区 came after the pages whose
+# longer names gave it many such words; ended so, a word asked matches only itself.
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_COMMON = 0x3400  # from CJK Extension A on: three characters each (34 × 36 × 36 code points: to U+E09F)
+END = "y"  # ends each word (no code starts with it)
+LONGEST = 16  # the longest part of a name indexed whole; a longer word of a query is asked as parts this long
+LONGEST_NAME = 64  # the characters of a name (of a query) its parts are taken from: a name's work is bounded
+MOST_NAMES = 8  # the names of one page indexed (its name and former names): a page's work is bounded
+
+
+def _code(char: str) -> str:
+    """One character's code: three of _DIGITS (the first neither y nor z) from U+3400 to U+E09F, else z and
+    four (the code point in base 36); no character's code is the start of another's, none starts with END."""
+    point = ord(char)
+    k = point - _COMMON
+    if 0 <= k < 34 * 36 * 36:
+        return _DIGITS[k // 1296] + _DIGITS[k // 36 % 36] + _DIGITS[k % 36]
+    return "z" + "".join(_DIGITS[point // 36 ** e % 36] for e in (3, 2, 1, 0))
+
+
+def name_code(text: str) -> str:
+    """TEXT's characters' codes (_code), joined: '佛山' → '3pw4f2', 'a' → 'z002p' (search.js `code`). A
+    word of the index is such a code and END."""
+    return "".join(_code(c) for c in text)
+
+
+def _bounded(text: str) -> list[str]:
+    """TEXT's plain words (plain_words), cut after LONGEST_NAME characters in all (search.js `bounded`)."""
+    words, left = [], LONGEST_NAME
+    for word in plain_words(text):
+        if left <= 0:
+            break
+        words.append(word[:left])
+        left -= len(word)
+    return words
+
+
+def query_words(text: str) -> list[str]:
+    """The words the browser asks Pagefind for when TEXT is typed (search.js `terms`): the code (name_code)
+    and END of each of its plain words (its first LONGEST_NAME characters), a word longer than LONGEST
+    characters as its parts LONGEST long, the last one ending with it. Each is a word of a page whose name
+    holds the text (name_words), and all of them of the page named TEXT (name_exact)."""
+    words = []
+    for word in _bounded(text):
+        if len(word) <= LONGEST:
+            words.append(name_code(word) + END)
+            continue
+        words += [name_code(word[i:i + LONGEST]) + END for i in range(0, len(word) - LONGEST, LONGEST)]
+        words.append(name_code(word[-LONGEST:]) + END)
+    return words
+
+
+def name_exact(name: str) -> str:
+    """The words a search for NAME itself asks (query_words), space-separated: a page weighs them most,
+    so that the page named as the query comes before the pages whose names merely hold it."""
+    return " ".join(dict.fromkeys(query_words(name)))
+
+
+def name_words(*names: str) -> str:
+    """The words that find a page by any part of any of NAMES (the first MOST_NAMES), space-separated,
+    each once: the code (name_code) and END of every part from one to LONGEST characters long of each
+    name's plain text (its plain words joined, its first LONGEST_NAME characters): at most 904 words of at
+    most LONGEST × 5 + 1 characters a name. Any word the browser asks for a part of a name (query_words) is one."""
+    seen: dict[str, None] = {}
+    for name in names[:MOST_NAMES]:
+        codes = [_code(c) for c in "".join(_bounded(name))]
+        for i in range(len(codes)):
+            for j in range(i + 1, min(len(codes), i + LONGEST) + 1):
+                seen.setdefault("".join(codes[i:j]) + END)
+    return " ".join(seen)
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ class Kind:
         return self.folder, self.meta
 
 
-KINDS = (Kind("reports", "reports/shell.page/shell.page.md", ("search_entry", "title"), "report"),  # reports/YEAR/BODY/
+KINDS = (Kind("reports", "reports/shell.page/shell.page.md", ("title",)),  # reports/YEAR/BODY/ (not searched: its body is)
          Kind("agencies", "agencies/shell.page.md", ("feed", "feed_title", "search_entry", "title"), "body"),  # agencies/BODY/
          Kind("agencies", "agencies/shell.former.md", ("title",)))  # a former name's note (agency_former.md.j2)
 
@@ -85,7 +85,7 @@ class ShellError(Exception):
 def template_markdown(kind: Kind) -> str:
     """The template page of a kind: each front matter key and the heading a marker."""
     values = {"title": f'"{_MARK.format(1)}"', "feed": f'"feeds/{_MARK.format(2)}.xml"', "feed_title": f'"{_MARK.format(3)}"',
-              "search_entry": f'{{kind: "{kind.entry}", name: "{_MARK.format(4)}"}}'}
+              "search_entry": f'{{kind: "{kind.entry}", name: "{_MARK.format(4)}", exact: "{_MARK.format(5)}"}}'}
     front = "".join(f'{k}: {values[k]}\n' for k in kind.meta)
     # never in the engine's search index (Material's search plugin reads `search: exclude`), nor in site/
     return f"---\n{front}{UNSEARCHED}---\n\n# {_MARK.format(0)}\n"

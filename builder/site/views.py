@@ -27,12 +27,10 @@ from ..index.scores import INDICATORS, NO_REGION, Agency, Score
 from ..index.standing import OVERALL, Standing, position
 from ..record.template import EDITIONS, REVIEW_ROWS
 from ..index.wording import as_extracted, cell_name, describe, extracted_value
-from .search_index import name_parts
+from .search_index import name_exact, name_words
 
-# a report is one entry of the search index: its name, region and the opening of its narrative (this many
-# characters); not its tables, its whole prose, nor the template's headings every report repeats: the
-# index must stay small at tens of thousands of pages
-SEARCH_EXCERPT = 120
+# the opening of a report's narrative its page shows under the title (this many characters)
+LEDE_EXCERPT = 120
 FORMATS = {"text": "文本", "html": "网页", "pdf": "PDF", "pdf-ocr": "扫描 PDF（OCR 识别）", "docx": "Word 文档"}
 
 
@@ -48,7 +46,8 @@ def _env() -> jinja2.Environment:
     env.filters["mdtext"] = md_text
     env.filters["title"] = page_title
     env.filters["paragraphs"] = paragraphs
-    env.filters["name_parts"] = name_parts  # search_entry front matter
+    env.filters["name_exact"] = name_exact  # search_entry front matter
+    env.filters["name_words"] = name_words
     env.filters["yaml_text"] = yaml_text
     env.filters["num"] = lambda v: "—" if v is None else (f"{v:.15g}" if isinstance(v, float) else str(v))
     return env
