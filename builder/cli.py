@@ -29,7 +29,7 @@ from .read.text import ReportError
 from .read.workers import bounded_call
 from .store.owned import Unowned, problems, refuse
 from .site import engine
-from .site.search_index import BUNDLE, SearchIndexError, index_parts, index_site
+from .site.search_index import BUNDLE, SearchIndexError, index_entries, index_site
 from .site.search_entries import ENTRIES
 from .site.shells import ShellError
 from .publish import PublishError, publish, size_lines
@@ -391,13 +391,16 @@ def source_date_epoch(outcomes: list[Outcome]) -> int:
 def finish_site(root: Path, site_dir: Path, shells: bool = True) -> None:
     """What is done to the site folder once the engine has written it, under the build lock: last, once
     every page is written, the search index over them: from the pages' search entries the shells kept
-    (search_entries.ENTRIES), a Pagefind index per part whose entries changed (search_index.index_parts);
-    when the engine rendered every page, one index of the site itself. Either is made under .cache/ and
+    (search_entries.ENTRIES), made again when one changed (search_index.index_entries); when the engine
+    rendered every page, an index of the site itself. Either is made under .cache/ and
     copied where it changed. Raises SearchIndexError."""
     if shells:
-        indexed = index_parts(site_dir, root / ENTRIES, root / ".cache" / "search")
+        indexed = index_entries(site_dir, root / ENTRIES, root / ".cache" / "search")
     else:
         indexed = index_site(site_dir, root / ".cache" / "pagefind")
+    if indexed is None:
+        print("search index: no entry changed, kept")
+        return
     print(f"search index: {indexed.pages} pages, {indexed.bytes / 1024:.0f} KB in {indexed.files} files")
 
 

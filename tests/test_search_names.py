@@ -90,8 +90,7 @@ def test_the_index_holds_bodies_and_regions_only(tmp_path):
     assert set(zone["content"].replace(".", " ").split()) == set(name_words("平潭综合实验区", "平潭综合实验区管委会").split())
     assert "former" not in body["meta"]
     listed = json.loads((root / "site" / "pagefind" / "indexes.json").read_text(encoding="utf-8"))
-    # an index per province (a part of the site), which the browser searches as one
-    assert listed == {"indexes": ["pagefind/四川省/", "pagefind/河南省/", "pagefind/湖南省/", "pagefind/福建省/"]}
+    assert listed == {"indexes": ["pagefind/"]}
     assert not (root / "site" / "search").exists()  # no lunr index left
     assert not list((root / "site" / "pagefind").glob("**/pagefind-*ui*"))  # Pagefind's own interfaces: unused
 
