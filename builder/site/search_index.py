@@ -2,12 +2,13 @@
 installed under node_modules/ by `npm ci`, which `make site` runs) indexes the built site folder once
 every page is written, into a chunked index a reader's browser loads piece by piece.
 
-What is indexed is what the page templates mark (overrides/main.html writes a hidden entry from a page's
-`search_entry` front matter): a body's page and a region's, by the codes of the parts of their names
-(name_words; a body's former names too), with the name, region and years a result shows; no report page
-(its body's page lists it), no table, no list or ranking page. The browser's search
-(content/assets/javascripts/search.js) reads the list of index folders the build writes
-(INDEXES): one today, the whole site's; a site built in parts lists each part's, merged in the browser.
+What is indexed is what the page templates mark (overrides/partials/search-entry.html writes a hidden
+entry from a page's `search_entry` front matter): a body's page and a region's, by the codes of the parts
+of their names (name_words; a body's former names too), with the name, region and years a result shows;
+no report page (its body's page lists it), no table, no list or ranking page. The index is made from
+those entries kept apart from the pages (search_entries; index_entries), only when one changed. The
+browser's search (content/assets/javascripts/search.js) reads the list of index folders the build writes
+(INDEXES): one (more would be merged in the browser; index_entries says why one).
 """
 from __future__ import annotations
 
@@ -132,32 +133,10 @@ class SearchIndexError(RuntimeError):
 
 
 def index_site(site_dir: Path, staging: Path | None = None) -> Indexed:
-    """Index the built site folder SITE_DIR with Pagefind (PAGEFIND, as `npm ci` installs it in the
-    repository) into SITE_DIR/BUNDLE, and write INDEXES, the list of index folders the browser searches.
-    Runs after every page of the site is written (the engine's and the builder's own). With STAGING (a
-    folder of the build's own, emptied first), Pagefind writes there and SITE_DIR/BUNDLE receives only the
-    files that changed and loses those no longer made: a build that changes nothing rewrites no file of
-    the index, and a deploy uploads only what changed. Raises SearchIndexError when Pagefind is not
-    installed (`npm ci`, which `make site` runs) or fails."""
-    if not PAGEFIND.exists():
-        raise SearchIndexError(f"{PAGEFIND} is not installed: run `npm ci` in {REPOSITORY} (make site does)")
-    bundle = site_dir / BUNDLE
-    out = bundle if staging is None else staging
-    if staging is not None and (staging.exists() or staging.is_symlink()):
-        shutil.rmtree(staging)  # refuses a link: nothing is emptied through one
-    done = subprocess.run([str(PAGEFIND), "--site", str(site_dir), "--output-path", str(out),
-                           "--force-language", "zh"],
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SearchIndexError(f"pagefind failed: {done.stderr.strip() or done.stdout.strip()}")
-    for name in UNUSED:
-        (out / name).unlink(missing_ok=True)
-    (out / INDEXES.removeprefix(f"{BUNDLE}/")).write_text(json.dumps({"indexes": [f"{BUNDLE}/"]}) + "\n", encoding="utf-8")
-    if staging is not None:
-        _sync(staging, bundle)
-    files = [p for p in bundle.rglob("*") if p.is_file()]
-    pages = sum(int(n) for n in re.findall(r"Indexed (\d+) pages?", done.stdout))
-    return Indexed(pages=pages, bytes=sum(p.stat().st_size for p in files), files=len(files))
+    """Index the built site folder SITE_DIR itself with Pagefind into SITE_DIR/BUNDLE, with INDEXES (what
+    `--engine-renders-all` builds: no search entries kept apart). With STAGING, as _pagefind says. Raises
+    SearchIndexError when Pagefind is not installed (`npm ci`, which `make site` runs) or fails."""
+    return _pagefind(site_dir, site_dir, staging)
 
 
 ENTRIES_CACHE = "indexed.json"  # under the index's work folder: the entries as last indexed
@@ -166,35 +145,46 @@ ENTRIES_CACHE = "indexed.json"  # under the index's work folder: the entries as 
 def index_entries(site_dir: Path, entries: Path, work: Path) -> Indexed | None:
     """Index the site's search entries (search_entries.ENTRIES: each page's entry at its path in the site)
     with Pagefind, as one index, when they changed since they were last indexed (their names, sizes and
-    times, kept sealed in WORK/ENTRIES_CACHE): made in WORK/BUNDLE, copied where it changed into
-    SITE_DIR/BUNDLE, INDEXES listing it. None when nothing changed (the index in the site is kept).
-    One index rather than one a part of the site: merged in the browser, a part's index loads its own
-    page list and chunks and ranks by its own statistics (measured at 10,000 reports in six parts: a
-    first search 296 KB against 185 KB, 193 of 200 full names first against 200). Raises
-    SearchIndexError when Pagefind is not installed or fails, or there is no entry at all."""
-    if not PAGEFIND.exists():
-        raise SearchIndexError(f"{PAGEFIND} is not installed: run `npm ci` in {REPOSITORY} (make site does)")
+    times, kept sealed in WORK/ENTRIES_CACHE, with the index's files as then written): made in
+    WORK/BUNDLE and copied where it changed into SITE_DIR/BUNDLE, with INDEXES. None when nothing
+    changed (the index in the site is kept). One index rather than one a part of the site: merged in the
+    browser, a part's index loads its own page list and chunks and ranks by its own statistics
+    (measured at 10,000 reports in six parts: a first search 296 KB against 185 KB, 193 of 200 full
+    names first against 200). Raises SearchIndexError when Pagefind is not installed or fails, or there
+    is no entry at all."""
     if not entries.is_dir() or entries.is_symlink() or not any(entries.iterdir()):
         raise SearchIndexError(f"{entries}: no search entry (no page of a body or a region was written)")
     version = _key("entries 1", (REPOSITORY / "package-lock.json").read_bytes())  # this code's and Pagefind's
     stamp, bundle = _files_stamp(entries), site_dir / BUNDLE
-    cached = load_cache(work / ENTRIES_CACHE)
-    if cached == {"version": version, "entries": stamp, "index": _files_stamp(bundle)} \
+    if load_cache(work / ENTRIES_CACHE) == {"version": version, "entries": stamp, "index": _files_stamp(bundle)} \
             and (bundle / "pagefind-entry.json").is_file():
         return None  # and the index in the site is as it was written (a file changed since: made again)
-    staging = work / BUNDLE
-    if staging.exists() or staging.is_symlink():
+    indexed = _pagefind(entries, site_dir, work / BUNDLE)
+    save_cache(work / ENTRIES_CACHE, {"version": version, "entries": stamp, "index": _files_stamp(bundle)})
+    return indexed
+
+
+def _pagefind(source: Path, site_dir: Path, staging: Path | None) -> Indexed:
+    """Pagefind run over the pages of SOURCE (their paths there are their addresses in the site), its index
+    written into SITE_DIR/BUNDLE without the files the site does not use (UNUSED), and INDEXES. With
+    STAGING (a folder of the build's own, emptied first), Pagefind writes there and SITE_DIR/BUNDLE
+    receives only the files that changed and loses those no longer made (_sync): a build that changes
+    nothing rewrites no file of the index, and a deploy uploads only what changed."""
+    if not PAGEFIND.exists():
+        raise SearchIndexError(f"{PAGEFIND} is not installed: run `npm ci` in {REPOSITORY} (make site does)")
+    bundle = site_dir / BUNDLE
+    out = bundle if staging is None else staging
+    if staging is not None and (staging.exists() or staging.is_symlink()):
         shutil.rmtree(staging)  # refuses a link: nothing is emptied through one
-    done = subprocess.run([str(PAGEFIND), "--site", str(entries), "--output-path", str(staging),
-                           "--force-language", "zh"], capture_output=True, text=True)
+    done = subprocess.run([str(PAGEFIND), "--site", str(source), "--output-path", str(out), "--force-language", "zh"],
+                          capture_output=True, text=True)
     if done.returncode != 0:
         raise SearchIndexError(f"pagefind failed: {done.stderr.strip() or done.stdout.strip()}")
     for name in UNUSED:
-        (staging / name).unlink(missing_ok=True)
-    (staging / INDEXES.removeprefix(f"{BUNDLE}/")).write_text(json.dumps({"indexes": [f"{BUNDLE}/"]}) + "\n",
-                                                             encoding="utf-8")
-    _sync(staging, bundle)
-    save_cache(work / ENTRIES_CACHE, {"version": version, "entries": stamp, "index": _files_stamp(bundle)})
+        (out / name).unlink(missing_ok=True)
+    (out / INDEXES.removeprefix(f"{BUNDLE}/")).write_text(json.dumps({"indexes": [f"{BUNDLE}/"]}) + "\n", encoding="utf-8")
+    if staging is not None:
+        _sync(staging, bundle)
     files = [p for p in bundle.rglob("*") if p.is_file()]
     pages = sum(int(n) for n in re.findall(r"Indexed (\d+) pages?", done.stdout))
     return Indexed(pages=pages, bytes=sum(p.stat().st_size for p in files), files=len(files))
