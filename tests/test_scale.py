@@ -108,7 +108,7 @@ def test_a_changed_record_or_agency_entry_renders_that_reports_pages_again(tmp_p
 def test_long_rankings_and_findings_are_split_into_pages_that_mkdocs_links(tmp_path, monkeypatch):
     monkeypatch.setattr(list_pages, "RANKING_PAGE_ROWS", 4)
     monkeypatch.setattr(list_pages, "RANKING_TOP", 2)
-    root = synthetic_repo(tmp_path / "repo", 30)
+    root = synthetic_repo(tmp_path / "repo", 50)  # ten bodies, five years each
     outcomes = process_all(root / "reports", root)
     build_site(outcomes, root, root / "content")
     rankings = root / "content" / "rankings"
@@ -128,7 +128,7 @@ def test_long_rankings_and_findings_are_split_into_pages_that_mkdocs_links(tmp_p
 
 def test_a_province_of_many_bodies_is_listed_a_page_per_city(tmp_path, monkeypatch):
     monkeypatch.setattr(list_pages, "REGION_PAGE_BODIES", 1)
-    root = synthetic_repo(tmp_path / "repo", 30)
+    root = synthetic_repo(tmp_path / "repo", 50)  # ten bodies, five years each
     outcomes = process_all(root / "reports", root)
     build_site(outcomes, root, root / "content")
     regions = root / "content" / "regions"
@@ -139,7 +139,7 @@ def test_a_province_of_many_bodies_is_listed_a_page_per_city(tmp_path, monkeypat
         assert cities and all(f'href="{c.stem}/"' in page.read_text(encoding="utf-8") for c in cities)
     listed = [line for p in regions.rglob("*.md") for line in p.read_text(encoding="utf-8").splitlines()
               if line.startswith("<tr><td>")]
-    assert len(listed) == 10 == len(set(listed))  # every body once (ten bodies, three years each)
+    assert len(listed) == 10 == len(set(listed))  # every body once
     build_site_in(root)
 
 
