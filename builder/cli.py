@@ -536,7 +536,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--strict", action="store_true", help="fail on arithmetic warnings too")
     s.set_defaults(func=cmd_check)
 
-    s = sub.add_parser("site", help="build, then MkDocs: the whole site from reports/ into site/")
+    s = sub.add_parser("site", help="build, then the site engine, the report and body pages and the search index: the whole "
+                       "site from reports/ into site/")
     s.add_argument("--root", default=os.getcwd(), help="the repository (default: here)")
     s.add_argument("--site-dir", default="site", help="where the site goes (default: site)")
     s.add_argument("--engine-renders-all", action="store_true",
