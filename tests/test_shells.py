@@ -11,6 +11,7 @@ means nothing to the crawlers that read it). The search index is made from site/
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import shutil
 from pathlib import Path
@@ -164,6 +165,7 @@ def _stamps(site: Path) -> dict[str, tuple[int, int]]:
 def test_adding_one_report_writes_its_pages_and_equals_a_build_from_nothing(tmp_path, monkeypatch):
     from builder import cli
     from builder.site.search_entries import ENTRIES
+    from builder.site.shells import PAGES, TEMPLATES
 
     monkeypatch.setenv("SITE_URL", SITE_URL)
     root = copy_repository(tmp_path / "added")
@@ -193,9 +195,15 @@ def test_adding_one_report_writes_its_pages_and_equals_a_build_from_nothing(tmp_
     assert pages and len(pages) < len([rel for rel in after if rel.endswith(".html")]) / 2, pages
     assert "rankings/2023/index.html" in pages and "methodology/index.html" not in pages
     assert b"\xe5\xb7\xb4\xe5\xb7\x9e\xe5\x8c\xba" in (entries / "agencies" / "巴州区" / "index.html").read_bytes()  # its entry, 巴州区
-    # and a build that changes nothing writes nothing
+    # the engine rendered again its pages out of the navigation that changed (2023's); the others were kept
+    told = json.loads((root / TEMPLATES).read_text(encoding="utf-8"))["skip"]
+    assert "rankings/2021.md" in told and "issues/2022.md" in told and "rankings/2023.md" not in told
+    assert not {"index.md", "data.md", "methodology.md"} & set(told)  # the navigation's pages are always rendered
+    # and a build that changes nothing writes nothing, nor has the engine render any page out of the navigation
     assert cli.main(["site", "--root", str(root), "--site-dir", str(root / "site")]) == 0
     assert _stamps(root / "site") == after
+    rendered = json.loads((root / PAGES).read_text(encoding="utf-8"))
+    assert rendered == [] and set(json.loads((root / TEMPLATES).read_text(encoding="utf-8"))["skip"]) > set(told)
 
     fresh = copy_repository(tmp_path / "fresh")
     assert cli.main(["site", "--root", str(fresh), "--site-dir", str(fresh / "site")]) == 0
@@ -230,3 +238,26 @@ def test_a_staging_folder_that_is_a_link_is_refused_unemptied(tmp_path, capsys):
     assert cli.main(["site", "--root", str(root), "--site-dir", str(root / "site")]) != 0
     assert ".cache/shells" in capsys.readouterr().err
     assert [p.name for p in outside.iterdir()] == ["keep.txt"]
+
+
+def test_the_engine_renders_every_page_again_when_its_code_or_the_site_s_address_changes(two_sites):
+    from builder.site.shells import unchanged_pages
+
+    root, _, site = two_sites
+    kept = unchanged_pages(root, site, _env())
+    assert "rankings/2023.md" in kept and "index.md" not in kept  # out of the navigation, and in it
+    assert unchanged_pages(root, site, {**_env(), "SITE_URL": "https://example.org/elsewhere/"}) == []
+    page = site / "rankings" / "2023" / "index.html"
+    data = page.read_bytes()
+    page.write_bytes(data.replace(b"</body>", b"<script>x</script></body>"))  # its output changed in site/
+    try:
+        assert "rankings/2023.md" not in unchanged_pages(root, site, _env())
+    finally:
+        page.write_bytes(data)
+    hook = root / "hooks" / "verbatim.py"
+    code = hook.read_text(encoding="utf-8")
+    hook.write_text(code + "\n# changed\n", encoding="utf-8")
+    try:
+        assert unchanged_pages(root, site, _env()) == []
+    finally:
+        hook.write_text(code, encoding="utf-8")

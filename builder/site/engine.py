@@ -21,7 +21,8 @@ def engine_command(site_dir: str | Path, config: str = CONFIG, *options: str) ->
 def build(root: Path, site_dir: Path, env: dict[str, str], shells: bool = True, others: tuple[str, ...] = ()) -> int:
     """Build site/ from content/: with `shells`, the engine renders the top level and one template page of
     each bulk kind into a staging folder, and the builder writes the rest (shells.finish: the bulk pages
-    whose inputs changed, the staging folder's files that changed); without, the engine renders every
+    whose inputs changed, the staging folder's files that changed); the engine's pages out of the
+    navigation whose inputs did not change are not rendered again (shells.unchanged_pages); without, the engine renders every
     page into site_dir itself. `others`: folders at the top of site_dir a later step writes (shells.finish
     leaves them). The engine's exit status (0: built); raises shells.ShellError if a bulk
     page does not fit its shell."""
@@ -29,8 +30,9 @@ def build(root: Path, site_dir: Path, env: dict[str, str], shells: bool = True, 
 
     if not shells:
         return subprocess.run(engine_command(site_dir), cwd=root, env=env).returncode
-    templates = bulk.write_templates(root)
+    skip = bulk.unchanged_pages(root, site_dir, env)  # its pages out of the navigation that did not change
+    templates = bulk.write_templates(root, skip)
     done = subprocess.run(engine_command(root / bulk.STAGING), cwd=root, env={**env, bulk.ENGINE_ENV: str(templates)})
     if done.returncode == 0:
-        bulk.finish(root, site_dir, env, others)
+        bulk.finish(root, site_dir, env, others, skip)
     return done.returncode

@@ -17,7 +17,10 @@ template page's address gives.
 Then site/ receives the staging folder's files that changed, the files of content/ that changed (the
 engine lists them and leaves them to the builder), the bulk pages whose Markdown or shell changed
 (sealed cache .cache/shells.json: each page's key and file stamp), and loses what no longer exists;
-the sitemap lists the bulk pages too. Nothing is written through a link: site/ and .cache/ are checked
+the sitemap lists the bulk pages too. The engine's own pages out of the navigation (the rankings, lists
+and coverage of each year and province: a few hundred, some of them large) are not rendered again when
+their Markdown and the engine's code are as when it last rendered them and their output is still in site/
+(unchanged_pages: the same cache); the engine renders the rest, and the pages in the navigation always. Nothing is written through a link: site/ and .cache/ are checked
 by the caller (cli: store.owned), each write replaces a file whole, and the prune follows no link.
 """
 from __future__ import annotations
@@ -48,6 +51,7 @@ from .search_entries import ENTRIES, has_entry, prune_entries, write_entry
 ENGINE_ENV = "SHELLS"  # the environment variable that gives hooks/shells.py the TEMPLATES file
 TEMPLATES = Path(".cache") / "shells" / "templates.json"  # the template pages the engine renders (hooks/shells.py)
 STATIC = Path(".cache") / "shells" / "static.json"  # the files of content/ the engine leaves to the builder to copy
+PAGES = Path(".cache") / "shells" / "pages.json"  # the engine's pages out of the navigation it rendered (hooks/shells.py)
 STAGING = Path(".cache") / "shells" / "engine-site"  # where the engine writes the top level and template pages
 CACHE = Path(".cache") / "shells.json"  # each bulk page's key and file stamp in site/
 PARALLEL = 256  # from this many pages to make, a process per core makes them
@@ -91,12 +95,14 @@ def template_markdown(kind: Kind) -> str:
     return f"---\n{front}{UNSEARCHED}---\n\n# {_MARK.format(0)}\n"
 
 
-def write_templates(root: Path) -> Path:
+def write_templates(root: Path, skip: list[str] | tuple[str, ...] = ()) -> Path:
     """The JSON file hooks/shells.py reads (its path is given the engine as SHELLS): each kind's folder and
-    template page."""
+    template page, where the engine lists the files it leaves to the builder (STATIC) and the pages out of
+    the navigation it renders (PAGES), and the pages it need not render (`skip`: unchanged_pages)."""
     path = root / TEMPLATES
     data = json.dumps({"kinds": [{"folder": k.folder, "src": k.template, "markdown": template_markdown(k)}
-                                 for k in KINDS], "static": str(root / STATIC)}, ensure_ascii=False, indent=1)
+                                 for k in KINDS], "static": str(root / STATIC), "pages": str(root / PAGES),
+                       "skip": sorted(skip)}, ensure_ascii=False, indent=1)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists() or path.read_text(encoding="utf-8") != data:
         write_atomically(path, data)
@@ -224,6 +230,26 @@ def engine_code(root: Path) -> str:
                         seed=" ".join(version(p) for p in ("properdocs", "mkdocs-material", "markdown")))
 
 
+def engine_key(root: Path, env: dict[str, str] | None) -> str:
+    """What makes an engine page's output besides its Markdown: the engine's code (engine_code) and the
+    site's address it was given (SITE_URL: the canonical link). A page out of the navigation shows the
+    navigation's titles, which mkdocs.yml gives (engine_code holds it), and no previous or next page."""
+    return _key(engine_code(root), (env or {}).get("SITE_URL") or "")
+
+
+def unchanged_pages(root: Path, site: Path, env: dict[str, str] | None) -> list[str]:
+    """The engine's pages out of the navigation (paths in content/) that need not be rendered again: the
+    sealed cache holds them as rendered from the same Markdown (its file stamp) with the same engine_key,
+    their output in site/ is as written (its stamp), and their search entry is kept. [] without the cache."""
+    old = _cached(load_cache(root / CACHE), "engine")
+    if not old:
+        return []
+    code, entries = engine_key(root, env), root / ENTRIES
+    return sorted(src for src, entry in old.items()
+                  if len(entry) == 4 and entry[0] == _key(code, file_stamp(root / "content" / src))
+                  and entry[2] == plain(file_stamp(site / entry[1])) and (not entry[3] or has_entry(entries, entry[3])))
+
+
 def meta_keys(page: Any) -> tuple[str, ...]:
     """A page's front matter keys that choose its kind (sorted; `search`, which the theme does not read, left out)."""
     return tuple(sorted(set(page.meta) - {"search"}))
@@ -332,12 +358,14 @@ class Written:
     removed: int = 0
 
 
-def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tuple[str, ...] = ()) -> Written:
+def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tuple[str, ...] = (),
+           skipped: list[str] | tuple[str, ...] = ()) -> Written:
     """After the engine, given the environment `env`, has built the top level and the template pages into
-    root/STAGING: site/ made the whole site, and root/ENTRIES the search entries of its pages
-    (search_entries). What is in site/ that neither made is removed, but for the folders named in
-    `others` (those of a later step, such as a search index made from site/). Raises ShellError if a
-    page does not fit its shell; OSError as writing does."""
+    root/STAGING, but for the pages `skipped` (unchanged_pages, kept in site/ as they are): site/ made the
+    whole site, and root/ENTRIES the search entries of its pages (search_entries). What is in site/ that
+    none of them made is removed, but for the folders named in `others` (those of a later step, such as a
+    search index made from site/). Raises ShellError if a page does not fit its shell; OSError as writing
+    does."""
     global _WORK
     staging = root / STAGING
     engine = Engine(root, site, env)
@@ -348,6 +376,11 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tu
     written = Written()
     entries = root / ENTRIES
     kept, searched = _engine_output(staging, site, written, entries)
+    ours = _engine_pages(root, site, env, _cached(cached, "engine"), skipped, searched)
+    for src, (_, dest, _, entry) in ours.items():
+        kept.add(dest)
+        if entry:
+            searched.add(entry)
     static = _static(root, site, _cached(cached, "static"), written)
     kept.update(static)
     old, pages, keys, todo = _cached(cached, "pages"), {}, {}, []
@@ -365,16 +398,32 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tu
         pages[src] = [keys[src], dest, plain(stamp), searched_as]
         kept.add(dest)
     written.pages = len(todo)
-    kept.update(_sitemap(site, staging, pages, engine))
+    kept.update(_sitemap(site, staging, [*pages, *(src for src in skipped if src in ours)], engine))
     written.removed = _prune(site, kept, others)
     prune_entries(entries, searched | {entry[3] for entry in pages.values() if entry[3]})
-    save_cache(root / CACHE, {"version": render_version(), "pages": pages, "static": static})
+    save_cache(root / CACHE, {"version": render_version(), "pages": pages, "static": static, "engine": ours})
     return written
+
+
+def _engine_pages(root: Path, site: Path, env: dict[str, str] | None, old: dict[str, list], skipped: Any,
+                  searched: set[str]) -> dict[str, list]:
+    """The engine's pages out of the navigation, for unchanged_pages: those it rendered (PAGES, their output
+    now in site/, `searched` the entries written of its pages) and those it was told to skip (as `old`
+    holds them): a page's source → [its key, its path in site/, its file's stamp, its search entry or None]."""
+    out = {src: old[src] for src in skipped if src in old}
+    listed = root / PAGES
+    if listed.is_file():
+        code = engine_key(root, env)
+        for src, dest in json.loads(listed.read_text(encoding="utf-8")):
+            out[src] = [_key(code, file_stamp(root / "content" / src)), dest, plain(file_stamp(site / dest)),
+                        dest if dest in searched else None]
+    return out
 
 
 def _cached(cached: Any, part: str) -> dict[str, list]:
     """A part of the cache as this code wrote it, else nothing: "pages" (a bulk page's source → [its key, its
-    path in site/, its file's stamp, its search entry's place under ENTRIES or None]), "static" (a copy's path in site/ → [its source, their stamps])."""
+    path in site/, its file's stamp, its search entry's place under ENTRIES or None]), "engine" (the same of the
+    engine's pages out of the navigation), "static" (a copy's path in site/ → [its source, their stamps])."""
     ours = isinstance(cached, dict) and cached.get("version") == render_version()
     return cached.get(part, {}) if ours and isinstance(cached.get(part), dict) else {}
 
@@ -454,10 +503,12 @@ _URL = re.compile(r"<url>.*?</url>", re.S)
 SITEMAP = "sitemap.xml"
 
 
-def _sitemap(site: Path, staging: Path, pages: dict[str, list], engine: Engine) -> list[str]:
-    """The engine's sitemap (written only when the site has an address: hooks/sitemap.py) with every bulk
-    page's entry (its canonical address, the template page's <lastmod>) in place of the template pages';
-    the files written (paths under site/)."""
+def _sitemap(site: Path, staging: Path, pages: list[str], engine: Engine) -> list[str]:
+    """The engine's sitemap (written only when the site has an address: hooks/sitemap.py) with the entry of
+    each page of `pages` (paths in content/: the bulk pages, the engine's pages it did not render this
+    time) in place of the template pages' (its canonical address, the template page's <lastmod>), every
+    entry in the order of its address (the same whichever pages the engine rendered); the files written
+    (paths under site/)."""
     from properdocs.structure.files import File
     from properdocs.structure.pages import Page
 
@@ -479,9 +530,10 @@ def _sitemap(site: Path, staging: Path, pages: dict[str, list], engine: Engine) 
     if model is None:
         raise ShellError(f"{made}: no entry for the template pages")
     loc = re.search(r"<loc>.*?</loc>", model).group()
-    for src in sorted(pages):
+    for src in pages:
         page = Page(None, File(src, str(engine.content), str(site), engine.config.use_directory_urls), engine.config)
         kept.append(model.replace(loc, f"<loc>{escape(page.canonical_url)}</loc>"))
+    kept.sort(key=lambda entry: re.search(r"<loc>(.*?)</loc>", entry).group(1))
     between = text[text.index(entries[0]) + len(entries[0]):text.index(entries[1])] if len(entries) > 1 else "\n"
     start, end = text.index(entries[0]), text.rindex(entries[-1]) + len(entries[-1])
     out = (text[:start] + between.join(kept) + text[end:]).encode("utf-8")
