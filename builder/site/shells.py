@@ -46,6 +46,7 @@ from markupsafe import escape
 from ..store.files import _key, file_stamp, files_digest, plain, write_atomically
 from ..store.sealed import load_cache, save_cache
 from ..store.versions import render_version
+from .links import targets, unresolved
 from .search_entries import ENTRIES, has_entry, prune_entries, write_entry
 
 ENGINE_ENV = "SHELLS"  # the environment variable that gives hooks/shells.py the TEMPLATES file
@@ -303,9 +304,10 @@ def render(engine: Engine, by_kind: dict[tuple[str, tuple[str, ...]], Shell], sr
     return page.file.dest_uri, html.encode("utf-8", errors="xmlcharrefreplace")
 
 
-def _make(todo: list[str]) -> list[tuple[str, str, Any, str | None]]:
+def _make(todo: list[str]) -> list[tuple[str, str, Any, str | None, set[str]]]:
     """Make and write these bulk pages (in a worker process or not), and their search entries: each one's
-    (source, path in site/, stamp of its file, its search entry's place under ENTRIES or None)."""
+    (source, path in site/, stamp of its file, its search entry's place under ENTRIES or None, the files of
+    the site it links to: links.targets)."""
     engine, by_kind = _WORK
     entries = engine.root / ENTRIES
     done = []
@@ -320,7 +322,7 @@ def _make(todo: list[str]) -> list[tuple[str, str, Any, str | None]]:
             if not (path.exists() and path.read_bytes() == data):
                 path.parent.mkdir(parents=True, exist_ok=True)
                 write_atomically(path, data)
-            done.append((src, dest, file_stamp(path), write_entry(entries, dest, data)))
+            done.append((src, dest, file_stamp(path), write_entry(entries, dest, data), targets(dest, data)))
     finally:
         logging.getLogger("properdocs").removeHandler(warnings)
     return done
@@ -335,7 +337,7 @@ class _Warnings(logging.Handler):
         self.seen.append(record.getMessage())
 
 
-def _make_all(todo: list[str]) -> list[tuple[str, str, Any, str | None]]:
+def _make_all(todo: list[str]) -> list[tuple[str, str, Any, str | None, set[str]]]:
     cores = os.cpu_count() or 1
     if cores < 2 or len(todo) < PARALLEL:
         return _make(todo)
@@ -364,8 +366,8 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tu
     root/STAGING, but for the pages `skipped` (unchanged_pages, kept in site/ as they are): site/ made the
     whole site, and root/ENTRIES the search entries of its pages (search_entries). What is in site/ that
     none of them made is removed, but for the folders named in `others` (those of a later step, such as a
-    search index made from site/). Raises ShellError if a page does not fit its shell; OSError as writing
-    does."""
+    search index made from site/). Raises ShellError, before anything is removed, if a page does not fit
+    its shell or a page written links to no file of the site (links.py); OSError as writing does."""
     global _WORK
     staging = root / STAGING
     engine = Engine(root, site, env)
@@ -375,7 +377,8 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tu
     site.mkdir(parents=True, exist_ok=True)
     written = Written()
     entries = root / ENTRIES
-    kept, searched = _engine_output(staging, site, written, entries)
+    linked: dict[str, str] = {}  # a file of the site a page written now links to → the first such page
+    kept, searched = _engine_output(staging, site, written, entries, linked)
     ours = _engine_pages(root, site, env, _cached(cached, "engine"), skipped, searched)
     for src, (_, dest, _, entry) in ours.items():
         kept.add(dest)
@@ -394,11 +397,18 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tu
             kept.add(entry[1])
         else:
             todo.append(src)
-    for src, dest, stamp, searched_as in _make_all(todo):
+    for src, dest, stamp, searched_as, links in _make_all(todo):
         pages[src] = [keys[src], dest, plain(stamp), searched_as]
         kept.add(dest)
+        for target in links:
+            linked.setdefault(target, dest)
     written.pages = len(todo)
     kept.update(_sitemap(site, staging, [*pages, *(src for src in skipped if src in ours)], engine))
+    broken = unresolved(linked, kept, others)
+    if broken:
+        raise ShellError("links to no file of the site: " + "; ".join(
+            f"{page} links to {target}" for page, target in broken[:5]) + (f" (and {len(broken) - 5} more)"
+                                                                            if len(broken) > 5 else ""))
     written.removed = _prune(site, kept, others)
     prune_entries(entries, searched | {entry[3] for entry in pages.values() if entry[3]})
     save_cache(root / CACHE, {"version": render_version(), "pages": pages, "static": static, "engine": ours})
@@ -428,10 +438,12 @@ def _cached(cached: Any, part: str) -> dict[str, list]:
     return cached.get(part, {}) if ours and isinstance(cached.get(part), dict) else {}
 
 
-def _engine_output(staging: Path, site: Path, written: Written, entries: Path) -> tuple[set[str], set[str]]:
+def _engine_output(staging: Path, site: Path, written: Written, entries: Path,
+                   linked: dict[str, str]) -> tuple[set[str], set[str]]:
     """The engine's output (the top level, the theme's assets) copied into site/ where it differs, the
-    template pages and the sitemap left out (_sitemap writes it), and its pages' search entries kept in
-    ENTRIES: (the paths under site/, the entries' places under ENTRIES)."""
+    template pages and the sitemap left out (_sitemap writes it), its pages' search entries kept in
+    ENTRIES, and the files its pages link to added to LINKED (links.targets → the page): (the paths under
+    site/, the entries' places under ENTRIES)."""
     templates = {str(Path(kind.template).with_suffix("")) for kind in KINDS}  # their folders, not published
     kept, searched = set(), set()
     for folder, dirs, files in os.walk(staging, followlinks=False):
@@ -443,8 +455,11 @@ def _engine_output(staging: Path, site: Path, written: Written, entries: Path) -
                 continue
             kept.add(rel)
             data = Path(folder, name).read_bytes()
-            if name.endswith(".html") and (entry := write_entry(entries, rel, data)):
-                searched.add(entry)
+            if name.endswith(".html"):
+                if entry := write_entry(entries, rel, data):
+                    searched.add(entry)
+                for target in targets(rel, data):
+                    linked.setdefault(target, rel)
             target = site / rel
             if not (target.exists() and target.stat().st_size == len(data) and target.read_bytes() == data):
                 target.parent.mkdir(parents=True, exist_ok=True)
