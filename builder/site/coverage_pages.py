@@ -7,7 +7,6 @@ A region without a registry knows only the reports it has (nothing can be found 
 summary counts those regions a row per province, so that no page grows with the number of regions."""
 from __future__ import annotations
 
-import dataclasses
 from functools import partial
 from typing import Iterable
 
@@ -51,7 +50,7 @@ def coverage_pages(env: jinja2.Environment, writer: SiteWriter, entries: Iterabl
         for year, rows in sorted(years.items()):
             rows.sort(key=lambda e: (e.kind != "government", e.body))
             linked = sorted((e.body, bodies_with_pages[e.body_id]) for e in rows if e.body_id in bodies_with_pages)
-            writer.page(f"{base}/{year}.md", _key("coverage", region, year, [dataclasses.astuple(e) for e in rows],
+            writer.page(f"{base}/{year}.md", _key("coverage", region, year, rows,
                                                  linked),
                         partial(page_views.render, env, "coverage_year.md.j2", region=region, year=year, entries=rows,
                                 tally=tally(rows), kinds=KINDS, evidence_names=EVIDENCE_NAMES, agency_url=agency_url,
@@ -81,6 +80,6 @@ def _lapses_pages(env: jinja2.Environment, writer: SiteWriter, entries: list[Ent
     for page in _split(rows, ["province"], LAPSES_PAGE_ROWS, LAPSES):
         shown = [] if page.children else page.rows
         writer.page(page.rel, _key("lapses", page.path, page.children, [
-            (dataclasses.astuple(r["lapses"]), r["page"], r["coverage"]) for r in shown]), partial(
+            (r["lapses"], r["page"], r["coverage"]) for r in shown]), partial(  # a dataclass: its repr is its fields
             page_views.render, env, "coverage_lapses.md.j2", rows=shown, count=len(page.rows), path=page.path,
             children=page.children, kinds=KINDS, agency_url=agency_url, depth=page.depth))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 from xml.sax.saxutils import escape, quoteattr
@@ -21,6 +21,7 @@ from xml.sax.saxutils import escape, quoteattr
 from ..index.coverage import Entry
 from ..index.history import git
 from ..index.wording import cell_name, describe
+from ..record.models import Finding
 from ..record.characters import name_key
 from ..store.files import _key
 from .page_cache import SiteWriter
@@ -47,7 +48,8 @@ def region_feed(name: str) -> str:
 class Event:
     """One entry: what happened (`kind`: report | correction | flag | late | missing), to which body in
     which province, when (a date of the data), its title and text in Chinese, the page it links to
-    (relative to the site root) and its stable id."""
+    (relative to the site root) and its stable id. A flag's text is made from its finding when a feed
+    shows it (`text`): a national site holds tens of thousands of flags, a feed the newest 50."""
     id: str
     kind: str
     body: str
@@ -56,6 +58,12 @@ class Event:
     title: str
     summary: str
     page: str
+    finding: Finding | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def text(self) -> str:
+        """The entry's text: its summary, or its finding described (index/wording.py)."""
+        return self.summary or (describe(self.finding) if self.finding else "")
 
 
 def added_dates(root: Path) -> dict[str, dt.date]:
@@ -101,7 +109,7 @@ def events(views: Iterable[ReportView], entries: Iterable[Entry], bodies: dict[s
         for f in v.outcome.findings:
             if f.rule.startswith(FLAG_RULES):
                 out.append(Event(f"{base}/flag/{f.rule}/{f.path or ''}", "flag", body, v.province, when,
-                                 f"{body} {b.year}：待复核", describe(f), page))
+                                 f"{body} {b.year}：待复核", "", page, f))
     for e in entries:
         if e.due > data_date or not (e.state == "missing" or e.timeliness == "late"):
             continue
@@ -144,7 +152,7 @@ def atom(title: str, feed_path: str, events_: list[Event], site_name: str) -> st
                   f"    <updated>{_stamp(ev.when)}</updated>",
                   f'    <link rel="alternate" type="text/html" href={quoteattr(ev.page)}/>',
                   f'    <category term="{ev.kind}"/>',
-                  f"    <summary>{escape(ev.summary)}</summary>",
+                  f"    <summary>{escape(ev.text)}</summary>",
                   "  </entry>"]
     return "\n".join(lines + ["</feed>", ""])
 

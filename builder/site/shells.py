@@ -471,16 +471,16 @@ def _engine_output(staging: Path, site: Path, written: Written, entries: Path,
 def _static(root: Path, site: Path, old: dict[str, list], written: Written) -> dict[str, list]:
     """The files of content/ the engine listed (hooks/shells.py: [source, path in site/]) copied into site/
     where the source or the copy changed since the last copy (their stamps); what was copied, as old."""
-    content, out = root / "content", {}
+    # paths as strings: tens of thousands of files (pathlib's objects took most of the time here)
+    content, out, into = os.path.join(root, "content", ""), {}, os.path.join(site, "")
     for src, dest in json.loads((root / STATIC).read_text(encoding="utf-8")):
-        stamp, entry = plain(file_stamp(content / src)), old.get(dest)
-        target = site / dest
+        stamp, entry, target = plain(file_stamp(content + src)), old.get(dest), into + dest
         if not (entry and entry[0] == src and entry[1] == stamp and entry[2] == plain(file_stamp(target))) \
-                and not _same(content / src, target):
-            target.parent.mkdir(parents=True, exist_ok=True)
+                and not _same(Path(content + src), Path(target)):
+            os.makedirs(os.path.dirname(target), exist_ok=True)
             # whole or not at all, as the engine's copy (shutil.copyfile) but through a file beside it
-            tmp = target.with_name(f".{os.getpid()}.copy.tmp")
-            shutil.copyfile(content / src, tmp)
+            tmp = os.path.join(os.path.dirname(target), f".{os.getpid()}.copy.tmp")
+            shutil.copyfile(content + src, tmp)
             os.replace(tmp, target)
             written.copied += 1
         out[dest] = [src, stamp, plain(file_stamp(target))]
