@@ -403,7 +403,8 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tu
         for target in links:
             linked.setdefault(target, dest)
     written.pages = len(todo)
-    kept.update(_sitemap(site, staging, [*pages, *(src for src in skipped if src in ours)], engine))
+    kept.update(_sitemap(site, staging, [entry[1] for entry in pages.values()]
+                         + [ours[src][1] for src in skipped if src in ours], engine))
     broken = unresolved(linked, kept, others)
     if broken:
         raise ShellError("links to no file of the site: " + "; ".join(
@@ -520,10 +521,14 @@ SITEMAP = "sitemap.xml"
 
 def _sitemap(site: Path, staging: Path, pages: list[str], engine: Engine) -> list[str]:
     """The engine's sitemap (written only when the site has an address: hooks/sitemap.py) with the entry of
-    each page of `pages` (paths in content/: the bulk pages, the engine's pages it did not render this
+    each page of `pages` (their paths in site/: the bulk pages, the engine's pages it did not render this
     time) in place of the template pages' (its canonical address, the template page's <lastmod>), every
     entry in the order of its address (the same whichever pages the engine rendered); the files written
-    (paths under site/)."""
+    (paths under site/). A page's address is the engine's (File's url joined to site_url as Page does),
+    made from its path in the site: a national site's 100,000 pages are not each made a Page."""
+    from types import SimpleNamespace
+    from urllib.parse import urljoin
+
     from properdocs.structure.files import File
     from properdocs.structure.pages import Page
 
@@ -545,9 +550,11 @@ def _sitemap(site: Path, staging: Path, pages: list[str], engine: Engine) -> lis
     if model is None:
         raise ShellError(f"{made}: no entry for the template pages")
     loc = re.search(r"<loc>.*?</loc>", model).group()
-    for src in pages:
-        page = Page(None, File(src, str(engine.content), str(site), engine.config.use_directory_urls), engine.config)
-        kept.append(model.replace(loc, f"<loc>{escape(page.canonical_url)}</loc>"))
+    base = engine.config.site_url if engine.config.site_url.endswith("/") else engine.config.site_url + "/"
+    directory_urls = engine.config.use_directory_urls
+    for dest in pages:
+        url = File._get_url(SimpleNamespace(dest_uri=dest, use_directory_urls=directory_urls))
+        kept.append(model.replace(loc, f"<loc>{escape(urljoin(base, url))}</loc>"))
     kept.sort(key=lambda entry: re.search(r"<loc>(.*?)</loc>", entry).group(1))
     between = text[text.index(entries[0]) + len(entries[0]):text.index(entries[1])] if len(entries) > 1 else "\n"
     start, end = text.index(entries[0]), text.rindex(entries[-1]) + len(entries[-1])
