@@ -31,9 +31,9 @@ $(NODE): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE)
 
-## build the site from reports/ into site/
+## build the site from reports/ into site/ (SITE_ARGS="--part K/N": a CI matrix's part, docs/national.md)
 site: $(STAMP) $(NODE)
-	$(BIN)/python -m builder site --site-dir site
+	$(BIN)/python -m builder site --site-dir site $(SITE_ARGS)
 
 ## run the tests
 test: $(TESTED) $(NODE) browser

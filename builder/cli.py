@@ -31,6 +31,7 @@ from .store.owned import Unowned, problems, refuse
 from .site import engine
 from .site.search_index import BUNDLE, SearchIndexError, index_entries, index_site
 from .site.search_entries import ENTRIES
+from .site.parts import PartError, manifest_path, parse_part
 from .site.shells import ShellError
 from .publish import PublishError, publish, size_lines
 
@@ -413,16 +414,29 @@ def cmd_site(args: argparse.Namespace) -> int:
     root = Path(args.root)
     site_dir = Path(os.path.abspath(args.site_dir))
     try:
+        part = parse_part(args.part) if args.part else None
+    except PartError as exc:
+        _error(exc)
+        return EXIT_USAGE
+    if part and args.engine_renders_all:
+        _error(PartError("--part makes the bulk pages in the engine's shells: not with --engine-renders-all"))
+        return EXIT_USAGE
+    try:
         with build_lock(root):
             refuse(_site_problems(root, site_dir) + output_problems(root, root / "content"))  # all of them at once
             outcomes = _build_locked(root, root / "content")
             if outcomes is None:
                 return EXIT_BROKEN
             env = {**os.environ, "SOURCE_DATE_EPOCH": str(source_date_epoch(outcomes)), "NO_MKDOCS_2_WARNING": "1"}
-            done = engine.build(root, site_dir, env, shells=not args.engine_renders_all, others=(BUNDLE,))
+            done = engine.build(root, site_dir, env, shells=not args.engine_renders_all, others=(BUNDLE,), part=part)
             if done != 0:
                 print("error: the site engine (properdocs build --strict) failed", file=sys.stderr)
                 return EXIT_BROKEN
+            if part:  # a CI matrix's job: its pages and manifest, which a build without --part joins
+                made = manifest_path(root, part)
+                count = len(json.loads(made.read_text(encoding="utf-8"))["pages"])
+                print(f"part {part[0]} of {part[1]}: {count} pages in {site_dir}, listed in {made}")
+                return EXIT_OK
             finish_site(root, site_dir, shells=not args.engine_renders_all)
     except (Busy, Unowned, ShellError) as exc:
         _error(exc)
@@ -543,6 +557,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--engine-renders-all", action="store_true",
                    help="the engine renders every page (slower); by default the builder writes each report's and "
                         "body's page in the shell of the engine's template page of its kind")
+    s.add_argument("--part", metavar="K/N",
+                   help="a CI matrix's job: make only part K of N of the report and body pages (by a hash of their "
+                        "paths) and their manifest under .cache/parts/; a build without --part, given the parts' "
+                        "site folders, search entries and manifests, joins them (docs/national.md)")
     s.set_defaults(func=cmd_site)
 
     s = sub.add_parser("add", help="copy a report into reports/ under the naming convention, with its record")

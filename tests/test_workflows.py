@@ -70,3 +70,18 @@ def test_a_data_tag_publishes_the_release_its_commit_holds():
     assert all("${{" not in r for r in runs)
     from builder.release import TAG_PREFIX
     assert TAG_PREFIX == "data-"
+
+
+def test_a_site_in_parts_is_made_by_a_matrix_and_joined_by_the_ordinary_build():
+    """site-in-parts.yml: a job a part (`--part K/N`, tests/test_parts.py), each uploading its pages, search
+    entries and manifest; the join puts them together where a build finds them and runs `make site`."""
+    wf = yaml.safe_load((ROOT / ".github" / "workflows" / "site-in-parts.yml").read_text(encoding="utf-8"))
+    part, join = wf["jobs"]["part"], wf["jobs"]["join"]
+    assert "matrix" in part["strategy"] and part["needs"] == "plan" and join["needs"] == "part"
+    assert 'make site SITE_ARGS="--part $PART"' in [s.get("run") for s in part["steps"]]
+    upload = next(s for s in part["steps"] if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["path"].split() == ["site", ".cache/search/entries", ".cache/parts"]
+    download = next(s for s in join["steps"] if s.get("uses", "").startswith("actions/download-artifact@"))
+    assert download["with"] == {"pattern": "part-*", "merge-multiple": True, "path": "."}
+    assert "make site" in [s.get("run") for s in join["steps"]]
+    assert "$(SITE_ARGS)" in (ROOT / "Makefile").read_text(encoding="utf-8")

@@ -43,10 +43,11 @@ from typing import Any, Iterator
 
 from markupsafe import escape
 
-from ..store.files import _key, file_stamp, files_digest, plain, write_atomically
+from ..store.files import _key, file_sha256, file_stamp, files_digest, plain, write_atomically
 from ..store.sealed import load_cache, save_cache
 from ..store.versions import render_version
 from .links import targets, unresolved
+from .parts import content_key, manifests, part_of, remove_manifests, taken, write_manifest
 from .search_entries import ENTRIES, has_entry, prune_entries, write_entry
 
 ENGINE_ENV = "SHELLS"  # the environment variable that gives hooks/shells.py the TEMPLATES file
@@ -273,9 +274,9 @@ def shells_digest(by_kind: dict[tuple[str, tuple[str, ...]], Shell], folder: str
 
 
 def bulk_pages(content: Path) -> Iterator[str]:
-    """Each bulk page of content/, as its path there (posix), every kind's."""
-    for kind in KINDS:
-        top = content / kind.folder
+    """Each bulk page of content/, as its path there (posix), every kind's (each once: kinds share a folder)."""
+    for folder in dict.fromkeys(kind.folder for kind in KINDS):
+        top = content / folder
         for folder, dirs, files in os.walk(top, followlinks=False):
             dirs.sort()
             for name in sorted(files):
@@ -354,27 +355,35 @@ def _make_all(todo: list[str]) -> list[tuple[str, str, Any, str | None, set[str]
 
 @dataclass
 class Written:
-    """What finish() did: files copied from the engine's output, bulk pages written, files removed."""
+    """What finish() did: files copied from the engine's output, bulk pages written, files removed, bulk
+    pages taken from the parts' manifests."""
     copied: int = 0
     pages: int = 0
     removed: int = 0
+    taken: int = 0  # bulk pages a part's manifest listed, taken as made (parts.py)
 
 
 def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tuple[str, ...] = (),
-           skipped: list[str] | tuple[str, ...] = ()) -> Written:
+           skipped: list[str] | tuple[str, ...] = (), part: tuple[int, int] | None = None) -> Written:
     """After the engine, given the environment `env`, has built the top level and the template pages into
     root/STAGING, but for the pages `skipped` (unchanged_pages, kept in site/ as they are): site/ made the
     whole site, and root/ENTRIES the search entries of its pages (search_entries). What is in site/ that
     none of them made is removed, but for the folders named in `others` (those of a later step, such as a
-    search index made from site/). Raises ShellError, before anything is removed, if a page does not fit
-    its shell or a page written links to no file of the site (links.py); OSError as writing does."""
+    search index made from site/). A bulk page a part's manifest lists (parts.py: made by a job of a CI
+    matrix) is taken as it is when it matches. With `part` (K, N), only the bulk pages of part K of N are
+    made, into site/, with their manifest (parts.py), and nothing else is written or removed. Raises
+    ShellError, before anything is removed, if a page does not fit its shell or a page written links to no
+    file of the site (links.py); OSError as writing does."""
     global _WORK
     staging = root / STAGING
     engine = Engine(root, site, env)
     by_kind = shells(engine, staging)
     _WORK = (engine, by_kind)
-    cached = load_cache(root / CACHE)  # None unless sealed by this machine's builder: then all is made again
     site.mkdir(parents=True, exist_ok=True)
+    digests = {kind.folder: shells_digest(by_kind, kind.folder) for kind in KINDS}
+    if part:
+        return _make_part(root, site, engine, digests, part)
+    cached = load_cache(root / CACHE)  # None unless sealed by this machine's builder: then all is made again
     written = Written()
     entries = root / ENTRIES
     linked: dict[str, str] = {}  # a file of the site a page written now links to → the first such page
@@ -387,14 +396,22 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tu
     static = _static(root, site, _cached(cached, "static"), written)
     kept.update(static)
     old, pages, keys, todo = _cached(cached, "pages"), {}, {}, []
-    digests = {kind.folder: shells_digest(by_kind, kind.folder) for kind in KINDS}
+    from_parts = manifests(root)  # the pages a CI matrix's jobs made (parts.py), if any
     for src in bulk_pages(engine.content):
-        keys[src] = key = _key(digests[src.split("/", 1)[0]], file_stamp(engine.content / src))
-        entry = old.get(src)
+        digest = digests[src.split("/", 1)[0]]
+        keys[src] = key = _key(digest, file_stamp(engine.content / src))
+        entry, made = old.get(src), from_parts.get(src)
         if entry and len(entry) == 4 and entry[0] == key and entry[2] == plain(file_stamp(site / entry[1])) \
                 and (not entry[3] or has_entry(entries, entry[3])):
             pages[src] = entry
             kept.add(entry[1])
+        elif made and taken(made, content_key(digest, engine.content / src), site) \
+                and (not made[3] or has_entry(entries, made[3])):
+            pages[src] = [key, made[1], plain(file_stamp(site / made[1])), made[3]]
+            kept.add(made[1])
+            for target in made[4]:
+                linked.setdefault(target, made[1])
+            written.taken += 1
         else:
             todo.append(src)
     for src, dest, stamp, searched_as, links in _make_all(todo):
@@ -413,7 +430,18 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tu
     written.removed = _prune(site, kept, others)
     prune_entries(entries, searched | {entry[3] for entry in pages.values() if entry[3]})
     save_cache(root / CACHE, {"version": render_version(), "pages": pages, "static": static, "engine": ours})
+    if from_parts:
+        remove_manifests(root)
     return written
+
+
+def _make_part(root: Path, site: Path, engine: Engine, digests: dict[str, str], part: tuple[int, int]) -> Written:
+    """The bulk pages of part K of N (parts.part_of) made into site/, and their manifest written."""
+    todo = [src for src in bulk_pages(engine.content) if part_of(src, part[1]) == part[0]]
+    made = {src: [content_key(digests[src.split("/", 1)[0]], engine.content / src), dest, file_sha256(site / dest),
+                  entry, sorted(links)] for src, dest, _, entry, links in _make_all(todo)}
+    write_manifest(root, part, made)
+    return Written(pages=len(todo))
 
 
 def _engine_pages(root: Path, site: Path, env: dict[str, str] | None, old: dict[str, list], skipped: Any,
