@@ -175,5 +175,7 @@ def write_feeds(writer: SiteWriter, events_: list[Event], site_name: str, former
               if body in by_body and agency_feed(name) not in own]
     feeds += [(region_feed(name), f"{name}：更新", evs) for name, evs in by_region.items()]
     for path, title, evs in feeds:
-        text = atom(title, path, evs, site_name)
-        writer.page(path, _key(text), lambda text=text: text)
+        # made only when what it shows changed: its newest events (a flag's text from its finding)
+        shown = [(ev.id, ev.kind, ev.when, ev.title, ev.summary, ev.page, ev.finding) for ev in evs[:FEED_ENTRIES]]
+        writer.page(path, _key("feed", path, title, site_name, shown),
+                    lambda title=title, path=path, evs=evs: atom(title, path, evs, site_name))
