@@ -3,12 +3,12 @@
 usage: python benchmarks/bench_scale.py [--sizes 100 1000 10000] [--runs 3] [--additions N] [--engine-renders-all]
 For each N it prints: extraction reports/s, render seconds, the site's seconds (the engine's top level
 and the bulk pages in its shells: builder/site/engine.py), Pagefind's seconds (the search index), total
-seconds, peak memory, site size, search index size, and the seconds to add one report to the built site
-end to end (extract + check + render, the site, the search index), with the builder's share alone; then,
-with Chromium, what one search loads and how well names are found (benchmarks/bench_search.py). Medians
-over --runs full builds
-(each from a clean state), and the median of --additions reports added one by one (the first a body and
-year the site holds already; default: --runs); each N runs in a process of its own.
+seconds, peak memory, site size, bytes a report (in all, and by the site's top-level folder), search
+index size, and the seconds to add one report to the built site end to end (extract + check + render, the
+site, the search index), with the builder's share alone; then, with Chromium, what one search loads and
+how well names are found (benchmarks/bench_search.py). Medians over --runs full builds (each from a clean
+state), and the median of --additions reports added one by one (the first a body and year the site holds
+already; default: --runs); each N runs in a process of its own.
 """
 from __future__ import annotations
 
@@ -33,6 +33,17 @@ GENERATED = ("index.md", "issues.md", "methodology.md", "data.md", "reports", "a
 
 def _size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def _by_folder(site: Path) -> dict[str, int]:
+    """The site's bytes by its top-level folder (a file at the top: "(top)"), largest first."""
+    out: dict[str, int] = {}
+    for p in site.rglob("*"):
+        if p.is_file():
+            rel = p.relative_to(site).parts
+            key = rel[0] if len(rel) > 1 else "(top)"
+            out[key] = out.get(key, 0) + p.stat().st_size
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
 def _clean(repo: Path) -> None:
@@ -133,7 +144,7 @@ def measure(n: int, runs: int, additions: int | None = None) -> dict:
                 "builder_s": statistics.median(builder_only),
                 "peak_mb": max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024,
-                "site_mb": _size(repo / "site") / 1e6, "search_mb": _size(repo / "site" / "pagefind") / 1e6,
+                "site_mb": _size(repo / "site") / 1e6, "by_folder": _by_folder(repo / "site"), "search_mb": _size(repo / "site" / "pagefind") / 1e6,
                 "search": search, "reached": report_pages_reached(repo / "site"),
                 "pages": sum(1 for _ in (repo / "site").rglob("index.html"))}
 
@@ -172,6 +183,8 @@ def main() -> None:
               flush=True)
         print(f"{'':>6} each addition: {', '.join(f'{s:.2f}' for s in r['additions_s'])} s; report pages a list "
               f"page links: {r['reached'][0]} of {r['reached'][1]}", flush=True)
+        print(f"{'':>6} KB a report by folder: " + ", ".join(f"{name} {size / 1000 / r['reports']:.1f}"
+                                                          for name, size in r["by_folder"].items()), flush=True)
         if r["search"]:
             q = r["search"]
             print(f"{'':>6} search: first search {q['first_search_kb']:.0f} KB, a second {q['second_search_kb']:.0f} KB; "
