@@ -352,7 +352,7 @@ class Record(_Model):
         unless the record holds the other edition's （六）其他处理 (a 2021 report whose table 三 prints it as
         the 2019 edition's one row, `undivided`; a 2019 report whose table 三 prints the 2021 edition's three
         rows): a cell of it holding a number, or listed unread, inferred or corrected."""
-        return applications_edition(self.template, lambda p: get_path(self, p), self.listed_statuses())
+        return applications_edition(self.template, lambda p: get_path(self, p), _Listed(self))
 
     def dump(self) -> dict[str, Any]:
         """The record as plain data, keys in the public format's order. The keys only the other template
@@ -449,18 +449,45 @@ def lacking_cells(template: str, applications: str | None = None) -> frozenset[s
         p for p in other(applications) if p.startswith("applications."))
 
 
-def applications_edition(template: str, value: Callable[[str], Any], listed: Mapping[str, str]) -> str:
+def applications_edition(template: str, value: Callable[[str], Any], listed: Mapping[str, str] | "_Listed") -> str:
     """The edition a record's table 三 follows (Record.applications_edition), from its cells' values and
-    its listed statuses (Record.listed_statuses): `template`'s, unless a cell of the other edition's
-    （六）其他处理 row or rows holds a number or is listed unread, inferred or corrected."""
-    from .template import EDITIONS, edition_only
-
-    other = next(k for k in EDITIONS if k != template)
-    for path in edition_only(other):
-        if path.startswith("applications.") and (
-                value(path) is not None or listed.get(path) in ("unread", "inferred", "corrected")):
+    its listed statuses (Record.listed_statuses, or anything with its `get`): `template`'s, unless a cell
+    of the other edition's （六）其他处理 row or rows holds a number or is listed unread, inferred or
+    corrected."""
+    other = _other_edition(template)
+    for path in _other_applications(template):
+        if value(path) is not None or listed.get(path) in ("unread", "inferred", "corrected"):
             return other
     return template
+
+
+@lru_cache(maxsize=None)
+def _other_edition(template: str) -> str:
+    from .template import EDITIONS
+
+    return next(k for k in EDITIONS if k != template)
+
+
+@lru_cache(maxsize=None)
+def _other_applications(template: str) -> tuple[str, ...]:
+    """The cells of table 三 only the other edition prints (its （六）其他处理 row or rows), in a fixed order."""
+    from .template import edition_only
+
+    return tuple(sorted(p for p in edition_only(_other_edition(template)) if p.startswith("applications.")))
+
+
+class _Listed:
+    """A record's listed status of one cell, as Record.listed_statuses().get gives it, without making the
+    whole dict (Record.applications_edition asks it of a few cells, for every cell's status)."""
+
+    def __init__(self, record: "Record"):
+        self.record = record
+
+    def get(self, path: str) -> str | None:
+        for listed in _LISTED_STATUSES:  # the first list that holds the cell: listed_statuses' precedence
+            if path in getattr(self.record, listed):
+                return listed
+        return None
 
 
 @lru_cache(maxsize=None)

@@ -201,6 +201,7 @@ EDITIONS: dict[str, Edition] = {
 
 
 @lru_cache(maxsize=None)
+@lru_cache(maxsize=None)
 def edition_only(key: str) -> frozenset[str]:
     """The cells edition `key` prints and the other edition lacks (not applicable in a record of the other)."""
     others = frozenset().union(*(e.cells for k, e in EDITIONS.items() if k != key))
