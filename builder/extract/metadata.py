@@ -36,9 +36,12 @@ def find_sections(lines: Sequence[Line]) -> dict[str, int]:
     reports word in many ways, is found by its table where its words are not: `_review_table`."""
     found: dict[str, int] = {}
     start = 0
+    texts: dict[int, str] = {}  # a line's heading text, made once though a section not found reads on
     for section in SECTIONS:
         for k in range(start, len(lines)):
-            text = _heading_text(lines[k])
+            text = texts.get(k)
+            if text is None:
+                text = texts[k] = _heading_text(lines[k])
             # the heading as the template prints it; or its words alone on a line, the numeral lost
             # (OCR drops a leading 二、 now and then)
             if len(text) <= 40 and (re.match(section.pattern, text) or (
@@ -99,9 +102,9 @@ def table_end(lines: Sequence[Line], start: int, end: int, is_label) -> int:
     lines (三、本 | 年度办理结果: _label_piece)."""
     for k in range(start, end):
         line = lines[k]
-        text = _heading_text(line)
         if line.multi and any(c.kind == NUM for c in line.cells):
             continue
+        text = _heading_text(line)
         if len(text) <= 40 and re.match(HEADING_NUMBER, text) and not is_label(text) and \
                 not any(re.match(s.pattern, text) for s in SECTIONS) and not _label_piece(text):
             return k

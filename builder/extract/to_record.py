@@ -101,8 +101,8 @@ def read_row(run: Run, paths: Sequence[str], label: str, findings: list[Finding]
                     "left blank rather than guess which column is which"))
         return None
     values: list[int | float | None] = []
-    row = _row_path(paths)
-    if len(cells) > 1 and all(c.kind == JUNK for c in cells) and all(covers(row, p) for p in paths):
+    if len(cells) > 1 and all(c.kind == JUNK for c in cells) \
+            and all(covers(row := _row_path(paths), p) for p in paths):
         # a row printed with a mark in every cell that no reader could read ("?"): said once
         findings.append(Finding(rule="extract.illegible", severity="warning", path=row,
                                 message=f"row {label}: every cell reads {cells[0].text!r}; left blank"))
