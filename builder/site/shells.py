@@ -20,8 +20,10 @@ engine lists them and leaves them to the builder), the bulk pages whose Markdown
 the sitemap lists the bulk pages too. The engine's own pages out of the navigation (the rankings, lists
 and coverage of each year and province: a few hundred, some of them large) are not rendered again when
 their Markdown and the engine's code are as when it last rendered them and their output is still in site/
-(unchanged_pages: the same cache); the engine renders the rest, and the pages in the navigation always. Nothing is written through a link: site/ and .cache/ are checked
-by the caller (cli: store.owned), each write replaces a file whole, and the prune follows no link.
+(unchanged_pages: the same cache); the engine renders the rest, and the pages in the navigation always.
+Every link of a page written is checked (links.py); the bulk pages may be made in parts (parts.py).
+Nothing is written through a link: site/ and .cache/ are checked by the caller (cli: store.owned), each
+write replaces a file whole, and the prune follows no link.
 """
 from __future__ import annotations
 
