@@ -128,3 +128,24 @@ def test_a_part_is_k_of_n(tmp_path, capsys):
         assert cli.main(["site", "--root", str(tmp_path), "--site-dir", str(tmp_path / "site"), "--part", bad]) == 2
         err = capsys.readouterr().err
         assert "a part is K/N" in err or "K must be from 1 to N" in err
+
+
+def test_a_manifest_naming_another_path_for_a_page_is_not_taken_on_its_word(parts, monkeypatch):
+    from builder import cli
+    from builder.site.parts import PARTS
+
+    tmp, whole, jobs = parts
+    monkeypatch.setenv("SITE_URL", "https://example.org/index/")
+    root = _join(tmp, jobs, "elsewhere")
+    manifest = next((root / PARTS).glob("part-1-of-2.json"))
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    src = sorted(data["pages"])[0]
+    outside = root / "outside.html"
+    page = root / "site" / data["pages"][src][1]
+    outside.write_bytes(page.read_bytes())  # the same bytes, named by a path that climbs out of the site
+    data["pages"][src][1] = "../outside.html"
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    made = _counting(monkeypatch)
+    assert cli.main(["site", "--root", str(root), "--site-dir", str(root / "site")]) == 0
+    assert made == [src]  # made again at its own path
+    assert _files(root / "site") == _files(whole) and outside.exists()

@@ -88,11 +88,15 @@ def manifests(root: Path) -> dict[str, list]:
     return out
 
 
-def taken(made: list, key: str, site: Path) -> bool:
+def taken(made: list, key: str, site: Path, dest: str) -> bool:
     """Whether a page a manifest lists (`made`) may be taken as it is: its Markdown gives the same
-    content_key (`key`) and site/ holds the bytes it names (not through a link)."""
-    page = site / str(made[1])
-    return made[0] == key and page.is_file() and not page.is_symlink() and file_sha256(page) == made[2]
+    content_key (`key`), it is at the page's own path in the site (`dest`, as the engine gives it) with its
+    search entry there or none, and site/ holds the bytes it names (not through a link). A manifest is
+    a file like any other: a path it names is never taken on its word."""
+    if made[0] != key or made[1] != dest or made[3] not in (None, dest):
+        return False
+    page = site / dest
+    return page.is_file() and not page.is_symlink() and file_sha256(page) == made[2]
 
 
 def remove_manifests(root: Path) -> None:

@@ -159,6 +159,12 @@ class Engine:
         page.render(self.config, Files([file]))
         return page
 
+    def dest(self, src: str) -> str:
+        """The path in the site of content/SRC's page, as the engine writes it."""
+        from properdocs.structure.files import File
+
+        return File(src, str(self.content), str(self.site), self.config.use_directory_urls).dest_uri
+
     def slots(self, page: Any, kind: Kind, where: str) -> dict[str, str]:
         """What differs from one page of a kind to another, as the theme prints it: the title (raw, as
         Material prints page.meta.title), the feed's address (`| url`) and title (`| e`), the canonical
@@ -407,7 +413,7 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tu
                 and (not entry[3] or has_entry(entries, entry[3])):
             pages[src] = entry
             kept.add(entry[1])
-        elif made and taken(made, content_key(digest, engine.content / src), site) \
+        elif made and taken(made, content_key(digest, engine.content / src), site, engine.dest(src)) \
                 and (not made[3] or has_entry(entries, made[3])):
             pages[src] = [key, made[1], plain(file_stamp(site / made[1])), made[3]]
             kept.add(made[1])
