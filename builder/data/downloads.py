@@ -536,7 +536,7 @@ def report_cells(rows: Sequence[Row | Prepared], own: bool = True
         # it took more time than the cells' statuses did)
         listed = Record.listed_statuses(SimpleNamespace(**lists))
         # the cells its edition lacks, and the （六）其他处理 row or rows its table 三 does not print
-        lacking = lacking_cells(template, applications_edition(template, lambda path: values[index[path]], listed))
+        lacking = lacking_cells(template, applications_edition(template, lambda path: values[index[path]], listed.get))
         flagged = {path: ";".join(rules) for path, rules in flags((f[:3] for f in p.findings), template, lacking).items()}
         # a cell its edition lacks is left out, or with own=False not applicable (Record.lacks)
         yield n, values[at["agency"]], values[at["year"]], [

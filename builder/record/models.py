@@ -9,7 +9,7 @@ import datetime as dt
 import math
 import re
 from functools import lru_cache
-from typing import Annotated, Any, Callable, Iterable, Iterator, Literal, Mapping, Optional, TypeVar, Union
+from typing import Annotated, Any, Callable, Iterable, Iterator, Literal, Optional, TypeVar, Union
 
 from pydantic import AfterValidator, BeforeValidator, BaseModel, ConfigDict, Field
 
@@ -332,10 +332,15 @@ class Record(_Model):
         `value`: the cell's value when the caller has it at hand (else read from the record)."""
         if self.lacks(path):  # whatever a list says: the report's edition has no such cell
             return "not_applicable"
-        for listed in _LISTED_STATUSES:  # the first list that holds the cell says its status
+        return self.listed_status(path) or value_status(get_path(self, path) if value is ... else value)
+
+    def listed_status(self, path: str) -> str | None:
+        """The status the record's lists give one cell (the first list that holds it), or None: what
+        `listed_statuses().get(path)` gives, without making the whole dict."""
+        for listed in _LISTED_STATUSES:
             if path in getattr(self, listed):
                 return listed
-        return value_status(get_path(self, path) if value is ... else value)
+        return None
 
     def listed_statuses(self) -> dict[str, str]:
         """The status of every cell the record lists (corrected, inferred, unread, not_applicable), by the
@@ -352,7 +357,7 @@ class Record(_Model):
         unless the record holds the other edition's （六）其他处理 (a 2021 report whose table 三 prints it as
         the 2019 edition's one row, `undivided`; a 2019 report whose table 三 prints the 2021 edition's three
         rows): a cell of it holding a number, or listed unread, inferred or corrected."""
-        return applications_edition(self.template, lambda p: get_path(self, p), _Listed(self))
+        return applications_edition(self.template, lambda p: get_path(self, p), self.listed_status)
 
     def dump(self) -> dict[str, Any]:
         """The record as plain data, keys in the public format's order. The keys only the other template
@@ -449,14 +454,13 @@ def lacking_cells(template: str, applications: str | None = None) -> frozenset[s
         p for p in other(applications) if p.startswith("applications."))
 
 
-def applications_edition(template: str, value: Callable[[str], Any], listed: Mapping[str, str] | "_Listed") -> str:
+def applications_edition(template: str, value: Callable[[str], Any], listed: Callable[[str], str | None]) -> str:
     """The edition a record's table 三 follows (Record.applications_edition), from its cells' values and
-    its listed statuses (Record.listed_statuses, or anything with its `get`): `template`'s, unless a cell
-    of the other edition's （六）其他处理 row or rows holds a number or is listed unread, inferred or
-    corrected."""
+    the status its lists give a cell (Record.listed_status): `template`'s, unless a cell of the other
+    edition's （六）其他处理 row or rows holds a number or is listed unread, inferred or corrected."""
     other = _other_edition(template)
     for path in _other_applications(template):
-        if value(path) is not None or listed.get(path) in ("unread", "inferred", "corrected"):
+        if value(path) is not None or listed(path) in ("unread", "inferred", "corrected"):
             return other
     return template
 
@@ -474,20 +478,6 @@ def _other_applications(template: str) -> tuple[str, ...]:
     from .template import edition_only
 
     return tuple(sorted(p for p in edition_only(_other_edition(template)) if p.startswith("applications.")))
-
-
-class _Listed:
-    """A record's listed status of one cell, as Record.listed_statuses().get gives it, without making the
-    whole dict (Record.applications_edition asks it of a few cells, for every cell's status)."""
-
-    def __init__(self, record: "Record"):
-        self.record = record
-
-    def get(self, path: str) -> str | None:
-        for listed in _LISTED_STATUSES:  # the first list that holds the cell: listed_statuses' precedence
-            if path in getattr(self.record, listed):
-                return listed
-        return None
 
 
 @lru_cache(maxsize=None)
