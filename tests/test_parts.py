@@ -55,6 +55,18 @@ def parts(tmp_path_factory):
         patch.undo()
 
 
+def _edit_a_page(root: Path, change) -> str:
+    """Part 1's manifest in ROOT with CHANGE applied to what it lists of its first page: that page's source."""
+    from builder.site.parts import PARTS
+
+    manifest = root / PARTS / "part-1-of-2.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    src = sorted(data["pages"])[0]
+    change(data["pages"][src])
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return src
+
+
 def _counting(monkeypatch) -> list[str]:
     from builder.site import shells
 
@@ -107,16 +119,11 @@ def test_a_part_s_page_that_does_not_match_is_made_again(parts, monkeypatch):
 
 def test_a_part_s_page_linking_to_no_page_of_the_site_stops_the_join(parts, monkeypatch, capsys):
     from builder import cli
-    from builder.site.parts import PARTS
 
     tmp, whole, jobs = parts
     monkeypatch.setenv("SITE_URL", "https://example.org/index/")
     root = _join(tmp, jobs, "broken")
-    manifest = next((root / PARTS).glob("part-1-of-2.json"))
-    data = json.loads(manifest.read_text(encoding="utf-8"))
-    src = sorted(data["pages"])[0]
-    data["pages"][src][4].append("reports/2031/nowhere/index.html")
-    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    _edit_a_page(root, lambda made: made[4].append("reports/2031/nowhere/index.html"))
     assert cli.main(["site", "--root", str(root), "--site-dir", str(root / "site")]) != 0
     assert "links to reports/2031/nowhere/index.html" in capsys.readouterr().err
 
@@ -132,19 +139,17 @@ def test_a_part_is_k_of_n(tmp_path, capsys):
 
 def test_a_manifest_naming_another_path_for_a_page_is_not_taken_on_its_word(parts, monkeypatch):
     from builder import cli
-    from builder.site.parts import PARTS
 
     tmp, whole, jobs = parts
     monkeypatch.setenv("SITE_URL", "https://example.org/index/")
     root = _join(tmp, jobs, "elsewhere")
-    manifest = next((root / PARTS).glob("part-1-of-2.json"))
-    data = json.loads(manifest.read_text(encoding="utf-8"))
-    src = sorted(data["pages"])[0]
     outside = root / "outside.html"
-    page = root / "site" / data["pages"][src][1]
-    outside.write_bytes(page.read_bytes())  # the same bytes, named by a path that climbs out of the site
-    data["pages"][src][1] = "../outside.html"
-    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    def elsewhere(made: list) -> None:
+        outside.write_bytes((root / "site" / made[1]).read_bytes())  # the same bytes, at a path out of the site
+        made[1] = "../outside.html"
+
+    src = _edit_a_page(root, elsewhere)
     made = _counting(monkeypatch)
     assert cli.main(["site", "--root", str(root), "--site-dir", str(root / "site")]) == 0
     assert made == [src]  # made again at its own path

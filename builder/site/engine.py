@@ -24,8 +24,8 @@ def build(root: Path, site_dir: Path, env: dict[str, str], shells: bool = True, 
     each bulk kind into a staging folder, and the builder writes the rest (shells.finish: the bulk pages
     whose inputs changed, the staging folder's files that changed); the engine's pages out of the
     navigation whose inputs did not change are not rendered again (shells.unchanged_pages); without,
-    the engine renders every page into site_dir itself. `others`: folders at the top of site_dir a later step writes (shells.finish
-    leaves them). With `part` (K, N): only the bulk pages of part K of N are written into site_dir, with
+    the engine renders every page into site_dir itself. `others`: folders at the top of site_dir a later
+    step writes (shells.finish leaves them). With `part` (K, N): only the bulk pages of part K of N are written into site_dir, with
     their manifest (site/parts.py), for a later build to join. The engine's exit status (0: built); raises
     shells.ShellError if a bulk page does not fit its shell."""
     from . import shells as bulk
