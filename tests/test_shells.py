@@ -162,10 +162,17 @@ def _stamps(site: Path) -> dict[str, tuple[int, int]]:
     return {rel: (p.stat().st_ino, p.stat().st_mtime_ns) for rel, p in _files(site).items()}
 
 
+def _given(root: Path) -> set[str]:
+    """The files the engine was given in its last build (its docs_dir: content_files.DOCS)."""
+    from builder.site.content_files import DOCS
+
+    return {p.relative_to(root / DOCS).as_posix() for p in (root / DOCS).rglob("*") if p.is_file()}
+
+
 def test_adding_one_report_writes_its_pages_and_equals_a_build_from_nothing(tmp_path, monkeypatch):
     from builder import cli
     from builder.site.search_entries import ENTRIES
-    from builder.site.shells import PAGES, TEMPLATES
+    from builder.site.shells import PAGES
 
     monkeypatch.setenv("SITE_URL", SITE_URL)
     root = copy_repository(tmp_path / "added")
@@ -195,15 +202,17 @@ def test_adding_one_report_writes_its_pages_and_equals_a_build_from_nothing(tmp_
     assert pages and len(pages) < len([rel for rel in after if rel.endswith(".html")]) / 2, pages
     assert "rankings/2023/index.html" in pages and "methodology/index.html" not in pages
     assert b"\xe5\xb7\xb4\xe5\xb7\x9e\xe5\x8c\xba" in (entries / "agencies" / "巴州区" / "index.html").read_bytes()  # its entry, 巴州区
-    # the engine rendered again its pages out of the navigation that changed (2023's); the others were kept
-    told = json.loads((root / TEMPLATES).read_text(encoding="utf-8"))["skip"]
-    assert "rankings/2021.md" in told and "issues/2022.md" in told and "rankings/2023.md" not in told
-    assert not {"index.md", "data.md", "methodology.md"} & set(told)  # the navigation's pages are always rendered
+    # the engine rendered again its pages out of the navigation that changed (2023's); the others were kept:
+    # it is given only the pages it renders (its docs_dir holds copies of them, and no other file)
+    given = _given(root)
+    assert "rankings/2023.md" in given and "rankings/2021.md" not in given and "issues/2022.md" not in given
+    assert {"index.md", "data.md", "methodology.md"} <= given  # the navigation's pages are always rendered
+    assert not any(rel.startswith(("reports/", "agencies/", "downloads/", "api/")) for rel in given)
     # and a build that changes nothing writes nothing, nor has the engine render any page out of the navigation
     assert cli.main(["site", "--root", str(root), "--site-dir", str(root / "site")]) == 0
     assert _stamps(root / "site") == after
     rendered = json.loads((root / PAGES).read_text(encoding="utf-8"))
-    assert rendered == [] and set(json.loads((root / TEMPLATES).read_text(encoding="utf-8"))["skip"]) > set(told)
+    assert rendered == [] and not {"rankings/2023.md", "issues/2023.md"} & _given(root) and given > _given(root)
 
     fresh = copy_repository(tmp_path / "fresh")
     assert cli.main(["site", "--root", str(fresh), "--site-dir", str(fresh / "site")]) == 0

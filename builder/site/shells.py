@@ -14,8 +14,10 @@ each slot below; everything else of a page (the navigation without an active ite
 previous and next, the assets' paths) is the same for every page of a kind at one depth, which the
 template page's address gives.
 
-Then site/ receives the staging folder's files that changed, the files of content/ that changed (the
-engine lists them and leaves them to the builder), the bulk pages whose Markdown or shell changed
+The engine is given only the pages it renders (content_files.engine_docs: a folder of their copies,
+not content/ with its hundreds of thousands of files). Then site/ receives the staging folder's files
+that changed, the other files of content/ that changed (content_files.copy_files), the bulk pages whose
+Markdown or shell changed
 (sealed cache .cache/shells.json: each page's key and file stamp), and loses what no longer exists;
 the sitemap lists the bulk pages too. The engine's own pages out of the navigation (the rankings, lists
 and coverage of each year and province: a few hundred, some of them large) are not rendered again when
@@ -41,20 +43,20 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterator
+from typing import Any
 
 from markupsafe import escape
 
 from ..store.files import _key, file_sha256, file_stamp, files_digest, plain, write_atomically
 from ..store.sealed import load_cache, save_cache
 from ..store.versions import render_version
+from .content_files import DOCS, Listing, copy_files, engine_docs, excluded_by, list_content
 from .links import targets, unresolved
 from .parts import content_key, manifests, part_of, remove_manifests, taken, write_manifest
 from .search_entries import ENTRIES, has_entry, prune_entries, write_entry
 
 ENGINE_ENV = "SHELLS"  # the environment variable that gives hooks/shells.py the TEMPLATES file
 TEMPLATES = Path(".cache") / "shells" / "templates.json"  # the template pages the engine renders (hooks/shells.py)
-STATIC = Path(".cache") / "shells" / "static.json"  # the files of content/ the engine leaves to the builder to copy
 PAGES = Path(".cache") / "shells" / "pages.json"  # the engine's pages out of the navigation it rendered (hooks/shells.py)
 STAGING = Path(".cache") / "shells" / "engine-site"  # where the engine writes the top level and template pages
 CACHE = Path(".cache") / "shells.json"  # each bulk page's key and file stamp in site/
@@ -99,14 +101,14 @@ def template_markdown(kind: Kind) -> str:
     return f"---\n{front}{UNSEARCHED}---\n\n# {_MARK.format(0)}\n"
 
 
-def write_templates(root: Path, skip: list[str] | tuple[str, ...] = ()) -> Path:
-    """The JSON file hooks/shells.py reads (its path is given the engine as SHELLS): each kind's folder and
-    template page, where the engine lists the files it leaves to the builder (STATIC) and the pages out of
-    the navigation it renders (PAGES), and the pages it need not render (`skip`: unchanged_pages)."""
+def write_templates(root: Path) -> Path:
+    """The JSON file hooks/shells.py reads (its path is given the engine as SHELLS): the folder of the pages
+    the engine renders (DOCS, its docs_dir: engine_docs), each kind's folder and template page, and
+    where the engine lists the pages out of the navigation it renders (PAGES)."""
     path = root / TEMPLATES
-    data = json.dumps({"kinds": [{"folder": k.folder, "src": k.template, "markdown": template_markdown(k)}
-                                 for k in KINDS], "static": str(root / STATIC), "pages": str(root / PAGES),
-                       "skip": sorted(skip)}, ensure_ascii=False, indent=1)
+    data = json.dumps({"docs": str(root / DOCS), "kinds": [{"folder": k.folder, "src": k.template,
+                                                            "markdown": template_markdown(k)} for k in KINDS],
+                       "pages": str(root / PAGES)}, ensure_ascii=False, indent=1)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists() or path.read_text(encoding="utf-8") != data:
         write_atomically(path, data)
@@ -281,15 +283,10 @@ def shells_digest(by_kind: dict[tuple[str, tuple[str, ...]], Shell], folder: str
     return _key(*sorted(shell.digest for key, shell in by_kind.items() if key[0] == folder))
 
 
-def bulk_pages(content: Path) -> Iterator[str]:
-    """Each bulk page of content/, as its path there (posix), every kind's (each once: kinds share a folder)."""
-    for folder in dict.fromkeys(kind.folder for kind in KINDS):
-        top = content / folder
-        for folder, dirs, files in os.walk(top, followlinks=False):
-            dirs.sort()
-            for name in sorted(files):
-                if name.endswith(".md"):
-                    yield Path(folder, name).relative_to(content).as_posix()
+def listing(engine: Engine) -> Listing:
+    """content/'s files by what makes each into site/ (content_files.list_content): the engine's pages, the
+    bulk pages (Markdown under a kind's folder), the files copied."""
+    return list_content(engine.content, dict.fromkeys(kind.folder for kind in KINDS), excluded_by(engine.config))
 
 
 _WORK: Any = None  # in a worker process: (engine, shells)
@@ -372,40 +369,44 @@ class Written:
 
 
 def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tuple[str, ...] = (),
-           skipped: list[str] | tuple[str, ...] = (), part: tuple[int, int] | None = None) -> Written:
+           skipped: list[str] | tuple[str, ...] = (), part: tuple[int, int] | None = None,
+           engine: Engine | None = None, files: Listing | None = None) -> Written:
     """After the engine, given the environment `env`, has built the top level and the template pages into
     root/STAGING, but for the pages `skipped` (unchanged_pages, kept in site/ as they are): site/ made the
     whole site, and root/ENTRIES the search entries of its pages (search_entries). What is in site/ that
     none of them made is removed, but for the folders named in `others` (those of a later step, such as a
     search index made from site/). A bulk page a part's manifest lists (parts.py: made by a job of a CI
     matrix) is taken as it is when it matches. With `part` (K, N), only the bulk pages of part K of N are
-    made, into site/, with their manifest (parts.py), and nothing else is written or removed. Raises
-    ShellError, before anything is removed, if a page does not fit its shell or a page written links to no
-    file of the site (links.py); OSError as writing does."""
+    made, into site/, with their manifest (parts.py), and nothing else is written or removed. `engine` and
+    `files` (listing) as the caller has them, else made here. Raises ShellError, before anything is
+    removed, if a page does not fit its shell or a page written links to no file of the site (links.py);
+    OSError as writing does."""
     global _WORK
     staging = root / STAGING
-    engine = Engine(root, site, env)
+    engine = engine or Engine(root, site, env)
+    files = files or listing(engine)
     by_kind = shells(engine, staging)
     _WORK = (engine, by_kind)
     site.mkdir(parents=True, exist_ok=True)
     digests = {kind.folder: shells_digest(by_kind, kind.folder) for kind in KINDS}
     if part:
-        return _make_part(root, site, engine, digests, part)
+        return _make_part(site, engine, files.bulk, digests, part)
     cached = load_cache(root / CACHE)  # None unless sealed by this machine's builder: then all is made again
     written = Written()
     entries = root / ENTRIES
     linked: dict[str, str] = {}  # a file of the site a page written now links to → the first such page
-    kept, searched = _engine_output(staging, site, written, entries, linked)
+    kept, searched = _engine_output(staging, site, written, entries, linked, set(files.copies))
     ours = _engine_pages(root, site, env, _cached(cached, "engine"), skipped, searched)
     for src, (_, dest, _, entry) in ours.items():
         kept.add(dest)
         if entry:
             searched.add(entry)
-    static = _static(root, site, _cached(cached, "static"), written)
+    static, copied = copy_files(engine.content, site, files.copies, _cached(cached, "static"))
     kept.update(static)
+    written.copied += copied
     old, pages, keys, todo = _cached(cached, "pages"), {}, {}, []
     from_parts = manifests(root)  # the pages a CI matrix's jobs made (parts.py), if any
-    for src in bulk_pages(engine.content):
+    for src in files.bulk:
         digest = digests[src.split("/", 1)[0]]
         keys[src] = key = _key(digest, file_stamp(engine.content / src))
         entry, made = old.get(src), from_parts.get(src)
@@ -443,9 +444,11 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tu
     return written
 
 
-def _make_part(root: Path, site: Path, engine: Engine, digests: dict[str, str], part: tuple[int, int]) -> Written:
-    """The bulk pages of part K of N (parts.part_of) made into site/, and their manifest written."""
-    todo = [src for src in bulk_pages(engine.content) if part_of(src, part[1]) == part[0]]
+def _make_part(site: Path, engine: Engine, bulk: tuple[str, ...], digests: dict[str, str],
+               part: tuple[int, int]) -> Written:
+    """The bulk pages (`bulk`) of part K of N (parts.part_of) made into site/, and their manifest written."""
+    root = engine.root
+    todo = [src for src in bulk if part_of(src, part[1]) == part[0]]
     made = {src: [content_key(digests[src.split("/", 1)[0]], engine.content / src), dest, file_sha256(site / dest),
                   entry, sorted(links)] for src, dest, _, entry, links in _make_all(todo)}
     write_manifest(root, part, made)
@@ -476,11 +479,12 @@ def _cached(cached: Any, part: str) -> dict[str, list]:
 
 
 def _engine_output(staging: Path, site: Path, written: Written, entries: Path,
-                   linked: dict[str, str]) -> tuple[set[str], set[str]]:
+                   linked: dict[str, str], copies: set[str]) -> tuple[set[str], set[str]]:
     """The engine's output (the top level, the theme's assets) copied into site/ where it differs, the
-    template pages and the sitemap left out (_sitemap writes it), its pages' search entries kept in
-    ENTRIES, and the files its pages link to added to LINKED (links.targets → the page): (the paths under
-    site/, the entries' places under ENTRIES)."""
+    template pages and the sitemap left out (_sitemap writes it), and a theme's file that content/ has
+    too (`copies`: content/'s wins, as in the engine); its pages' search entries kept in ENTRIES, and the
+    files its pages link to added to LINKED (links.targets → the page): (the paths under site/, the
+    entries' places under ENTRIES)."""
     templates = {str(Path(kind.template).with_suffix("")) for kind in KINDS}  # their folders, not published
     kept, searched = set(), set()
     for folder, dirs, files in os.walk(staging, followlinks=False):
@@ -488,7 +492,7 @@ def _engine_output(staging: Path, site: Path, written: Written, entries: Path,
         dirs[:] = sorted(d for d in dirs if f"{rel_folder}/{d}".removeprefix("./") not in templates)
         for name in files:
             rel = f"{rel_folder}/{name}".removeprefix("./")
-            if rel in (SITEMAP, SITEMAP + ".gz"):
+            if rel in (SITEMAP, SITEMAP + ".gz") or rel in copies:
                 continue
             kept.add(rel)
             data = Path(folder, name).read_bytes()
@@ -505,48 +509,23 @@ def _engine_output(staging: Path, site: Path, written: Written, entries: Path,
     return kept, searched
 
 
-def _static(root: Path, site: Path, old: dict[str, list], written: Written) -> dict[str, list]:
-    """The files of content/ the engine listed (hooks/shells.py: [source, path in site/]) copied into site/
-    where the source or the copy changed since the last copy (their stamps); what was copied, as old."""
-    # paths as strings: tens of thousands of files (pathlib's objects took most of the time here)
-    content, out, into = os.path.join(root, "content", ""), {}, os.path.join(site, "")
-    for src, dest in json.loads((root / STATIC).read_text(encoding="utf-8")):
-        stamp, entry, target = plain(file_stamp(content + src)), old.get(dest), into + dest
-        if not (entry and entry[0] == src and entry[1] == stamp and entry[2] == plain(file_stamp(target))) \
-                and not _same(Path(content + src), Path(target)):
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            # whole or not at all, as the engine's copy (shutil.copyfile) but through a file beside it
-            tmp = os.path.join(os.path.dirname(target), f".{os.getpid()}.copy.tmp")
-            shutil.copyfile(content + src, tmp)
-            os.replace(tmp, target)
-            written.copied += 1
-        out[dest] = [src, stamp, plain(file_stamp(target))]
-    return out
-
-
-def _same(a: Path, b: Path) -> bool:
-    """Whether two files hold the same bytes (a copy already made is not made again: its time is kept)."""
-    try:
-        return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
-    except OSError:
-        return False
-
-
 def _prune(site: Path, kept: set[str], others: tuple[str, ...] = ()) -> int:
     """Remove the files of site/ that are not in `kept` (paths under site/), and folders left empty, but for
     the folders `others` at its top; never through a link (os.walk follows none)."""
-    removed = 0
-    for folder, dirs, files in os.walk(site, topdown=False, followlinks=False):
-        parts = Path(folder).relative_to(site).parts
-        if parts and parts[0] in others:
+    # paths as strings: some 300,000 files at 100,000 reports (pathlib's objects took most of the time)
+    removed, top = 0, str(site)
+    for folder, dirs, files in os.walk(top, topdown=False, followlinks=False):
+        rel_folder = folder[len(top) + 1:].replace(os.sep, "/")
+        if rel_folder.split("/", 1)[0] in others:
             continue
-        rel_folder = Path(folder).relative_to(site).as_posix()
+        prefix, left = (rel_folder + "/" if rel_folder else ""), False
         for name in files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
-            rel = f"{rel_folder}/{name}".removeprefix("./")
-            if rel not in kept:
+            if prefix + name not in kept:
                 os.unlink(os.path.join(folder, name))
                 removed += 1
-        if folder != str(site) and not os.listdir(folder):
+            else:
+                left = True
+        if folder != top and not left and not os.listdir(folder):
             os.rmdir(folder)
     return removed
 

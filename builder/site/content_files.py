@@ -1,0 +1,130 @@
+"""The files of content/ sorted by what turns each into site/, from one walk of it: the engine's pages
+(Markdown outside the bulk pages' folders), the bulk pages (Markdown under them: shells.py) and the files
+copied as they are (every other file: the downloads, the API, the feeds, the assets).
+
+The engine is given only the pages it renders, in a folder of its own (engine_docs: DOCS, its docs_dir
+for the build, hooks/shells.py). Left to list content/ itself, it made an object of every file there
+(440,000 at 100,000 reports) for a few hundred pages: at 10,000 reports two thirds of its time when a
+report is added. The builder copies the other files (copy_files), and makes the bulk pages.
+The walk leaves out what the engine leaves out of a docs_dir (MkDocs' `exclude_docs`: by default every
+name beginning with a dot and the top folder `templates/`; what the configuration adds, and its
+`draft_docs`), and follows no link (the caller refuses content/ with one: page_cache.output_problems).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from ..store.files import file_stamp, plain, write_atomically
+
+DOCS = Path(".cache") / "shells" / "engine-docs"  # the engine's docs_dir in a build: its pages, copied
+MARKDOWN = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")  # a documentation page's ends, as the engine has them (case counts)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """content/'s files, as paths under it (posix, in the order of a walk with names sorted): `pages`, the
+    engine's (Markdown outside the bulk folders); `bulk`, the bulk pages (Markdown under them); `copies`,
+    every other file (its path in site/ is its path in content/)."""
+    pages: tuple[str, ...]
+    bulk: tuple[str, ...]
+    copies: tuple[str, ...]
+
+
+def excluded_by(config: Any) -> Callable[[str], bool] | None:
+    """What the engine's configuration leaves out of docs_dir besides its defaults (its `exclude_docs`
+    and `draft_docs`, pathspec patterns), as a test of a path under it; None when it adds nothing."""
+    specs = [spec for spec in (config.get("exclude_docs"), config.get("draft_docs")) if spec]
+    if not specs:
+        return None
+    return lambda path: any(spec.match_file(path) for spec in specs)
+
+
+def list_content(content: Path, bulk_folders: Iterable[str], excluded: Callable[[str], bool] | None = None) -> Listing:
+    """content/'s files sorted as Listing says, from one walk: names beginning with a dot left out at every
+    depth, the top folder `templates/` too (the engine's default exclusion), and any path `excluded`
+    (excluded_by) says; a link (file or folder) is not followed nor listed. OSError if content/ cannot be
+    read."""
+    prefixes = tuple(folder.rstrip("/") + "/" for folder in bulk_folders)
+    pages: list[str] = []
+    bulk: list[str] = []
+    copies: list[str] = []
+
+    def walk(folder: str, rel: str) -> None:
+        with os.scandir(folder) as found:
+            entries = sorted(found, key=lambda e: e.name)
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = rel + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if path != "templates":
+                    walk(entry.path, path + "/")
+            elif entry.is_file(follow_symlinks=False) and not (excluded and excluded(path)):
+                if not entry.name.endswith(MARKDOWN):
+                    copies.append(path)
+                elif path.startswith(prefixes):
+                    bulk.append(path)
+                else:
+                    pages.append(path)
+
+    walk(str(content), "")
+    return Listing(tuple(pages), tuple(bulk), tuple(copies))
+
+
+def engine_docs(content: Path, docs: Path, pages: Iterable[str]) -> int:
+    """Make the folder `docs` hold exactly these pages of content/ (paths under it), as copies: a copy is
+    written only where it differs, a file no page is any more removed with the folders left empty (never
+    through a link: the caller refuses .cache/ with one). The number of copies written."""
+    wanted, written = set(pages), 0
+    for rel in sorted(wanted):
+        data, target = (content / rel).read_bytes(), docs / rel
+        if not (target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(target, data)
+            written += 1
+    top = os.path.join(docs, "")
+    for folder, dirs, files in os.walk(docs, topdown=False, followlinks=False):
+        for name in files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
+            if os.path.join(folder, name)[len(top):].replace(os.sep, "/") not in wanted:
+                os.unlink(os.path.join(folder, name))
+        if folder != str(docs) and not os.listdir(folder):
+            os.rmdir(folder)
+    return written
+
+
+def copy_files(content: Path, site: Path, copies: Iterable[str], old: dict[str, list]) -> tuple[dict[str, list], int]:
+    """Each of content/'s files `copies` copied into site/ at the same path where the source or the copy
+    changed since the last copy (`old`: a path → [its source, their stamps], as returned), or the two
+    differ: (what was copied, as `old`; the number of files written). A copy is written whole or not at
+    all (through a file beside it, then renamed), and not at all when the bytes are the same (its time
+    is kept)."""
+    # paths as strings: hundreds of thousands of files (pathlib's objects took most of the time here)
+    src_top, out, into, written = os.path.join(content, ""), {}, os.path.join(site, ""), 0
+    for rel in copies:
+        source, target = src_top + rel, into + rel
+        stamp, entry = plain(file_stamp(source)), old.get(rel)
+        if not (entry and entry[0] == rel and entry[1] == stamp and entry[2] == plain(file_stamp(target))) \
+                and not _same(source, target):
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            # whole or not at all, as the engine's copy (shutil.copyfile) but through a file beside it
+            tmp = os.path.join(os.path.dirname(target), f".{os.getpid()}.copy.tmp")
+            shutil.copyfile(source, tmp)
+            os.replace(tmp, target)
+            written += 1
+        out[rel] = [rel, stamp, plain(file_stamp(target))]
+    return out, written
+
+
+def _same(a: str, b: str) -> bool:
+    """Whether two files hold the same bytes (a copy already made is not made again: its time is kept)."""
+    try:
+        if os.stat(a).st_size != os.stat(b).st_size:
+            return False
+        with open(a, "rb") as fa, open(b, "rb") as fb:
+            return fa.read() == fb.read()
+    except OSError:
+        return False

@@ -1,0 +1,94 @@
+"""content/'s files sorted by what makes them into site/ (builder/site/content_files.py): the engine's
+pages, the bulk pages, the copies; the engine given only its pages; copies made only where they changed."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pathspec
+import pytest
+
+from builder.site.content_files import copy_files, engine_docs, excluded_by, list_content
+from conftest import copy_repository
+
+
+def _tree(top: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        (top / rel).parent.mkdir(parents=True, exist_ok=True)
+        (top / rel).write_text(text, encoding="utf-8")
+
+
+def test_the_listing_sorts_every_file_as_the_engine_would_take_it(tmp_path):
+    content = tmp_path / "content"
+    _tree(content, {
+        "index.md": "#", "rankings/2023.md": "#", "rankings/2023/县级部门.md": "#", "guide.markdown": "#",
+        "reports/2023/甲.md": "#", "agencies/甲.md": "#", "reports/2023/甲/table-1.png": "png",
+        "api/v1/reports/2023/甲.json": "{}", "assets/extra.css": "", "README.MD": "upper case: not a page",
+        ".hidden.md": "#", "assets/.draft/x.css": "", "templates/page.html": "", "rankings/templates/x.md": "#",
+        "reportsx/x.md": "#"})
+    outside = tmp_path / "outside"
+    _tree(outside, {"secret.md": "#", "dir/x.txt": "x"})
+    (content / "linked.md").symlink_to(outside / "secret.md")
+    (content / "linked-dir").symlink_to(outside / "dir", target_is_directory=True)
+    found = list_content(content, ("reports", "agencies"))
+    # names that begin with a dot and the top folder templates/ are left out, as the engine leaves them
+    # out; a folder of that name further down is not; links are neither followed nor listed
+    assert found.pages == ("guide.markdown", "index.md", "rankings/2023/县级部门.md", "rankings/2023.md",
+                           "rankings/templates/x.md", "reportsx/x.md")  # as walked, names sorted
+    assert found.bulk == ("agencies/甲.md", "reports/2023/甲.md")
+    assert found.copies == ("README.MD", "api/v1/reports/2023/甲.json", "assets/extra.css",
+                            "reports/2023/甲/table-1.png")
+
+
+def test_what_the_configuration_excludes_is_left_out(tmp_path):
+    content = tmp_path / "content"
+    _tree(content, {"index.md": "#", "notes/draft.md": "#", "data/x.csv": "a"})
+
+    class Config(dict):
+        pass
+
+    assert excluded_by(Config()) is None
+    config = Config(exclude_docs=pathspec.gitignore.GitIgnoreSpec.from_lines(["*.csv"]),
+                    draft_docs=pathspec.gitignore.GitIgnoreSpec.from_lines(["/notes/"]))
+    found = list_content(content, (), excluded_by(config))
+    assert (found.pages, found.copies) == (("index.md",), ())
+
+
+def test_the_engine_s_folder_holds_exactly_its_pages_and_is_written_only_where_they_changed(tmp_path):
+    content, docs = tmp_path / "content", tmp_path / "docs"
+    _tree(content, {"index.md": "home", "rankings/2023.md": "2023", "rankings/2024.md": "2024"})
+    assert engine_docs(content, docs, ["index.md", "rankings/2023.md", "rankings/2024.md"]) == 3
+    before = os.stat(docs / "index.md").st_mtime_ns, os.stat(docs / "index.md").st_ino
+    (content / "rankings" / "2023.md").write_text("2023, with one more report", encoding="utf-8")
+    assert engine_docs(content, docs, ["index.md", "rankings/2023.md"]) == 1  # 2024 left out: kept as it was
+    assert sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()) == ["index.md", "rankings/2023.md"]
+    assert (docs / "rankings" / "2023.md").read_text(encoding="utf-8") == "2023, with one more report"
+    assert (os.stat(docs / "index.md").st_mtime_ns, os.stat(docs / "index.md").st_ino) == before
+    assert engine_docs(content, docs, ["index.md"]) == 0 and not (docs / "rankings").exists()
+
+
+def test_a_copy_is_made_where_its_source_or_itself_changed_and_only_there(tmp_path):
+    content, site = tmp_path / "content", tmp_path / "site"
+    _tree(content, {"api/a.json": "{}", "api/b.json": "[]"})
+    made, written = copy_files(content, site, ["api/a.json", "api/b.json"], {})
+    assert written == 2 and (site / "api" / "b.json").read_text(encoding="utf-8") == "[]"
+    again, written = copy_files(content, site, ["api/a.json", "api/b.json"], made)
+    assert (again, written) == (made, 0)
+    (content / "api" / "a.json").write_text('{"a": 1}', encoding="utf-8")
+    (site / "api" / "b.json").write_text("damaged", encoding="utf-8")
+    _, written = copy_files(content, site, ["api/a.json", "api/b.json"], made)
+    assert written == 2 and (site / "api" / "a.json").read_text(encoding="utf-8") == '{"a": 1}'
+    assert (site / "api" / "b.json").read_text(encoding="utf-8") == "[]"
+
+
+@pytest.mark.parametrize("name", ["logo.md", "extra.css"])
+def test_a_file_added_to_content_by_hand_is_published(tmp_path, name):
+    """A page or a file a maintainer puts in content/ (outside the builder's folders) reaches site/."""
+    from builder import cli
+
+    root = copy_repository(tmp_path / "repo")
+    (root / "content" / "about").mkdir()
+    (root / "content" / "about" / name).write_text("# 关于本站\n" if name.endswith(".md") else "p{}", encoding="utf-8")
+    assert cli.main(["site", "--root", str(root), "--site-dir", str(root / "site")]) == 0
+    made = root / "site" / "about" / ("logo/index.html" if name.endswith(".md") else name)
+    assert made.is_file() and ("关于本站" in made.read_text(encoding="utf-8") or name == "extra.css")
