@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import jinja2
 from markupsafe import Markup
@@ -54,7 +54,7 @@ from ..index.standing import ALTERNATIVE_WEIGHTS, PEER_RULE, RANK_RULE, SENSITIV
 from ..index.flags import JUMP_RULE, NARRATIVE_RULE
 from ..record.template import APPLICATION_COLUMNS, EDITIONS, REVIEW_COLUMNS
 from . import views as page_views
-from .views import (FORMATS, LEDE_EXCERPT, FormerPage, RecordCells, ReportView, _env, _extracted, _flagged, _tds,
+from .views import (FORMATS, LEDE_EXCERPT, FormerPage, Marked, ReportView, _env, _tds,
                     agency_url, application_rows, article20_rows, bodies, cell, city, correction_rows, former_pages,
                     indicator_rows, key_figures, overall_row, province, region_url, report_url, review_cells, slug,
                     source_download)
@@ -250,12 +250,19 @@ def _make_inherited_pages(part: range) -> int:
 
 def _make_agency_pages(out_dir: Path, job: AgencyJob) -> int:
     """Make one agency's pages (in a worker process or not); how many files were written."""
-    env, written = _env(), 0
+    env, written, marks = _env(), 0, {}
+
+    def marked(v: ReportView) -> Marked:  # once for both of the pages a report's tables show on
+        if id(v) not in marks:
+            marks[id(v)] = Marked.of(v.record, v.outcome.findings)
+        return marks[id(v)]
+
     for v, again in zip(job.reports, job.render):
         if again:
-            written += _write(out_dir / v.url, _render_report(env, v))
+            written += _write(out_dir / v.url, _render_report(env, v, marked(v)))
     if job.render_agency:
-        written += _write(out_dir / agency_url(job.agency), _render_agency(env, job.agency, job.reports, job.namesake))
+        written += _write(out_dir / agency_url(job.agency),
+                          _render_agency(env, job.agency, job.reports, marked, job.namesake))
     return written
 
 
@@ -282,9 +289,8 @@ def _score_views(views: list[ReportView]) -> None:
         v.score, v.prepared = s, prepared
 
 
-def _render_report(env: jinja2.Environment, v: ReportView) -> str:
-    flagged, extracted = _flagged(v.outcome.findings), _extracted(v.outcome.findings)
-    at = RecordCells.of(v.record)  # the record's cells and statuses, once for its three tables
+def _render_report(env: jinja2.Environment, v: ReportView, m: Marked) -> str:
+    flagged, extracted, at = m.flagged, m.extracted, m.at
     findings = [f for f in v.outcome.findings if f.severity != "info"]
     return page_views.render(env, "report.md.j2",
         r=v.record, url=v.url, download=v.download, formats=FORMATS, edition=EDITIONS[v.record.template],
@@ -299,7 +305,7 @@ def _render_report(env: jinja2.Environment, v: ReportView) -> str:
         scores=indicator_rows(v.score), overall=overall_row(v.score),
         standing=standing_json_url(v.brief.year, v.brief.agency),
         pub=publication(v.record, v.agency), version=METHOD_VERSION, excerpt=LEDE_EXCERPT,
-        glance=summary(v.record, v.score, v.outcome.findings),
+        glance=summary(v.record, v.score, v.outcome.findings, m),
         fix=issue_url(*v.links, v.record, v.url.replace(".md", "/")),
         depth="../../../")  # /reports/YEAR/AGENCY/ → the site root
 
@@ -322,21 +328,21 @@ def _former_name_pages(env: jinja2.Environment, writer: SiteWriter, formers: dic
 
 
 def _render_agency(env: jinja2.Environment, agency: str, reports: list[ReportView],
-                   namesake: FormerPage | None = None) -> str:
+                   marked: Callable[[ReportView], Marked], namesake: FormerPage | None = None) -> str:
     former: dict[str, list[int]] = {}
     for v in reports:
         if v.published_as:
             former.setdefault(v.published_as, []).append(v.brief.year)
     carry = [(v, f, describe(f)) for v in reports for f in v.outcome.findings
              if f.rule.startswith("across_years.")]
-    columns = [key_figures(v.record, v.outcome.findings) for v in reports]
+    columns = [key_figures(v.record, v.outcome.findings, marked(v)) for v in reports]
     return page_views.render(env, "agency.md.j2",
         agency=agency, feed=agency_feed(agency), reports=reports, carry=carry, former=former, agency_url=agency_url,
         namesake=namesake and [(body, years) for body, years, _ in namesake.bodies if body != agency],
         columns=columns, info=reports[0].agency,
         corrections=[c for v in reports for c in correction_rows(v.record, v.outcome.findings, v.changes, v.url)],
         overall=[(v, overall_row(v.score), standing_json_url(v.brief.year, v.brief.agency)) for v in reports],
-        glance=summary(reports[-1].record, reports[-1].score, reports[-1].outcome.findings),
+        glance=summary(reports[-1].record, reports[-1].score, reports[-1].outcome.findings, marked(reports[-1])),
         chart=Markup(trend_chart([v.record.year for v in reports],
                                  {label: [c[k][1] for c in columns] for k, label in ((0, "本年新收"), (3, "予以公开"),
                                                                                      (4, "部分公开"))},

@@ -22,7 +22,7 @@ import yaml
 
 from ..record.models import Finding, Record, iter_cells
 from ..index.scores import Score
-from .views import CellView, RecordCells, _extracted, _flagged, cell
+from .views import CellView, Marked, cell
 
 # the template's cells the summary shows (2021 and 2019 editions alike): path, label
 SUMMARY_CELLS = (
@@ -59,17 +59,17 @@ class Summary:
         return self.cells[path]
 
 
-def summary(record: Record, score: Score, findings: Iterable[Finding]) -> Summary:
+def summary(record: Record, score: Score, findings: Iterable[Finding], marked: Marked | None = None) -> Summary:
     """The summary of one report (see Summary): cells from the record, each as its report page's tables
     show it (views.cell: its status, and the mark and words of the findings that flag it), rates from the
     score; the counts are of the cells of the report's own template edition, by their status. Its rank in
-    its group is not here: pages load it (views.standing_texts)."""
+    its group is not here: pages load it (views.standing_texts). `marked`: Marked.of(record, findings), if
+    at hand."""
     d = score.values["disclosure"]
-    at = RecordCells.of(record)
-    flagged, extracted = _flagged(findings), _extracted(findings)
-    counts = Counter(at.status(path) for path, _ in iter_cells(record, own=True))
+    m = marked or Marked.of(record, findings)
+    counts = Counter(m.at.status(path) for path, _ in iter_cells(record, own=True))
     return Summary(
-        cells={path: cell(record, path, flagged, at, extracted) for path, _ in SUMMARY_CELLS},
+        cells={path: cell(record, path, m.flagged, m.at, m.extracted) for path, _ in SUMMARY_CELLS},
         disclosure=d.value, numerator=d.numerator, denominator=d.denominator,
         disclosure_status=d.status, disclosure_note=d.note,
         overall=score.overall, reason=score.reason,

@@ -260,6 +260,22 @@ def _extracted(findings: Iterable[Finding]) -> dict[str, Finding]:
     return {f.path: f for f in findings if f.rule == "correction.extracted" and f.path}
 
 
+@dataclass(frozen=True)
+class Marked:
+    """What every table of a report's pages is made from, worked out once for the pages made of it (its
+    report page and its body's page), not once a table: its cells (RecordCells), the cells its findings
+    flag with their words (_flagged), the corrected cells with what extraction read (_extracted). Held
+    only while those pages are made (some hundreds of values a report)."""
+    at: RecordCells
+    flagged: dict[str, list[str]]
+    extracted: dict[str, Finding]
+
+    @classmethod
+    def of(cls, record: Record, findings: Iterable[Finding]) -> "Marked":
+        findings = list(findings)
+        return cls(RecordCells.of(record), _flagged(findings), _extracted(findings))
+
+
 def application_rows(record: Record, flagged: dict[str, list[str]],
                      extracted: dict[str, Finding] | None = None, at: RecordCells | None = None) -> list[dict]:
     """Section 三 as the record's table 三 prints it (Record.applications_edition; the 2019 edition: one
@@ -339,11 +355,11 @@ KEY_FIGURES = (("本年新收申请", "applications.new[6]"), ("上年结转", "
                ("行政诉讼（复议后起诉）", "review_litigation.litigation_after_review[4]"))
 
 
-def key_figures(record: Record, findings: Iterable[Finding]) -> list[tuple[str, CellView]]:
+def key_figures(record: Record, findings: Iterable[Finding], marked: Marked | None = None) -> list[tuple[str, CellView]]:
     """The KEY_FIGURES of a record: (label, the cell as its report page's tables show it: its status, and
-    the mark and words of the findings that flag it)."""
-    at, flagged, extracted = RecordCells.of(record), _flagged(findings), _extracted(findings)
-    return [(label, cell(record, path, flagged, at, extracted)) for label, path in KEY_FIGURES]
+    the mark and words of the findings that flag it). `marked`: Marked.of(record, findings), if at hand."""
+    m = marked or Marked.of(record, findings)
+    return [(label, cell(record, path, m.flagged, m.at, m.extracted)) for label, path in KEY_FIGURES]
 
 
 @dataclass
