@@ -15,7 +15,6 @@ restricted to those two blocks; `python -m builder.record.characters` prints it 
 """
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 
@@ -108,7 +107,6 @@ def fold_text(text: str) -> str:
     return _INVISIBLE.sub("", text).translate(_RADICAL)
 
 
-@functools.lru_cache(maxsize=1 << 16)  # a build asks for each body's key a dozen times
 def name_key(name: str) -> str:
     """The key under which two spellings of one body's name are the same body: folded as above,
     NFKC (full-width and half-width parentheses, digits and letters alike), whitespace and what NFKC
