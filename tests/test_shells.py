@@ -234,16 +234,20 @@ def _counts(path: Path) -> dict[str, int]:
         return {t: db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
 
 
-def test_a_staging_folder_that_is_a_link_is_refused_unemptied(tmp_path, capsys):
+@pytest.mark.parametrize("folder", ["shells", "engine-docs"])
+def test_a_staging_folder_that_is_a_link_is_refused_unemptied(tmp_path, capsys, folder):
+    """.cache/shells, or the engine's folder of pages in it (content_files.DOCS), a link a commit put there."""
     from builder import cli
+    from builder.site.content_files import DOCS
     from builder.site.shells import STAGING
 
     root = copy_repository(tmp_path / "repo")
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "keep.txt").write_text("kept", encoding="utf-8")
-    (root / STAGING.parent).parent.mkdir(parents=True)
-    (root / STAGING.parent).symlink_to(outside, target_is_directory=True)
+    link = root / (STAGING.parent if folder == "shells" else DOCS)
+    link.parent.mkdir(parents=True)
+    link.symlink_to(outside, target_is_directory=True)
     assert cli.main(["site", "--root", str(root), "--site-dir", str(root / "site")]) != 0
     assert ".cache/shells" in capsys.readouterr().err
     assert [p.name for p in outside.iterdir()] == ["keep.txt"]
