@@ -17,12 +17,12 @@ template page's address gives.
 The engine is given only the pages it renders (content_files.engine_docs: a folder of their copies,
 not content/ with its hundreds of thousands of files). Then site/ receives the staging folder's files
 that changed, the other files of content/ that changed (content_files.copy_files), the bulk pages whose
-Markdown or shell changed
-(sealed cache .cache/shells.json: each page's key and file stamp), and loses what no longer exists;
-the sitemap lists the bulk pages too. The engine's own pages out of the navigation (the rankings, lists
-and coverage of each year and province: a few hundred, some of them large) are not rendered again when
-their Markdown and the engine's code are as when it last rendered them and their output is still in site/
-(unchanged_pages: the same cache); the engine renders the rest, and the pages in the navigation always.
+Markdown or shell changed (sealed cache .cache/shells.json: each page's key and file stamp), and loses
+what no longer exists; the sitemap lists the bulk pages too. The engine's own pages out of the
+navigation (the rankings, lists and coverage of each year and province: a few hundred, some of them
+large) are not rendered again, nor given it, when their Markdown and the engine's code are as when it
+last rendered them and their output is still in site/ (unchanged_pages: the same cache); the engine
+renders the rest, and the pages in the navigation always.
 Every link of a page written is checked (links.py); the bulk pages may be made in parts (parts.py).
 Nothing is written through a link: site/ and .cache/ are checked by the caller (cli: store.owned), each
 write replaces a file whole, and the prune follows no link.
