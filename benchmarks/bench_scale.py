@@ -1,6 +1,7 @@
 """The site at scale: build it from N synthetic agency-year reports and measure every stage.
 
 usage: python benchmarks/bench_scale.py [--sizes 100 1000 10000] [--runs 3] [--additions N] [--engine-renders-all]
+                                       [--keep DIR]
 For each N it prints: extraction reports/s, render seconds, the site's seconds (the engine's top level
 and the bulk pages in its shells: builder/site/engine.py), Pagefind's seconds (the search index), total
 seconds, peak memory, site size, bytes a report (in all, and by the site's top-level folder), search
@@ -8,7 +9,8 @@ index size, and the seconds to add one report to the built site end to end (extr
 site, the search index), with the builder's share alone; then, with Chromium, what one search loads and
 how well names are found (benchmarks/bench_search.py). Medians over --runs full builds (each from a clean
 state), and the median of --additions reports added one by one (the first a body and year the site holds
-already; default: --runs); each N runs in a process of its own.
+already; default: --runs); each N runs in a process of its own. With --keep DIR, each N is built in
+DIR/N (a folder that must not exist) and left there, to profile an addition to it afterwards.
 """
 from __future__ import annotations
 
@@ -105,11 +107,13 @@ def _search(site: Path) -> dict | None:
     return measure_search(site)
 
 
-def measure(n: int, runs: int, additions: int | None = None) -> dict:
+def measure(n: int, runs: int, additions: int | None = None, keep: Path | None = None) -> dict:
     from conftest import report_pages_reached
     from generate import generate
 
-    with tempfile.TemporaryDirectory(prefix=f"scale-{n}-") as tmp:
+    if keep is not None:
+        keep.mkdir(parents=True)  # FileExistsError: a folder already there is never built over
+    with (contextlib.nullcontext(str(keep)) if keep else tempfile.TemporaryDirectory(prefix=f"scale-{n}-")) as tmp:
         repo = Path(tmp)
         for name in ("content", "overrides", "hooks"):
             shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns(*GENERATED))
@@ -155,12 +159,13 @@ def main() -> None:
                     "the first is a body and year the site already holds")
     ap.add_argument("--engine-renders-all", action="store_true",
                     help="the engine renders every page, as `python -m builder site --engine-renders-all`")
+    ap.add_argument("--keep", type=Path, help="build each N in KEEP/N (not there yet) and leave it there")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     global SHELLS
     SHELLS = not args.engine_renders_all
     if args.one:
-        print(json.dumps(measure(args.one, args.runs, args.additions)))
+        print(json.dumps(measure(args.one, args.runs, args.additions, args.keep and args.keep.resolve() / str(args.one))))
         return
     print(f"{'N':>6} {'extract/s':>10} {'render s':>9} {'site s':>9} {'pagefind s':>10} {'total s':>8} "
           f"{'builder/site':>13} {'+1 report s':>12} {'(builder)':>10} {'peak MB':>8} {'site MB':>8} {'KB/report':>9} {'search MB':>10} "
@@ -168,7 +173,8 @@ def main() -> None:
     for n in args.sizes:
         out = subprocess.run([sys.executable, __file__, "--one", str(n), "--runs", str(args.runs),
                               *(["--additions", str(args.additions)] if args.additions else []),
-                              *(["--engine-renders-all"] if args.engine_renders_all else [])],
+                              *(["--engine-renders-all"] if args.engine_renders_all else []),
+                              *(["--keep", str(args.keep)] if args.keep else [])],
                              capture_output=True, text=True)
         if out.returncode != 0:
             print(f"{n:>6} failed: {out.stderr.strip()[-300:]}", flush=True)
