@@ -64,8 +64,8 @@ def without_gc(fn: Callable[..., T]) -> Callable[..., T]:
 
 def plain(value: Any) -> Any:
     """A value as it reads back from a JSON cache (tuples as lists), for comparing with what was stored."""
-    if isinstance(value, (tuple, list)):
-        return [plain(v) for v in value]
+    if isinstance(value, (tuple, list)):  # a file's stamp (two or three numbers) is most of them: one call each
+        return [plain(v) if isinstance(v, (tuple, list)) else v for v in value]
     return value
 
 
