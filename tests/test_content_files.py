@@ -92,3 +92,20 @@ def test_a_file_added_to_content_by_hand_is_published(tmp_path, name):
     assert cli.main(["site", "--root", str(root), "--site-dir", str(root / "site")]) == 0
     made = root / "site" / "about" / ("logo/index.html" if name.endswith(".md") else name)
     assert made.is_file() and ("关于本站" in made.read_text(encoding="utf-8") or name == "extra.css")
+
+
+def test_a_tree_is_pruned_to_what_is_kept_and_never_through_a_link(tmp_path):
+    """store.files.prune_tree, which prunes site/ and the search entries: what is not kept goes, with
+    the folders it leaves empty; a link is removed, never followed; a later step's folder is left."""
+    from builder.store.files import prune_tree
+
+    site = tmp_path / "site"
+    _tree(site, {"a/index.html": "a", "a/old.html": "old", "gone/deep/index.html": "x", "pagefind/p.js": "p",
+                 "top.html": "t"})
+    outside = tmp_path / "outside"
+    _tree(outside, {"keep.txt": "kept"})
+    (site / "a" / "link").symlink_to(outside, target_is_directory=True)
+    assert prune_tree(site, {"a/index.html", "top.html"}, others=("pagefind",)) == 3  # old.html, the link, deep/index.html
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == [
+        "a", "a/index.html", "pagefind", "pagefind/p.js", "top.html"]
+    assert (outside / "keep.txt").read_text(encoding="utf-8") == "kept"

@@ -11,11 +11,10 @@ bytes, not 200,000 pages of 30 KB.
 """
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
-from ..store.files import write_atomically
+from ..store.files import prune_tree, write_atomically
 
 ENTRIES = Path(".cache") / "search" / "entries"  # under the repository's root
 
@@ -57,15 +56,6 @@ def has_entry(entries: Path, rel: str) -> bool:
 def prune_entries(entries: Path, kept: set[str]) -> int:
     """Remove from ENTRIES every file not in KEPT (entries as write_entry gives them), and folders
     left empty; never through a link (os.walk follows none; a link is removed). How many were removed."""
-    removed = 0
     if not entries.is_dir() or entries.is_symlink():
-        return removed
-    for folder, dirs, files in os.walk(entries, topdown=False, followlinks=False):
-        rel_folder = Path(folder).relative_to(entries).as_posix()
-        for name in files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
-            if f"{rel_folder}/{name}".removeprefix("./") not in kept:
-                os.unlink(os.path.join(folder, name))
-                removed += 1
-        if folder != str(entries) and not os.listdir(folder):
-            os.rmdir(folder)
-    return removed
+        return 0
+    return prune_tree(entries, kept)

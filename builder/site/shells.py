@@ -38,7 +38,6 @@ import logging
 import multiprocessing
 import os
 import re
-import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,10 +46,10 @@ from typing import Any
 
 from markupsafe import escape
 
-from ..store.files import _key, file_sha256, file_stamp, files_digest, plain, write_atomically
+from ..store.files import _key, file_sha256, file_stamp, files_digest, plain, prune_tree, write_atomically
 from ..store.sealed import load_cache, save_cache
 from ..store.versions import render_version
-from .content_files import DOCS, Listing, copy_files, engine_docs, excluded_by, list_content
+from .content_files import DOCS, Listing, copy_files, excluded_by, list_content
 from .links import targets, unresolved
 from .parts import content_key, manifests, part_of, remove_manifests, taken, write_manifest
 from .search_entries import ENTRIES, has_entry, prune_entries, write_entry
@@ -436,7 +435,7 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tu
         raise ShellError("links to no file of the site: " + "; ".join(
             f"{page} links to {target}" for page, target in broken[:5]) + (f" (and {len(broken) - 5} more)"
                                                                             if len(broken) > 5 else ""))
-    written.removed = _prune(site, kept, others)
+    written.removed = prune_tree(site, kept, others)
     prune_entries(entries, searched | {entry[3] for entry in pages.values() if entry[3]})
     save_cache(root / CACHE, {"version": render_version(), "pages": pages, "static": static, "engine": ours})
     if from_parts:
@@ -507,27 +506,6 @@ def _engine_output(staging: Path, site: Path, written: Written, entries: Path,
                 write_atomically(target, data)
                 written.copied += 1
     return kept, searched
-
-
-def _prune(site: Path, kept: set[str], others: tuple[str, ...] = ()) -> int:
-    """Remove the files of site/ that are not in `kept` (paths under site/), and folders left empty, but for
-    the folders `others` at its top; never through a link (os.walk follows none)."""
-    # paths as strings: some 300,000 files at 100,000 reports (pathlib's objects took most of the time)
-    removed, top = 0, str(site)
-    for folder, dirs, files in os.walk(top, topdown=False, followlinks=False):
-        rel_folder = folder[len(top) + 1:].replace(os.sep, "/")
-        if rel_folder.split("/", 1)[0] in others:
-            continue
-        prefix, left = (rel_folder + "/" if rel_folder else ""), False
-        for name in files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
-            if prefix + name not in kept:
-                os.unlink(os.path.join(folder, name))
-                removed += 1
-            else:
-                left = True
-        if folder != top and not left and not os.listdir(folder):
-            os.rmdir(folder)
-    return removed
 
 
 _URL = re.compile(r"<url>.*?</url>", re.S)

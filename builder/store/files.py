@@ -89,5 +89,27 @@ def write_atomically(path: Path, text: str | bytes) -> None:
             tmp.unlink()
 
 
+def prune_tree(top: Path, kept: set[str], others: tuple[str, ...] = ()) -> int:
+    """Remove every file under the folder `top` whose path under it (posix) is not in `kept`, and the
+    folders left empty, but for the folders `others` at its top; never through a link (os.walk follows
+    none; a link is removed as a file). How many files were removed."""
+    # paths as strings: some 300,000 files in a site of 100,000 reports (pathlib's objects took most of the time)
+    removed, root = 0, str(top)
+    for folder, dirs, files in os.walk(root, topdown=False, followlinks=False):
+        rel_folder = folder[len(root) + 1:].replace(os.sep, "/")
+        if rel_folder.split("/", 1)[0] in others:
+            continue
+        prefix, left = (rel_folder + "/" if rel_folder else ""), False
+        for name in files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
+            if prefix + name not in kept:
+                os.unlink(os.path.join(folder, name))
+                removed += 1
+            else:
+                left = True
+        if folder != root and not left and not os.listdir(folder):
+            os.rmdir(folder)
+    return removed
+
+
 def _key(*parts: Any) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
