@@ -21,7 +21,8 @@ from typing import Any, Callable, Iterable
 from ..store.files import file_stamp, plain, write_atomically
 
 DOCS = Path(".cache") / "shells" / "engine-docs"  # the engine's docs_dir in a build: its pages, copied
-MARKDOWN = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")  # a documentation page's ends, as the engine has them (case counts)
+# how a documentation page's name ends, as the engine has it (case counts: README.MD is a file to copy)
+MARKDOWN = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
 
 
 @dataclass(frozen=True)
