@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from ..store.files import file_stamp, plain, write_atomically
+from ..store.files import file_stamp, plain, prune_tree
+from .page_cache import _write
 
 DOCS = Path(".cache") / "shells" / "engine-docs"  # the engine's docs_dir in a build: its pages, copied
 # how a documentation page's name ends, as the engine has it (case counts: README.MD is a file to copy)
@@ -80,20 +81,9 @@ def engine_docs(content: Path, docs: Path, pages: Iterable[str]) -> int:
     """Make the folder `docs` hold exactly these pages of content/ (paths under it), as copies: a copy is
     written only where it differs, a file no page is any more removed with the folders left empty (never
     through a link: the caller refuses .cache/ with one). The number of copies written."""
-    wanted, written = set(pages), 0
-    for rel in sorted(wanted):
-        data, target = (content / rel).read_bytes(), docs / rel
-        if not (target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(target, data)
-            written += 1
-    top = os.path.join(docs, "")
-    for folder, dirs, files in os.walk(docs, topdown=False, followlinks=False):
-        for name in files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
-            if os.path.join(folder, name)[len(top):].replace(os.sep, "/") not in wanted:
-                os.unlink(os.path.join(folder, name))
-        if folder != str(docs) and not os.listdir(folder):
-            os.rmdir(folder)
+    wanted = set(pages)
+    written = sum(_write(docs / rel, (content / rel).read_bytes()) for rel in sorted(wanted))
+    prune_tree(docs, wanted)
     return written
 
 
