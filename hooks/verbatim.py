@@ -2,15 +2,14 @@
 
 A report page is mostly HTML the builder rendered and escaped (builder/site/templates: the template's
 tables, the scores, the findings, the narrative). Python-Markdown parses every tag of it only to set
-it aside as raw HTML, and Material's search plugin parses it all again only to skip it
-(`data-search-exclude`): at 1,000 reports that was two thirds of MkDocs' time. The builder marks such
+it aside as raw HTML, a cost that grows with every table. The builder marks such
 HTML between a line `<!-- verbatim -->` and a line `<!-- /verbatim -->`; before Markdown runs, each
-block becomes a comment holding a per-build key and the block's number (Markdown and the search
-plugin pass a comment by in one step), and once the theme has made the page, each comment is
+block becomes a comment holding a per-build key and the block's number (Markdown passes a comment by
+in one step), and once the theme has made the page, each comment is
 replaced by its block, read again from the page's source file (so no block is held in memory between
 MkDocs' two passes over the pages), without the marker lines.
 
-What a verbatim block holds is therefore never searched, never in the table of contents (headings
+What a verbatim block holds is therefore never in the table of contents (headings
 stay Markdown, outside the blocks) and never checked by MkDocs' link validation (it does not check
 raw HTML anyway). A page whose markers do not pair, or whose placeholder did not come through the
 theme exactly once, stops the build with the page's name: a block is never dropped silently.

@@ -36,6 +36,24 @@ def test_no_page_scrolls_sideways(site_url, page, name, rel, ready, width):  # n
     assert wide <= window, f"{rel} scrolls sideways at {width} px: {wide} px wide"
 
 
+def test_the_theme_s_script_runs_on_every_kind_of_page_without_an_error(site_url, page):  # noqa: F811
+    """Its settings hold none of its own search's strings (overrides/main.html): no page raises a script
+    error, and the theme's script still works (the colour toggle switches to the dark scheme)."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    for _, rel, ready in PAGES + (("home", "", "h1"),):
+        page.goto(site_url + rel)
+        expect(page.locator(ready).first).to_be_visible()
+        toggle = page.locator("label[for='__palette_1']")
+        if not toggle.is_visible():
+            page.locator("label[for='__palette_0']").click()  # the reader's system chose the dark one
+        page.locator("label[for='__palette_1']").click()
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+        page.locator("label[for='__palette_0']").click()
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "default")
+    assert not errors, errors
+
+
 def _marked(locator) -> dict:
     """What a reader sees of a cell's mark: its classes, the sign before it and its outline."""
     return locator.evaluate("e => ({cls: e.className, sign: getComputedStyle(e, '::before').content, "

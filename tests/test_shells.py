@@ -95,6 +95,45 @@ def test_the_search_entries_are_the_pages_own(two_sites):
         assert entry_of(path.read_bytes()) == pages[rel], rel
 
 
+def test_no_page_carries_what_the_theme_ships_for_a_search_the_site_does_not_run(two_sites):
+    """hooks/theme_files.py and overrides/main.html: with no search plugin configured, neither site has
+    Material's search worker, lunr's files or a source map, and every page's theme settings hold only the
+    clipboard's strings (Material writes its search's nine besides); the theme's own script is kept."""
+    import re
+
+    root, whole, site = two_sites
+    for built in (whole, site):
+        files = _files(built)
+        dropped = [rel for rel in files if rel.endswith(".map") or rel.startswith(
+            ("assets/javascripts/lunr/", "assets/javascripts/workers/"))]
+        assert not dropped, dropped[:5]
+        assert any(re.fullmatch(r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js", rel) for rel in files)
+        pages = [p for rel, p in files.items() if rel.endswith(".html")]
+        assert len(pages) > 20
+        for page in pages:
+            config = re.search(r'<script id="__config" type="application/json">(.*?)</script>',
+                               page.read_text(encoding="utf-8"), re.S)
+            assert config, page
+            settings = json.loads(config.group(1))
+            assert settings["translations"] == {"clipboard.copy": "复制", "clipboard.copied": "已复制"}, page
+            assert "search" not in settings and settings["features"] == ["navigation.top"], page
+
+
+def test_the_theme_s_search_files_are_kept_where_its_search_runs():
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("theme_files", ROOT / "hooks" / "theme_files.py")
+    theme_files = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(theme_files)
+    lunr, worker = "assets/javascripts/lunr/tinyseg.js", "assets/javascripts/workers/search.a7633da7.min.js"
+    assert theme_files.unused(lunr, searching=False) and theme_files.unused(worker, searching=False)
+    assert not theme_files.unused(lunr, searching=True) and not theme_files.unused(worker, searching=True)
+    assert theme_files.unused("assets/javascripts/bundle.a5f9d56c.min.js.map", searching=True)
+    assert not theme_files.unused("assets/javascripts/bundle.a5f9d56c.min.js", searching=False)
+
+
 def test_every_report_page_is_reached_from_a_list_page(two_sites):
     from conftest import report_pages_reached
 

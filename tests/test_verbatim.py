@@ -1,4 +1,4 @@
-"""hooks/verbatim.py: HTML the builder made passes MkDocs untouched, is never searched, and is never
+"""hooks/verbatim.py: HTML the builder made passes MkDocs untouched and is never
 lost (markers that do not pair, or a placeholder the page lost, stop the build naming the page)."""
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ PAGE = """# 标题
 <table><tr><td>1</td></tr></table>
 <!-- /verbatim -->
 
-## 小节 { data-search-exclude }
+## 小节
 
 <!-- verbatim -->
 <p>第二块</p>
