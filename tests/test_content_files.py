@@ -105,7 +105,80 @@ def test_a_tree_is_pruned_to_what_is_kept_and_never_through_a_link(tmp_path):
     outside = tmp_path / "outside"
     _tree(outside, {"keep.txt": "kept"})
     (site / "a" / "link").symlink_to(outside, target_is_directory=True)
-    assert prune_tree(site, {"a/index.html", "top.html"}, others=("pagefind",)) == 3  # old.html, the link, deep/index.html
+    assert prune_tree(site, {"a/index.html", "top.html"}, others=("pagefind",))[0] == 3  # old.html, the link, deep/index.html
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == [
         "a", "a/index.html", "pagefind", "pagefind/p.js", "top.html"]
     assert (outside / "keep.txt").read_text(encoding="utf-8") == "kept"
+
+
+def _left(site):
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*"))
+
+
+def test_a_prune_given_the_last_one_s_record_reads_only_the_folders_that_changed(tmp_path, monkeypatch):
+    """store.files.prune_tree with what the last prune returned: a folder as it was left is not read, and
+    whatever changed since is found all the same: a file no longer kept, a file or a folder or a link put in
+    by something else, a folder put back from an archive with its times, a folder whose times were set back."""
+    import os
+    import shutil
+
+    from builder.store import files as store
+
+    site = tmp_path / "site"
+    pages = {f"reports/{y}/b{k}/index.html": "p" for y in (2021, 2022) for k in range(3)}
+    _tree(site, {**pages, "index.html": "h", "api/a.json": "{}"})
+    kept = set(pages) | {"index.html", "api/a.json"}
+    removed, seen = store.prune_tree(site, kept)
+    assert removed == 0 and set(seen) == {"", "reports", "reports/2021", "reports/2022", "api"} | {
+        p.rsplit("/", 1)[0] for p in pages}
+    read = []
+    scandir = os.scandir
+
+    def reading(path, *args):
+        if isinstance(path, str) and path.startswith(str(site)):
+            read.append(os.path.relpath(path, site))
+        return scandir(path, *args)
+    monkeypatch.setattr(store.os, "scandir", reading)
+
+    assert store.prune_tree(site, kept, seen=seen) == (0, seen) and read == []  # nothing changed: nothing read
+
+    # a file no longer kept: only its folder is read
+    kept.discard("api/a.json")
+    kept.add("api/b.json")
+    (site / "api" / "b.json").write_text("{}", encoding="utf-8")
+    removed, seen = store.prune_tree(site, kept, seen=seen)
+    assert removed == 1 and read == ["api"] and not (site / "api" / "a.json").exists()
+
+    # put in by something else: a file beside a page, a folder with a file in it, a link
+    read.clear()
+    (site / "reports" / "2021" / "b1" / "stray.html").write_text("x", encoding="utf-8")
+    (site / "reports" / "2022" / "new" / "deep").mkdir(parents=True)
+    (site / "reports" / "2022" / "new" / "deep" / "index.html").write_text("x", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("kept", encoding="utf-8")
+    (site / "reports" / "2021" / "b2" / "link").symlink_to(outside, target_is_directory=True)
+    removed, seen = store.prune_tree(site, kept, seen=seen)
+    assert removed == 3 and sorted(read) == ["reports/2021/b1", "reports/2021/b2", "reports/2022",
+                                             "reports/2022/new", "reports/2022/new/deep"]  # the last two removed
+    assert _left(site) == sorted({"index.html", "api", "api/b.json", "reports", "reports/2021", "reports/2022"}
+                                 | set(pages) | {p.rsplit("/", 1)[0] for p in pages})
+    assert (outside / "keep.txt").read_text(encoding="utf-8") == "kept"
+
+    # a folder put back from an archive (times and all) with a stray file in it; one whose times were set back
+    read.clear()
+    folder = site / "reports" / "2022" / "b0"
+    times = folder.stat()
+    shutil.copytree(folder, tmp_path / "archived")
+    (tmp_path / "archived" / "stray.html").write_text("x", encoding="utf-8")
+    os.utime(tmp_path / "archived", ns=(times.st_atime_ns, times.st_mtime_ns))
+    shutil.rmtree(folder)
+    os.rename(tmp_path / "archived", folder)
+    os.utime(site / "reports" / "2022", ns=(times.st_atime_ns, site.stat().st_mtime_ns))
+    other = site / "reports" / "2021" / "b0"
+    times = other.stat()
+    (other / "stray.html").write_text("x", encoding="utf-8")
+    os.utime(other, ns=(times.st_atime_ns, times.st_mtime_ns))
+    removed, seen = store.prune_tree(site, kept, seen=seen)
+    assert removed == 2 and {"reports/2022/b0", "reports/2021/b0"} <= set(read)
+    assert not (folder / "stray.html").exists() and not (other / "stray.html").exists()

@@ -83,7 +83,7 @@ def engine_docs(content: Path, docs: Path, pages: Iterable[str]) -> int:
     through a link: the caller refuses .cache/ with one). The number of copies written."""
     wanted = set(pages)
     written = sum(_write(docs / rel, (content / rel).read_bytes()) for rel in sorted(wanted))
-    prune_tree(docs, wanted)
+    prune_tree(docs, wanted)  # a few hundred pages: read whole each time
     return written
 
 

@@ -53,9 +53,11 @@ def has_entry(entries: Path, rel: str) -> bool:
     return path.is_file() and not path.is_symlink()
 
 
-def prune_entries(entries: Path, kept: set[str]) -> int:
+def prune_entries(entries: Path, kept: set[str], seen: dict[str, list] | None = None) -> dict[str, list]:
     """Remove from ENTRIES every file not in KEPT (entries as write_entry gives them), and folders
-    left empty; never through a link (os.walk follows none; a link is removed). How many were removed."""
+    left empty; never through a link (a link is removed, not followed). `seen` and what is returned: what
+    store.files.prune_tree records of the folders it leaves, for the next prune (a folder unchanged since is
+    not read again)."""
     if not entries.is_dir() or entries.is_symlink():
-        return 0
-    return prune_tree(entries, kept)
+        return {}
+    return prune_tree(entries, kept, seen=seen)[1]

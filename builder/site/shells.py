@@ -435,9 +435,11 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tu
         raise ShellError("links to no file of the site: " + "; ".join(
             f"{page} links to {target}" for page, target in broken[:5]) + (f" (and {len(broken) - 5} more)"
                                                                             if len(broken) > 5 else ""))
-    written.removed = prune_tree(site, kept, others)
-    prune_entries(entries, searched | {entry[3] for entry in pages.values() if entry[3]})
-    save_cache(root / CACHE, {"version": render_version(), "pages": pages, "static": static, "engine": ours})
+    written.removed, folders = prune_tree(site, kept, others, _cached(cached, "folders"))
+    entry_folders = prune_entries(entries, searched | {entry[3] for entry in pages.values() if entry[3]},
+                                  _cached(cached, "entry_folders"))
+    save_cache(root / CACHE, {"version": render_version(), "pages": pages, "static": static, "engine": ours,
+                              "folders": folders, "entry_folders": entry_folders})
     if from_parts:
         remove_manifests(root)
     return written
@@ -472,7 +474,8 @@ def _engine_pages(root: Path, site: Path, env: dict[str, str] | None, old: dict[
 def _cached(cached: Any, part: str) -> dict[str, list]:
     """A part of the cache as this code wrote it, else nothing: "pages" (a bulk page's source → [its key, its
     path in site/, its file's stamp, its search entry's place under ENTRIES or None]), "engine" (the same of the
-    engine's pages out of the navigation), "static" (a copy's path in site/ → [its source, their stamps])."""
+    engine's pages out of the navigation), "static" (a copy's path in site/ → [its source, their stamps]),
+    "folders" and "entry_folders" (what store.files.prune_tree left of site/'s folders and ENTRIES')."""
     ours = isinstance(cached, dict) and cached.get("version") == render_version()
     return cached.get(part, {}) if ours and isinstance(cached.get(part), dict) else {}
 
