@@ -98,7 +98,8 @@ def test_the_search_entries_are_the_pages_own(two_sites):
 def test_no_page_carries_what_the_theme_ships_for_a_search_the_site_does_not_run(two_sites):
     """hooks/theme_files.py and overrides/main.html: with no search plugin configured, neither site has
     Material's search worker, lunr's files or a source map, and every page's theme settings hold only the
-    clipboard's strings (Material writes its search's nine besides); the theme's own script is kept."""
+    clipboard's strings (Material writes eight more: its search's and its version selector's); the theme's
+    own script is kept."""
     import re
 
     root, whole, site = two_sites

@@ -97,16 +97,17 @@ def copy_files(content: Path, site: Path, copies: Iterable[str], old: dict[str, 
     src_top, out, into, written = os.path.join(content, ""), {}, os.path.join(site, ""), 0
     for rel in copies:
         source, target = src_top + rel, into + rel
-        stamp, entry = plain(file_stamp(source)), old.get(rel)
-        if not (entry and entry[0] == rel and entry[1] == stamp and entry[2] == plain(file_stamp(target))) \
+        stamp, copied, entry = plain(file_stamp(source)), plain(file_stamp(target)), old.get(rel)
+        if not (entry and entry[0] == rel and entry[1] == stamp and entry[2] == copied) \
                 and not _same(source, target):
             os.makedirs(os.path.dirname(target), exist_ok=True)
             # whole or not at all, as the engine's copy (shutil.copyfile) but through a file beside it
             tmp = os.path.join(os.path.dirname(target), f".{os.getpid()}.copy.tmp")
             shutil.copyfile(source, tmp)
             os.replace(tmp, target)
+            copied = plain(file_stamp(target))
             written += 1
-        out[rel] = [rel, stamp, plain(file_stamp(target))]
+        out[rel] = [rel, stamp, copied]
     return out, written
 
 
