@@ -38,11 +38,11 @@ from .feeds import SITE_NAME, added_dates, agency_feed, events, write_feeds
 from .corrections import corrections_page
 from .releases_pages import release_pages
 from .list_pages import _issues, _rankings, _regions
-from .page_cache import GENERATED, PageCache, SiteWriter, _write, output_problems, report_key
+from .page_cache import GENERATED, PageCache, SiteWriter, output_problems, report_key
 from ..store.owned import refuse
 from ..store.files import _key
 from ..record.outcome import Outcome
-from ..store.files import file_stamp, without_gc
+from ..store.files import file_stamp, without_gc, write_changed
 from ..record.files import record_path
 from ..index.registry import load_registries, placed_bodies
 from ..index.scores import (ARTICLE_31_2007, ARTICLE_49, BASIS_RULE, CHANGELOG, DEADLINE_RULES, INDICATORS,
@@ -259,9 +259,9 @@ def _make_agency_pages(out_dir: Path, job: AgencyJob) -> int:
 
     for v, again in zip(job.reports, job.render):
         if again:
-            written += _write(out_dir / v.url, _render_report(env, v, marked(v)))
+            written += write_changed(out_dir / v.url, _render_report(env, v, marked(v)))
     if job.render_agency:
-        written += _write(out_dir / agency_url(job.agency),
+        written += write_changed(out_dir / agency_url(job.agency),
                           _render_agency(env, job.agency, job.reports, marked, job.namesake))
     return written
 

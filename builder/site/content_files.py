@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from ..store.files import file_stamp, plain, prune_tree
-from .page_cache import _write
+from ..store.files import file_stamp, plain, prune_tree, write_changed
 
 DOCS = Path(".cache") / "shells" / "engine-docs"  # the engine's docs_dir in a build: its pages, copied
 # how a documentation page's name ends, as the engine has it (case counts: README.MD is a file to copy)
@@ -82,7 +81,7 @@ def engine_docs(content: Path, docs: Path, pages: Iterable[str]) -> int:
     written only where it differs, a file no page is any more removed with the folders left empty (never
     through a link: the caller refuses .cache/ with one). The number of copies written."""
     wanted = set(pages)
-    written = sum(_write(docs / rel, (content / rel).read_bytes()) for rel in sorted(wanted))
+    written = sum(write_changed(docs / rel, (content / rel).read_bytes()) for rel in sorted(wanted))
     prune_tree(docs, wanted)  # a few hundred pages: read whole each time
     return written
 

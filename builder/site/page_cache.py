@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from ..data import downloads
 from ..record.outcome import Outcome, outcome_key
-from ..store.files import _key, file_stamp, plain, write_atomically
+from ..store.files import _key, file_stamp, plain, write_changed
 from ..store.sealed import load_cache, save_cache
 from ..index.bodies import FormerName
 from ..index.scores import Agencies, Agency, Score, load_agencies
@@ -165,7 +165,7 @@ class SiteWriter:
                 os.replace(content, self.out / rel)
                 self.written += 1
             return
-        self.written += _write(self.out / rel, content)
+        self.written += write_changed(self.out / rel, content)
 
     def prune(self) -> None:
         """Remove generated files that no report produces any more, and folders left empty; never through
@@ -183,12 +183,3 @@ class SiteWriter:
                 if not os.listdir(folder):
                     os.rmdir(folder)
 
-
-def _write(path: Path, content: str | bytes) -> bool:
-    """Write a file unless it already holds exactly this; whether it was written."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    if path.exists() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, data)  # a build killed halfway leaves the old page, never half a page
-    return True

@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..store.files import _key, write_atomically
+from ..store.files import _key, prune_tree, write_atomically
 from ..store.sealed import load_cache, save_cache
 
 REPOSITORY = Path(__file__).resolve().parents[2]  # where package.json is, and node_modules/ after `npm ci`
@@ -219,10 +219,4 @@ def _sync(source: Path, target: Path) -> None:
         if dst.is_symlink() or not (dst.is_file() and dst.stat().st_size == len(data) and dst.read_bytes() == data):
             dst.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(dst, data)
-    for folder, dirs, files in os.walk(target, topdown=False, followlinks=False):
-        for name in files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
-            path = Path(folder, name)
-            if path.relative_to(target).as_posix() not in made:
-                path.unlink()
-        if Path(folder) != target and not os.listdir(folder):
-            os.rmdir(folder)
+    prune_tree(target, made)

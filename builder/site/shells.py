@@ -46,7 +46,7 @@ from typing import Any
 
 from markupsafe import escape
 
-from ..store.files import _key, file_sha256, file_stamp, files_digest, plain, prune_tree, write_atomically
+from ..store.files import _key, file_sha256, file_stamp, files_digest, plain, prune_tree, write_changed
 from ..store.sealed import load_cache, save_cache
 from ..store.versions import render_version
 from .content_files import DOCS, Listing, copy_files, excluded_by, list_content
@@ -108,9 +108,7 @@ def write_templates(root: Path) -> Path:
     data = json.dumps({"docs": str(root / DOCS), "kinds": [{"folder": k.folder, "src": k.template,
                                                             "markdown": template_markdown(k)} for k in KINDS],
                        "pages": str(root / PAGES)}, ensure_ascii=False, indent=1)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists() or path.read_text(encoding="utf-8") != data:
-        write_atomically(path, data)
+    write_changed(path, data)
     return path
 
 
@@ -324,9 +322,7 @@ def _make(todo: list[str]) -> list[tuple[str, str, Any, str | None, set[str]]]:
             if warnings.seen:
                 raise ShellError(f"{src}: {warnings.seen[0]}")
             path = engine.site / dest
-            if not (path.exists() and path.read_bytes() == data):
-                path.parent.mkdir(parents=True, exist_ok=True)
-                write_atomically(path, data)
+            write_changed(path, data)
             done.append((src, dest, file_stamp(path), write_entry(entries, dest, data), targets(dest, data)))
     finally:
         logging.getLogger("properdocs").removeHandler(warnings)
@@ -505,11 +501,7 @@ def _engine_output(staging: Path, site: Path, written: Written, entries: Path,
                     searched.add(entry)
                 for target in targets(rel, data):
                     linked.setdefault(target, rel)
-            target = site / rel
-            if not (target.exists() and target.stat().st_size == len(data) and target.read_bytes() == data):
-                target.parent.mkdir(parents=True, exist_ok=True)
-                write_atomically(target, data)
-                written.copied += 1
+            written.copied += write_changed(site / rel, data)
     return kept, searched
 
 
@@ -563,6 +555,5 @@ def _sitemap(site: Path, staging: Path, pages: list[str], engine: Engine) -> lis
     with gzip.GzipFile(fileobj=buf, filename=str(site / (SITEMAP + ".gz")), mode="wb", mtime=mtime) as gz:
         gz.write(out)
     for name, data in ((SITEMAP, out), (SITEMAP + ".gz", buf.getvalue())):
-        if not ((site / name).exists() and (site / name).read_bytes() == data):
-            write_atomically(site / name, data)
+        write_changed(site / name, data)
     return [SITEMAP, SITEMAP + ".gz"]

@@ -90,6 +90,17 @@ def write_atomically(path: Path, text: str | bytes) -> None:
             tmp.unlink()
 
 
+def write_changed(path: Path, content: str | bytes) -> bool:
+    """Write a file (whole or not at all: write_atomically) unless it already holds exactly this (UTF-8
+    for text); whether it was written."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if path.exists() and path.stat().st_size == len(data) and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, data)  # a build killed halfway leaves the old file, never half of one
+    return True
+
+
 def prune_tree(top: Path, kept: set[str], others: tuple[str, ...] = (),
                seen: dict[str, list] | None = None) -> tuple[int, dict[str, list]]:
     """Remove every file under the folder `top` whose path under it (posix) is not in `kept`, every folder
