@@ -5,8 +5,9 @@ usage: python benchmarks/bench_scale.py [--sizes 100 1000 10000] [--runs 3] [--a
 For each N it prints: extraction reports/s, render seconds, the site's seconds (the engine's top level
 and the bulk pages in its shells: builder/site/engine.py), Pagefind's seconds (the search index), total
 seconds, peak memory, site size, bytes a report (in all, and by the site's top-level folder), search
-index size, and the seconds to add one report to the built site end to end (extract + check + render, the
-site, the search index), with the builder's share alone; then, with Chromium, what one search loads and
+index size, and the seconds to add one report to the built site end to end, as a push builds it
+(`python -m builder site` in a process of its own: its checks, extract + check + render, the site, the
+search index, the site's size), with the builder's share alone; then, with Chromium, what one search loads and
 how well names are found (benchmarks/bench_search.py). Medians over --runs full builds (each from a clean
 state), and the median of --additions reports added one by one (the first a body and year the site holds
 already; default: --runs); each N runs in a process of its own. With --keep DIR, each N is built in
@@ -98,6 +99,43 @@ def _pagefind(repo: Path) -> float:
     return time.perf_counter() - t0
 
 
+def _push(repo: Path) -> tuple[float, float]:
+    """`python -m builder site` on the built repo in a process of its own, as a push runs it (its checks of
+    the paths it writes, the records, the pages, the engine and the bulk pages, the search index, the
+    site's size): (its seconds from the process's start, the builder's share: cli._build_locked)."""
+    out = subprocess.run([sys.executable, __file__, "--push", str(repo),
+                          *(["--engine-renders-all"] if not SHELLS else [])],
+                         capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    if out.returncode != 0:
+        raise RuntimeError(f"the site's build failed: {out.stderr.strip()[-500:]}")
+    timed = json.loads(out.stdout.strip().splitlines()[-1])
+    return timed["total_s"], timed["builder_s"]
+
+
+def _push_here(repo: Path) -> None:
+    """What _push runs: the site command, the builder's share timed; its figures as JSON on the last line."""
+    started = time.perf_counter()
+    from builder import cli
+
+    spent = []
+    build_locked = cli._build_locked
+
+    def timed(*args, **kwargs):
+        t0 = time.perf_counter()
+        try:
+            return build_locked(*args, **kwargs)
+        finally:
+            spent.append(time.perf_counter() - t0)
+
+    cli._build_locked = timed
+    with contextlib.redirect_stdout(sys.stderr):
+        done = cli.main(["site", "--root", str(repo), "--site-dir", str(repo / "site"),
+                         *(["--engine-renders-all"] if not SHELLS else [])])
+    if done != 0:
+        sys.exit(done)
+    print(json.dumps({"total_s": time.perf_counter() - started, "builder_s": sum(spent)}))
+
+
 def _search(site: Path) -> dict | None:
     """benchmarks/bench_search.py's figures for the built site, or None without Chromium."""
     if shutil.which("chromium") is None:
@@ -127,15 +165,16 @@ def measure(n: int, runs: int, additions: int | None = None, keep: Path | None =
             pagefind_s = _pagefind(repo)
             rows.append({"extract_s": extract_s, "render_s": render_s, "site_s": site_s, "pagefind_s": pagefind_s,
                          "total_s": extract_s + render_s + site_s + pagefind_s, "reports": count})
-        # add one report to the built site: the builder's work, then the site's and the index's (end to end)
+        # add one report to the built site and build it as a push does (`python -m builder site`, a process
+        # of its own): end to end, and the builder's share
         incremental, builder_only = [], []
         for k in range(runs if additions is None else additions):
             extra = generate(repo / f"extra{k}", 1, seed=1000 + k)[0][0]
             target = repo / "reports" / "2023" / f"新增{k}{extra.name}"
             shutil.copy(extra, target)
-            extract_s, render_s, _ = _builder_work(repo)
-            builder_only.append(extract_s + render_s)
-            incremental.append(extract_s + render_s + _site(repo) + _pagefind(repo))
+            total_s, builder_s = _push(repo)
+            builder_only.append(builder_s)
+            incremental.append(total_s)
         search = _search(repo / "site")
         by_folder = _by_folder(repo / "site")  # one walk of the site (300,000 files at 100,000 reports)
         med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
@@ -161,9 +200,13 @@ def main() -> None:
                     help="the engine renders every page, as `python -m builder site --engine-renders-all`")
     ap.add_argument("--keep", type=Path, help="build each N in KEEP/N (not there yet) and leave it there")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--push", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     global SHELLS
     SHELLS = not args.engine_renders_all
+    if args.push:
+        _push_here(args.push)
+        return
     if args.one:
         print(json.dumps(measure(args.one, args.runs, args.additions, args.keep and args.keep.resolve() / str(args.one))))
         return

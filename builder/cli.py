@@ -235,7 +235,10 @@ def _site_problems(root: Path, site_dir: Path) -> list[str]:
     file: it would publish (or run) what a link points to, in the repository or outside it."""
     inputs = [p for name in MKDOCS_INPUTS for p in problems(root, root / name, why=MKDOCS_READS)]
     inputs += problems(root, root / "mkdocs.yml", folder=False, why=MKDOCS_READS)
-    return (problems(root, site_dir, deep=False, why=SITE_EMPTIED) or problems(root, site_dir, why=SITE_WRITTEN)) + inputs
+    from .site.shells import pruned_folders  # site/'s folders as the last prune left them: those unchanged not read
+
+    return (problems(root, site_dir, deep=False, why=SITE_EMPTIED)
+            or problems(root, site_dir, why=SITE_WRITTEN, seen=pruned_folders(root).get("site"))) + inputs
 
 
 def _unowned(root: Path, cache: list[str]) -> int:
@@ -360,7 +363,7 @@ def _build_locked(root: Path, out: Path) -> list[Outcome] | None:
     from .site.build import build_site
     from .site.page_cache import output_problems
 
-    refuse(output_problems(root, out))  # before a record is written: build_site looks again
+    refuse(output_problems(root, out, root / PAGE_CACHE))  # before a record is written: build_site looks again
     outcomes = process_all(root / "reports", root, write=True, progress=_progress("extracting"),
                            cache_dir=root / CACHE_DIR, state_file=root / STATE_FILE)
     n, errors, warnings = _report(outcomes, root)
@@ -423,7 +426,7 @@ def cmd_site(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         with build_lock(root):
-            refuse(_site_problems(root, site_dir) + output_problems(root, root / "content"))  # all of them at once
+            refuse(_site_problems(root, site_dir) + output_problems(root, root / "content", root / PAGE_CACHE))
             outcomes = _build_locked(root, root / "content")
             if outcomes is None:
                 return EXIT_BROKEN

@@ -182,3 +182,45 @@ def test_a_prune_given_the_last_one_s_record_reads_only_the_folders_that_changed
     removed, seen = store.prune_tree(site, kept, seen=seen)
     assert removed == 2 and {"reports/2022/b0", "reports/2021/b0"} <= set(read)
     assert not (folder / "stray.html").exists() and not (other / "stray.html").exists()
+
+
+def test_a_folder_with_a_link_where_a_kept_file_is_is_not_recorded_nor_those_holding_it(tmp_path):
+    """store.files.prune_tree leaves a kept name alone whatever it is, but records (for store.owned.problems,
+    which then skips the folder) only a folder whose kept names are real files: a link there leaves the
+    folder and every folder holding it unrecorded, so the check for links lists them and finds it."""
+    from builder.store.files import prune_tree
+    from builder.store.owned import problems
+
+    site = tmp_path / "site"
+    pages = {f"reports/2021/b{k}/index.html": "p" for k in range(3)}
+    _tree(site, {**pages, "index.html": "h"})
+    (site / "reports" / "2021" / "b1" / "index.html").unlink()
+    (site / "reports" / "2021" / "b1" / "index.html").symlink_to(tmp_path)
+    _, seen = prune_tree(site, set(pages) | {"index.html"})
+    assert set(seen) == {"reports/2021/b0", "reports/2021/b2"}  # neither b1 nor any folder holding it
+    assert [p.split(" is ")[0] for p in problems(tmp_path, site, seen=seen)] == ["site/reports/2021/b1/index.html"]
+    (site / "reports" / "2021" / "b1" / "index.html").unlink()
+    (site / "reports" / "2021" / "b1" / "index.html").write_text("p", encoding="utf-8")
+    _, seen = prune_tree(site, set(pages) | {"index.html"}, seen=seen)
+    assert set(seen) == {"", "reports", "reports/2021", "reports/2021/b0", "reports/2021/b1", "reports/2021/b2"}
+    assert problems(tmp_path, site, seen=seen) == []
+
+
+def test_the_check_of_site_reads_only_the_folders_changed_since_the_last_prune(tmp_path, monkeypatch):
+    """`site` refuses a site/ with a link in it before it writes (cli._site_problems); with the record of
+    the last build's prune (shells.pruned_folders) it lists only site/'s top, the later steps' folders
+    (Pagefind's) and the folders changed since: a link put in a page's folder since is refused all the same."""
+    from builder import cli
+
+    root = copy_repository(tmp_path / "repo")
+    assert cli.main(["site", "--root", str(root), "--site-dir", str(root / "site")]) == 0
+    site, read, scandir = root / "site", [], os.scandir
+    monkeypatch.setattr(os, "scandir", lambda path=".": (read.append(str(path)), scandir(path))[1])
+    assert cli._site_problems(root, site) == []
+    monkeypatch.setattr(os, "scandir", scandir)
+    listed = {Path(p).relative_to(site).as_posix() for p in read if Path(p).is_relative_to(site)}
+    assert listed and {p.split("/")[0] for p in listed} <= {".", "pagefind"}
+    page = next((site / "reports" / "2023").iterdir())
+    (page / "leak.html").symlink_to(root / "reports" / "agencies.yaml")
+    assert [p.split(" is ")[0] for p in cli._site_problems(root, site)] == [
+        f"site/reports/2023/{page.name}/leak.html"]

@@ -381,6 +381,42 @@ def test_a_generated_file_deleted(repo, tmp_path, rel):
     _check(repo, tmp_path)
 
 
+def _folders_read(root: Path, monkeypatch) -> list[str]:
+    """A cached build of root, and the folders below content/'s generated folders it listed (os.scandir) as
+    it ran (each generated folder itself is listed by the check for links, store.owned.problems)."""
+    from builder.site.page_cache import GENERATED
+
+    content, read, scandir = root / "content", [], os.scandir
+    monkeypatch.setattr(os, "scandir", lambda path=".": (read.append(str(path)), scandir(path))[1])
+    _build(root)
+    monkeypatch.setattr(os, "scandir", scandir)
+    listed = {Path(p).relative_to(content).as_posix() for p in read if Path(p).is_relative_to(content)}
+    return sorted(rel for rel in listed if "/" in rel and rel.split("/")[0] in GENERATED)
+
+
+def test_files_no_build_made_are_removed_reading_only_the_folders_they_are_in(repo, tmp_path, monkeypatch):
+    """The prune of content/'s generated folders (SiteWriter.prune through store.files.prune_tree) and the
+    check for links in them (page_cache.output_problems) read a folder only when it changed since the
+    last prune: a build that changes nothing lists none below the generated folders; a file put into a
+    generated folder, and a folder made there, are found and removed, reading only the folders they are
+    in. A link put into a folder the last prune recorded is refused."""
+    assert _folders_read(repo, monkeypatch) == []
+    content = repo / "content"
+    for rel in ("agencies/stray.md", "api/v1/reports/2023/stray.json", "reports/2099/stray/index.md"):
+        (content / rel).parent.mkdir(parents=True, exist_ok=True)
+        (content / rel).write_text("not the build's\n", encoding="utf-8")
+    assert _folders_read(repo, monkeypatch) == ["api/v1/reports/2023", "reports/2099", "reports/2099/stray"]
+    assert not (content / "agencies" / "stray.md").exists() and not (content / "reports" / "2099").exists()
+    _check(repo, tmp_path)
+    folder = content / "api" / "v1" / "reports" / "2023"
+    (folder / "link.json").symlink_to(repo / "reports" / "agencies.yaml")
+    from builder.store.owned import Unowned
+
+    with pytest.raises(Unowned, match="link.json"):
+        _build(repo)
+    assert (folder / "link.json").is_symlink() and (repo / "reports" / "agencies.yaml").is_file()
+
+
 def _edit_generated(path: Path) -> None:
     """Numbers of a generated file changed as a person would, its size kept (a .gz made again at level 9
     and padded to its size with a header comment, RFC 1952 FCOMMENT)."""

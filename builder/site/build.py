@@ -69,7 +69,7 @@ def build_site(outcomes: list[Outcome], root: Path, out_dir: Path, cache_file: P
     cache file, pages whose inputs did not change since the last build are not rendered again. Raises
     store.owned.Unowned, before writing anything, if out_dir or a generated path in it is not the build's
     own folder (a symbolic link, a file, a FIFO a commit put there: page_cache.output_problems)."""
-    refuse(output_problems(root, out_dir))
+    refuse(output_problems(root, out_dir, cache_file))
     env = _env()
     cache = PageCache(cache_file)
     writer = SiteWriter(out_dir, cache)

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from ..data import downloads
 from ..record.outcome import Outcome, outcome_key
-from ..store.files import _key, file_stamp, plain, write_changed
+from ..store.files import _key, file_stamp, plain, prune_tree, write_changed
 from ..store.sealed import load_cache, save_cache
 from ..index.bodies import FormerName
 from ..index.scores import Agencies, Agency, Score, load_agencies
@@ -29,16 +29,32 @@ GENERATED = ("index.md", "issues.md", "methodology.md", "data.md", "accuracy.md"
 PUBLISHES = "MkDocs would publish what it points to"  # why a link elsewhere in content/ is refused
 
 
-def output_problems(root: Path, out: Path) -> list[str]:
+def output_problems(root: Path, out: Path, cache_file: Path | None = None) -> list[str]:
     """What makes the pages' folder `out` (content/) not the build's to write into (store.owned): `out`
     and each GENERATED path in it absent or a real folder (a real file for a page), no link or special
-    file under them; and no link elsewhere in it, which MkDocs would follow and publish."""
+    file under them; and no link elsewhere in it, which MkDocs would follow and publish. With the page
+    cache's path, the generated folders' last prune (pruned_folders) spares reading those unchanged."""
     found = problems(root, out, deep=False)
     if found:
         return found
+    seen = pruned_folders(cache_file) if cache_file is not None else {}
     for name in GENERATED:
-        found += problems(root, out / name, folder=not name.endswith(".md"))
+        found += problems(root, out / name, folder=not name.endswith(".md"), seen=seen.get(name))
     return found + problems(root, out, skip=GENERATED, why=PUBLISHES)
+
+
+def _folders_file(cache_file: Path) -> Path:
+    return cache_file.with_name(f"{cache_file.stem}-folders{cache_file.suffix}")
+
+
+def pruned_folders(cache_file: Path) -> dict[str, dict[str, list]]:
+    """What SiteWriter.prune left of each GENERATED folder (store.files.prune_tree's record), sealed beside
+    the page cache `cache_file` (its own file: a check reads it without the cache); {} when there is none
+    or it is not this builder's."""
+    data = load_cache(_folders_file(cache_file))
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        return {}
+    return data
 
 
 def report_key(o: Outcome, info: Agency, changes: dict[str, Any] | None = None) -> str:
@@ -62,6 +78,7 @@ class PageCache:
         self.reports: dict[str, tuple[Score, downloads.Prepared]] = {}
         self.directory: tuple[Any, dict[str, Agency]] = (None, {})  # the agencies file, by size and time
         self.groups: dict[str, tuple[str, list[tuple[str, str]]]] = {}  # sets of pages made from one key
+        self.folders: dict[str, dict[str, list]] = {}  # what the last prune left of each GENERATED folder
         # each report's score and download parts, by its key (page_cache.report_key): a shard per 1/32 of the keys
         self.shards = path and ShardedCache(path.with_name(f"{path.stem}-reports{path.suffix}"), render_version())
         data = load_cache(path) if path is not None else None  # None unless sealed by this machine's builder
@@ -74,6 +91,8 @@ class PageCache:
                 self.groups = {str(k): (key, [tuple(p) for p in pages]) for k, (key, pages) in data["groups"].items()}
             except (ValueError, TypeError, KeyError, IndexError):  # not what this builder writes: rebuilt
                 self.pages, self.directory, self.groups = {}, (None, {}), {}
+        if path is not None:
+            self.folders = pruned_folders(path)
         for k, entry in (self.shards.load() if self.shards else {}).items():
             try:
                 score, row, csv, js, found = entry
@@ -99,6 +118,7 @@ class PageCache:
                           for rel, key in writer.keys.items()},
                 "directory": (stamp, {a.name: (a.region, a.level, a.kind, a.id, [[f.name, f.first, f.last] for f in a.former])
                                      for a in agencies.values()})})
+            save_cache(_folders_file(self.path), writer.folders)
             # a report's key is a digest of what its parts are made from: an entry under a key held is the same
             self.shards.save(reports, lambda made: (made[0].to_data(), made[1].row, made[1].csv, made[1].json,
                                                     made[1].findings))
@@ -111,10 +131,11 @@ class SiteWriter:
         self.out = out
         self.cache = cache or PageCache(None)
         self.written = 0
-        self.kept: set[str] = set()  # the files this build produces, as paths under out
+        self.kept: set[str] = set()  # the files this build produces, as paths under out (posix)
         self.keys: dict[str, str] = {}  # page → what it was made from, in this build
         self.groups: dict[str, tuple[str, list[tuple[str, str]]]] = {}  # see unchanged()
         self.stamps: dict[str, Any] = {}  # a page found fresh → its file's size and time (not stat()ed twice)
+        self.folders: dict[str, dict[str, list]] = {}  # what prune() left of each GENERATED folder (prune_tree)
 
     def fresh(self, rel: str, key: str) -> bool:
         """Whether a page was last made from this key and its file is as it was written then (same size
@@ -128,7 +149,7 @@ class SiteWriter:
     def stale(self, rel: str, key: str) -> bool:
         """Claim a page for this build; True if it must be made (its inputs changed, or its file did)."""
         self.keys[rel] = key
-        self.kept.add(os.path.join(self.out, rel))
+        self.kept.add(rel)
         return not self.fresh(rel, key)
 
     def unchanged(self, name: str, key: str) -> bool:
@@ -158,7 +179,7 @@ class SiteWriter:
         """Write a page unless it already holds exactly this. A Path is a whole file made in the page's
         folder, moved over the page (os.replace: the old file or the new, never half of one); the
         page's own path means the file there is kept as it is (its maker found it unchanged)."""
-        self.kept.add(os.path.join(self.out, rel))
+        self.kept.add(rel)
         self.stamps.pop(rel, None)
         if isinstance(content, Path):
             if content != self.out / rel:
@@ -169,17 +190,23 @@ class SiteWriter:
 
     def prune(self) -> None:
         """Remove generated files that no report produces any more, and folders left empty; never through
-        a link (a GENERATED path that is one is refused: Unowned; os.walk follows none below its top)."""
+        a link (a GENERATED path that is one is refused: Unowned; store.files.prune_tree follows none). A
+        folder as the last prune left it (its record in the cache: inode, change time, the names kept
+        in it) is not read: adding one report to 100,000 reads the folders it changed, not all 120,000."""
+        under: dict[str, set[str]] = {}
+        for rel in self.kept:
+            top, _, rest = rel.partition("/")
+            if rest:
+                under.setdefault(top, set()).add(rest)
         for name in GENERATED:
             target = os.path.join(self.out, name)
             if os.path.islink(target):
                 raise Unowned(problems(self.out, Path(target), folder=not name.endswith(".md"), deep=False))
-            if os.path.isfile(target) and target not in self.kept:
-                os.unlink(target)
-            for folder, dirs, files in os.walk(target, topdown=False, followlinks=False):
-                for f in files:
-                    if os.path.join(folder, f) not in self.kept:
-                        os.unlink(os.path.join(folder, f))
-                if not os.listdir(folder):
-                    os.rmdir(folder)
-
+            if os.path.isfile(target):
+                if name not in self.kept:
+                    os.unlink(target)
+            elif os.path.isdir(target):
+                kept = under.get(name, set())
+                self.folders[name] = prune_tree(Path(target), kept, seen=self.cache.folders.get(name))[1]
+                if not kept and not os.listdir(target):
+                    os.rmdir(target)

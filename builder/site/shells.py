@@ -59,6 +59,7 @@ TEMPLATES = Path(".cache") / "shells" / "templates.json"  # the template pages t
 PAGES = Path(".cache") / "shells" / "pages.json"  # the engine's pages out of the navigation it rendered (hooks/shells.py)
 STAGING = Path(".cache") / "shells" / "engine-site"  # where the engine writes the top level and template pages
 CACHE = Path(".cache") / "shells.json"  # each bulk page's key and file stamp in site/
+FOLDERS = Path(".cache") / "site-folders.json"  # what the last prune left of site/ and ENTRIES (pruned_folders)
 PARALLEL = 256  # from this many pages to make, a process per core makes them
 
 _MARK = "xshellslot{}x"  # a marker: ASCII letters and digits, the same after escaping, URL-joining, slugs
@@ -433,11 +434,12 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tu
         raise ShellError("links to no file of the site: " + "; ".join(
             f"{page} links to {target}" for page, target in broken[:5]) + (f" (and {len(broken) - 5} more)"
                                                                             if len(broken) > 5 else ""))
-    written.removed, folders = prune_tree(site, kept, others, _cached(cached, "folders"))
+    seen = pruned_folders(root)
+    written.removed, folders = prune_tree(site, kept, others, seen.get("site"))
     entry_folders = prune_entries(entries, searched | {entry[3] for entry in pages.values() if entry[3]},
-                                  _cached(cached, "entry_folders"))
-    save_cache(root / CACHE, {"version": render_version(), "pages": pages, "static": static, "engine": ours,
-                              "folders": folders, "entry_folders": entry_folders})
+                                  seen.get("entries"))
+    save_cache(root / CACHE, {"version": render_version(), "pages": pages, "static": static, "engine": ours})
+    save_cache(root / FOLDERS, {"site": folders, "entries": entry_folders})
     if from_parts:
         remove_manifests(root)
     return written
@@ -469,11 +471,20 @@ def _engine_pages(root: Path, site: Path, env: dict[str, str] | None, old: dict[
     return out
 
 
+def pruned_folders(root: Path) -> dict[str, dict[str, list]]:
+    """What the last build's prunes left (store.files.prune_tree's records), sealed in FOLDERS apart from the
+    shells' cache (the check for links in site/ reads it without that cache): "site" (site/'s folders) and
+    "entries" (ENTRIES'); {} when there is none or it is not this builder's."""
+    data = load_cache(root / FOLDERS)
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        return {}
+    return data
+
+
 def _cached(cached: Any, part: str) -> dict[str, list]:
     """A part of the cache as this code wrote it, else nothing: "pages" (a bulk page's source → [its key, its
     path in site/, its file's stamp, its search entry's place under ENTRIES or None]), "engine" (the same of the
-    engine's pages out of the navigation), "static" (a copy's path in site/ → [its source, their stamps]),
-    "folders" and "entry_folders" (what store.files.prune_tree left of site/'s folders and ENTRIES')."""
+    engine's pages out of the navigation), "static" (a copy's path in site/ → [its source, their stamps])."""
     ours = isinstance(cached, dict) and cached.get("version") == render_version()
     return cached.get(part, {}) if ours and isinstance(cached.get(part), dict) else {}
 

@@ -113,7 +113,10 @@ def prune_tree(top: Path, kept: set[str], others: tuple[str, ...] = (),
     a folder put back from an archive; the same change time, which every entry added to it, removed or
     renamed in it sets, and so does setting its times back; the same names to keep) holds nothing to
     remove and is not read: an addition to a site of 100,000 reports reads the folders that changed,
-    not its 140,000. Without `seen` (a first build, a cache from other code) every folder is read."""
+    not its 140,000. Without `seen` (a first build, a cache from other code) every folder is read. A
+    folder is described only when each name kept in it is a real file or folder, and holds no other:
+    store.owned.problems lists only the folders not as described (what it looks for, a link or a
+    special file, can enter a folder only by changing its change time)."""
     root, seen = str(top), seen or {}
     files_in: dict[str, set[str]] = {}  # a folder → the names of the files kept in it
     folders_in: dict[str, set[str]] = {"": set()}  # a folder → the names of its folders that hold something kept
@@ -127,7 +130,7 @@ def prune_tree(top: Path, kept: set[str], others: tuple[str, ...] = (),
             parent, _, child = folder.rpartition("/")
             folders_in.setdefault(parent, set()).add(child)
             folder = parent
-    removed, now = 0, {}
+    removed, now, dirty = 0, {}, []
     for folder in sorted(folders_in, key=lambda f: f.count("/") + bool(f)):  # a folder after the one holding it
         path = f"{root}/{folder}" if folder else root
         try:
@@ -142,7 +145,7 @@ def prune_tree(top: Path, kept: set[str], others: tuple[str, ...] = (),
         if seen.get(folder) == [st.st_ino, st.st_ctime_ns, digest]:
             now[folder] = seen[folder]
             continue
-        left = False
+        left, plain_files = False, True
         with os.scandir(path) as entries:
             for entry in list(entries):
                 if not folder and entry.name in others:
@@ -154,14 +157,22 @@ def prune_tree(top: Path, kept: set[str], others: tuple[str, ...] = (),
                     removed += _remove_tree(entry.path)
                 elif entry.name in files:
                     left = True
+                    plain_files = plain_files and entry.is_file(follow_symlinks=False)
                 else:  # a file, or a link to anything
                     os.unlink(entry.path)
                     removed += 1
         if folder and not left and not os.listdir(path):
             os.rmdir(path)
             continue
-        st = os.lstat(path)
-        now[folder] = [st.st_ino, st.st_ctime_ns, digest]
+        if plain_files:
+            st = os.lstat(path)
+            now[folder] = [st.st_ino, st.st_ctime_ns, digest]
+        else:  # a name kept that is a link or a special file: read again (owned.problems finds it)
+            dirty.append(folder)
+    for folder in dirty:  # and the folders holding it, through which a walk reaches it
+        while folder:
+            folder = folder.rpartition("/")[0]
+            now.pop(folder, None)
     return removed, now
 
 

@@ -62,12 +62,17 @@ def _problem(path: Path, name: str, mode: int, folder: bool, why: str) -> str | 
 
 
 def problems(root: Path, path: Path, folder: bool = True, deep: bool = True, why: str = WRITES,
-             skip: Iterable[str] = ()) -> list[str]:
+             skip: Iterable[str] = (), seen: dict[str, list] | None = None) -> list[str]:
     """What makes `path` (under root, or anywhere) not the build's own: each folder from root down to it
     a real folder, the path itself absent or a real folder (a real file when not `folder`), and, when
     `deep`, nothing under it a link or a special file (its top-level names in `skip` left out: checked on
     their own). Links are never followed: lstat, scandir without following. `why` says, in a link's
-    problem, what following it would do."""
+    problem, what following it would do.
+
+    `seen`: what the last prune of `path` left (store.files.prune_tree: a folder under it → its inode,
+    change time, ...). A folder below the top with the inode and change time recorded there holds what
+    that prune left, real files and folders only, and is not listed: the walk goes on into the folders
+    recorded in it. A link or a special file put in a folder since changed its change time."""
     root, path = Path(os.path.abspath(root)), Path(os.path.abspath(path))
     steps = [root / Path(*path.relative_to(root).parts[:k]) for k in range(1, len(path.relative_to(root).parts) + 1)] \
         if path.is_relative_to(root) and path != root else [path]
@@ -85,8 +90,23 @@ def problems(root: Path, path: Path, folder: bool = True, deep: bool = True, why
     if not (folder and deep):
         return []
     found, stack, skipped = [], [str(path)], set(skip)
+    seen = seen or {}
+    inside: dict[str, list[str]] = {}  # a folder recorded → the folders recorded in it
+    for rel in seen:
+        if rel:
+            inside.setdefault(rel.rpartition("/")[0], []).append(rel)
+    start = len(str(path)) + 1
     while stack:
         top = stack.pop()
+        rel = top[start:]
+        if rel and rel in seen:  # the top is always listed (names of later steps, `skip`)
+            try:
+                st = os.lstat(top)
+            except OSError:
+                st = None
+            if st is not None and stat.S_ISDIR(st.st_mode) and seen[rel][:2] == [st.st_ino, st.st_ctime_ns]:
+                stack += [os.path.join(str(path), child) for child in inside.get(rel, [])]
+                continue
         try:
             entries = list(os.scandir(top))
         except OSError as exc:
