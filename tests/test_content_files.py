@@ -70,13 +70,13 @@ def test_the_engine_s_folder_holds_exactly_its_pages_and_is_written_only_where_t
 def test_a_copy_is_made_where_its_source_or_itself_changed_and_only_there(tmp_path):
     content, site = tmp_path / "content", tmp_path / "site"
     _tree(content, {"api/a.json": "{}", "api/b.json": "[]"})
-    made, written = copy_files(content, site, ["api/a.json", "api/b.json"], {})
+    made, written, _ = copy_files(content, site, ["api/a.json", "api/b.json"], {})
     assert written == 2 and (site / "api" / "b.json").read_text(encoding="utf-8") == "[]"
-    again, written = copy_files(content, site, ["api/a.json", "api/b.json"], made)
+    again, written, _ = copy_files(content, site, ["api/a.json", "api/b.json"], made)
     assert (again, written) == (made, 0)
     (content / "api" / "a.json").write_text('{"a": 1}', encoding="utf-8")
     (site / "api" / "b.json").write_text("damaged", encoding="utf-8")
-    _, written = copy_files(content, site, ["api/a.json", "api/b.json"], made)
+    _, written, _ = copy_files(content, site, ["api/a.json", "api/b.json"], made)
     assert written == 2 and (site / "api" / "a.json").read_text(encoding="utf-8") == '{"a": 1}'
     assert (site / "api" / "b.json").read_text(encoding="utf-8") == "[]"
 
@@ -111,6 +111,33 @@ def test_a_tree_is_pruned_to_what_is_kept_and_never_through_a_link(tmp_path):
     assert (outside / "keep.txt").read_text(encoding="utf-8") == "kept"
 
 
+def _settling(monkeypatch):
+    """store.files.SETTLED_NS made 50 ms (a record takes only folders changed longer ago than that), and a
+    wait of as long: a test's folders recorded without waiting a second."""
+    import time
+
+    from builder.store import files as store
+
+    monkeypatch.setattr(store, "SETTLED_NS", 50_000_000)
+    return lambda: time.sleep(0.06)
+
+
+def test_a_folder_changed_too_lately_is_not_recorded(tmp_path, monkeypatch):
+    """A folder whose change time is not SETTLED_NS in the past is left out of prune_tree's record (read
+    again next time): a change in the same tick of the file system's clock would not change it."""
+    from builder.store.files import prune_tree
+
+    site = tmp_path / "site"
+    _tree(site, {"a/index.html": "a", "b/index.html": "b"})
+    wait = _settling(monkeypatch)
+    wait()
+    (site / "b" / "index.html").unlink()
+    (site / "b" / "index.html").write_text("b", encoding="utf-8")
+    assert set(prune_tree(site, {"a/index.html", "b/index.html"})[1]) == {"", "a"}
+    wait()
+    assert set(prune_tree(site, {"a/index.html", "b/index.html"})[1]) == {"", "a", "b"}
+
+
 def _left(site):
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("*"))
 
@@ -128,6 +155,8 @@ def test_a_prune_given_the_last_one_s_record_reads_only_the_folders_that_changed
     pages = {f"reports/{y}/b{k}/index.html": "p" for y in (2021, 2022) for k in range(3)}
     _tree(site, {**pages, "index.html": "h", "api/a.json": "{}"})
     kept = set(pages) | {"index.html", "api/a.json"}
+    wait = _settling(monkeypatch)
+    wait()
     removed, seen = store.prune_tree(site, kept)
     assert removed == 0 and set(seen) == {"", "reports", "reports/2021", "reports/2022", "api"} | {
         p.rsplit("/", 1)[0] for p in pages}
@@ -146,6 +175,7 @@ def test_a_prune_given_the_last_one_s_record_reads_only_the_folders_that_changed
     kept.discard("api/a.json")
     kept.add("api/b.json")
     (site / "api" / "b.json").write_text("{}", encoding="utf-8")
+    wait()
     removed, seen = store.prune_tree(site, kept, seen=seen)
     assert removed == 1 and read == ["api"] and not (site / "api" / "a.json").exists()
 
@@ -158,8 +188,10 @@ def test_a_prune_given_the_last_one_s_record_reads_only_the_folders_that_changed
     outside.mkdir()
     (outside / "keep.txt").write_text("kept", encoding="utf-8")
     (site / "reports" / "2021" / "b2" / "link").symlink_to(outside, target_is_directory=True)
+    wait()
     removed, seen = store.prune_tree(site, kept, seen=seen)
-    assert removed == 3 and sorted(read) == ["reports/2021/b1", "reports/2021/b2", "reports/2022",
+    # api/ too: the last prune removed a file from it, after which its change time was not yet settled
+    assert removed == 3 and sorted(read) == ["api", "reports/2021/b1", "reports/2021/b2", "reports/2022",
                                              "reports/2022/new", "reports/2022/new/deep"]  # the last two removed
     assert _left(site) == sorted({"index.html", "api", "api/b.json", "reports", "reports/2021", "reports/2022"}
                                  | set(pages) | {p.rsplit("/", 1)[0] for p in pages})
@@ -184,7 +216,7 @@ def test_a_prune_given_the_last_one_s_record_reads_only_the_folders_that_changed
     assert not (folder / "stray.html").exists() and not (other / "stray.html").exists()
 
 
-def test_a_folder_with_a_link_where_a_kept_file_is_is_not_recorded_nor_those_holding_it(tmp_path):
+def test_a_folder_with_a_link_where_a_kept_file_is_is_not_recorded_nor_those_holding_it(tmp_path, monkeypatch):
     """store.files.prune_tree leaves a kept name alone whatever it is, but records (for store.owned.problems,
     which then skips the folder) only a folder whose kept names are real files: a link there leaves the
     folder and every folder holding it unrecorded, so the check for links lists them and finds it."""
@@ -196,11 +228,14 @@ def test_a_folder_with_a_link_where_a_kept_file_is_is_not_recorded_nor_those_hol
     _tree(site, {**pages, "index.html": "h"})
     (site / "reports" / "2021" / "b1" / "index.html").unlink()
     (site / "reports" / "2021" / "b1" / "index.html").symlink_to(tmp_path)
+    wait = _settling(monkeypatch)
+    wait()
     _, seen = prune_tree(site, set(pages) | {"index.html"})
     assert set(seen) == {"reports/2021/b0", "reports/2021/b2"}  # neither b1 nor any folder holding it
     assert [p.split(" is ")[0] for p in problems(tmp_path, site, seen=seen)] == ["site/reports/2021/b1/index.html"]
     (site / "reports" / "2021" / "b1" / "index.html").unlink()
     (site / "reports" / "2021" / "b1" / "index.html").write_text("p", encoding="utf-8")
+    wait()
     _, seen = prune_tree(site, set(pages) | {"index.html"}, seen=seen)
     assert set(seen) == {"", "reports", "reports/2021", "reports/2021/b0", "reports/2021/b1", "reports/2021/b2"}
     assert problems(tmp_path, site, seen=seen) == []
@@ -214,6 +249,8 @@ def test_the_check_of_site_reads_only_the_folders_changed_since_the_last_prune(t
 
     root = copy_repository(tmp_path / "repo")
     assert cli.main(["site", "--root", str(root), "--site-dir", str(root / "site")]) == 0
+    _settling(monkeypatch)()  # the first build's folders recorded by the second's prune
+    assert cli.main(["site", "--root", str(root), "--site-dir", str(root / "site")]) == 0
     site, read, scandir = root / "site", [], os.scandir
     monkeypatch.setattr(os, "scandir", lambda path=".": (read.append(str(path)), scandir(path))[1])
     assert cli._site_problems(root, site) == []
@@ -224,3 +261,39 @@ def test_the_check_of_site_reads_only_the_folders_changed_since_the_last_prune(t
     (page / "leak.html").symlink_to(root / "reports" / "agencies.yaml")
     assert [p.split(" is ")[0] for p in cli._site_problems(root, site)] == [
         f"site/reports/2023/{page.name}/leak.html"]
+
+
+def test_copies_from_the_builder_s_folders_are_not_stat_ed_where_those_folders_did_not_change(tmp_path, monkeypatch):
+    """copy_files with `replaced` (content/'s folders whose files the builder only ever renames into place)
+    and the last copy's record of them: a folder as recorded has its copies' sources taken as recorded,
+    without a stat; a file replaced there (as the builder writes), added or removed changes the folder and
+    is copied; a folder not `replaced` (hand-written files, edited in place) is stat()ed file by file; a
+    copy in site/ edited is copied again whatever its source's folder."""
+    from builder.site import content_files
+    from builder.store.files import write_atomically
+
+    content, site = tmp_path / "content", tmp_path / "site"
+    _tree(content, {"api/a.json": "{}", "api/b.json": "[]", "feeds/x.xml": "<x/>", "assets/s.css": "p{}"})
+    copies = ["api/a.json", "api/b.json", "assets/s.css", "feeds/x.xml"]
+    wait = _settling(monkeypatch)
+    wait()
+    made, written, folders = copy_files(content, site, copies, {}, ("api", "feeds"))
+    assert written == 4 and set(folders) == {"api", "feeds"}
+    stamped, stamp = [], content_files.file_stamp
+    monkeypatch.setattr(content_files, "file_stamp", lambda path, **kw: (stamped.append(path), stamp(path, **kw))[1])
+
+    def sources() -> list[str]:
+        seen = sorted(os.path.relpath(p, content) for p in stamped if str(p).startswith(str(content)))
+        stamped.clear()
+        return seen
+
+    again, written, folders = copy_files(content, site, copies, made, ("api", "feeds"), folders)
+    assert (again, written) == (made, 0) and sources() == ["assets/s.css"]
+    write_atomically(content / "api" / "a.json", b'{"a": 1}')  # as the builder writes: replaced whole
+    (content / "assets" / "s.css").write_text("p{color:red}", encoding="utf-8")  # by hand, in place
+    (site / "feeds" / "x.xml").write_text("damaged", encoding="utf-8")
+    wait()
+    made, written, folders = copy_files(content, site, copies, again, ("api", "feeds"), folders)
+    assert written == 3 and sources() == ["api/a.json", "api/b.json", "assets/s.css"]
+    assert [(site / rel).read_bytes() == (content / rel).read_bytes() for rel in copies] == [True] * 4
+    assert copy_files(content, site, copies, made, ("api", "feeds"), folders)[1] == 0 and sources() == ["assets/s.css"]

@@ -13,6 +13,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -400,11 +401,18 @@ def test_files_no_build_made_are_removed_reading_only_the_folders_they_are_in(re
     last prune: a build that changes nothing lists none below the generated folders; a file put into a
     generated folder, and a folder made there, are found and removed, reading only the folders they are
     in. A link put into a folder the last prune recorded is refused."""
+    from builder.store import files as store
+
+    monkeypatch.setattr(store, "SETTLED_NS", 50_000_000)
+    time.sleep(0.06)
+    _build(repo)  # the first build's folders, settled, recorded by this one's prune
+    time.sleep(0.06)
     assert _folders_read(repo, monkeypatch) == []
     content = repo / "content"
     for rel in ("agencies/stray.md", "api/v1/reports/2023/stray.json", "reports/2099/stray/index.md"):
         (content / rel).parent.mkdir(parents=True, exist_ok=True)
         (content / rel).write_text("not the build's\n", encoding="utf-8")
+    time.sleep(0.06)
     assert _folders_read(repo, monkeypatch) == ["api/v1/reports/2023", "reports/2099", "reports/2099/stray"]
     assert not (content / "agencies" / "stray.md").exists() and not (content / "reports" / "2099").exists()
     _check(repo, tmp_path)

@@ -51,6 +51,7 @@ from ..store.sealed import load_cache, save_cache
 from ..store.versions import render_version
 from .content_files import DOCS, Listing, copy_files, excluded_by, list_content
 from .links import targets, unresolved
+from .page_cache import GENERATED  # the builder's folders of content/, whose files are only ever replaced whole
 from .parts import content_key, manifests, part_of, remove_manifests, taken, write_manifest
 from .search_entries import ENTRIES, has_entry, prune_entries, write_entry
 
@@ -397,7 +398,8 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tu
         kept.add(dest)
         if entry:
             searched.add(entry)
-    static, copied = copy_files(engine.content, site, files.copies, _cached(cached, "static"))
+    static, copied, copied_from = copy_files(engine.content, site, files.copies, _cached(cached, "static"),
+                                             GENERATED, _cached(cached, "copied_from"))
     kept.update(static)
     written.copied += copied
     old, pages, keys, todo = _cached(cached, "pages"), {}, {}, []
@@ -438,7 +440,8 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tu
     written.removed, folders = prune_tree(site, kept, others, seen.get("site"))
     entry_folders = prune_entries(entries, searched | {entry[3] for entry in pages.values() if entry[3]},
                                   seen.get("entries"))
-    save_cache(root / CACHE, {"version": render_version(), "pages": pages, "static": static, "engine": ours})
+    save_cache(root / CACHE, {"version": render_version(), "pages": pages, "static": static, "engine": ours,
+                              "copied_from": copied_from})
     save_cache(root / FOLDERS, {"site": folders, "entries": entry_folders})
     if from_parts:
         remove_manifests(root)
@@ -484,7 +487,8 @@ def pruned_folders(root: Path) -> dict[str, dict[str, list]]:
 def _cached(cached: Any, part: str) -> dict[str, list]:
     """A part of the cache as this code wrote it, else nothing: "pages" (a bulk page's source → [its key, its
     path in site/, its file's stamp, its search entry's place under ENTRIES or None]), "engine" (the same of the
-    engine's pages out of the navigation), "static" (a copy's path in site/ → [its source, their stamps])."""
+    engine's pages out of the navigation), "static" (a copy's path in site/ → [its source, their stamps]),
+    "copied_from" (content/'s folders of those copies: content_files.copy_files)."""
     ours = isinstance(cached, dict) and cached.get("version") == render_version()
     return cached.get(part, {}) if ours and isinstance(cached.get(part), dict) else {}
 

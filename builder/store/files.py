@@ -7,6 +7,7 @@ import gc
 import hashlib
 import os
 import stat
+import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
 
@@ -101,6 +102,19 @@ def write_changed(path: Path, content: str | bytes) -> bool:
     return True
 
 
+# A folder's change time is recorded only once it is this much in the past: a file system may stamp two
+# changes within one tick of its clock (a few milliseconds; a second or two on some) with the same time,
+# and a change right after the record would then leave the folder looking as recorded (git's "racily
+# clean" entries). A folder changed since is read next time, as one not recorded.
+SETTLED_NS = 1_000_000_000
+
+
+def settled(st: os.stat_result) -> list[int] | None:
+    """[inode, change time in ns] of a folder's lstat(), to be recorded and compared next time, or None
+    when its change time is not SETTLED_NS in the past (nor in the future): then it is not recorded."""
+    return [st.st_ino, st.st_ctime_ns] if st.st_ctime_ns < time.time_ns() - SETTLED_NS else None
+
+
 def prune_tree(top: Path, kept: set[str], others: tuple[str, ...] = (),
                seen: dict[str, list] | None = None) -> tuple[int, dict[str, list]]:
     """Remove every file under the folder `top` whose path under it (posix) is not in `kept`, every folder
@@ -116,7 +130,8 @@ def prune_tree(top: Path, kept: set[str], others: tuple[str, ...] = (),
     not its 140,000. Without `seen` (a first build, a cache from other code) every folder is read. A
     folder is described only when each name kept in it is a real file or folder, and holds no other:
     store.owned.problems lists only the folders not as described (what it looks for, a link or a
-    special file, can enter a folder only by changing its change time)."""
+    special file, can enter a folder only by changing its change time); and only once its change time
+    is settled (SETTLED_NS)."""
     root, seen = str(top), seen or {}
     files_in: dict[str, set[str]] = {}  # a folder → the names of the files kept in it
     folders_in: dict[str, set[str]] = {"": set()}  # a folder → the names of its folders that hold something kept
@@ -165,8 +180,9 @@ def prune_tree(top: Path, kept: set[str], others: tuple[str, ...] = (),
             os.rmdir(path)
             continue
         if plain_files:
-            st = os.lstat(path)
-            now[folder] = [st.st_ino, st.st_ctime_ns, digest]
+            stamp = settled(os.lstat(path))
+            if stamp is not None:  # else read next time
+                now[folder] = [*stamp, digest]
         else:  # a name kept that is a link or a special file: read again (owned.problems finds it)
             dirty.append(folder)
     for folder in dirty:  # and the folders holding it, through which a walk reaches it
