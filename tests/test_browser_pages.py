@@ -54,6 +54,24 @@ def test_the_theme_s_script_runs_on_every_kind_of_page_without_an_error(site_url
     assert not errors, errors
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_theme_s_icons_are_drawn_on_every_kind_of_page(site_url, page, width):  # noqa: F811
+    """hooks/icons.py: each icon the header shows (the logo or the menu, the colour toggle, the search
+    magnifier) references its symbol in assets/icons.svg, and the browser draws it there: the drawing
+    has a size (a reference to nothing has none), in the light scheme and the dark."""
+    page.set_viewport_size({"width": width, "height": 900})
+    drawn = ("() => { const shown = [...document.querySelectorAll('.md-header use')]"
+             ".filter(u => u.closest('svg').getBoundingClientRect().width > 0);"
+             " return shown.length >= 2 && shown.every(u => u.getBBox().width > 0) }")
+    for _, rel, ready in PAGES + (("home", "", "h1"),):
+        page.goto(site_url + rel)
+        expect(page.locator(ready).first).to_be_visible()
+        page.wait_for_function(drawn, timeout=5000)
+        page.locator("label[for='__palette_1']:visible, label[for='__palette_0']:visible").first.click()
+        page.wait_for_function(drawn, timeout=5000)
+    page.screenshot(path=str(SHOTS / f"pages-icons-{width}.png"))
+
+
 def _marked(locator) -> dict:
     """What a reader sees of a cell's mark: its classes, the sign before it and its outline."""
     return locator.evaluate("e => ({cls: e.className, sign: getComputedStyle(e, '::before').content, "

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import importlib.util
 import shutil
 from pathlib import Path
 
@@ -118,6 +119,37 @@ def test_no_page_carries_what_the_theme_ships_for_a_search_the_site_does_not_run
             settings = json.loads(config.group(1))
             assert settings["translations"] == {"clipboard.copy": "复制", "clipboard.copied": "已复制"}, page
             assert "search" not in settings and settings["features"] == ["navigation.top"], page
+
+
+def test_the_theme_s_icons_are_drawn_from_one_file_every_page_shares(two_sites):
+    """hooks/icons.py: in both sites no page holds a whole drawing of the theme's icons; each icon is a
+    reference to a symbol of assets/icons.svg, which holds each such symbol with the drawing of the
+    theme's own icon file."""
+    import re
+
+    spec = importlib.util.spec_from_file_location("icons", Path(__file__).parents[1] / "hooks" / "icons.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    SPRITE, symbol_id = hook.SPRITE, hook.symbol_id
+    icons = Path(importlib.util.find_spec("material").origin).parent / "templates" / ".icons"
+    root, whole, site = two_sites
+    for built in (whole, site):
+        sprite = (built / SPRITE).read_text(encoding="utf-8")
+        symbols = dict(re.findall(r'<symbol id="([^"]+)" viewBox="[^"]+">(.*?)</symbol>', sprite))
+        used = set()
+        for rel, page in _files(built).items():
+            if not rel.endswith(".html"):
+                continue
+            html = page.read_text(encoding="utf-8")
+            assert "<path" not in html.split('<div class="md-content"')[0], rel  # the header and navigation
+            depth = "../" * rel.count("/") if rel != "404.html" else None
+            for href, ident in re.findall(r'<use href="([^"#]*)#([^"]+)">', html):
+                assert depth is None or href == depth + SPRITE, (rel, href)
+                used.add(ident)
+        assert used and used == set(symbols), used ^ set(symbols)
+        for name in ("material/menu", "material/magnify", "material/weather-night", "material/weather-sunny"):
+            drawing = re.search(r"<svg[^>]*>(.*)</svg>", (icons / f"{name}.svg").read_text(encoding="utf-8"), re.S)
+            assert symbols[symbol_id(name)] == drawing.group(1), name
 
 
 def test_the_theme_s_search_files_are_kept_where_its_search_runs():
