@@ -55,10 +55,12 @@ def test_the_theme_s_script_runs_on_every_kind_of_page_without_an_error(site_url
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_theme_s_icons_are_drawn_on_every_kind_of_page(site_url, page, width):  # noqa: F811
-    """hooks/icons.py: each icon the header shows (the logo or the menu, the colour toggle, the search
-    magnifier) references its symbol in assets/icons.svg, and the browser draws it there: the drawing
-    has a size (a reference to nothing has none), in the light scheme and the dark."""
+def test_the_theme_s_icons_and_scheme_script_work_from_their_shared_files(site_url, page, width):  # noqa: F811
+    """hooks/shared_files.py: each icon the header shows (the logo or the menu, the colour toggle, the
+    search magnifier) references its symbol in assets/icons.svg, and the browser draws it there: the
+    drawing has a size (a reference to nothing has none), in the light scheme and the dark. The theme's
+    colour-scheme script, loaded from its file, applies the reader's choice on the next page before any
+    click."""
     page.set_viewport_size({"width": width, "height": 900})
     drawn = ("() => { const shown = [...document.querySelectorAll('.md-header use')]"
              ".filter(u => u.closest('svg').getBoundingClientRect().width > 0);"
@@ -67,8 +69,15 @@ def test_the_theme_s_icons_are_drawn_on_every_kind_of_page(site_url, page, width
         page.goto(site_url + rel)
         expect(page.locator(ready).first).to_be_visible()
         page.wait_for_function(drawn, timeout=5000)
+        scheme = page.locator("body").get_attribute("data-md-color-scheme")
         page.locator("label[for='__palette_1']:visible, label[for='__palette_0']:visible").first.click()
         page.wait_for_function(drawn, timeout=5000)
+        chosen = page.locator("body").get_attribute("data-md-color-scheme")
+        assert chosen != scheme and chosen in ("default", "slate")
+        page.route("**/bundle.*.min.js", lambda route: route.abort())  # the theme's own script does it too
+        page.goto(site_url + "methodology/")
+        page.unroute("**/bundle.*.min.js")
+        assert page.locator("body").get_attribute("data-md-color-scheme") == chosen
     page.screenshot(path=str(SHOTS / f"pages-icons-{width}.png"))
 
 

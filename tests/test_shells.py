@@ -121,35 +121,42 @@ def test_no_page_carries_what_the_theme_ships_for_a_search_the_site_does_not_run
             assert "search" not in settings and settings["features"] == ["navigation.top"], page
 
 
-def test_the_theme_s_icons_are_drawn_from_one_file_every_page_shares(two_sites):
-    """hooks/icons.py: in both sites no page holds a whole drawing of the theme's icons; each icon is a
-    reference to a symbol of assets/icons.svg, which holds each such symbol with the drawing of the
-    theme's own icon file."""
+def test_what_the_theme_writes_the_same_into_every_page_is_served_once(two_sites):
+    """hooks/shared_files.py: in both sites no page holds a whole drawing of the theme's icons, nor the
+    theme's colour-scheme script: each icon is a reference to a symbol of assets/icons.svg, which holds
+    each such symbol with the drawing of the theme's own icon file, and the script is loaded from a file
+    that holds the theme's own script, where the theme writes it (in the header, after the scheme's
+    inputs it reads)."""
     import re
 
-    spec = importlib.util.spec_from_file_location("icons", Path(__file__).parents[1] / "hooks" / "icons.py")
+    spec = importlib.util.spec_from_file_location("shared_files", Path(__file__).parents[1] / "hooks" / "shared_files.py")
     hook = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(hook)
-    SPRITE, symbol_id = hook.SPRITE, hook.symbol_id
-    icons = Path(importlib.util.find_spec("material").origin).parent / "templates" / ".icons"
+    theme = Path(importlib.util.find_spec("material").origin).parent / "templates"
+    palette = re.search(r"<script>(.*)</script>", (theme / "partials" / "javascripts" / "palette.html").read_text(
+        encoding="utf-8")).group(1)
     root, whole, site = two_sites
     for built in (whole, site):
-        sprite = (built / SPRITE).read_text(encoding="utf-8")
+        sprite = (built / hook.SPRITE).read_text(encoding="utf-8")
         symbols = dict(re.findall(r'<symbol id="([^"]+)" viewBox="[^"]+">(.*?)</symbol>', sprite))
+        assert (built / hook.SCRIPTS / "palette.js").read_text(encoding="utf-8") == palette + "\n"
         used = set()
         for rel, page in _files(built).items():
             if not rel.endswith(".html"):
                 continue
             html = page.read_text(encoding="utf-8")
-            assert "<path" not in html.split('<div class="md-content"')[0], rel  # the header and navigation
+            assert "<path" not in html.split('<div class="md-content"')[0] and palette not in html, rel
             depth = "../" * rel.count("/") if rel != "404.html" else None
             for href, ident in re.findall(r'<use href="([^"#]*)#([^"]+)">', html):
-                assert depth is None or href == depth + SPRITE, (rel, href)
+                assert depth is None or href == depth + hook.SPRITE, (rel, href)
                 used.add(ident)
+            header = html.split("</header>")[0]
+            assert header.index('<script src="') > header.index('id="__palette_1"'), rel
+            assert depth is None or f'<script src="{depth}{hook.SCRIPTS}/palette.js"></script>' in header, rel
         assert used and used == set(symbols), used ^ set(symbols)
         for name in ("material/menu", "material/magnify", "material/weather-night", "material/weather-sunny"):
-            drawing = re.search(r"<svg[^>]*>(.*)</svg>", (icons / f"{name}.svg").read_text(encoding="utf-8"), re.S)
-            assert symbols[symbol_id(name)] == drawing.group(1), name
+            drawing = re.search(r"<svg[^>]*>(.*)</svg>", (theme / ".icons" / f"{name}.svg").read_text(encoding="utf-8"), re.S)
+            assert symbols[hook.symbol_id(name)] == drawing.group(1), name
 
 
 def test_the_theme_s_search_files_are_kept_where_its_search_runs():
