@@ -229,16 +229,18 @@ def _registry_warnings(root: Path, outcomes: list[Outcome], registries: list) ->
     return len(problems)
 
 
-def _site_problems(root: Path, site_dir: Path) -> list[str]:
+def _site_problems(root: Path, site_dir: Path, recorded: bool = True) -> list[str]:
     """What makes the site folder not the build's own (store.owned): MkDocs empties it and writes into it;
     and what MkDocs reads besides content/ (mkdocs.yml, overrides/, hooks/) that is a link or a special
-    file: it would publish (or run) what a link points to, in the repository or outside it."""
+    file: it would publish (or run) what a link points to, in the repository or outside it. With
+    `recorded`, the folders of site/ as the last build's prune left them are not read (shells.pruned_folders)."""
     inputs = [p for name in MKDOCS_INPUTS for p in problems(root, root / name, why=MKDOCS_READS)]
     inputs += problems(root, root / "mkdocs.yml", folder=False, why=MKDOCS_READS)
     from .site.shells import pruned_folders  # site/'s folders as the last prune left them: those unchanged not read
 
     return (problems(root, site_dir, deep=False, why=SITE_EMPTIED)
-            or problems(root, site_dir, why=SITE_WRITTEN, seen=pruned_folders(root).get("site"))) + inputs
+            or problems(root, site_dir, why=SITE_WRITTEN,
+                        seen=pruned_folders(root).get("site") if recorded else None)) + inputs
 
 
 def _unowned(root: Path, cache: list[str]) -> int:
@@ -246,7 +248,7 @@ def _unowned(root: Path, cache: list[str]) -> int:
     .cache (`cache`: its problems), content/ and its generated pages, site/; their number."""
     from .site.page_cache import output_problems
 
-    found = cache + output_problems(root, root / "content") + _site_problems(root, root / "site")
+    found = cache + output_problems(root, root / "content") + _site_problems(root, root / "site", recorded=False)
     for why in found:
         print(one_line(f"error: {why}"))
         if os.environ.get("GITHUB_ACTIONS") == "true":
