@@ -23,7 +23,7 @@ from .record.models import Finding, json_schema
 from .add_report import Refused, add_report
 from .record.outcome import Outcome
 from .pipeline import extract_file, process_all
-from .record.files import node_line, orphaned_records, path_loc, refused_files, to_yaml
+from .record.files import node_line, orphaned_records, path_loc, refused_files, scan_reports, to_yaml
 from .index.scores import AgenciesError, load_agencies
 from .read.text import ReportError
 from .read.workers import bounded_call
@@ -163,9 +163,10 @@ def _untrusted(root: Path, reports: Path) -> tuple[int, dict | None, list | None
 
     github = os.environ.get("GITHUB_ACTIONS") == "true"
     problems: list[tuple[str, int, str, str]] = []
-    for path, why in refused_files(reports):
+    scanned = scan_reports(reports)  # listed once for both: 200,000 files at 100,000 reports
+    for path, why in refused_files(reports, scanned):
         problems.append((_name(path, root), 1, "refused file", why))
-    for path, why in orphaned_records(reports):
+    for path, why in orphaned_records(reports, scanned):
         problems.append((_name(path, root), 1, "orphaned record", why))
     try:
         agencies = load_agencies(reports / "agencies.yaml")

@@ -22,14 +22,23 @@ PAGES_DEPLOY_MINUTES = 10        # GitHub Pages: a deploy that takes longer is c
 
 
 def site_size(site_dir: Path) -> tuple[int, int]:
-    """(bytes, files) of the built site; links are not followed (the build refuses them anyway)."""
+    """(bytes, files) of the built site; links are neither followed nor counted (the build refuses them
+    anyway). One lstat a file (the listing says which entries are links and folders): 460,000 files
+    at 100,000 reports."""
     total = files = 0
-    for folder, _, names in os.walk(site_dir):
-        for name in names:
-            path = os.path.join(folder, name)
-            if not os.path.islink(path):
-                total += os.path.getsize(path)
-                files += 1
+    stack = [str(site_dir)]
+    while stack:
+        try:
+            entries = os.scandir(stack.pop())
+        except OSError:  # not there, or not a folder
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                elif not entry.is_symlink():
+                    total += entry.stat(follow_symlinks=False).st_size
+                    files += 1
     return total, files
 
 

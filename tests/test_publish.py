@@ -65,8 +65,11 @@ def test_a_failed_sync_or_a_site_not_built_is_an_error_never_a_half_claim(tmp_pa
 
 
 def test_the_site_size_is_printed_and_warned_of_before_pages_limit(tmp_path, monkeypatch):
-    site = _site(tmp_path / "site", {"index.html": "x" * 900, "a/index.html": "y" * 100})
-    assert pub.size_lines(site) == ["site/: 0.0 MB in 2 files (0.0 % of the 1 GB GitHub Pages publishes)"]
+    site = _site(tmp_path / "site", {"index.html": "x" * 900, "a/index.html": "y" * 100, "a/b/c/d.js": "z" * 7})
+    (site / "a" / "link.html").symlink_to(site / "index.html")  # neither followed nor counted
+    (site / "a" / "folder").symlink_to(site / "a", target_is_directory=True)
+    assert pub.site_size(site) == (1007, 3)
+    assert pub.size_lines(site) == ["site/: 0.0 MB in 3 files (0.0 % of the 1 GB GitHub Pages publishes)"]
     monkeypatch.setattr(pub, "PAGES_MAX_BYTES", 1200)
     lines = pub.size_lines(site)
     assert len(lines) == 2 and lines[1].startswith("warning: the site is 0.00 GB: GitHub Pages publishes at most 1 GB")

@@ -414,8 +414,10 @@ REGISTRY_FOLDER = "registry"  # reports/registry/ holds the registries (index/re
 _NOT_RECORDS = ("agencies.yaml",)  # YAML files directly under reports/ that are not records
 
 
-def _scan(reports_dir: Path) -> tuple[list[str], list[tuple[str, str]], list[str]]:
-    """The source files under reports_dir, what was refused there, and the orphaned records.
+def scan_reports(reports_dir: Path) -> tuple[list[str], list[tuple[str, str]], list[str]]:
+    """The source files under reports_dir, what was refused there, and the orphaned records, from one
+    reading of it (a folder listed once, a file never opened; refused_files and orphaned_records can
+    share one: `scanned`).
 
     Refused, never opened: symbolic links (to files or folders, in or out of the repository) and special
     files (FIFOs, sockets, devices); a report whose record beside it is such a file (its record would be
@@ -480,21 +482,22 @@ def _scan(reports_dir: Path) -> tuple[list[str], list[tuple[str, str]], list[str
 def find_sources(reports_dir: Path) -> Iterator[Path]:
     """Every report source file under reports/, in a stable order (by path components); never a
     symbolic link or a special file (see refused_files)."""
-    found, _, _ = _scan(reports_dir)
+    found, _, _ = scan_reports(reports_dir)
     return (Path(s) for s in found)
 
 
-def refused_files(reports_dir: Path) -> list[tuple[Path, str]]:
-    """What find_sources leaves out under reports/ because it must not be read: (path, why)."""
-    _, refused, _ = _scan(reports_dir)
+def refused_files(reports_dir: Path, scanned: tuple | None = None) -> list[tuple[Path, str]]:
+    """What find_sources leaves out under reports/ because it must not be read: (path, why). `scanned`:
+    scan_reports(reports_dir), when the caller has it."""
+    _, refused, _ = scanned or scan_reports(reports_dir)
     return [(Path(p), why) for p, why in refused]
 
 
-def orphaned_records(reports_dir: Path) -> list[tuple[Path, str]]:
+def orphaned_records(reports_dir: Path, scanned: tuple | None = None) -> list[tuple[Path, str]]:
     """Records under reports/ with no source beside them (a source renamed, moved or deleted without its
     record, or a record renamed): (path, why), the why naming the corrections the record holds, which no
-    build reads any more."""
-    _, _, orphans = _scan(reports_dir)
+    build reads any more. `scanned`: scan_reports(reports_dir), when the caller has it."""
+    _, _, orphans = scanned or scan_reports(reports_dir)
     out = []
     for path in map(Path, orphans):
         try:
