@@ -16,7 +16,7 @@ from typing import Any, Callable
 from ..data import downloads
 from ..record.outcome import Outcome, outcome_key
 from ..store.files import _key, file_stamp, plain, prune_tree, write_changed
-from ..store.sealed import load_cache, save_cache
+from ..store.sealed import load_cache, load_records, save_cache
 from ..index.bodies import FormerName
 from ..index.scores import Agencies, Agency, Score, load_agencies
 from ..store.owned import Unowned, problems
@@ -51,10 +51,7 @@ def pruned_folders(cache_file: Path) -> dict[str, dict[str, list]]:
     """What SiteWriter.prune left of each GENERATED folder (store.files.prune_tree's record), sealed beside
     the page cache `cache_file` (its own file: a check reads it without the cache); {} when there is none
     or it is not this builder's."""
-    data = load_cache(_folders_file(cache_file))
-    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-        return {}
-    return data
+    return load_records(_folders_file(cache_file))
 
 
 def report_key(o: Outcome, info: Agency, changes: dict[str, Any] | None = None) -> str:

@@ -47,7 +47,7 @@ from typing import Any
 from markupsafe import escape
 
 from ..store.files import _key, file_sha256, file_stamp, files_digest, plain, prune_tree, write_changed
-from ..store.sealed import load_cache, save_cache
+from ..store.sealed import load_cache, load_records, save_cache
 from ..store.versions import render_version
 from .content_files import DOCS, Listing, copy_files, excluded_by, list_content
 from .links import targets, unresolved
@@ -478,10 +478,7 @@ def pruned_folders(root: Path) -> dict[str, dict[str, list]]:
     """What the last build's prunes left (store.files.prune_tree's records), sealed in FOLDERS apart from the
     shells' cache (the check for links in site/ reads it without that cache): "site" (site/'s folders) and
     "entries" (ENTRIES'); {} when there is none or it is not this builder's."""
-    data = load_cache(root / FOLDERS)
-    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-        return {}
-    return data
+    return load_records(root / FOLDERS)
 
 
 def _cached(cached: Any, part: str) -> dict[str, list]:

@@ -91,6 +91,15 @@ def load_cache(path: Path) -> Any:
 
 
 
+def load_records(path: Path) -> dict[str, dict[str, list]]:
+    """A sealed cache of folder records (store.files.prune_tree's, by the tree they are of), or {} when
+    it is missing, not sealed here or not such a mapping."""
+    data = load_cache(path)
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        return {}
+    return data
+
+
 def save_cache(path: Path, data: Any) -> None:
     """Write a cache file whole or not at all (a build stopped halfway leaves the old one)."""
     path.parent.mkdir(parents=True, exist_ok=True)
