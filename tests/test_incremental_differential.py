@@ -425,6 +425,21 @@ def test_files_no_build_made_are_removed_reading_only_the_folders_they_are_in(re
     assert (folder / "link.json").is_symlink() and (repo / "reports" / "agencies.yaml").is_file()
 
 
+def test_a_generated_file_gone_when_the_cache_was_saved_is_made_again(repo, tmp_path):
+    """A page whose file was missing when the page cache was saved is kept with no stamp: it is made
+    again by every build until it is there (a missing file's stamp is None too, and was taken as fresh)."""
+    from builder.store.sealed import load_cache, save_cache
+
+    rel = "api/v1/reports/2023/巴州区.json"
+    cache = repo / ".cache" / "pages.json"
+    data = load_cache(cache)
+    data["pages"][rel][1] = None
+    save_cache(cache, data)
+    (repo / "content" / rel).unlink()
+    _check(repo, tmp_path)
+    assert (repo / "content" / rel).is_file()
+
+
 def _edit_generated(path: Path) -> None:
     """Numbers of a generated file changed as a person would, its size kept (a .gz made again at level 9
     and padded to its size with a header comment, RFC 1952 FCOMMENT)."""

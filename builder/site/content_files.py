@@ -114,7 +114,7 @@ def copy_files(content: Path, site: Path, copies: Iterable[str], old: dict[str, 
         same_folder = now[folder] is not None and folders.get(folder) == now[folder]
         stamp = entry[1] if same_folder and entry else plain(file_stamp(source))
         copied = plain(file_stamp(target))
-        if not (entry and entry[0] == rel and entry[1] == stamp and entry[2] == copied) \
+        if not (entry and entry[0] == rel and entry[1] == stamp and copied is not None and entry[2] == copied) \
                 and not _same(source, target):
             os.makedirs(os.path.dirname(target), exist_ok=True)
             # whole or not at all, as the engine's copy (shutil.copyfile) but through a file beside it

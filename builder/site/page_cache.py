@@ -138,7 +138,8 @@ class SiteWriter:
         """Whether a page was last made from this key and its file is as it was written then (same size
         and time: a page edited or damaged since is made again)."""
         cached = self.cache.pages.get(rel)
-        if cached is not None and cached[0] == key and cached[1] == plain(file_stamp(os.path.join(self.out, rel))):
+        if cached is not None and cached[0] == key and cached[1] is not None \
+                and cached[1] == plain(file_stamp(os.path.join(self.out, rel))):  # a file gone is made again
             self.stamps[rel] = cached[1]
             return True
         return False

@@ -258,7 +258,8 @@ def unchanged_pages(root: Path, site: Path, env: dict[str, str] | None) -> list[
     code, entries = engine_key(root, env), root / ENTRIES
     return sorted(src for src, entry in old.items()
                   if len(entry) == 4 and entry[0] == _key(code, file_stamp(root / "content" / src))
-                  and entry[2] == plain(file_stamp(site / entry[1])) and (not entry[3] or has_entry(entries, entry[3])))
+                  and entry[2] is not None and entry[2] == plain(file_stamp(site / entry[1]))
+                  and (not entry[3] or has_entry(entries, entry[3])))
 
 
 def meta_keys(page: Any) -> tuple[str, ...]:
@@ -410,7 +411,8 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tu
         digest = digests[src.split("/", 1)[0]]
         keys[src] = key = _key(digest, file_stamp(content_top + src))
         entry, made = old.get(src), from_parts.get(src)
-        if entry and len(entry) == 4 and entry[0] == key and entry[2] == plain(file_stamp(site_top + entry[1])) \
+        if entry and len(entry) == 4 and entry[0] == key and entry[2] is not None \
+                and entry[2] == plain(file_stamp(site_top + entry[1])) \
                 and (not entry[3] or has_entry(entries, entry[3])):
             pages[src] = entry
             kept.add(entry[1])

@@ -130,8 +130,9 @@ def prune_tree(top: Path, kept: set[str], others: tuple[str, ...] = (),
     not its 140,000. Without `seen` (a first build, a cache from other code) every folder is read. A
     folder is described only when each name kept in it is a real file or folder, and holds no other:
     store.owned.problems lists only the folders not as described (what it looks for, a link or a
-    special file, can enter a folder only by changing its change time); and only once its change time
-    is settled (SETTLED_NS)."""
+    special file, can enter a folder only by changing its change time); only once its change time is
+    settled (SETTLED_NS); and only when each folder it holds is described too (the check goes from a
+    described folder only into the folders described in it)."""
     root, seen = str(top), seen or {}
     files_in: dict[str, set[str]] = {}  # a folder → the names of the files kept in it
     folders_in: dict[str, set[str]] = {"": set()}  # a folder → the names of its folders that hold something kept
@@ -145,7 +146,7 @@ def prune_tree(top: Path, kept: set[str], others: tuple[str, ...] = (),
             parent, _, child = folder.rpartition("/")
             folders_in.setdefault(parent, set()).add(child)
             folder = parent
-    removed, now, dirty = 0, {}, []
+    removed, now, present = 0, {}, []
     for folder in sorted(folders_in, key=lambda f: f.count("/") + bool(f)):  # a folder after the one holding it
         path = f"{root}/{folder}" if folder else root
         try:
@@ -157,6 +158,7 @@ def prune_tree(top: Path, kept: set[str], others: tuple[str, ...] = (),
         files, folders = files_in.get(folder, set()), folders_in[folder]
         names = sorted(files) + ["/"] + sorted(folders) + (["/"] + sorted(others) if not folder else [])
         digest = hashlib.blake2b("\0".join(names).encode("utf-8"), digest_size=8).hexdigest()
+        present.append(folder)
         if seen.get(folder) == [st.st_ino, st.st_ctime_ns, digest]:
             now[folder] = seen[folder]
             continue
@@ -178,17 +180,18 @@ def prune_tree(top: Path, kept: set[str], others: tuple[str, ...] = (),
                     removed += 1
         if folder and not left and not os.listdir(path):
             os.rmdir(path)
+            present.pop()
             continue
-        if plain_files:
-            stamp = settled(os.lstat(path))
-            if stamp is not None:  # else read next time
-                now[folder] = [*stamp, digest]
-        else:  # a name kept that is a link or a special file: read again (owned.problems finds it)
-            dirty.append(folder)
-    for folder in dirty:  # and the folders holding it, through which a walk reaches it
-        while folder:
-            folder = folder.rpartition("/")[0]
-            now.pop(folder, None)
+        stamp = settled(os.lstat(path)) if plain_files else None  # a kept name a link: read again
+        if stamp is not None:  # else read next time
+            now[folder] = [*stamp, digest]
+    # a folder left unrecorded leaves every folder holding it unrecorded too: store.owned.problems goes
+    # from a recorded folder only into the folders recorded in it
+    for folder in present:
+        if folder not in now:
+            while folder:
+                folder = folder.rpartition("/")[0]
+                now.pop(folder, None)
     return removed, now
 
 

@@ -104,7 +104,9 @@ def problems(root: Path, path: Path, folder: bool = True, deep: bool = True, why
                 st = os.lstat(top)
             except OSError:
                 st = None
-            if st is not None and stat.S_ISDIR(st.st_mode) and seen[rel][:2] == [st.st_ino, st.st_ctime_ns]:
+            recorded = seen[rel]
+            if st is not None and stat.S_ISDIR(st.st_mode) and isinstance(recorded, list) \
+                    and recorded[:2] == [st.st_ino, st.st_ctime_ns]:
                 stack += [os.path.join(str(path), child) for child in inside.get(rel, [])]
                 continue
         try:
