@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from ..store.files import file_stamp, plain, prune_tree, settled, write_changed
+from ..store.files import file_stamp, plain, prune_tree, same_stamp, settled, write_changed
 
 DOCS = Path(".cache") / "shells" / "engine-docs"  # the engine's docs_dir in a build: its pages, copied
 # how a documentation page's name ends, as the engine has it (case counts: README.MD is a file to copy)
@@ -114,7 +114,7 @@ def copy_files(content: Path, site: Path, copies: Iterable[str], old: dict[str, 
         same_folder = now[folder] is not None and folders.get(folder) == now[folder]
         stamp = entry[1] if same_folder and entry else plain(file_stamp(source))
         copied = plain(file_stamp(target))
-        if not (entry and entry[0] == rel and entry[1] == stamp and copied is not None and entry[2] == copied) \
+        if not (entry and entry[0] == rel and entry[1] == stamp and same_stamp(entry[2], copied)) \
                 and not _same(source, target):
             os.makedirs(os.path.dirname(target), exist_ok=True)
             # whole or not at all, as the engine's copy (shutil.copyfile) but through a file beside it

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from ..data import downloads
 from ..record.outcome import Outcome, outcome_key
-from ..store.files import _key, file_stamp, plain, prune_tree, write_changed
+from ..store.files import _key, file_stamp, plain, prune_tree, same_stamp, write_changed
 from ..store.sealed import load_cache, load_records, save_cache
 from ..index.bodies import FormerName
 from ..index.scores import Agencies, Agency, Score, load_agencies
@@ -138,8 +138,7 @@ class SiteWriter:
         """Whether a page was last made from this key and its file is as it was written then (same size
         and time: a page edited or damaged since is made again)."""
         cached = self.cache.pages.get(rel)
-        if cached is not None and cached[0] == key and cached[1] is not None \
-                and cached[1] == plain(file_stamp(os.path.join(self.out, rel))):  # a file gone is made again
+        if cached is not None and cached[0] == key and same_stamp(cached[1], plain(file_stamp(os.path.join(self.out, rel)))):
             self.stamps[rel] = cached[1]
             return True
         return False

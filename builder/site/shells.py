@@ -46,7 +46,7 @@ from typing import Any
 
 from markupsafe import escape
 
-from ..store.files import _key, file_sha256, file_stamp, files_digest, plain, prune_tree, write_changed
+from ..store.files import _key, file_sha256, file_stamp, files_digest, plain, prune_tree, same_stamp, write_changed
 from ..store.sealed import load_cache, load_records, save_cache
 from ..store.versions import render_version
 from .content_files import DOCS, Listing, copy_files, excluded_by, list_content
@@ -258,7 +258,7 @@ def unchanged_pages(root: Path, site: Path, env: dict[str, str] | None) -> list[
     code, entries = engine_key(root, env), root / ENTRIES
     return sorted(src for src, entry in old.items()
                   if len(entry) == 4 and entry[0] == _key(code, file_stamp(root / "content" / src))
-                  and entry[2] is not None and entry[2] == plain(file_stamp(site / entry[1]))
+                  and same_stamp(entry[2], plain(file_stamp(site / entry[1])))
                   and (not entry[3] or has_entry(entries, entry[3])))
 
 
@@ -411,8 +411,7 @@ def finish(root: Path, site: Path, env: dict[str, str] | None = None, others: tu
         digest = digests[src.split("/", 1)[0]]
         keys[src] = key = _key(digest, file_stamp(content_top + src))
         entry, made = old.get(src), from_parts.get(src)
-        if entry and len(entry) == 4 and entry[0] == key and entry[2] is not None \
-                and entry[2] == plain(file_stamp(site_top + entry[1])) \
+        if entry and len(entry) == 4 and entry[0] == key and same_stamp(entry[2], plain(file_stamp(site_top + entry[1]))) \
                 and (not entry[3] or has_entry(entries, entry[3])):
             pages[src] = entry
             kept.add(entry[1])

@@ -64,6 +64,13 @@ def without_gc(fn: Callable[..., T]) -> Callable[..., T]:
 
 
 
+def same_stamp(recorded: Any, now: Any) -> bool:
+    """Whether a file's stamp now (plain(file_stamp(...))) is the one recorded when it was written: a file
+    that is not there (None) is never the same, even where None was recorded (a file gone when its
+    cache was saved is made again, not taken as made)."""
+    return now is not None and recorded == now
+
+
 def plain(value: Any) -> Any:
     """A value as it reads back from a JSON cache (tuples as lists), for comparing with what was stored."""
     if isinstance(value, (tuple, list)):  # a file's stamp (two or three numbers) is most of them: one call each
